@@ -1,0 +1,457 @@
+"""Non-spatial map axes (energy, true energy, offset, ...) and their ordered container."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+from astropy import units as u
+
+from ..utils.units import as_energy, describe
+
+__all__ = ["MapAxes", "MapAxis"]
+
+_INTERPS = ("lin", "log", "sqrt")
+_NODE_TYPES = ("edges", "center")
+_ENERGY_NAMES = ("energy", "energy_true")
+
+# Forward and inverse scale functions: pixel coordinates are linear in the scaled value.
+_SCALES = {
+    "lin": (lambda x: x, lambda s: s),
+    "log": (np.log, np.exp),
+    "sqrt": (np.sqrt, np.square),
+}
+
+
+def _interp_linear(x, xp, fp):
+    """Piecewise-linear interpolation of ``fp(xp)`` at ``x``, extrapolating linearly at both ends.
+
+    ``xp`` must be strictly monotonic (either direction) with at least two points.
+    """
+    if xp[0] > xp[-1]:
+        xp, fp = xp[::-1], fp[::-1]
+    x = np.asarray(x, dtype=float)
+    idx = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, len(xp) - 2)
+    x0, x1 = xp[idx], xp[idx + 1]
+    f0, f1 = fp[idx], fp[idx + 1]
+    with np.errstate(invalid="ignore"):
+        return f0 + (x - x0) * (f1 - f0) / (x1 - x0)
+
+
+class MapAxis:
+    """A binned or sampled non-spatial axis (energy, true energy, offset, time, ...).
+
+    Parameters
+    ----------
+    nodes : array-like or `~astropy.units.Quantity`
+        Bin edges (``node_type="edges"``) or bin centres (``node_type="center"``), strictly
+        monotonic.
+    interp : {"lin", "log", "sqrt"}
+        Scale in which pixel coordinates are linear. Log axes have geometric bin centres.
+    name : str
+        Axis name, e.g. ``"energy"``. Names are compared case-insensitively.
+    node_type : {"edges", "center"}
+        Whether ``nodes`` are bin edges or bin centres.
+    unit : str or `~astropy.units.Unit`
+        Unit of the nodes (taken from ``nodes`` when it is a Quantity).
+
+    Examples
+    --------
+    >>> from skymask.maps import MapAxis
+    >>> axis = MapAxis.from_energy_bounds("10 GeV", "2 TeV", nbin=5)
+    >>> axis.nbin
+    5
+    >>> round(float(axis.center[0].to_value("GeV")), 2)
+    16.99
+    """
+
+    def __init__(self, nodes, interp="lin", name="", node_type="edges", unit=""):
+        if not isinstance(name, str):
+            raise TypeError(f"axis name must be a str, got {describe(name)}")
+        if interp not in _INTERPS:
+            raise ValueError(f"interp must be one of {_INTERPS}, got {describe(interp)}")
+        if node_type not in _NODE_TYPES:
+            raise ValueError(f"node_type must be one of {_NODE_TYPES}, got {describe(node_type)}")
+        if isinstance(nodes, u.Quantity):
+            unit = nodes.unit if unit in ("", None) else u.Unit(unit)
+            values = nodes.to_value(unit)
+        else:
+            values = nodes
+        values = np.array(values, dtype=float).ravel()
+        minimum = 2 if node_type == "edges" else 1
+        if values.size < minimum:
+            raise ValueError(
+                f"a MapAxis with node_type='{node_type}' needs at least {minimum} node(s), "
+                f"got {values.size}"
+            )
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"axis nodes must be finite, got {values.tolist()}")
+        steps = np.diff(values)
+        if values.size > 1 and not (np.all(steps > 0) or np.all(steps < 0)):
+            raise ValueError(
+                f"axis nodes must be strictly increasing or decreasing, got {values.tolist()}"
+            )
+        if interp == "log" and np.any(values <= 0):
+            raise ValueError(f"a log axis needs positive nodes, got {values.tolist()}")
+        if interp == "sqrt" and np.any(values < 0):
+            raise ValueError(f"a sqrt axis needs non-negative nodes, got {values.tolist()}")
+        values.flags.writeable = False
+        self._nodes = values
+        self._interp = interp
+        self._name = name
+        self._node_type = node_type
+        self._unit = u.Unit(unit)
+        forward, _ = _SCALES[interp]
+        with np.errstate(divide="ignore"):
+            self._scaled_nodes = forward(values)
+        offset = -0.5 if node_type == "edges" else 0.0
+        self._pix_nodes = np.arange(values.size, dtype=float) + offset
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def from_edges(cls, edges, interp="lin", name="", unit=""):
+        """Axis from bin edges (at least two)."""
+        return cls(edges, interp=interp, name=name, node_type="edges", unit=unit)
+
+    @classmethod
+    def from_nodes(cls, nodes, interp="lin", name="", unit=""):
+        """Axis from bin centres (at least one)."""
+        return cls(nodes, interp=interp, name=name, node_type="center", unit=unit)
+
+    @classmethod
+    def from_bounds(cls, lo_bnd, hi_bnd, nbin, interp="lin", node_type="edges", name="", unit=""):
+        """Axis of ``nbin`` bins between two bounds, evenly spaced in the ``interp`` scale."""
+        nbin = int(nbin)
+        if nbin < 1:
+            raise ValueError(f"nbin must be at least 1, got {nbin}")
+        if isinstance(lo_bnd, u.Quantity) or isinstance(hi_bnd, u.Quantity):
+            unit = u.Quantity(hi_bnd).unit if unit in ("", None) else u.Unit(unit)
+            lo_bnd = u.Quantity(lo_bnd, unit).to_value(unit)
+            hi_bnd = u.Quantity(hi_bnd, unit).to_value(unit)
+        n_nodes = nbin + 1 if node_type == "edges" else nbin
+        if interp == "log":
+            nodes = np.geomspace(lo_bnd, hi_bnd, n_nodes)
+        elif interp == "sqrt":
+            nodes = np.linspace(np.sqrt(lo_bnd), np.sqrt(hi_bnd), n_nodes) ** 2
+        else:
+            nodes = np.linspace(lo_bnd, hi_bnd, n_nodes)
+        return cls(nodes, interp=interp, name=name, node_type=node_type, unit=unit)
+
+    @classmethod
+    def from_energy_edges(cls, energy_edges, unit=None, name=None, interp="log"):
+        """Energy axis from edges given as a Quantity (or numbers with ``unit``)."""
+        name = _energy_name(name)
+        edges = as_energy(energy_edges, name="energy_edges", unit=unit)
+        if unit is not None:
+            edges = edges.to(unit)
+        return cls.from_edges(edges, interp=interp, name=name)
+
+    @classmethod
+    def from_energy_bounds(
+        cls,
+        energy_min,
+        energy_max,
+        nbin,
+        unit=None,
+        per_decade=False,
+        name=None,
+        node_type="edges",
+        strict_bounds=True,
+    ):
+        """Log-spaced energy axis between two energies (``"10 GeV"`` strings work).
+
+        With ``per_decade=True``, ``nbin`` is a number of bins per decade: the total is rounded
+        up when ``strict_bounds`` (the bounds are kept), otherwise rounded down and the upper
+        bound lowered to match.
+        """
+        name = _energy_name(name)
+        energy_max = as_energy(energy_max, name="energy_max", unit=unit)
+        unit = energy_max.unit if unit is None else u.Unit(unit)
+        energy_max = energy_max.to_value(unit)
+        energy_min = as_energy(energy_min, name="energy_min", unit=unit).to_value(unit)
+        if not 0 < energy_min < energy_max:
+            raise ValueError(
+                f"need 0 < energy_min < energy_max, got {energy_min} {unit} and {energy_max} {unit}"
+            )
+        if per_decade:
+            decades = np.log10(energy_max / energy_min)
+            if strict_bounds:
+                nbin = int(np.ceil(decades * nbin))
+            else:
+                per = nbin
+                nbin = int(np.floor(decades * per))
+                energy_max = energy_min * 10 ** (nbin / per)
+        return cls.from_bounds(
+            energy_min, energy_max, nbin, interp="log", node_type=node_type, name=name, unit=unit
+        )
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def interp(self) -> str:
+        return self._interp
+
+    @property
+    def node_type(self) -> str:
+        return self._node_type
+
+    @property
+    def unit(self) -> u.UnitBase:
+        return self._unit
+
+    @property
+    def nodes(self) -> np.ndarray:
+        """The stored nodes (edges or centres) as a plain array in ``unit``."""
+        return self._nodes
+
+    @property
+    def nbin(self) -> int:
+        return self._nodes.size - 1 if self._node_type == "edges" else self._nodes.size
+
+    @property
+    def is_energy_axis(self) -> bool:
+        return self._name.lower() in _ENERGY_NAMES
+
+    @property
+    def edges(self) -> u.Quantity:
+        """Bin edges (``nbin + 1`` values)."""
+        if self._node_type == "edges":
+            values = self._nodes
+        else:
+            values = self.pix_to_coord_value(np.arange(self.nbin + 1) - 0.5)
+        return u.Quantity(values, self._unit, copy=False)
+
+    @property
+    def edges_min(self) -> u.Quantity:
+        return self.edges[:-1]
+
+    @property
+    def edges_max(self) -> u.Quantity:
+        return self.edges[1:]
+
+    @property
+    def center(self) -> u.Quantity:
+        """Bin centres: arithmetic (lin), geometric (log) or in the sqrt scale (sqrt)."""
+        if self._node_type == "center":
+            values = self._nodes
+        else:
+            values = self.pix_to_coord_value(np.arange(self.nbin, dtype=float))
+        return u.Quantity(values, self._unit, copy=False)
+
+    @property
+    def bin_width(self) -> u.Quantity:
+        return np.diff(self.edges)
+
+    @property
+    def bounds(self) -> u.Quantity:
+        """First and last edge (edge type) or first and last centre (centre type)."""
+        values = self._nodes
+        return u.Quantity([values[0], values[-1]], self._unit)
+
+    # ------------------------------------------------------------------ transforms
+    def _to_value(self, coord) -> np.ndarray:
+        if isinstance(coord, u.Quantity):
+            try:
+                return np.asarray(coord.to_value(self._unit), dtype=float)
+            except u.UnitConversionError:
+                raise u.UnitConversionError(
+                    f"coordinate {describe(coord)} cannot be converted to the unit "
+                    f"'{self._unit}' of axis '{self._name}'"
+                ) from None
+        return np.asarray(coord, dtype=float)
+
+    def coord_to_pix(self, coord) -> np.ndarray:
+        """Axis coordinate (Quantity or value in ``unit``) to pixel coordinate."""
+        values = self._to_value(coord)
+        if self._nodes.size == 1:
+            return np.zeros_like(values)
+        forward, _ = _SCALES[self._interp]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scaled = forward(values)
+        return _interp_linear(scaled, self._scaled_nodes, self._pix_nodes)
+
+    def pix_to_coord_value(self, pix) -> np.ndarray:
+        """Pixel coordinate to axis coordinate, as plain values in ``unit``."""
+        pix = np.asarray(pix, dtype=float)
+        if self._nodes.size == 1:
+            return np.full(pix.shape, self._nodes[0])
+        _, inverse = _SCALES[self._interp]
+        return inverse(_interp_linear(pix, self._pix_nodes, self._scaled_nodes))
+
+    def pix_to_coord(self, pix) -> u.Quantity:
+        """Pixel coordinate to axis coordinate (Quantity)."""
+        return u.Quantity(self.pix_to_coord_value(pix), self._unit, copy=False)
+
+    def pix_to_idx(self, pix, clip=False) -> np.ndarray:
+        """Pixel coordinate to bin index; -1 outside the axis unless ``clip``."""
+        pix = np.asarray(pix, dtype=float)
+        with np.errstate(invalid="ignore"):
+            idx = np.floor(pix + 0.5)
+        if clip:
+            return np.clip(np.nan_to_num(idx, nan=0), 0, self.nbin - 1).astype(np.int64)
+        invalid = ~np.isfinite(idx) | (idx < 0) | (idx > self.nbin - 1)
+        return np.where(invalid, -1, np.nan_to_num(idx)).astype(np.int64)
+
+    def coord_to_idx(self, coord, clip=False) -> np.ndarray:
+        """Bin index of each coordinate; bins are half-open ``[lo, hi)``.
+
+        Values outside the axis (the last edge included) and non-finite values give -1, or the
+        nearest bin with ``clip=True``.
+        """
+        values = self._to_value(coord)
+        edges = self.edges.value
+        ascending = edges[0] < edges[-1]
+        if ascending:
+            idx = np.searchsorted(edges, values, side="right") - 1
+        else:
+            idx = self.nbin - np.searchsorted(edges[::-1], values, side="left")
+        with np.errstate(invalid="ignore"):
+            inside = (idx >= 0) & (idx < self.nbin) & np.isfinite(values)
+        if clip:
+            return np.clip(idx, 0, self.nbin - 1).astype(np.int64)
+        return np.where(inside, idx, -1).astype(np.int64)
+
+    def round(self, coord, clip=False) -> u.Quantity:
+        """Snap coordinates to the nearest bin edge (nearest in pixel space)."""
+        pix = self.coord_to_pix(coord)
+        edge_pix = np.round(pix + 0.5) - 0.5
+        if clip:
+            edge_pix = np.clip(edge_pix, -0.5, self.nbin - 0.5)
+        return self.pix_to_coord(edge_pix)
+
+    # ------------------------------------------------------------------ derived axes
+    def copy(self, **kwargs) -> MapAxis:
+        """Copy with some of ``nodes``, ``interp``, ``name``, ``node_type``, ``unit`` replaced."""
+        params = dict(
+            nodes=self._nodes,
+            interp=self._interp,
+            name=self._name,
+            node_type=self._node_type,
+            unit=self._unit,
+        )
+        params.update(kwargs)
+        return MapAxis(**params)
+
+    def squash(self) -> MapAxis:
+        """A single bin from the first to the last edge."""
+        edges = self.edges.value
+        return MapAxis.from_edges(
+            [edges[0], edges[-1]], interp=self._interp, name=self._name, unit=self._unit
+        )
+
+    def upsample(self, factor: int) -> MapAxis:
+        """``factor`` times finer binning (edges type) or node spacing (centre type)."""
+        factor = int(factor)
+        if self._node_type == "edges":
+            pix = np.linspace(-0.5, self.nbin - 0.5, self.nbin * factor + 1)
+        else:
+            pix = np.linspace(0, self.nbin - 1, (self.nbin - 1) * factor + 1)
+        return self.copy(nodes=self.pix_to_coord_value(pix))
+
+    def slice(self, idx) -> MapAxis:
+        """Sub-axis for a slice of bins (an integer gives a one-bin axis)."""
+        if isinstance(idx, (int, np.integer)):
+            idx = slice(int(idx), int(idx) + 1)
+        start, stop, step = idx.indices(self.nbin)
+        if step != 1:
+            raise ValueError(f"only contiguous axis slices are supported, got step {step}")
+        if self._node_type == "edges":
+            return self.copy(nodes=self._nodes[start : stop + 1])
+        return self.copy(nodes=self._nodes[start:stop])
+
+    # ------------------------------------------------------------------ comparison
+    def is_allclose(self, other, rtol=1e-6, atol=1e-6) -> bool:
+        """Same kind of axis with edges equal within ``rtol`` and ``atol`` (in this unit)."""
+        if not isinstance(other, MapAxis):
+            return False
+        if (
+            self._node_type != other._node_type
+            or self._interp != other._interp
+            or self.nbin != other.nbin
+            or self._name.lower() != other._name.lower()
+            or not self._unit.is_equivalent(other._unit)
+        ):
+            return False
+        other_nodes = u.Quantity(other._nodes, other._unit).to_value(self._unit)
+        return bool(np.allclose(self._nodes, other_nodes, rtol=rtol, atol=atol))
+
+    def __eq__(self, other):
+        if not isinstance(other, MapAxis):
+            return NotImplemented
+        return self.is_allclose(other)
+
+    __hash__ = None
+
+    def __repr__(self):
+        label = "edges" if self._node_type == "edges" else "center"
+        values = np.array2string(
+            self.edges.value if label == "edges" else self.center.value,
+            precision=4,
+            separator=", ",
+            threshold=8,
+        )
+        return (
+            f"MapAxis(name={self._name!r}, nbin={self.nbin}, node_type={self._node_type!r}, "
+            f"interp={self._interp!r}, unit='{self._unit}', {label}={values})"
+        )
+
+
+def _energy_name(name):
+    name = "energy" if name is None else name
+    if name not in _ENERGY_NAMES:
+        raise ValueError(f"an energy axis must be named 'energy' or 'energy_true', got {name!r}")
+    return name
+
+
+class MapAxes(tuple):
+    """Ordered, immutable collection of `MapAxis`, indexable by position or by name."""
+
+    def __new__(cls, axes: Iterable[MapAxis] = ()):
+        axes = tuple(axes)
+        for axis in axes:
+            if not isinstance(axis, MapAxis):
+                raise TypeError(f"axes must be MapAxis objects, got {describe(axis)}")
+        names = [axis.name.lower() for axis in axes]
+        duplicates = {n for n in names if names.count(n) > 1 and n}
+        if duplicates:
+            raise ValueError(f"axis names must be unique, got {sorted(duplicates)} more than once")
+        return super().__new__(cls, axes)
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            return super().__getitem__(self.index_of(key))
+        result = super().__getitem__(key)
+        return MapAxes(result) if isinstance(key, slice) else result
+
+    def index_of(self, name: str) -> int:
+        """Position of the axis called ``name`` (case-insensitive)."""
+        for i, axis in enumerate(self):
+            if axis.name.lower() == name.lower():
+                return i
+        raise KeyError(f"no axis named {name!r}; the axes are {self.names}")
+
+    @property
+    def names(self) -> list[str]:
+        return [axis.name for axis in self]
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Number of bins per axis, in axis order (the reverse of numpy data order)."""
+        return tuple(axis.nbin for axis in self)
+
+    def __eq__(self, other):
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __ne__(self, other):
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    __hash__ = None
+
+    def __repr__(self):
+        return "MapAxes([" + ", ".join(repr(axis) for axis in self) + "])"

@@ -1,0 +1,3 @@
+"""Small shared helpers (input cleaning, file handling)."""
+
+__all__: list[str] = []
