@@ -1,0 +1,621 @@
+"""WCS sky geometry with optional non-spatial axes.
+
+Pixel conventions follow gammapy (and FITS with origin 0): the centre of pixel index ``i`` is at
+pixel coordinate ``i``; its edges are at ``i - 0.5`` and ``i + 0.5``. Data order is numpy C order
+``(axis_N, ..., axis_1, lat, lon)``, the reverse of the axis list ``[lon, lat, axis_1, ...]``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import cached_property
+
+import numpy as np
+from astropy import units as u
+from astropy.coordinates import Angle, SkyCoord
+from astropy.io import fits
+from astropy.wcs import WCS, FITSFixedWarning
+
+from ..utils.units import as_angle_deg, describe
+from .axes import MapAxes, MapAxis
+from .coord import FRAMES, MapCoord, skycoord_lonlat_deg
+
+__all__ = ["WcsGeom"]
+
+# wcslib's comparison flag that ignores ancillary keywords such as DATE-OBS.
+_WCSCOMPARE_ANCILLARY = 1
+
+
+def _pair_deg(value, name):
+    """A scalar or (lon, lat) pair of angles as a float64 array of shape (2,), in degrees."""
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        result = np.array([as_angle_deg(v, name=name) for v in value], dtype=float)
+    else:
+        result = np.atleast_1d(np.asarray(as_angle_deg(value, name=name), dtype=float))
+        if result.size == 1:
+            result = np.repeat(result, 2)
+    if result.shape != (2,):
+        raise ValueError(f"{name} must be one angle or a (lon, lat) pair, got {describe(value)}")
+    return result
+
+
+def _frame_from_wcs(wcs: WCS) -> str:
+    ctype = wcs.wcs.ctype[0].upper()
+    if ctype.startswith("GLON"):
+        return "galactic"
+    if ctype.startswith("RA"):
+        radesys = wcs.wcs.radesys.strip().upper()
+        if radesys == "FK5" or (not radesys and np.isfinite(wcs.wcs.equinox)):
+            return "fk5"
+        return "icrs"
+    raise ValueError(
+        f"unsupported sky frame: CTYPE1 is {wcs.wcs.ctype[0]!r}; "
+        "skymask supports RA/DEC (icrs, fk5) and GLON/GLAT (galactic) geometries"
+    )
+
+
+def _make_wcs(frame, proj, crval, crpix, cdelt) -> WCS:
+    if frame not in FRAMES:
+        raise ValueError(f"frame must be one of {sorted(FRAMES)}, got {describe(frame)}")
+    if not isinstance(proj, str) or not proj.isalpha() or len(proj) != 3:
+        raise ValueError(
+            f"proj must be a 3-letter FITS projection code such as 'CAR', got {proj!r}"
+        )
+    lon, lat = FRAMES[frame]
+    wcs = WCS(naxis=2)
+    wcs.wcs.ctype = [f"{lon.ljust(4, '-')}-{proj.upper()}", f"{lat.ljust(4, '-')}-{proj.upper()}"]
+    wcs.wcs.crval = crval
+    wcs.wcs.crpix = crpix
+    wcs.wcs.cdelt = cdelt
+    wcs.wcs.cunit = ["deg", "deg"]
+    if frame == "icrs":
+        wcs.wcs.radesys = "ICRS"
+    elif frame == "fk5":
+        wcs.wcs.radesys = "FK5"
+        wcs.wcs.equinox = 2000.0
+    wcs.wcs.set()
+    return wcs
+
+
+def _celestial_wcs_from_header(header) -> WCS:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FITSFixedWarning)
+        wcs = WCS(header, naxis=2)
+    return wcs
+
+
+class WcsGeom:
+    """Sky geometry: a 2-D FITS WCS image grid plus optional non-spatial axes.
+
+    Geometries are immutable values. Build them with `WcsGeom.create` or from a FITS header.
+
+    Parameters
+    ----------
+    wcs : `~astropy.wcs.WCS`
+        Celestial WCS (two axes). It is copied.
+    npix : tuple of int
+        Image size ``(nx, ny)``.
+    axes : sequence of `MapAxis`, optional
+        Non-spatial axes, in order (the first one varies fastest after the sky).
+    """
+
+    def __init__(self, wcs: WCS, npix, axes=None):
+        if not isinstance(wcs, WCS) or wcs.naxis != 2:
+            raise TypeError(f"wcs must be a 2-axis astropy WCS, got {describe(wcs)}")
+        nx, ny = (int(n) for n in np.broadcast_to(np.asarray(npix).ravel(), (2,)))
+        if nx < 1 or ny < 1:
+            raise ValueError(f"npix must be positive, got {(nx, ny)}")
+        self._wcs = wcs.deepcopy()
+        self._npix = (nx, ny)
+        self._axes = MapAxes(axes or ())
+        self._frame = _frame_from_wcs(self._wcs)
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def create(
+        cls,
+        npix=None,
+        binsz=0.5,
+        proj="CAR",
+        frame="icrs",
+        refpix=None,
+        axes=None,
+        skydir=None,
+        width=None,
+    ) -> WcsGeom:
+        """Geometry on a regular grid, with gammapy's conventions.
+
+        Parameters
+        ----------
+        npix : int or (int, int), optional
+            Number of pixels (lon, lat). Wins over ``width``.
+        binsz : float, str, Quantity or (lon, lat) pair
+            Pixel size; plain numbers are degrees.
+        proj : str
+            FITS projection code (``"CAR"``, ``"TAN"``, ``"AIT"``, ...).
+        frame : {"icrs", "galactic", "fk5"}
+            Sky frame of the grid.
+        refpix : (float, float), optional
+            FITS (1-based) reference pixel; default the image centre ``((nx+1)/2, (ny+1)/2)``.
+        axes : list of `MapAxis`, optional
+            Non-spatial axes.
+        skydir : `~astropy.coordinates.SkyCoord` or (lon, lat), optional
+            Reference position. A SkyCoord is converted to ``frame``; a tuple is (lon, lat) in
+            degrees in ``frame``. Default (0, 0).
+        width : float, str, Quantity or (lon, lat) pair, optional
+            Image size; ``npix = rint(width / binsz)`` (half to even). All-sky if neither
+            ``npix`` nor ``width`` is given.
+
+        Examples
+        --------
+        >>> from astropy.coordinates import SkyCoord
+        >>> from skymask.maps import WcsGeom
+        >>> crab = SkyCoord(83.633083, 22.0145, unit="deg", frame="icrs")
+        >>> geom = WcsGeom.create(skydir=crab, width="5 deg", binsz=0.02, frame="galactic")
+        >>> geom.data_shape
+        (250, 250)
+        """
+        binsz = _pair_deg(binsz, "binsz")
+        if np.any(binsz <= 0):
+            raise ValueError(f"binsz must be positive, got {binsz.tolist()} deg")
+        if skydir is None:
+            crval = np.zeros(2)
+        elif isinstance(skydir, SkyCoord):
+            lon, lat = skycoord_lonlat_deg(skydir, frame if frame in FRAMES else "icrs")
+            crval = np.array([float(lon), float(lat)])
+        else:
+            crval = _pair_deg(tuple(skydir), "skydir")
+        if npix is None:
+            width = (360.0, 180.0) if width is None else width
+            width = _pair_deg(width, "width")
+            npix = np.rint(width / binsz).astype(int)
+        npix = np.broadcast_to(np.asarray(npix, dtype=int).ravel(), (2,))
+        if np.any(npix < 1):
+            raise ValueError(
+                f"the geometry must have at least one pixel per axis, got npix {npix.tolist()}"
+            )
+        if refpix is None:
+            crpix = (npix + 1) / 2.0
+        else:
+            crpix = np.broadcast_to(np.asarray(refpix, dtype=float).ravel(), (2,))
+        wcs = _make_wcs(frame, proj, crval, crpix, [-binsz[0], binsz[1]])
+        return cls(wcs, npix, axes=axes)
+
+    @classmethod
+    def from_header(cls, header, axes=None) -> WcsGeom:
+        """Geometry from a FITS header (the image size from ``WCSSHAPE`` or ``NAXIS1/2``)."""
+        wcs = _celestial_wcs_from_header(header)
+        if "WCSSHAPE" in header:
+            shape = [int(v) for v in header["WCSSHAPE"].strip("()").split(",") if v.strip()]
+            npix = shape[:2]
+        else:
+            npix = (header["NAXIS1"], header["NAXIS2"])
+        return cls(wcs, npix, axes=axes)
+
+    def to_header(self) -> fits.Header:
+        """FITS header: the WCS, ``WCSSHAPE`` and the gadf ``AXCOLSi``/``INTERPi`` keys."""
+        from .io_fits import axes_header_cards
+
+        header = self._wcs.to_header()
+        for key, value in axes_header_cards(self._axes):
+            header[key] = value
+        shape = ",".join(str(n) for n in (*self._npix, *self._axes.shape))
+        header["WCSSHAPE"] = f"({shape})"
+        return header
+
+    # ------------------------------------------------------------------ basic properties
+    @property
+    def wcs(self) -> WCS:
+        """The celestial WCS (do not modify it: geometries are immutable)."""
+        return self._wcs
+
+    @property
+    def npix(self) -> tuple[int, int]:
+        """Image size ``(nx, ny)``."""
+        return self._npix
+
+    @property
+    def axes(self) -> MapAxes:
+        return self._axes
+
+    @property
+    def frame(self) -> str:
+        return self._frame
+
+    @property
+    def projection(self) -> str:
+        return self._wcs.wcs.ctype[0][5:]
+
+    @property
+    def axes_names(self) -> list[str]:
+        return ["lon", "lat", *self._axes.names]
+
+    @property
+    def data_shape(self) -> tuple[int, ...]:
+        """Shape of the data array in numpy order ``(..., n_axis1, ny, nx)``."""
+        return (*self._axes.shape[::-1], self._npix[1], self._npix[0])
+
+    @property
+    def data_shape_image(self) -> tuple[int, int]:
+        return (self._npix[1], self._npix[0])
+
+    @property
+    def ndim(self) -> int:
+        return 2 + len(self._axes)
+
+    @property
+    def is_image(self) -> bool:
+        return len(self._axes) == 0
+
+    @property
+    def is_flat(self) -> bool:
+        """True if every non-spatial axis has a single bin (the map is one image)."""
+        return all(axis.nbin == 1 for axis in self._axes)
+
+    @property
+    def pixel_scales(self) -> Angle:
+        """Pixel size (lon, lat) at the reference point."""
+        from astropy.wcs.utils import proj_plane_pixel_scales
+
+        return Angle(proj_plane_pixel_scales(self._wcs), u.deg)
+
+    @property
+    def width(self) -> Angle:
+        """Angular size (lon, lat) of the image: pixel size times number of pixels."""
+        return Angle(self.pixel_scales.deg * np.array(self._npix), u.deg)
+
+    @property
+    def is_allsky(self) -> bool:
+        width = self.width.deg
+        return bool(np.isclose(width[0], 360.0) and np.isclose(width[1], 180.0))
+
+    @property
+    def center_pix(self) -> tuple[float, float]:
+        return ((self._npix[0] - 1) / 2.0, (self._npix[1] - 1) / 2.0)
+
+    @property
+    def center_skydir(self) -> SkyCoord:
+        """Sky position of the image centre, in the geometry's frame."""
+        lon, lat = self._wcs.wcs_pix2world(*[np.array([p]) for p in self.center_pix], 0)
+        return SkyCoord(lon[0], lat[0], unit="deg", frame=self._frame)
+
+    # ------------------------------------------------------------------ derived geometries
+    def to_image(self) -> WcsGeom:
+        """The same sky grid without non-spatial axes."""
+        if self.is_image:
+            return self
+        return WcsGeom(self._wcs, self._npix)
+
+    def to_cube(self, axes) -> WcsGeom:
+        """Append ``axes`` after the existing ones (they become the leading data dimensions)."""
+        return WcsGeom(self._wcs, self._npix, axes=[*self._axes, *axes])
+
+    def replace_axis(self, axis: MapAxis) -> WcsGeom:
+        """The geometry with the axis of the same name replaced by ``axis``."""
+        index = self._axes.index_of(axis.name)
+        axes = list(self._axes)
+        axes[index] = axis
+        return WcsGeom(self._wcs, self._npix, axes=axes)
+
+    def drop(self, axis_name: str) -> WcsGeom:
+        """The geometry without the named axis."""
+        index = self._axes.index_of(axis_name)
+        axes = [axis for i, axis in enumerate(self._axes) if i != index]
+        return WcsGeom(self._wcs, self._npix, axes=axes)
+
+    def squash(self, axis_name: str) -> WcsGeom:
+        """The geometry with the named axis reduced to one bin spanning its range."""
+        return self.replace_axis(self._axes[axis_name].squash())
+
+    # ------------------------------------------------------------------ coordinates
+    @cached_property
+    def _center_lonlat(self) -> tuple[np.ndarray, np.ndarray]:
+        """Read-only (ny, nx) lon and lat of the pixel centres in the geometry frame."""
+        nx, ny = self._npix
+        x = np.arange(nx, dtype=float)[np.newaxis, :]
+        y = np.arange(ny, dtype=float)[:, np.newaxis]
+        lon, lat = self._wcs.wcs_pix2world(
+            np.broadcast_to(x, (ny, nx)), np.broadcast_to(y, (ny, nx)), 0
+        )
+        lon.flags.writeable = False
+        lat.flags.writeable = False
+        return lon, lat
+
+    def _lonlat(self, mode: str, frame: str | None):
+        if mode == "center":
+            lon, lat = self._center_lonlat
+        elif mode == "edges":
+            nx, ny = self._npix
+            x = np.arange(nx + 1, dtype=float)[np.newaxis, :] - 0.5
+            y = np.arange(ny + 1, dtype=float)[:, np.newaxis] - 0.5
+            shape = (ny + 1, nx + 1)
+            lon, lat = self._wcs.wcs_pix2world(
+                np.broadcast_to(x, shape), np.broadcast_to(y, shape), 0
+            )
+        else:
+            raise ValueError(f"mode must be 'center' or 'edges', got {mode!r}")
+        if frame is not None and frame != self._frame:
+            lon, lat = skycoord_lonlat_deg(SkyCoord(lon, lat, unit="deg", frame=self._frame), frame)
+        return lon, lat
+
+    def get_coord(self, mode="center", frame=None, sparse=False) -> MapCoord:
+        """Coordinates of every pixel centre (``mode="edges"``: spatial pixel corners).
+
+        Parameters
+        ----------
+        mode : {"center", "edges"}
+            Pixel centres, or the ``(ny+1, nx+1)`` grid of pixel corners for lon/lat.
+        frame : str, optional
+            Convert lon/lat to this frame (default: the geometry frame).
+        sparse : bool
+            If False (default) every entry has the full data shape; if True the entries have
+            broadcastable shapes (lon/lat ``(1, ..., ny, nx)``, axes ``(n, 1, 1)``).
+
+        Returns
+        -------
+        MapCoord
+            Read-only arrays: lon/lat in degrees, axis coordinates (bin centres) in axis units.
+        """
+        lon, lat = self._lonlat(mode, frame)
+        n_axes = len(self._axes)
+        spatial_shape = (1,) * n_axes + lon.shape
+        data = {
+            "lon": u.Quantity(lon.reshape(spatial_shape), u.deg, copy=False),
+            "lat": u.Quantity(lat.reshape(spatial_shape), u.deg, copy=False),
+        }
+        for i, axis in enumerate(self._axes):
+            shape = [1] * (n_axes + 2)
+            shape[n_axes - 1 - i] = axis.nbin
+            data[axis.name] = axis.center.reshape(shape)
+        if not sparse:
+            full = (*self._axes.shape[::-1], *lon.shape)
+            data = {key: np.broadcast_to(value, full, subok=True) for key, value in data.items()}
+        return MapCoord(data, frame=frame or self._frame)
+
+    def get_pix(self) -> tuple[np.ndarray, np.ndarray]:
+        """Pixel coordinates ``(x, y)`` of the image pixel centres, each of shape (ny, nx)."""
+        nx, ny = self._npix
+        y, x = np.indices((ny, nx), dtype=float)
+        return x, y
+
+    def _split_coords(self, coords):
+        """(lon_deg, lat_deg, [axis coords...]) in the geometry frame; axis coords may be None."""
+        if isinstance(coords, SkyCoord):
+            lon, lat = skycoord_lonlat_deg(coords, self._frame)
+            return lon, lat, [None] * len(self._axes)
+        if isinstance(coords, MapCoord):
+            coords = coords.to_frame(self._frame) if coords.frame else coords
+        if isinstance(coords, (MapCoord, dict)):
+            if "skycoord" in coords:
+                lon, lat = skycoord_lonlat_deg(coords["skycoord"], self._frame)
+            else:
+                lon = as_angle_deg(coords["lon"], name="lon")
+                lat = as_angle_deg(coords["lat"], name="lat")
+            rest = []
+            for axis in self._axes:
+                value = coords.get(axis.name)
+                if value is None:
+                    value = next(
+                        (v for k, v in coords.items() if k.lower() == axis.name.lower()), None
+                    )
+                rest.append(value)
+            return lon, lat, rest
+        if isinstance(coords, (tuple, list)):
+            if len(coords) < 2:
+                raise ValueError(f"coordinates need at least (lon, lat), got {describe(coords)}")
+            if isinstance(coords[0], SkyCoord):
+                lon, lat = skycoord_lonlat_deg(coords[0], self._frame)
+                rest = list(coords[1:])
+            else:
+                lon = as_angle_deg(coords[0], name="lon")
+                lat = as_angle_deg(coords[1], name="lat")
+                rest = list(coords[2:])
+            rest = rest + [None] * (len(self._axes) - len(rest))
+            return lon, lat, rest[: len(self._axes)]
+        raise TypeError(
+            "coordinates must be a SkyCoord, a MapCoord, a dict with 'lon'/'lat' (or 'skycoord') "
+            f"and axis names, or a (lon, lat, ...) tuple; got {describe(coords)}"
+        )
+
+    def _world_parts(self, coords):
+        """(x, y, axis coordinates) for ``coords``, checking every axis has a coordinate."""
+        lon, lat, rest = self._split_coords(coords)
+        missing = [axis.name for axis, value in zip(self._axes, rest, strict=True) if value is None]
+        if missing:
+            raise ValueError(
+                f"coordinates for the axes {missing} are missing: give them too "
+                "(e.g. {'skycoord': positions, 'energy': energies}) or use geom.to_image()"
+            )
+        lon, lat = np.broadcast_arrays(np.asarray(lon, float), np.asarray(lat, float))
+        x, y = self._wcs.wcs_world2pix(lon, lat, 0)
+        return x, y, rest
+
+    def coord_to_pix(self, coords) -> tuple[np.ndarray, ...]:
+        """World coordinates to pixel coordinates ``(x, y, axis pixels...)``.
+
+        Positions in another frame are converted. Every non-spatial axis needs a coordinate.
+        """
+        x, y, rest = self._world_parts(coords)
+        axis_pix = [axis.coord_to_pix(v) for axis, v in zip(self._axes, rest, strict=True)]
+        return tuple(np.broadcast_arrays(x, y, *axis_pix))
+
+    def pix_to_coord(self, pix) -> tuple:
+        """Pixel coordinates ``(x, y, axis pixels...)`` to world coordinates (Quantities)."""
+        if len(pix) != self.ndim:
+            raise ValueError(f"need {self.ndim} pixel coordinates (x, y, axes...), got {len(pix)}")
+        x, y = np.broadcast_arrays(np.asarray(pix[0], float), np.asarray(pix[1], float))
+        lon, lat = self._wcs.wcs_pix2world(x, y, 0)
+        result = [u.Quantity(lon, u.deg), u.Quantity(lat, u.deg)]
+        result += [axis.pix_to_coord(p) for axis, p in zip(self._axes, pix[2:], strict=True)]
+        return tuple(result)
+
+    def pix_to_idx(self, pix, clip=False) -> tuple[np.ndarray, ...]:
+        """Pixel coordinates to integer indices (-1 outside unless ``clip``).
+
+        ``pix`` may hold only the leading (spatial) coordinates.
+        """
+        sizes = (*self._npix, *self._axes.shape)
+        if len(pix) > len(sizes):
+            raise ValueError(f"need at most {len(sizes)} pixel coordinates, got {len(pix)}")
+        result = []
+        for p, n in zip(pix, sizes[: len(pix)], strict=True):
+            p = np.asarray(p, dtype=float)
+            with np.errstate(invalid="ignore"):
+                idx = np.floor(p + 0.5)
+            if clip:
+                idx = np.clip(np.nan_to_num(idx, nan=0.0), 0, n - 1)
+            else:
+                idx = np.where(np.isfinite(idx) & (idx >= 0) & (idx <= n - 1), idx, -1)
+            result.append(idx.astype(np.int64))
+        return tuple(result)
+
+    def coord_to_idx(self, coords, clip=False) -> tuple[np.ndarray, ...]:
+        """World coordinates to integer indices ``(ix, iy, axis indices...)``; -1 outside.
+
+        Axis indices come from the bin edges (half-open bins), not from rounded pixels.
+        """
+        x, y, rest = self._world_parts(coords)
+        ix, iy = self.pix_to_idx((x, y), clip=clip)
+        axis_idx = [
+            axis.coord_to_idx(v, clip=clip) for axis, v in zip(self._axes, rest, strict=True)
+        ]
+        return tuple(np.broadcast_arrays(ix, iy, *axis_idx))
+
+    def contains(self, coords) -> np.ndarray:
+        """Whether each position lies inside the geometry.
+
+        A bare `~astropy.coordinates.SkyCoord` is tested against the sky footprint only, so
+        ``geom.contains(catalog.positions)`` works for cubes too.
+        """
+        geom = self.to_image() if isinstance(coords, SkyCoord) else self
+        idx = geom.coord_to_idx(coords)
+        return np.all([i != -1 for i in idx], axis=0)
+
+    def contains_pix(self, pix) -> np.ndarray:
+        idx = self.pix_to_idx(pix)
+        return np.all([i != -1 for i in idx], axis=0)
+
+    # ------------------------------------------------------------------ sky measures
+    def solid_angle(self) -> u.Quantity:
+        """Solid angle of every image pixel, shape (ny, nx), in sr.
+
+        Each pixel is the spherical quadrilateral of its four corners, split into two spherical
+        triangles (Van Oosterom & Strackee 1983). Pixels outside the projection give NaN.
+        """
+        lon, lat = self._lonlat("edges", None)
+        lon, lat = np.radians(lon), np.radians(lat)
+        cos_lat = np.cos(lat)
+        vec = np.stack([cos_lat * np.cos(lon), cos_lat * np.sin(lon), np.sin(lat)])
+        a = vec[:, :-1, :-1]
+        b = vec[:, :-1, 1:]
+        c = vec[:, 1:, 1:]
+        d = vec[:, 1:, :-1]
+        area = _triangle_area(a, b, c) + _triangle_area(a, c, d)
+        return u.Quantity(area, u.sr)
+
+    def bin_volume(self) -> u.Quantity:
+        """Solid angle times the product of the axis bin widths, with the full data shape."""
+        volume = self.solid_angle()
+        for i, axis in enumerate(self._axes):
+            shape = [1] * (len(self._axes) + 2)
+            shape[len(self._axes) - 1 - i] = axis.nbin
+            volume = volume * axis.bin_width.reshape(shape)
+        return np.broadcast_to(volume, self.data_shape, subok=True)
+
+    def separation(self, center: SkyCoord) -> Angle:
+        """Angular distance of every image pixel centre from ``center``, shape (ny, nx)."""
+        if not isinstance(center, SkyCoord):
+            raise TypeError(f"center must be a SkyCoord, got {describe(center)}")
+        lon, lat = (np.radians(v) for v in self._center_lonlat)
+        lon0, lat0 = (np.radians(v) for v in skycoord_lonlat_deg(center, self._frame))
+        return Angle(np.degrees(_angular_distance(lon, lat, lon0, lat0)), u.deg)
+
+    # ------------------------------------------------------------------ cutouts
+    def cutout(self, position, width, mode="trim", odd_npix=False, min_npix=1) -> WcsGeom:
+        """Sub-geometry centred on ``position`` with the given angular ``width`` (lon, lat).
+
+        The size in pixels is ``max(width / pixel size, min_npix)`` rounded to the nearest
+        integer (up to an odd number with ``odd_npix``). ``mode`` is passed to
+        `~astropy.nddata.Cutout2D` (``"trim"``, ``"partial"`` or ``"strict"``).
+        """
+        return self.cutout_slices(position, width, mode, odd_npix, min_npix)[0]
+
+    def cutout_slices(self, position, width, mode="trim", odd_npix=False, min_npix=1):
+        """Like `cutout`, also returning the ``(slice_y, slice_x)`` of the cutout in this image."""
+        from astropy.nddata import Cutout2D
+
+        width_pix = np.clip(_pair_deg(width, "width") / self.pixel_scales.deg, min_npix, None)
+        if odd_npix:
+            width_pix = np.ceil(width_pix) // 2 * 2 + 1
+        dummy = np.broadcast_to(np.float32(0), self.data_shape_image)
+        size = tuple(np.round(width_pix[::-1]).astype(int))
+        cutout = Cutout2D(dummy, position, size=size, wcs=self._wcs, mode=mode)
+        ny, nx = cutout.shape
+        return WcsGeom(cutout.wcs, (nx, ny), axes=self._axes), cutout.slices_original
+
+    # ------------------------------------------------------------------ comparison & repr
+    def is_allclose(self, other, rtol_axes=1e-6, atol_axes=1e-6, rtol_wcs=1e-6) -> bool:
+        if not isinstance(other, WcsGeom):
+            return False
+        if self.data_shape != other.data_shape or self._frame != other._frame:
+            return False
+        if not all(
+            a.is_allclose(b, rtol=rtol_axes, atol=atol_axes)
+            for a, b in zip(self._axes, other._axes, strict=True)
+        ):
+            return False
+        return bool(
+            self._wcs.wcs.compare(other._wcs.wcs, cmp=_WCSCOMPARE_ANCILLARY, tolerance=rtol_wcs)
+        )
+
+    def __eq__(self, other):
+        if not isinstance(other, WcsGeom):
+            return NotImplemented
+        return self.is_allclose(other)
+
+    __hash__ = None
+
+    def __repr__(self):
+        center = self.center_skydir
+        lon, lat = skycoord_lonlat_deg(center, self._frame)
+        scales = self.pixel_scales.deg
+        binsz = (
+            f"{scales[0]:.6g}"
+            if np.isclose(scales[0], scales[1])
+            else f"({scales[0]:.6g}, {scales[1]:.6g})"
+        )
+        axes = ", ".join(_axis_summary(axis) for axis in self._axes) or "none"
+        return (
+            f"WcsGeom(frame='{self._frame}', projection='{self.projection}', "
+            f"npix=({self._npix[0]}, {self._npix[1]}), binsz={binsz} deg, "
+            f"center=({float(lon):.4f}, {float(lat):.4f}) deg, axes=[{axes}])"
+        )
+
+
+def _axis_summary(axis: MapAxis) -> str:
+    edges = axis.edges
+    return f"{axis.name}: {axis.nbin} bins, {edges[0].value:.4g}-{edges[-1].value:.4g} {axis.unit}"
+
+
+def _triangle_area(a, b, c):
+    """Solid angle of spherical triangles with unit-vector corners (arrays of shape (3, ...))."""
+    triple = np.einsum("i...,i...->...", a, np.cross(b, c, axis=0))
+    denominator = (
+        1.0
+        + np.einsum("i...,i...->...", a, b)
+        + np.einsum("i...,i...->...", b, c)
+        + np.einsum("i...,i...->...", c, a)
+    )
+    return np.abs(2.0 * np.arctan2(triple, denominator))
+
+
+def _angular_distance(lon, lat, lon0, lat0):
+    """Great-circle distance in radians (Vincenty formula, accurate at all separations)."""
+    dlon = lon - lon0
+    sin_dlon, cos_dlon = np.sin(dlon), np.cos(dlon)
+    sin_lat, cos_lat = np.sin(lat), np.cos(lat)
+    sin_lat0, cos_lat0 = np.sin(lat0), np.cos(lat0)
+    num1 = cos_lat * sin_dlon
+    num2 = cos_lat0 * sin_lat - sin_lat0 * cos_lat * cos_dlon
+    denominator = sin_lat0 * sin_lat + cos_lat0 * cos_lat * cos_dlon
+    return np.arctan2(np.hypot(num1, num2), denominator)

@@ -1,0 +1,260 @@
+import json
+
+import numpy as np
+import pytest
+from astropy import units as u
+from astropy.coordinates import SkyCoord
+from astropy.io import fits
+from numpy.testing import assert_allclose, assert_array_equal
+
+from skymask.maps import Map, MapAxis, WcsGeom
+
+CRAB = SkyCoord(83.633083, 22.0145, unit="deg", frame="icrs")
+
+
+@pytest.fixture
+def energy_axis():
+    return MapAxis.from_energy_bounds("10 GeV", "2 TeV", nbin=5)
+
+
+@pytest.fixture
+def tutorial_geom():
+    return WcsGeom.create(skydir=CRAB, width="5 deg", binsz=0.02, frame="galactic")
+
+
+def test_tutorial_geometry_matches_gammapy(tutorial_geom, reference):
+    info = json.loads((reference / "ref_info.json").read_text())["tutorial_geom"]
+    assert tutorial_geom.data_shape == tuple(info["data_shape"])
+    assert_allclose(tutorial_geom.wcs.wcs.crpix, info["crpix"], rtol=0, atol=1e-12)
+    assert_allclose(tutorial_geom.wcs.wcs.crval, info["crval"], rtol=0, atol=1e-12)
+    assert_allclose(tutorial_geom.wcs.wcs.cdelt, info["cdelt"], rtol=0, atol=1e-15)
+    assert list(tutorial_geom.wcs.wcs.ctype) == info["ctype"]
+    coords = tutorial_geom.get_coord()
+    assert_allclose(
+        coords["lon"].to_value("deg"),
+        np.load(reference / "geom5deg_lon_deg.npy"),
+        rtol=0,
+        atol=1e-9,
+    )
+    assert_allclose(
+        coords["lat"].to_value("deg"),
+        np.load(reference / "geom5deg_lat_deg.npy"),
+        rtol=0,
+        atol=1e-9,
+    )
+
+
+def test_dataset_geometry_matches_gammapy(crab_dataset_file, reference):
+    geom = Map.read(crab_dataset_file, hdu="COUNTS").geom
+    info = json.loads((reference / "ref_info.json").read_text())["mask_safe"]["geom"]
+    assert_allclose(geom.wcs.wcs.crpix, info["crpix"], rtol=0, atol=1e-12)
+    assert_allclose(geom.wcs.wcs.crval, info["crval"], rtol=0, atol=1e-12)
+    assert geom.data_shape == tuple(info["data_shape"])
+    axis = geom.axes["energy"]
+    assert_allclose(axis.edges.to_value("TeV"), info["axes"][0]["edges"], rtol=1e-15)
+    assert_allclose(axis.center.to_value("TeV"), info["axes"][0]["center"], rtol=1e-14)
+    coords = geom.to_image().get_coord()
+    assert_allclose(
+        coords["lon"].value, np.load(reference / "dataset_geom_lon_deg.npy"), rtol=0, atol=1e-9
+    )
+    assert_allclose(
+        coords["lat"].value, np.load(reference / "dataset_geom_lat_deg.npy"), rtol=0, atol=1e-9
+    )
+
+
+def test_oblique_car_is_not_linear(tutorial_geom):
+    # Tutorial pixel (0, 0): the true (l, b) differs from a linear CRVAL + CDELT * offset.
+    lon, lat = tutorial_geom.pix_to_coord((0, 0))
+    assert_allclose([lon.value, lat.value], [187.07125, -8.26885], atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("width", "binsz", "npix"),
+    [(5, 2, 2), (7, 2, 4), (0.3, 0.1, 3), ((5, 3), 0.5, (10, 6))],
+)
+def test_create_npix_rounds_half_to_even(width, binsz, npix):
+    geom = WcsGeom.create(width=width, binsz=binsz)
+    assert geom.npix == tuple(np.broadcast_to(npix, 2))
+
+
+def test_create_conventions():
+    geom = WcsGeom.create(npix=(4, 3), binsz=0.1, frame="galactic", skydir=(10, 20), proj="TAN")
+    assert_allclose(geom.wcs.wcs.crpix, [2.5, 2.0])
+    assert_allclose(geom.wcs.wcs.cdelt, [-0.1, 0.1])
+    assert_allclose(geom.wcs.wcs.crval, [10, 20])
+    assert list(geom.wcs.wcs.ctype) == ["GLON-TAN", "GLAT-TAN"]
+    assert geom.frame == "galactic"
+    assert geom.projection == "TAN"
+    icrs = WcsGeom.create(npix=3, binsz="0.5 deg", skydir=CRAB)
+    assert list(icrs.wcs.wcs.ctype) == ["RA---CAR", "DEC--CAR"]
+    assert icrs.wcs.wcs.radesys == "ICRS"
+    # A SkyCoord is converted to the requested frame.
+    gal = WcsGeom.create(npix=3, skydir=CRAB, frame="galactic")
+    assert_allclose(gal.wcs.wcs.crval, [184.55745771238233, -5.784356964188546], atol=1e-9)
+    assert gal.center_skydir.frame.name == "galactic"
+
+
+def test_create_allsky_default():
+    geom = WcsGeom.create(binsz=1.0)
+    assert geom.npix == (360, 180)
+    assert geom.is_allsky
+    assert_allclose(geom.width.deg, [360, 180])
+
+
+def test_create_validates():
+    with pytest.raises(ValueError, match="binsz must be positive"):
+        WcsGeom.create(npix=3, binsz=0)
+    with pytest.raises(ValueError, match="frame"):
+        WcsGeom.create(npix=3, frame="ecliptic")
+    with pytest.raises(u.UnitConversionError, match="binsz"):
+        WcsGeom.create(npix=3, binsz="1 TeV")
+    with pytest.raises(ValueError, match="at least one pixel"):
+        WcsGeom.create(width=0.01, binsz=0.1)
+
+
+def test_shapes_and_axes(energy_axis):
+    geom = WcsGeom.create(npix=(4, 3), axes=[energy_axis])
+    assert geom.data_shape == (5, 3, 4)
+    assert geom.axes_names == ["lon", "lat", "energy"]
+    assert geom.to_image().data_shape == (3, 4)
+    rad = MapAxis.from_nodes([0, 1], name="rad")
+    cube = geom.to_cube([rad])
+    assert cube.data_shape == (2, 5, 3, 4)
+    assert geom.drop("energy") == geom.to_image()
+    assert geom.squash("energy").data_shape == (1, 3, 4)
+
+
+def test_get_coord_shapes(energy_axis):
+    geom = WcsGeom.create(npix=(4, 3), axes=[energy_axis])
+    coords = geom.get_coord()
+    for key in ("lon", "lat", "energy"):
+        assert coords[key].shape == (5, 3, 4)
+    assert_allclose(coords["energy"][:, 0, 0], energy_axis.center)
+    sparse = geom.get_coord(sparse=True)
+    assert sparse["lon"].shape == (1, 3, 4)
+    assert sparse["energy"].shape == (5, 1, 1)
+    assert coords.skycoord.shape == (5, 3, 4)
+
+
+def test_get_coord_frame_conversion_matches_astropy(tutorial_geom):
+    icrs = tutorial_geom.get_coord(frame="icrs")
+    galactic = tutorial_geom.get_coord()
+    expected = SkyCoord(galactic["lon"], galactic["lat"], frame="galactic").icrs
+    assert_allclose(icrs["lon"].value, expected.ra.deg, atol=1e-10)
+    assert_allclose(icrs["lat"].value, expected.dec.deg, atol=1e-10)
+    assert icrs.frame == "icrs"
+
+
+def test_get_coord_edges_are_pixel_corners():
+    geom = WcsGeom.create(npix=(4, 3), binsz=1.0)
+    edges = geom.get_coord(mode="edges")
+    assert edges["lon"].shape == (4, 5)
+    assert_allclose(edges["lat"][:, 0].value, [-1.5, -0.5, 0.5, 1.5])
+
+
+def test_coord_pix_roundtrip(tutorial_geom):
+    rng = np.random.default_rng(1)
+    x, y = rng.uniform(-0.5, 249.5, (2, 100))
+    lon, lat = tutorial_geom.pix_to_coord((x, y))
+    x2, y2 = tutorial_geom.coord_to_pix((lon, lat))
+    assert_allclose(x2, x, atol=1e-8)
+    assert_allclose(y2, y, atol=1e-8)
+
+
+def test_contains_pixel_boundaries():
+    geom = WcsGeom.create(npix=(4, 3), binsz=1.0)
+    lon, lat = geom.pix_to_coord(([-0.5, 3.49, 3.5, -0.51, 0], [0, 0, 0, 0, 2.5]))
+    assert_array_equal(geom.contains((lon, lat)), [True, True, False, False, False])
+
+
+def test_contains_skycoord_on_cube_uses_the_sky_footprint(energy_axis):
+    geom = WcsGeom.create(
+        npix=(10, 10), binsz=0.1, skydir=CRAB, frame="galactic", axes=[energy_axis]
+    )
+    positions = SkyCoord([83.63, 90.0], [22.01, 22.0], unit="deg")
+    assert_array_equal(geom.contains(positions), [True, False])
+    inside = geom.contains({"skycoord": positions, "energy": [50, 5000] * u.GeV})
+    assert_array_equal(inside, [True, False])
+    with pytest.raises(ValueError, match="axes \\['energy'\\] are missing"):
+        geom.coord_to_pix(positions)
+
+
+def test_coord_to_idx_with_axes(energy_axis):
+    geom = WcsGeom.create(npix=(4, 3), binsz=1.0, axes=[energy_axis])
+    idx = geom.coord_to_idx((0 * u.deg, 0 * u.deg, [5, 20, 100, 3000] * u.GeV))
+    assert_array_equal(idx[2], [-1, 0, 2, -1])
+    assert_array_equal(idx[0], [2, 2, 2, 2])
+
+
+def test_solid_angle_matches_analytic_lonlat_box():
+    # On a CAR grid centred on the equator pixel edges follow meridians and parallels:
+    # area = dlon * (sin b2 - sin b1). Great-circle sides agree to well below 1e-6 here.
+    geom = WcsGeom.create(npix=(20, 20), binsz=0.5, skydir=(0, 30), proj="CAR")
+    assert geom.solid_angle().shape == (20, 20)
+    flat = WcsGeom.create(npix=(3, 40), binsz=0.5, proj="CAR")
+    area = flat.solid_angle().to_value("sr")
+    edges = np.radians(np.arange(41) * 0.5 - 10.0)
+    expected = np.radians(0.5) * np.diff(np.sin(edges))
+    assert_allclose(area[:, 1], expected, rtol=1e-5)
+    allsky = WcsGeom.create(binsz=1.0)
+    assert_allclose(allsky.solid_angle().sum().value, 4 * np.pi, rtol=1e-4)
+
+
+def test_solid_angle_nan_outside_ait():
+    geom = WcsGeom.create(binsz=1.0, proj="AIT")
+    area = geom.solid_angle().value
+    assert np.isnan(area[0, 0])
+    # Pixels cut by the edge of the projection are NaN, so the sum falls a little short.
+    assert 0.97 * 4 * np.pi < np.nansum(area) < 4 * np.pi
+    coords = geom.get_coord()
+    assert np.isnan(coords["lon"][0, 0])
+
+
+def test_separation_matches_astropy(tutorial_geom):
+    sep = tutorial_geom.separation(CRAB)
+    coords = tutorial_geom.get_coord().skycoord
+    assert_allclose(sep.deg, coords.separation(CRAB).deg, atol=1e-10)
+    with pytest.raises(TypeError, match="SkyCoord"):
+        tutorial_geom.separation((1, 2))
+
+
+def test_cutout_sizes_and_position():
+    geom = WcsGeom.create(npix=(100, 80), binsz=0.1, frame="galactic")
+    position = SkyCoord(1.05, -0.55, unit="deg", frame="galactic")  # a pixel centre
+    cut = geom.cutout(position, 1.05 * u.deg)
+    assert cut.npix == (10, 10)
+    odd = geom.cutout(position, 1.05 * u.deg, odd_npix=True)
+    assert odd.npix == (11, 11)
+    assert odd.center_skydir.separation(position).deg < 1e-6
+    # Trimmed at the map edge: an 11x11 cutout on the corner pixel keeps 6x6.
+    corner = geom.cutout(SkyCoord(4.95, 3.95, unit="deg", frame="galactic"), 1.1)
+    assert corner.npix == (6, 6)
+
+
+def test_header_roundtrip(energy_axis):
+    geom = WcsGeom.create(
+        npix=(7, 5), binsz=0.3, frame="galactic", proj="TAN", skydir=(10, 45), axes=[energy_axis]
+    )
+    header = geom.to_header()
+    assert header["WCSSHAPE"] == "(7,5,5)"
+    assert header["AXCOLS1"] == "E_MIN,E_MAX"
+    assert header["INTERP1"] == "log"
+    back = WcsGeom.from_header(header, axes=[energy_axis])
+    assert back == geom
+    image = WcsGeom.from_header(fits.Header(header))
+    assert image.npix == (7, 5)
+
+
+def test_equality():
+    a = WcsGeom.create(npix=(4, 3), binsz=0.1, skydir=(10, 10))
+    assert a == WcsGeom.create(npix=(4, 3), binsz=0.1, skydir=(10, 10 + 1e-9))
+    assert a != WcsGeom.create(npix=(4, 3), binsz=0.1, skydir=(10, 10.001))
+    assert a != WcsGeom.create(npix=(4, 4), binsz=0.1, skydir=(10, 10))
+    assert a != WcsGeom.create(npix=(4, 3), binsz=0.1, skydir=(10, 10), frame="galactic")
+
+
+def test_pixel_scales_width_and_repr(tutorial_geom):
+    assert_allclose(tutorial_geom.pixel_scales.deg, [0.02, 0.02])
+    assert_allclose(tutorial_geom.width.deg, [5, 5])
+    text = repr(tutorial_geom)
+    assert "galactic" in text and "250" in text and "0.02 deg" in text
