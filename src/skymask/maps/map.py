@@ -1,0 +1,587 @@
+"""N-dimensional maps on a WCS geometry: data, unit, meta, operators and reductions."""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+from astropy import units as u
+
+from ..utils.units import describe
+from .geom import WcsGeom
+
+__all__ = ["Map", "WcsNDMap"]
+
+_ARITHMETIC = {
+    "add": operator.add,
+    "sub": operator.sub,
+    "mul": operator.mul,
+    "truediv": operator.truediv,
+    "floordiv": operator.floordiv,
+    "pow": operator.pow,
+}
+_COMPARISON = {
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+    "eq": operator.eq,
+    "ne": operator.ne,
+}
+_LOGICAL = {"and": np.logical_and, "or": np.logical_or, "xor": np.logical_xor}
+
+
+class Map:
+    """Base class of skymask maps; `Map.from_geom` and `Map.read` build the right subclass.
+
+    A map is a geometry, a numpy array in data order (``(..., n_axis1, ny, nx)``), a unit and a
+    meta dict. Boolean maps are masks.
+    """
+
+    def __init__(self, geom, data=None, dtype=None, meta=None, unit=""):
+        if not isinstance(geom, WcsGeom):
+            raise TypeError(f"geom must be a WcsGeom, got {describe(geom)}")
+        self._geom = geom
+        self._unit = u.Unit(unit)
+        self._data = None
+        if data is None:
+            data = np.zeros(geom.data_shape, dtype=np.dtype(dtype or np.float32))
+            self._data = data
+        else:
+            self.data = data
+            if dtype is not None and self._data.dtype != np.dtype(dtype):
+                self._data = self._data.astype(dtype)
+        self.meta = {} if meta is None else dict(meta)
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_geom(cls, geom, meta=None, data=None, unit="", dtype=None) -> Map:
+        """Map on ``geom``: zeros of ``dtype`` (default float32), or the given ``data``.
+
+        An array of the full shape is used as it is (not copied); a scalar or a broadcastable
+        array is expanded to a new writable array. ``dtype`` casts the data if given. A Quantity
+        sets the unit.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map, WcsGeom
+        >>> geom = WcsGeom.create(npix=(4, 3), binsz=0.1)
+        >>> mask = Map.from_geom(geom, data=True)
+        >>> mask.data.sum()
+        np.int64(12)
+        """
+        if not isinstance(geom, WcsGeom):
+            raise TypeError(f"geom must be a WcsGeom, got {describe(geom)}")
+        return WcsNDMap(geom, data=data, dtype=dtype, meta=meta, unit=unit)
+
+    @classmethod
+    def create(
+        cls,
+        npix=None,
+        binsz=0.1,
+        width=None,
+        proj="CAR",
+        frame="icrs",
+        refpix=None,
+        axes=None,
+        skydir=None,
+        dtype="float32",
+        meta=None,
+        unit="",
+        map_type="wcs",
+    ) -> Map:
+        """Empty map on a new `WcsGeom` (see `WcsGeom.create`; ``binsz`` defaults to 0.1 deg)."""
+        if map_type != "wcs":
+            raise ValueError(f"only map_type='wcs' is supported, got {map_type!r}")
+        geom = WcsGeom.create(
+            npix=npix,
+            binsz=binsz,
+            width=width,
+            proj=proj,
+            frame=frame,
+            refpix=refpix,
+            axes=axes,
+            skydir=skydir,
+        )
+        return cls.from_geom(geom, meta=meta, unit=unit, dtype=dtype)
+
+    @classmethod
+    def read(cls, filename, hdu=None, hdu_bands=None, format=None) -> Map:
+        """Read a map from FITS (gammapy "gadf" layout, Fermi ``EBOUNDS``/``ENERGIES`` cubes).
+
+        Boolean maps written by skymask, and integer masks in HDUs whose name contains "mask",
+        come back as bool.
+        """
+        from .io_fits import read_map
+
+        return read_map(filename, hdu=hdu, hdu_bands=hdu_bands, format=format)
+
+    def write(self, filename, overwrite=False, hdu=None, hdu_bands=None, checksum=False):
+        """Write to FITS in gammapy's "gadf" layout, atomically.
+
+        Parameters
+        ----------
+        filename : str or path
+            Output file; ``.gz`` names are compressed.
+        overwrite : bool
+            Replace an existing file. Must be a real bool.
+        hdu : str, optional
+            HDU name; default the primary HDU.
+        hdu_bands : str, optional
+            Name of the axes table; default ``<HDU>_BANDS``.
+        checksum : bool
+            Add CHECKSUM/DATASUM keywords.
+        """
+        from .io_fits import write_map
+
+        write_map(
+            self, filename, overwrite=overwrite, hdu=hdu, hdu_bands=hdu_bands, checksum=checksum
+        )
+
+    # ------------------------------------------------------------------ attributes
+    @property
+    def geom(self) -> WcsGeom:
+        return self._geom
+
+    @property
+    def data(self) -> np.ndarray:
+        """The data array, in data order ``(..., n_axis1, ny, nx)``."""
+        return self._data
+
+    @data.setter
+    def data(self, value):
+        if isinstance(value, u.Quantity):
+            self._unit = value.unit
+            value = value.value
+        if isinstance(value, Map):
+            value = value.data
+        array = np.asarray(value)
+        if array.dtype == object:
+            raise TypeError(f"map data must be numeric or bool, got {describe(value)}")
+        if not array.dtype.isnative:
+            array = array.astype(array.dtype.newbyteorder("="))
+        shape = self._geom.data_shape
+        if array.shape != shape:
+            try:
+                array = np.broadcast_to(array, shape).copy()
+            except ValueError:
+                raise ValueError(
+                    f"data of shape {array.shape} does not fit the geometry's data shape {shape} "
+                    "(numpy order: non-spatial axes first, then lat, lon)"
+                ) from None
+        self._data = array
+
+    @property
+    def unit(self) -> u.UnitBase:
+        return self._unit
+
+    @unit.setter
+    def unit(self, value):
+        self._unit = u.Unit(value)
+
+    @property
+    def quantity(self) -> u.Quantity:
+        return u.Quantity(self._data, self._unit, copy=False)
+
+    @quantity.setter
+    def quantity(self, value):
+        self.data = u.Quantity(value)
+
+    @property
+    def is_mask(self) -> bool:
+        return self._data.dtype == bool
+
+    def __array__(self, dtype=None, copy=None):
+        if dtype is None:
+            return self._data
+        return self._data.astype(dtype)
+
+    def __bool__(self):
+        raise TypeError(
+            "the truth value of a Map is ambiguous: use map.data.any() or map.data.all(), "
+            "or 'map is not None' to test for presence"
+        )
+
+    def copy(self, **kwargs) -> Map:
+        """Copy (the data too), with any of ``geom``, ``data``, ``unit``, ``meta`` replaced."""
+        params = {
+            "geom": self._geom,
+            "unit": self._unit,
+            "meta": dict(self.meta),
+        }
+        params.update(kwargs)
+        if "data" not in kwargs:
+            params["data"] = self._data.copy()
+        return self.__class__(**params)
+
+    # ------------------------------------------------------------------ operator helpers
+    def _operand(self, other):
+        """(array broadcastable to this map's data, unit, result geom) for a binary operator."""
+        if isinstance(other, Map):
+            data, geom = _align(self, other)
+            return data, other.unit, geom
+        if isinstance(other, u.Quantity):
+            return other.value, other.unit, self._geom
+        return np.asarray(other), u.dimensionless_unscaled, self._geom
+
+    def _arithmetic(self, name, other, reflected=False):
+        other_data, other_unit, geom = self._operand(other)
+        self_data = _numeric(self._data)
+        other_data = _numeric(other_data)
+        scale = 1.0
+        if name == "pow":
+            unit = _power_unit(self._unit, other_data, other_unit)
+        elif name in ("mul", "truediv", "floordiv"):
+            op = _ARITHMETIC[name]
+            unit = op(other_unit, self._unit) if reflected else op(self._unit, other_unit)
+        else:
+            scale = _conversion_scale(other_unit, self._unit, name)
+            unit = self._unit
+        if scale != 1.0:
+            other_data = other_data * scale
+        op = _ARITHMETIC[name]
+        result = op(other_data, self_data) if reflected else op(self_data, other_data)
+        return self._new(geom, result, unit)
+
+    def _compare(self, name, other):
+        other_data, other_unit, geom = self._operand(other)
+        scale = _conversion_scale(other_unit, self._unit, name)
+        if scale != 1.0:
+            other_data = other_data * scale
+        with np.errstate(invalid="ignore"):
+            result = _COMPARISON[name](self._data, other_data)
+        return self._new(geom, np.asarray(result, dtype=bool), u.dimensionless_unscaled)
+
+    def _logical(self, name, other, inplace=False):
+        other_data, _, geom = self._operand(other)
+        result = _LOGICAL[name](self._data, other_data)
+        if inplace:
+            if result.shape != self._data.shape:
+                raise ValueError(
+                    f"cannot combine in place: the result shape {result.shape} differs from this "
+                    f"map's shape {self._data.shape}; use 'a = a {_SYMBOL[name]} b' instead"
+                )
+            self._data = result
+            self._unit = u.dimensionless_unscaled
+            return self
+        return self._new(geom, result, u.dimensionless_unscaled)
+
+    def _new(self, geom, data, unit):
+        return self.__class__(geom, data=np.asarray(data), meta=dict(self.meta), unit=unit)
+
+    def _inplace(self, result: Map):
+        if result.geom.data_shape != self._geom.data_shape:
+            raise ValueError(
+                f"cannot update in place: the result has shape {result.data.shape}, this map "
+                f"{self._data.shape}"
+            )
+        self._data = result.data
+        self._unit = result.unit
+        return self
+
+    # arithmetic
+    def __add__(self, other):
+        return self._arithmetic("add", other)
+
+    def __radd__(self, other):
+        return self._arithmetic("add", other, reflected=True)
+
+    def __sub__(self, other):
+        return self._arithmetic("sub", other)
+
+    def __rsub__(self, other):
+        return self._arithmetic("sub", other, reflected=True)
+
+    def __mul__(self, other):
+        return self._arithmetic("mul", other)
+
+    def __rmul__(self, other):
+        return self._arithmetic("mul", other, reflected=True)
+
+    def __truediv__(self, other):
+        return self._arithmetic("truediv", other)
+
+    def __rtruediv__(self, other):
+        return self._arithmetic("truediv", other, reflected=True)
+
+    def __floordiv__(self, other):
+        return self._arithmetic("floordiv", other)
+
+    def __pow__(self, other):
+        return self._arithmetic("pow", other)
+
+    def __iadd__(self, other):
+        return self._inplace(self + other)
+
+    def __isub__(self, other):
+        return self._inplace(self - other)
+
+    def __imul__(self, other):
+        return self._inplace(self * other)
+
+    def __itruediv__(self, other):
+        return self._inplace(self / other)
+
+    def __neg__(self):
+        return self._new(self._geom, -_numeric(self._data), self._unit)
+
+    def __abs__(self):
+        return self._new(self._geom, np.abs(_numeric(self._data)), self._unit)
+
+    # comparisons
+    def __lt__(self, other):
+        return self._compare("lt", other)
+
+    def __le__(self, other):
+        return self._compare("le", other)
+
+    def __gt__(self, other):
+        return self._compare("gt", other)
+
+    def __ge__(self, other):
+        return self._compare("ge", other)
+
+    def __eq__(self, other):
+        return self._compare("eq", other)
+
+    def __ne__(self, other):
+        return self._compare("ne", other)
+
+    __hash__ = None
+
+    # logical
+    def __and__(self, other):
+        return self._logical("and", other)
+
+    __rand__ = __and__
+
+    def __or__(self, other):
+        return self._logical("or", other)
+
+    __ror__ = __or__
+
+    def __xor__(self, other):
+        return self._logical("xor", other)
+
+    __rxor__ = __xor__
+
+    def __iand__(self, other):
+        return self._logical("and", other, inplace=True)
+
+    def __ior__(self, other):
+        return self._logical("or", other, inplace=True)
+
+    def __ixor__(self, other):
+        return self._logical("xor", other, inplace=True)
+
+    def __invert__(self):
+        return self._new(self._geom, np.logical_not(self._data), u.dimensionless_unscaled)
+
+    # ------------------------------------------------------------------ reductions
+    def reduce(self, axis_name, func=np.add, keepdims=False, weights=None) -> Map:
+        """Reduce along one non-spatial axis with a ufunc, skipping NaN values.
+
+        ``func=np.logical_or`` collapses a mask (True where any bin is True). With
+        ``keepdims`` the axis stays, squashed to one bin spanning its range.
+        """
+        index = self._geom.axes.index_of(axis_name)
+        data_axis = len(self._geom.axes) - 1 - index
+        data = self._data
+        if weights is not None:
+            weights = weights.data if isinstance(weights, Map) else np.asarray(weights)
+            data = data * weights
+        result = _nan_reduce(func, data, data_axis, keepdims)
+        geom = self._geom.squash(axis_name) if keepdims else self._geom.drop(axis_name)
+        return self.__class__(geom, data=result, meta=dict(self.meta), unit=self._unit)
+
+    def reduce_over_axes(self, func=np.add, keepdims=False, axes_names=None, weights=None) -> Map:
+        """Reduce over several (default all) non-spatial axes; see `reduce`."""
+        names = self._geom.axes.names if axes_names is None else list(axes_names)
+        result = self
+        for i, name in enumerate(names):
+            result = result.reduce(
+                name, func=func, keepdims=keepdims, weights=weights if i == 0 else None
+            )
+        return result
+
+    def sum_over_axes(self, axes_names=None, keepdims=True, weights=None) -> Map:
+        """Sum over non-spatial axes, NaN skipped (a mask gives integer counts)."""
+        return self.reduce_over_axes(
+            func=np.add, keepdims=keepdims, axes_names=axes_names, weights=weights
+        )
+
+    # ------------------------------------------------------------------ slicing
+    def get_image_by_idx(self, idx) -> Map:
+        """The image plane at non-spatial index tuple ``idx`` (axis order); a view of the data."""
+        idx = tuple(int(i) for i in np.atleast_1d(idx))
+        if len(idx) != len(self._geom.axes):
+            raise ValueError(
+                f"need one index per non-spatial axis {self._geom.axes.names}, got {idx}"
+            )
+        for i, (j, axis) in enumerate(zip(idx, self._geom.axes, strict=True)):
+            if not -axis.nbin <= j < axis.nbin:
+                raise IndexError(
+                    f"index {j} out of range for axis {i} '{axis.name}' ({axis.nbin} bins)"
+                )
+        return self.__class__(
+            self._geom.to_image(), data=self._data[idx[::-1]], meta=dict(self.meta), unit=self._unit
+        )
+
+    def slice_by_idx(self, slices: dict) -> Map:
+        """Sub-map from ``{axis_name: slice or int}``; an int drops the axis, a slice keeps it."""
+        geom = self._geom
+        data_index = [slice(None)] * self._data.ndim
+        n_axes = len(self._geom.axes)
+        for name, index in slices.items():
+            position = self._geom.axes.index_of(name)
+            axis = self._geom.axes[position]
+            data_index[n_axes - 1 - position] = index
+            if isinstance(index, slice):
+                geom = geom.replace_axis(axis.slice(index))
+            elif isinstance(index, (int, np.integer)):
+                geom = geom.drop(axis.name)
+            else:
+                raise TypeError(f"slice_by_idx takes slices or integers, got {describe(index)}")
+        return self.__class__(
+            geom, data=self._data[tuple(data_index)], meta=dict(self.meta), unit=self._unit
+        )
+
+    def iter_by_image_index(self):
+        """Yield the non-spatial index tuple (axis order) of every image plane."""
+        for idx in np.ndindex(self._geom.axes.shape[::-1] or ()):
+            yield idx[::-1]
+
+    def iter_by_image_data(self):
+        """Yield ``(image_data, data_index)`` for every image plane; the data are views."""
+        for idx in self.iter_by_image_index():
+            yield self._data[idx[::-1]], idx[::-1]
+
+    def iter_by_image(self):
+        """Yield every image plane as a 2-D map (sharing the data)."""
+        for idx in self.iter_by_image_index():
+            yield self.get_image_by_idx(idx)
+
+    # ------------------------------------------------------------------ lookups
+    def get_by_idx(self, idx):
+        """Values at integer indices ``(ix, iy, axis indices...)``; NaN (or False/0) outside."""
+        idx = np.broadcast_arrays(*[np.asarray(i) for i in idx])
+        inside = np.all([i != -1 for i in idx], axis=0)
+        clipped = tuple(np.where(inside, i, 0) for i in idx[::-1])
+        values = self._data[clipped]
+        fill = False if self.is_mask else (np.nan if values.dtype.kind == "f" else 0)
+        return np.where(inside, values, fill)
+
+    def get_by_coord(self, coords):
+        """Values at world coordinates (nearest pixel); NaN (or False/0) outside the map."""
+        return self.get_by_idx(self._geom.coord_to_idx(coords))
+
+    # ------------------------------------------------------------------ display
+    def plot(self, ax=None, fig=None, add_cbar=False, stretch="linear", **kwargs):
+        """Plot an image (or a map whose non-spatial axes have one bin) on WCSAxes."""
+        from . import plotting
+
+        return plotting.plot_image(
+            self, ax=ax, fig=fig, add_cbar=add_cbar, stretch=stretch, **kwargs
+        )
+
+    def plot_grid(self, figsize=None, ncols=3, **kwargs):
+        """Plot every plane of a map with one non-spatial axis in a grid of panels."""
+        from . import plotting
+
+        return plotting.plot_grid(self, figsize=figsize, ncols=ncols, **kwargs)
+
+    def __repr__(self):
+        lines = [
+            f"{self.__class__.__name__}",
+            f"    geom  : {self._geom!r}",
+            f"    shape : {self._data.shape} (data order: {', '.join(self._axes_order())})",
+            f"    dtype : {self._data.dtype}",
+            f"    unit  : '{self._unit}'",
+        ]
+        lines.append(f"    {_summary(self._data)}")
+        return "\n".join(lines)
+
+    def _axes_order(self):
+        return [*reversed(self._geom.axes.names), "lat", "lon"]
+
+
+class WcsNDMap(Map):
+    """Map on a `WcsGeom` (every skymask map is one)."""
+
+
+_SYMBOL = {"and": "&", "or": "|", "xor": "^"}
+
+
+def _numeric(data):
+    """Booleans count as integers in arithmetic (True = 1)."""
+    data = np.asarray(data)
+    return data.astype(np.int64) if data.dtype == bool else data
+
+
+def _power_unit(unit, exponent, exponent_unit):
+    if exponent_unit != u.dimensionless_unscaled:
+        raise u.UnitsError(f"an exponent must be dimensionless, got unit '{exponent_unit}'")
+    if unit == u.dimensionless_unscaled:
+        return u.dimensionless_unscaled
+    if np.ndim(exponent) != 0:
+        raise u.UnitsError(f"a map in '{unit}' can only be raised to a single (scalar) power")
+    return unit ** float(exponent)
+
+
+def _conversion_scale(from_unit, to_unit, name):
+    if from_unit == to_unit:
+        return 1.0
+    try:
+        return from_unit.to(to_unit)
+    except u.UnitConversionError:
+        raise u.UnitConversionError(
+            f"cannot apply '{name}' between a map in '{to_unit}' and a value in '{from_unit}': "
+            f"the units are not compatible; give the value as a Quantity in '{to_unit}'"
+        ) from None
+
+
+def _align(this: Map, other: Map):
+    """Other's data ready to combine with this map, and the geometry of the result.
+
+    Equal geometries combine directly. An image map combines with a cube on the same sky grid
+    by repeating over the non-spatial axes.
+    """
+    a, b = this.geom, other.geom
+    if a == b:
+        return other.data, a
+    if a.to_image() == b.to_image() and (a.is_image or b.is_image):
+        return other.data, (b if a.is_image else a)
+    raise ValueError(
+        f"map geometries differ:\n  left : {a!r}\n  right: {b!r}\n"
+        "maps combine only on the same geometry (or an image with a cube on the same sky grid); "
+        "reproject one of them first"
+    )
+
+
+def _nan_reduce(func, data, axis, keepdims):
+    if data.dtype.kind == "f":
+        if func is np.maximum:
+            return np.fmax.reduce(data, axis=axis, keepdims=keepdims)
+        if func is np.minimum:
+            return np.fmin.reduce(data, axis=axis, keepdims=keepdims)
+        if getattr(func, "identity", None) is not None:
+            return func.reduce(data, axis=axis, keepdims=keepdims, where=~np.isnan(data))
+    return func.reduce(data, axis=axis, keepdims=keepdims)
+
+
+def _summary(data: np.ndarray) -> str:
+    if data.dtype == bool:
+        n_true = int(np.count_nonzero(data))
+        fraction = 100.0 * n_true / data.size if data.size else 0.0
+        return f"mask  : {n_true} of {data.size} True ({fraction:.1f} %)"
+    if data.size == 0:
+        return "values: empty"
+    finite = np.isfinite(data) if data.dtype.kind in "fc" else np.ones(data.shape, bool)
+    n_bad = int(data.size - np.count_nonzero(finite))
+    if not finite.any():
+        return f"values: all {data.size} non-finite"
+    values = data[finite] if n_bad else data
+    text = f"values: min {values.min():.6g}, max {values.max():.6g}, sum {values.sum():.6g}"
+    if n_bad:
+        text += f", {n_bad} non-finite"
+    return text

@@ -1,0 +1,268 @@
+import numpy as np
+import pytest
+from astropy import units as u
+from numpy.testing import assert_allclose, assert_array_equal
+
+from skymask.maps import Map, MapAxis, WcsGeom, WcsNDMap
+
+
+@pytest.fixture
+def energy_axis():
+    return MapAxis.from_energy_bounds("10 GeV", "2 TeV", nbin=3)
+
+
+@pytest.fixture
+def cube_geom(energy_axis):
+    return WcsGeom.create(npix=(5, 4), binsz=0.1, axes=[energy_axis])
+
+
+@pytest.fixture
+def image_geom():
+    return WcsGeom.create(npix=(5, 4), binsz=0.1)
+
+
+def test_from_geom_defaults(cube_geom):
+    m = Map.from_geom(cube_geom)
+    assert isinstance(m, WcsNDMap)
+    assert m.data.shape == (3, 4, 5)
+    assert m.data.dtype == np.float32
+    assert m.unit == u.dimensionless_unscaled
+    assert m.meta == {}
+    assert not m.is_mask
+
+
+def test_from_geom_data_variants(cube_geom):
+    full = np.ones(cube_geom.data_shape, dtype=int)
+    m = Map.from_geom(cube_geom, data=full)
+    assert m.data is full  # the array is used as it is
+    scalar = Map.from_geom(cube_geom, data=True)
+    assert scalar.is_mask and scalar.data.all()
+    # A broadcastable array becomes a new, writable full array.
+    plane = np.arange(5.0)
+    broadcast = Map.from_geom(cube_geom, data=plane)
+    assert broadcast.data.shape == (3, 4, 5)
+    broadcast.data[0, 0, 0] = 42
+    assert plane[0] == 0
+    quantity = Map.from_geom(cube_geom, data=np.ones(cube_geom.data_shape) * u.s)
+    assert quantity.unit == u.s
+    cast = Map.from_geom(cube_geom, data=full, dtype=bool)
+    assert cast.is_mask
+    with pytest.raises(ValueError, match=r"does not fit the geometry's data shape \(3, 4, 5\)"):
+        Map.from_geom(cube_geom, data=np.ones((2, 4, 5)))
+    with pytest.raises(TypeError, match="WcsGeom"):
+        Map.from_geom("not a geom")
+
+
+def test_data_read_from_big_endian_becomes_native(image_geom):
+    data = np.arange(20, dtype=">f4").reshape(4, 5)
+    m = Map.from_geom(image_geom, data=data)
+    assert m.data.dtype == np.dtype("float32")
+    assert m.data.dtype.isnative
+
+
+def test_create():
+    m = Map.create(npix=(3, 2), dtype="int16", unit="cm2 s")
+    assert m.data.dtype == np.int16
+    assert m.unit == u.Unit("cm2 s")
+    assert_allclose(m.geom.pixel_scales.deg, [0.1, 0.1])
+
+
+def test_arithmetic_with_units(image_geom):
+    a = Map.from_geom(image_geom, data=np.full((4, 5), 2.0), unit="m")
+    b = Map.from_geom(image_geom, data=np.full((4, 5), 50.0), unit="cm")
+    total = a + b
+    assert total.unit == u.m
+    assert_allclose(total.data, 2.5)
+    assert_allclose((a - 100 * u.cm).data, 1.0)
+    product = a * b
+    assert product.unit == u.m * u.cm
+    assert_allclose(product.data, 100)
+    ratio = a / (2 * u.s)
+    assert ratio.unit == u.m / u.s
+    assert_allclose((1 / a).data, 0.5)
+    assert (1 / a).unit == 1 / u.m
+    assert_allclose((10 - Map.from_geom(image_geom, data=3.0)).data, 7)
+    with pytest.raises(u.UnitConversionError, match="give the value as a Quantity in 'm'"):
+        a + 5
+    assert_allclose((a**2).data, 4)
+    assert (a**2).unit == u.m**2
+
+
+def test_arithmetic_on_masks_counts(image_geom):
+    mask = Map.from_geom(image_geom, data=True)
+    assert (mask + mask).data.dtype == np.int64
+    assert_array_equal((mask + mask).data, 2)
+    assert_array_equal((mask - mask).data, 0)
+
+
+def test_comparisons(image_geom):
+    m = Map.from_geom(image_geom, data=np.arange(20.0).reshape(4, 5), unit="m")
+    below = m < 500 * u.cm
+    assert below.is_mask
+    assert below.unit == u.dimensionless_unscaled
+    assert below.data.sum() == 5
+    assert (m >= 19 * u.m).data.sum() == 1
+    assert (m == m).data.all()
+    with pytest.raises(u.UnitConversionError, match="not compatible"):
+        _ = m < 5
+    nan_map = Map.from_geom(image_geom, data=np.nan)
+    assert not (nan_map < 5).data.any()
+    assert not (nan_map >= 5).data.any()
+
+
+def test_logical_operators(image_geom):
+    rng = np.random.default_rng(0)
+    a_data, b_data = rng.random((2, 4, 5)) > 0.5
+    a = Map.from_geom(image_geom, data=a_data.copy())
+    b = Map.from_geom(image_geom, data=b_data.copy())
+    assert_array_equal((a & b).data, a_data & b_data)
+    assert_array_equal((a | b).data, a_data | b_data)
+    assert_array_equal((a ^ b).data, a_data ^ b_data)
+    assert_array_equal((~a).data, ~a_data)
+    assert_array_equal((a & b_data).data, a_data & b_data)
+    assert_array_equal((a & True).data, a_data)
+    # Non-bool maps: nonzero (and NaN) is True.
+    values = Map.from_geom(
+        image_geom, data=np.array([0.0, 1.0, np.nan, -2.0, 0.0] * 4).reshape(4, 5)
+    )
+    assert_array_equal((~values).data[0], [True, False, False, False, True])
+
+
+def test_inplace_logical_mutates_the_same_object(image_geom):
+    a = Map.from_geom(image_geom, data=True)
+    alias = a
+    b = Map.from_geom(image_geom, data=np.eye(4, 5, dtype=bool))
+    a &= b
+    assert a is alias
+    assert a.data.sum() == 4
+    a |= ~b
+    assert a.data.all()
+    a ^= b
+    assert a.data.sum() == 16
+
+
+def test_mismatched_geometries_raise_clear_error(image_geom):
+    a = Map.from_geom(image_geom, data=True)
+    other = Map.from_geom(WcsGeom.create(npix=(5, 4), binsz=0.2), data=True)
+    with pytest.raises(ValueError, match="map geometries differ"):
+        a & other
+    with pytest.raises(ValueError, match="map geometries differ"):
+        a |= other
+    with pytest.raises(ValueError, match="reproject"):
+        a + other
+
+
+def test_image_combines_with_cube_on_same_grid(cube_geom):
+    cube = Map.from_geom(cube_geom, data=True)
+    image = Map.from_geom(cube_geom.to_image(), data=np.eye(4, 5, dtype=bool))
+    result = cube & image
+    assert result.geom == cube_geom
+    assert result.data.sum() == 3 * 4
+    cube &= image
+    assert cube.data.sum() == 12
+    with pytest.raises(ValueError, match="in place"):
+        image &= cube
+
+
+def test_truth_value_is_ambiguous(image_geom):
+    with pytest.raises(TypeError, match="ambiguous"):
+        bool(Map.from_geom(image_geom))
+
+
+def test_reduce_skips_nan(cube_geom):
+    data = np.ones(cube_geom.data_shape)
+    data[0] = np.nan
+    m = Map.from_geom(cube_geom, data=data, unit="s")
+    summed = m.sum_over_axes()
+    assert summed.data.shape == (1, 4, 5)
+    assert_allclose(summed.data, 2)
+    assert summed.unit == u.s
+    assert summed.geom.axes["energy"].nbin == 1
+    assert_allclose(summed.geom.axes["energy"].edges.to_value("GeV"), [10, 2000])
+    reduced = m.reduce_over_axes()
+    assert reduced.data.shape == (4, 5)
+    assert reduced.geom.is_image
+    maximum = m.reduce("energy", func=np.maximum)
+    assert_allclose(maximum.data, 1)
+
+
+def test_mask_reductions(cube_geom):
+    data = np.zeros(cube_geom.data_shape, dtype=bool)
+    data[1, 2, 3] = True
+    data[2, 2, 3] = True
+    mask = Map.from_geom(cube_geom, data=data)
+    counts = mask.sum_over_axes(keepdims=False)
+    assert counts.data.dtype == np.int64
+    assert counts.data[2, 3] == 2
+    collapsed = mask.reduce_over_axes(func=np.logical_or)
+    assert collapsed.is_mask
+    assert collapsed.data.sum() == 1
+    weighted = mask.sum_over_axes(weights=np.array([1, 0, 1])[:, None, None], keepdims=False)
+    assert weighted.data[2, 3] == 1
+
+
+def test_get_image_by_idx_and_iteration(cube_geom):
+    data = np.arange(np.prod(cube_geom.data_shape), dtype=float).reshape(cube_geom.data_shape)
+    m = Map.from_geom(cube_geom, data=data)
+    image = m.get_image_by_idx((1,))
+    assert image.geom.is_image
+    assert_array_equal(image.data, data[1])
+    image.data[0, 0] = -1  # a view
+    assert m.data[1, 0, 0] == -1
+    planes = list(m.iter_by_image())
+    assert len(planes) == 3
+    assert_array_equal(planes[2].data, data[2])
+    assert [idx for _, idx in m.iter_by_image_data()] == [(0,), (1,), (2,)]
+    with pytest.raises(ValueError, match="one index per non-spatial axis"):
+        m.get_image_by_idx((0, 0))
+    with pytest.raises(IndexError, match="out of range"):
+        m.get_image_by_idx((3,))
+
+
+def test_iteration_over_two_axes(energy_axis):
+    rad = MapAxis.from_nodes([0.1, 0.2], name="rad", unit="deg")
+    geom = WcsGeom.create(npix=(3, 2), axes=[energy_axis, rad])
+    m = Map.from_geom(geom, data=np.arange(36).reshape(2, 3, 2, 3))
+    idx = list(m.iter_by_image_index())
+    assert len(idx) == 6
+    for i in idx:
+        assert_array_equal(m.get_image_by_idx(i).data, m.data[i[::-1]])
+
+
+def test_slice_by_idx(cube_geom):
+    m = Map.from_geom(cube_geom, data=np.arange(60.0).reshape(3, 4, 5))
+    sub = m.slice_by_idx({"energy": slice(1, 3)})
+    assert sub.data.shape == (2, 4, 5)
+    assert_allclose(sub.geom.axes["energy"].edges, cube_geom.axes["energy"].edges[1:])
+    single = m.slice_by_idx({"energy": 0})
+    assert single.geom.is_image
+    assert_array_equal(single.data, m.data[0])
+
+
+def test_copy_is_deep(image_geom):
+    m = Map.from_geom(image_geom, data=1.0, meta={"a": 1})
+    c = m.copy()
+    c.data[0, 0] = 5
+    c.meta["a"] = 2
+    assert m.data[0, 0] == 1
+    assert m.meta["a"] == 1
+    assert m.copy(unit="s").unit == u.s
+
+
+def test_get_by_coord(image_geom):
+    m = Map.from_geom(image_geom, data=np.arange(20.0).reshape(4, 5))
+    lon, lat = image_geom.pix_to_coord(([0, 4, 10], [0, 3, 0]))
+    assert_allclose(m.get_by_coord((lon, lat)), [0, 19, np.nan])
+
+
+def test_repr_is_informative(cube_geom):
+    mask = Map.from_geom(cube_geom, data=True)
+    mask.data[0] = False
+    text = repr(mask)
+    assert "WcsNDMap" in text
+    assert "40 of 60 True (66.7 %)" in text
+    assert "dtype : bool" in text
+    assert "energy" in text
+    assert "0x" not in text
+    values = repr(Map.from_geom(cube_geom, data=np.nan, unit="cm2 s"))
+    assert "non-finite" in values and "cm2 s" in values
