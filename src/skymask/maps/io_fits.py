@@ -1,0 +1,288 @@
+"""FITS reading and writing of maps in gammapy's "gadf" layout, plus Fermi cube layouts.
+
+gadf: the map is an image HDU (primary or named) with the WCS, ``WCSSHAPE``, ``BUNIT``,
+``META`` (JSON) and, for each non-spatial axis i, ``AXCOLSi``/``INTERPi``. The axes are stored
+in a ``<HDU>_BANDS`` binary table named by ``BANDSHDU``.
+
+Fermi: a counts cube (``gtbin``) stores reconstructed-energy bin edges in an ``EBOUNDS`` table
+(``E_MIN``, ``E_MAX``); a model or exposure cube stores true-energy nodes in ``ENERGIES``
+(``Energy``, MeV).
+
+Boolean maps are written as uint8 (BITPIX 8) with ``BOOLEAN = T``, and read back as bool;
+other maps get ``BOOLEAN = F``. Integer maps without the key (files from gammapy, which writes
+masks as int64) read as bool when the HDU name contains "mask", as gammapy does.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from astropy import units as u
+from astropy.io import fits
+
+from ..utils.io import atomic_write, check_overwrite, make_path
+from .axes import MapAxes, MapAxis
+from .geom import WcsGeom
+
+__all__ = [
+    "axes_from_bands_hdu",
+    "axes_header_cards",
+    "axes_to_bands_hdu",
+    "map_from_hdulist",
+    "map_to_hdus",
+    "read_map",
+    "write_map",
+]
+
+BOOLEAN_KEY = "BOOLEAN"
+# gammapy casts integer image HDUs to bool when their name contains one of these.
+_BOOL_HDU_NAME_PARTS = ("mask", "is_ul", "success")
+_MAX_AXES = 5
+
+
+# ---------------------------------------------------------------------- axes <-> tables
+def _axis_columns(axis: MapAxis) -> tuple[str, str, str]:
+    """(centre, min, max) column names of an axis in a gadf bands table."""
+    if axis.name.lower() == "energy":
+        return "ENERGY", "E_MIN", "E_MAX"
+    stem = axis.name.upper()
+    return stem, f"{stem}_MIN", f"{stem}_MAX"
+
+
+def axes_header_cards(axes) -> list[tuple[str, str]]:
+    """``AXCOLSi`` and ``INTERPi`` keywords for the axes (1-based i)."""
+    cards = []
+    for i, axis in enumerate(axes, start=1):
+        centre, low, high = _axis_columns(axis)
+        axcols = f"{low},{high}" if axis.node_type == "edges" else centre
+        cards += [(f"AXCOLS{i}", axcols), (f"INTERP{i}", axis.interp)]
+    return cards
+
+
+def axes_to_bands_hdu(axes, name: str) -> fits.BinTableHDU:
+    """The ``<HDU>_BANDS`` table: CHANNEL and centre/min/max columns, one row per plane.
+
+    Rows follow the data's channel order (the first axis varies fastest).
+    """
+    shape = MapAxes(axes).shape
+    n_rows = int(np.prod(shape))
+    index = np.unravel_index(np.arange(n_rows), shape[::-1])[::-1] if shape else ()
+    columns = [fits.Column("CHANNEL", format="K", array=np.arange(n_rows, dtype=np.int64))]
+    for axis, idx in zip(axes, index, strict=True):
+        centre, low, high = _axis_columns(axis)
+        unit = axis.unit.to_string("fits") if axis.unit != u.dimensionless_unscaled else None
+        edges = axis.edges.value
+        for colname, values in (
+            (centre, axis.center.value[idx]),
+            (low, edges[:-1][idx]),
+            (high, edges[1:][idx]),
+        ):
+            columns.append(fits.Column(colname, format="D", array=values, unit=unit))
+    hdu = fits.BinTableHDU.from_columns(columns, name=name)
+    for key, value in axes_header_cards(axes):
+        hdu.header[key] = value
+    return hdu
+
+
+def _column_quantity(table, name) -> tuple[np.ndarray, u.UnitBase]:
+    column = table.columns[name]
+    unit = u.Unit(column.unit, parse_strict="silent") if column.unit else u.dimensionless_unscaled
+    return np.asarray(table.data[name], dtype=float), unit
+
+
+def _find_column(table, candidates):
+    names = {n.upper(): n for n in table.columns.names}
+    for candidate in candidates:
+        if candidate.upper() in names:
+            return names[candidate.upper()]
+    raise ValueError(
+        f"table '{table.name}' has none of the columns {list(candidates)}; "
+        f"it has {table.columns.names}"
+    )
+
+
+def axes_from_bands_hdu(bands: fits.BinTableHDU, header=None, format=None) -> list[MapAxis]:
+    """Axes from a bands table: gadf (``AXCOLSi``), ``EBOUNDS`` or ``ENERGIES``."""
+    format = format or _guess_format(bands.name)
+    if format == "fgst-ccube":
+        low, unit = _column_quantity(bands, _find_column(bands, ["E_MIN"]))
+        high, _ = _column_quantity(bands, _find_column(bands, ["E_MAX"]))
+        edges = np.append(low, high[-1])
+        return [MapAxis.from_edges(edges, interp="log", name="energy", unit=unit)]
+    if format == "fgst-template":
+        values, _ = _column_quantity(bands, _find_column(bands, ["ENERGY"]))
+        return [MapAxis.from_nodes(values, interp="log", name="energy_true", unit="MeV")]
+    if format != "gadf":
+        raise ValueError(f"format must be 'gadf', 'fgst-ccube' or 'fgst-template', got {format!r}")
+    headers = [bands.header] + ([header] if header is not None else [])
+    axes = []
+    for i in range(1, _MAX_AXES + 1):
+        axcols = next((h[f"AXCOLS{i}"] for h in headers if f"AXCOLS{i}" in h), None)
+        if axcols is None:
+            break
+        interp = next((h[f"INTERP{i}"] for h in headers if f"INTERP{i}" in h), "lin").strip()
+        colnames = [c.strip() for c in axcols.split(",")]
+        if colnames[0].upper() in ("E_MIN", "ENERGY"):
+            name = "energy"
+        else:
+            name = colnames[0].upper().removesuffix("_MIN").lower()
+            name = "rad" if name == "theta" else name
+        if len(colnames) == 2:
+            low, unit = _column_quantity(bands, colnames[0])
+            high, _ = _column_quantity(bands, colnames[1])
+            edges = np.append(np.unique(low), np.max(high))
+            axis = MapAxis.from_edges(edges, interp=interp, name=name, unit=unit)
+        else:
+            values, unit = _column_quantity(bands, colnames[0])
+            axis = MapAxis.from_nodes(np.unique(values), interp=interp, name=name, unit=unit)
+        axes.append(axis)
+    return axes
+
+
+def _guess_format(bands_name: str) -> str:
+    name = bands_name.upper()
+    if name == "ENERGIES":
+        return "fgst-template"
+    if name == "EBOUNDS":
+        return "fgst-ccube"
+    return "gadf"
+
+
+# ---------------------------------------------------------------------- meta
+def _meta_to_json(meta: dict) -> str:
+    def default(value):
+        if isinstance(value, u.Quantity):
+            return str(value)
+        if isinstance(value, np.generic):
+            return value.item()
+        if isinstance(value, np.ndarray):
+            return value.tolist()
+        return str(value)
+
+    return json.dumps(meta, default=default)
+
+
+def _meta_from_header(header) -> dict:
+    text = header.get("META")
+    if not text:
+        return {}
+    try:
+        meta = json.loads(text)
+    except json.JSONDecodeError:
+        return {"META": text}
+    return meta if isinstance(meta, dict) else {"META": meta}
+
+
+# ---------------------------------------------------------------------- map <-> HDUs
+def map_to_hdus(m, hdu=None, hdu_bands=None) -> list:
+    """The image HDU (primary if ``hdu`` is None or "PRIMARY") and, with axes, its bands table."""
+    name = "PRIMARY" if hdu is None else str(hdu).upper()
+    geom = m.geom
+    header = geom.to_header()
+    if geom.axes:
+        bands_name = (hdu_bands or f"{name}_BANDS").upper()
+        header["BANDSHDU"] = bands_name
+    data = m.data
+    if data.dtype == bool:
+        data = data.view(np.uint8)
+        header[BOOLEAN_KEY] = (True, "data are boolean (0 = False, 1 = True)")
+    else:
+        # Explicitly not boolean, so that an integer map in an HDU named "...mask..." keeps
+        # its dtype when read back.
+        header[BOOLEAN_KEY] = (False, "data are not boolean")
+    header["META"] = _meta_to_json(m.meta)
+    header["BUNIT"] = m.unit.to_string("fits") if m.unit != u.dimensionless_unscaled else ""
+    if name == "PRIMARY":
+        image = fits.PrimaryHDU(data=data, header=header)
+    else:
+        image = fits.ImageHDU(data=data, header=header, name=name)
+    hdus = [image]
+    if geom.axes:
+        hdus.append(axes_to_bands_hdu(geom.axes, bands_name))
+    return hdus
+
+
+def _is_image_with_data(hdu) -> bool:
+    return hdu.is_image and hdu.header.get("NAXIS", 0) >= 2
+
+
+def _select_hdu(hdulist, hdu, filename):
+    names = [h.name for h in hdulist]
+    if hdu is None:
+        for candidate in hdulist:
+            if _is_image_with_data(candidate):
+                return candidate
+        raise ValueError(f"{filename} has no image HDU with data; its HDUs are {names}")
+    key = str(hdu).upper()
+    for candidate in hdulist:
+        if candidate.name.upper() == key:
+            if not candidate.is_image:
+                raise ValueError(
+                    f"HDU '{candidate.name}' of {filename} is a table, not an image; skymask reads "
+                    "WCS image maps only (not sparse, HEALPix or region maps)"
+                )
+            return candidate
+    raise KeyError(f"{filename} has no HDU named '{hdu}'; its HDUs are {names}")
+
+
+def map_from_hdulist(hdulist, hdu=None, hdu_bands=None, format=None, filename="<hdulist>"):
+    """Build a map from an open HDU list (the image HDU and its bands table)."""
+    from .map import Map
+
+    image = _select_hdu(hdulist, hdu, filename)
+    header = image.header
+    names = {h.name.upper(): h for h in hdulist}
+    bands_name = hdu_bands or header.get("BANDSHDU")
+    if bands_name is None and header.get("NAXIS", 0) >= 3:
+        bands_name = next((n for n in ("EBOUNDS", "ENERGIES") if n in names), None)
+    axes = []
+    if bands_name is not None:
+        bands = names.get(str(bands_name).upper())
+        if bands is None:
+            raise KeyError(
+                f"{filename}: the axes table '{bands_name}' of HDU '{image.name}' is missing"
+            )
+        axes = axes_from_bands_hdu(bands, header=header, format=format)
+    geom = WcsGeom.from_header(header, axes=axes)
+    data = image.data
+    if data is None:
+        raise ValueError(f"HDU '{image.name}' of {filename} holds no data")
+    data = np.array(data)
+    if not data.dtype.isnative:
+        data = data.astype(data.dtype.newbyteorder("="))
+    if data.shape != geom.data_shape:
+        raise ValueError(
+            f"HDU '{image.name}' of {filename}: data shape {data.shape} does not match the "
+            f"geometry {geom.data_shape} built from its header and axes table"
+        )
+    name = image.name.lower()
+    marked = header.get(BOOLEAN_KEY)
+    if marked is True or (
+        marked is None and data.dtype.kind in "iu" and any(p in name for p in _BOOL_HDU_NAME_PARTS)
+    ):
+        data = data.astype(bool)
+    unit = u.Unit(header.get("BUNIT", "") or "", parse_strict="silent")
+    is_template = (format or _guess_format(str(bands_name))) == "fgst-template"
+    if unit == u.dimensionless_unscaled and bands_name is not None and is_template:
+        # Fermi tools leave BUNIT out: gtexpcube2 exposure cubes come with a GTI table,
+        # diffuse model templates are intensities.
+        unit = u.Unit("cm2 s") if "GTI" in names else u.Unit("cm-2 s-1 MeV-1 sr-1")
+    return Map.from_geom(geom, data=data, unit=unit, meta=_meta_from_header(header))
+
+
+def read_map(filename, hdu=None, hdu_bands=None, format=None):
+    path = make_path(filename)
+    if not path.exists():
+        raise FileNotFoundError(f"no such map file: {path}")
+    with fits.open(path, memmap=False) as hdulist:
+        return map_from_hdulist(hdulist, hdu=hdu, hdu_bands=hdu_bands, format=format, filename=path)
+
+
+def write_map(m, filename, overwrite=False, hdu=None, hdu_bands=None, checksum=False):
+    check_overwrite(overwrite)
+    hdus = map_to_hdus(m, hdu=hdu, hdu_bands=hdu_bands)
+    if not isinstance(hdus[0], fits.PrimaryHDU):
+        hdus.insert(0, fits.PrimaryHDU())
+    hdulist = fits.HDUList(hdus)
+    atomic_write(filename, lambda tmp: hdulist.writeto(tmp, checksum=checksum), overwrite=overwrite)
