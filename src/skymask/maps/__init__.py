@@ -1,0 +1,8 @@
+"""Energy axes, WCS geometries and maps."""
+
+from .axes import MapAxes, MapAxis
+from .coord import MapCoord
+from .geom import WcsGeom
+from .map import Map, WcsNDMap
+
+__all__ = ["Map", "MapAxes", "MapAxis", "MapCoord", "WcsGeom", "WcsNDMap"]
