@@ -1,0 +1,5 @@
+"""The ``skymask`` command."""
+
+from .main import main
+
+__all__ = ["main"]
