@@ -495,6 +495,46 @@ class WcsGeom:
         idx = self.pix_to_idx(pix)
         return np.all([i != -1 for i in idx], axis=0)
 
+    # ------------------------------------------------------------------ masks
+    def energy_mask(self, energy_min=None, energy_max=None, round_to_edge=False):
+        """Bool map: True for the energy bins inside ``[energy_min, energy_max]``.
+
+        Bounds are compared with the bin edges with a relative tolerance of 1e-6, so
+        ``energy_mask(10 * u.GeV, 700 * u.GeV)`` keeps a bin whose float32 edge is
+        9.9999998 GeV. See `skymask.maps.geom_masks.energy_mask`.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("10 GeV", "2 TeV", nbin=5)
+        >>> geom = WcsGeom.create(npix=3, axes=[axis])
+        >>> geom.energy_mask("10 GeV", "700 GeV").data[:, 0, 0].tolist()
+        [True, True, True, True, False]
+        """
+        from .geom_masks import energy_mask
+
+        return energy_mask(self, energy_min, energy_max, round_to_edge)
+
+    def region_mask(self, regions, inside=True):
+        """Bool map: True inside the regions (ds9 string or file, regions objects, SkyCoord).
+
+        Circles and annuli are tested on the sphere, other shapes in the local pixel plane;
+        ds9 exclude regions (``-circle``) are honoured; an empty list gives all False.
+        See `skymask.rasterize`.
+        """
+        from .geom_masks import region_mask
+
+        return region_mask(self, regions, inside=inside)
+
+    def boundary_mask(self, width):
+        """Bool map: False where a pixel centre is closer than ``width`` to the map edge.
+
+        ``width`` is an angle or a number of pixels, or a (lon, lat) pair applied per axis.
+        """
+        from .geom_masks import boundary_mask
+
+        return boundary_mask(self, width)
+
     # ------------------------------------------------------------------ sky measures
     def solid_angle(self) -> u.Quantity:
         """Solid angle of every image pixel, shape (ny, nx), in sr.

@@ -1,0 +1,141 @@
+"""Masks built from a geometry alone: energy ranges, sky regions, map borders.
+
+These are the friendly layer behind `WcsGeom.energy_mask`, `WcsGeom.region_mask` and
+`WcsGeom.boundary_mask`; the pixel work happens in `skymask.rasterize` and plain numpy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from astropy import units as u
+
+from ..utils.units import as_energy, describe
+
+__all__ = ["boundary_mask", "energy_mask", "region_mask", "width_in_pixels"]
+
+# Relative tolerance when comparing user energies with (often float32) stored edges (D1).
+ENERGY_RTOL = 1e-6
+# Angle / pixel-size ratios are rounded to this many decimals, so 0.3 deg / 0.1 deg is 3 (D4).
+RATIO_DECIMALS = 9
+
+
+def _energy_axis(geom):
+    for name in ("energy", "energy_true"):
+        if name in [n.lower() for n in geom.axes.names]:
+            return geom.axes[name]
+    raise ValueError(
+        f"energy_mask needs an 'energy' axis, but this geometry has the axes {geom.axes.names}; "
+        "build it with axes=[MapAxis.from_energy_bounds(...)]"
+    )
+
+
+def _full_mask(geom, spatial=None, per_axis=None, axis_name=None):
+    """Writable bool Map on ``geom`` from a 2-D spatial mask and/or a 1-D mask along an axis."""
+    from .map import Map
+
+    shape = geom.data_shape
+    data = np.ones(shape, dtype=bool)
+    if spatial is not None:
+        data &= spatial
+    if per_axis is not None:
+        n_axes = len(geom.axes)
+        index = geom.axes.index_of(axis_name)
+        view = [1] * len(shape)
+        view[n_axes - 1 - index] = per_axis.size
+        data &= per_axis.reshape(view)
+    return Map.from_geom(geom, data=data)
+
+
+def energy_mask(geom, energy_min=None, energy_max=None, round_to_edge=False):
+    """Mask of the energy bins that lie inside ``[energy_min, energy_max]`` (D1).
+
+    A bin is True when its lower edge is >= ``energy_min`` and its upper edge <= ``energy_max``,
+    both compared with a relative tolerance of 1e-6, so a bound equal to an edge stored in
+    float32 (``10 GeV`` versus ``0.0099999998 TeV``) selects that edge. ``round_to_edge``
+    first snaps both bounds to the nearest edge (in the axis' scale). The mask is the same for
+    every sky pixel; the returned map is writable.
+    """
+    axis = _energy_axis(geom)
+    edges = axis.edges
+    low = edges[0] if energy_min is None else as_energy(energy_min, name="energy_min")
+    high = edges[-1] if energy_max is None else as_energy(energy_max, name="energy_max")
+    if round_to_edge:
+        low, high = axis.round(u.Quantity([low, high]).to(axis.unit))
+    low = u.Quantity(low).to_value(axis.unit)
+    high = u.Quantity(high).to_value(axis.unit)
+    values = edges.value
+    lo_edges, hi_edges = np.minimum(values[:-1], values[1:]), np.maximum(values[:-1], values[1:])
+    selected = (lo_edges >= low - ENERGY_RTOL * abs(low)) & (
+        hi_edges <= high + ENERGY_RTOL * abs(high)
+    )
+    return _full_mask(geom, per_axis=selected, axis_name=axis.name)
+
+
+def region_mask(geom, regions, inside=True):
+    """Mask of the pixels inside (or, with ``inside=False``, outside) the regions.
+
+    ``regions``: a ds9 string, a ds9 file path, a `regions.Regions`, a list of sky or pixel
+    regions, one region, or a SkyCoord of points. See `skymask.rasterize` for the rules (circles
+    on the sphere, other shapes in the local pixel plane, ds9 exclude regions honoured). The
+    sky mask is computed once and repeated over the non-spatial axes.
+    """
+    from ..rasterize import rasterize_regions
+
+    if not isinstance(inside, (bool, np.bool_)):
+        raise TypeError(f"inside must be True or False, got {describe(inside)}")
+    spatial = rasterize_regions(geom, regions)
+    if not inside:
+        np.logical_not(spatial, out=spatial)
+    if geom.is_image:
+        from .map import Map
+
+        return Map.from_geom(geom, data=spatial)
+    return _full_mask(geom, spatial=spatial)
+
+
+def width_in_pixels(geom, width, *, name="width") -> np.ndarray:
+    """A width as pixel counts ``(along lon, along lat)``.
+
+    An angle (Quantity or string such as ``"0.3 deg"``) is divided by the pixel size; a plain
+    number means pixels. A (lon, lat) pair gives one value per axis. The ratio is rounded to
+    1e-9 so that 0.3 deg on 0.1 deg pixels is exactly 3 pixels.
+    """
+    values = width if isinstance(width, (tuple, list)) and len(width) == 2 else [width, width]
+    result = []
+    for value, scale in zip(values, geom.pixel_scales.deg, strict=True):
+        if isinstance(value, str):
+            value = u.Quantity(value)
+        if isinstance(value, u.Quantity) and value.unit != u.dimensionless_unscaled:
+            try:
+                pixels = value.to_value(u.deg) / scale
+            except u.UnitConversionError:
+                raise u.UnitConversionError(
+                    f"{name} must be an angle or a number of pixels, got {describe(width)}"
+                ) from None
+        else:
+            try:
+                pixels = float(u.Quantity(value).value)
+            except (TypeError, ValueError):
+                raise TypeError(
+                    f"{name} must be an angle or a number of pixels, got {describe(width)}"
+                ) from None
+        if not np.isfinite(pixels) or pixels < 0:
+            raise ValueError(
+                f"{name} must be a non-negative angle or pixel count, got {describe(width)}"
+            )
+        result.append(round(pixels, RATIO_DECIMALS))
+    return np.array(result)
+
+
+def boundary_mask(geom, width):
+    """Mask that is False for pixels whose centre is closer than ``width`` to the map edge (D10).
+
+    ``width`` is an angle, a number of pixels, or a (lon, lat) pair of either, applied per axis:
+    the lon value trims columns, the lat value rows. 0 keeps every pixel.
+    """
+    wx, wy = width_in_pixels(geom, width)
+    nx, ny = geom.npix
+    # Distance of pixel centre i to the nearer edge, in pixels: min(i, n - 1 - i) + 0.5.
+    keep_x = np.minimum(np.arange(nx), np.arange(nx)[::-1]) + 0.5 >= wx
+    keep_y = np.minimum(np.arange(ny), np.arange(ny)[::-1]) + 0.5 >= wy
+    return _full_mask(geom, spatial=keep_y[:, np.newaxis] & keep_x[np.newaxis, :])

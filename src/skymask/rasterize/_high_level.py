@@ -1,0 +1,234 @@
+"""Sky and pixel regions onto a geometry's image grid.
+
+Circles and circle annuli are tested on the sphere: a pixel is inside when the angular distance
+of its centre from the region centre is below the radius (D5). Ellipses, rectangles, polygons
+and their annuli are tested in the local pixel plane, as `regions` defines them, with sizes
+scaled by the local pixel scale and angles turned by the local direction of the *shape frame's*
+north at the shape centre (D12). A point marks the pixel that contains it (D9). Each shape only
+touches the pixels of its bounding box (D6).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from astropy import units as u
+from astropy.coordinates import SkyCoord
+from regions import (
+    CircleAnnulusSkyRegion,
+    CircleSkyRegion,
+    CompoundPixelRegion,
+    CompoundSkyRegion,
+    EllipseAnnulusPixelRegion,
+    EllipseAnnulusSkyRegion,
+    EllipsePixelRegion,
+    EllipseSkyRegion,
+    LineSkyRegion,
+    PixCoord,
+    PixelRegion,
+    PointPixelRegion,
+    PointSkyRegion,
+    PolygonPixelRegion,
+    PolygonSkyRegion,
+    RectangleAnnulusPixelRegion,
+    RectangleAnnulusSkyRegion,
+    RectanglePixelRegion,
+    RectangleSkyRegion,
+    SkyRegion,
+    TextPixelRegion,
+    TextSkyRegion,
+)
+
+from ..maps.coord import skycoord_lonlat_deg
+from ._core import (
+    batched_tiles,
+    boundary_bboxes,
+    circle_boundary,
+    haversine_sin2_half,
+    pixel_index,
+)
+from ._parse import parse_regions
+
+__all__ = ["rasterize_regions"]
+
+_LABELS = (TextSkyRegion, TextPixelRegion)
+
+
+def rasterize_regions(geom, regions) -> np.ndarray:
+    """Boolean (ny, nx) image: True inside the union of the regions.
+
+    ds9 exclude regions (``-circle(...)``) are removed from the union of the include regions;
+    when only exclude regions are given, the include region is the whole image (the ds9 and
+    funtools convention). Text labels have no area and are ignored.
+    """
+    geom = geom.to_image()
+    pairs = parse_regions(regions)
+    shape = geom.data_shape_image
+    included = [region for region, include in pairs if include]
+    excluded = [region for region, include in pairs if not include]
+    if excluded and not included:
+        mask = np.ones(shape, dtype=bool)
+    else:
+        mask = np.zeros(shape, dtype=bool)
+        _paint(geom, included, mask)
+    if excluded:
+        removed = np.zeros(shape, dtype=bool)
+        _paint(geom, excluded, removed)
+        mask &= ~removed
+    return mask
+
+
+def _paint(geom, regions, out) -> None:
+    """OR every region into ``out`` (a (ny, nx) bool array)."""
+    circles, annuli, points, others = [], [], [], []
+    for region in regions:
+        if isinstance(region, CircleSkyRegion):
+            circles.append(region)
+        elif isinstance(region, CircleAnnulusSkyRegion):
+            annuli.append(region)
+        elif isinstance(region, (PointSkyRegion, PointPixelRegion)):
+            points.append(region)
+        elif isinstance(region, _LABELS):
+            continue
+        else:
+            others.append(region)
+    if circles:
+        lon, lat = _centres_rad(geom, [r.center for r in circles])
+        radius = np.radians([r.radius.to_value(u.deg) for r in circles])
+        _paint_circles(geom, lon, lat, np.zeros_like(radius), radius, out)
+    if annuli:
+        lon, lat = _centres_rad(geom, [r.center for r in annuli])
+        inner = np.radians([r.inner_radius.to_value(u.deg) for r in annuli])
+        outer = np.radians([r.outer_radius.to_value(u.deg) for r in annuli])
+        _paint_circles(geom, lon, lat, inner, outer, out)
+    if points:
+        _paint_points(geom, points, out)
+    for region in others:
+        _paint_other(geom, region, out)
+
+
+def _centres_rad(geom, centres):
+    """Longitudes and latitudes (radians, geometry frame) of SkyCoords, grouped by frame."""
+    lon = np.empty(len(centres))
+    lat = np.empty(len(centres))
+    groups: dict = {}
+    for index, centre in enumerate(centres):
+        groups.setdefault(_frame_key(centre), []).append(index)
+    for indices in groups.values():
+        first = centres[indices[0]]
+        spherical = [centres[i].spherical for i in indices]
+        group_lon = np.array([s.lon.to_value(u.deg) for s in spherical])
+        group_lat = np.array([s.lat.to_value(u.deg) for s in spherical])
+        coords = SkyCoord(group_lon * u.deg, group_lat * u.deg, frame=first.frame)
+        glon, glat = skycoord_lonlat_deg(coords, geom.frame)
+        lon[indices] = np.radians(glon)
+        lat[indices] = np.radians(glat)
+    return lon, lat
+
+
+def _frame_key(coord: SkyCoord):
+    frame = coord.frame
+    return (frame.name, getattr(frame, "equinox", None), getattr(frame, "obstime", None))
+
+
+def _paint_circles(geom, lon0, lat0, inner, outer, out) -> None:
+    """Annuli ``inner <= distance < outer`` on the sphere (inner 0: circles ``distance < r``)."""
+    ny, nx = out.shape
+    boxes = []
+    # Boundaries in chunks of circles keep the temporaries small for many circles.
+    for start in range(0, len(lon0), 256):
+        sel = slice(start, start + 256)
+        blon, blat = circle_boundary(lon0[sel], lat0[sel], outer[sel])
+        bx, by = geom.wcs.wcs_world2pix(np.degrees(blon), np.degrees(blat), 0)
+        boxes.append(boundary_bboxes(np.asarray(bx), np.asarray(by), nx, ny))
+    ix0, ix1, iy0, iy1 = (np.concatenate(parts) for parts in zip(*boxes, strict=True))
+    # A circle around a pole is not bounded by its projected rim in every projection.
+    around_pole = (np.pi / 2 - np.abs(lat0)) <= outer
+    ix0[around_pole], ix1[around_pole], iy0[around_pole], iy1[around_pole] = 0, nx, 0, ny
+    limit_outer = np.sin(outer / 2.0) ** 2
+    limit_inner = np.where(inner > 0, np.sin(inner / 2.0) ** 2, -1.0)
+    for index, ix, iy in batched_tiles(ix0, ix1, iy0, iy1):
+        lon, lat = geom.wcs.wcs_pix2world(ix.astype(float), iy.astype(float), 0)
+        with np.errstate(invalid="ignore"):
+            h = haversine_sin2_half(np.radians(lon), np.radians(lat), lon0[index], lat0[index])
+            inside = (h < limit_outer[index]) & (h >= limit_inner[index])
+        out[iy[inside], ix[inside]] = True
+
+
+def _paint_points(geom, points, out) -> None:
+    ny, nx = out.shape
+    xs, ys = [], []
+    sky = [p for p in points if isinstance(p, PointSkyRegion)]
+    if sky:
+        lon, lat = _centres_rad(geom, [p.center for p in sky])
+        x, y = geom.wcs.wcs_world2pix(np.degrees(lon), np.degrees(lat), 0)
+        xs.append(x)
+        ys.append(y)
+    pix = [p for p in points if isinstance(p, PointPixelRegion)]
+    if pix:
+        xs.append(np.array([p.center.x for p in pix], dtype=float))
+        ys.append(np.array([p.center.y for p in pix], dtype=float))
+    ix, iy, valid = pixel_index(np.concatenate(xs), np.concatenate(ys), nx, ny)
+    out[iy[valid], ix[valid]] = True
+
+
+def _local_pixel_frame(geom, centre: SkyCoord):
+    """Pixel position, pixel scale (deg/pix) and pixel-plane angle of the shape frame's north.
+
+    North is taken in the frame of ``centre`` itself, so a shape angle given in ICRS on a
+    galactic map is turned by the local angle between the two frames (D12).
+    """
+    offset = centre.directional_offset_by(0 * u.deg, 1 * u.arcsec)
+    lon, lat = skycoord_lonlat_deg(SkyCoord([centre, offset]), geom.frame)
+    x, y = geom.wcs.wcs_world2pix(lon, lat, 0)
+    dx, dy = x[1] - x[0], y[1] - y[0]
+    scale = (1.0 / 3600.0) / np.hypot(dx, dy)
+    north = np.degrees(np.arctan2(dy, dx))
+    return PixCoord(x=float(x[0]), y=float(y[0])), scale, north
+
+
+def _sky_to_pixel(geom, region: SkyRegion) -> PixelRegion:
+    if isinstance(region, PolygonSkyRegion):
+        lon, lat = skycoord_lonlat_deg(region.vertices, geom.frame)
+        x, y = geom.wcs.wcs_world2pix(lon, lat, 0)
+        return PolygonPixelRegion(vertices=PixCoord(x=x, y=y))
+    if isinstance(region, LineSkyRegion):
+        raise TypeError("a line region has no area and cannot be part of a mask")
+    shapes = {
+        EllipseSkyRegion: (EllipsePixelRegion, ("width", "height")),
+        RectangleSkyRegion: (RectanglePixelRegion, ("width", "height")),
+        EllipseAnnulusSkyRegion: (
+            EllipseAnnulusPixelRegion,
+            ("inner_width", "outer_width", "inner_height", "outer_height"),
+        ),
+        RectangleAnnulusSkyRegion: (
+            RectangleAnnulusPixelRegion,
+            ("inner_width", "outer_width", "inner_height", "outer_height"),
+        ),
+    }
+    for sky_class, (pixel_class, sizes) in shapes.items():
+        if isinstance(region, sky_class):
+            centre, scale, north = _local_pixel_frame(geom, region.center)
+            kwargs = {name: getattr(region, name).to_value(u.deg) / scale for name in sizes}
+            angle = region.angle.to_value(u.deg) + north - 90.0
+            return pixel_class(center=centre, angle=angle * u.deg, **kwargs)
+    # Anything else: the regions package's own conversion.
+    return region.to_pixel(geom.wcs)
+
+
+def _paint_other(geom, region, out) -> None:
+    if isinstance(region, (CompoundSkyRegion, CompoundPixelRegion)):
+        first = np.zeros_like(out)
+        second = np.zeros_like(out)
+        _paint(geom, [region.region1], first)
+        _paint(geom, [region.region2], second)
+        out |= region.operator(first, second)
+        return
+    pixel = region if isinstance(region, PixelRegion) else _sky_to_pixel(geom, region)
+    ny, nx = out.shape
+    bbox = pixel.bounding_box
+    ix0, ix1 = max(bbox.ixmin, 0), min(bbox.ixmax, nx)
+    iy0, iy1 = max(bbox.iymin, 0), min(bbox.iymax, ny)
+    if ix0 >= ix1 or iy0 >= iy1:
+        return
+    y, x = np.mgrid[iy0:iy1, ix0:ix1]
+    out[iy0:iy1, ix0:ix1] |= np.asarray(pixel.contains(PixCoord(x=x, y=y)), dtype=bool)
