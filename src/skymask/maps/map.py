@@ -475,6 +475,54 @@ class Map:
         """Values at world coordinates (nearest pixel); NaN (or False/0) outside the map."""
         return self.get_by_idx(self._geom.coord_to_idx(coords))
 
+    # ------------------------------------------------------------------ mask morphology
+    def binary_erode(self, width, kernel="disk", use_fft=None):
+        """Shrink a mask: keep a pixel if every pixel centre within ``width`` is True.
+
+        Parameters
+        ----------
+        width : angle, str or number
+            Kernel radius: an angle (``0.3 * u.deg``, ``"0.3 deg"``) or a number of pixels.
+            For ``kernel="box"`` it is the half-width of the box.
+        kernel : {"disk", "box"}
+            Disk (Euclidean distance in the pixel plane) or box (per axis).
+        use_fft : ignored
+            Accepted for gammapy compatibility; the result is always exact.
+
+        Pixels outside the map count as False, so True regions touching the border shrink
+        from it. Each image plane is treated separately; the cost does not grow with ``width``.
+        """
+        from .map_morphology import binary_erode
+
+        return binary_erode(self, width, kernel)
+
+    def binary_dilate(self, width, kernel="disk", use_fft=None):
+        """Grow a mask: a pixel becomes True if some True pixel centre is within ``width``.
+
+        See `binary_erode` for the parameters. Unlike gammapy's default FFT path, a single
+        True pixel grows into a full disk (exact morphology).
+        """
+        from .map_morphology import binary_dilate
+
+        return binary_dilate(self, width, kernel)
+
+    def hysteresis_threshold(self, low, high, connectivity=1):
+        """Bool map: pixels above ``low`` whose connected region reaches above ``high``.
+
+        Comparisons are strict and NaN never passes. Regions are found within each image plane,
+        with face neighbours (``connectivity=1``) or face and corner neighbours (2). This is
+        scikit-image's ``apply_hysteresis_threshold`` without the dependency.
+        """
+        from .map_morphology import hysteresis_threshold
+
+        return hysteresis_threshold(self, low, high, connectivity)
+
+    def fill_holes(self, connectivity=1):
+        """Bool map with the holes (False regions not connected to the border) filled."""
+        from .map_morphology import fill_holes
+
+        return fill_holes(self, connectivity)
+
     # ------------------------------------------------------------------ display
     def plot(self, ax=None, fig=None, add_cbar=False, stretch="linear", **kwargs):
         """Plot an image (or a map whose non-spatial axes have one bin) on WCSAxes."""

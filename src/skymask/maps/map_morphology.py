@@ -1,0 +1,75 @@
+"""Friendly layer of mask morphology on maps: widths to pixel units, then the kernels."""
+
+from __future__ import annotations
+
+import numpy as np
+from astropy import units as u
+
+from ..utils.units import describe
+
+__all__ = ["binary_dilate", "binary_erode", "fill_holes", "hysteresis_threshold"]
+
+
+def _require_mask(m, operation: str) -> None:
+    if not m.is_mask:
+        raise TypeError(
+            f"{operation} needs a boolean mask map, got dtype {m.data.dtype}; convert it with "
+            "a comparison such as 'mask = m > 0', or with 'm.data = m.data.astype(bool)'"
+        )
+
+
+def _radius_and_pixel_size(geom, width):
+    """(radius, (pixel size x, pixel size y)) in one length unit: degrees, or pixels."""
+    if isinstance(width, str):
+        width = u.Quantity(width)
+    if isinstance(width, u.Quantity) and width.unit != u.dimensionless_unscaled:
+        try:
+            radius = float(width.to_value(u.deg))
+        except (u.UnitConversionError, TypeError):
+            raise u.UnitConversionError(
+                f"width must be an angle or a number of pixels, got {describe(width)}"
+            ) from None
+        return radius, tuple(geom.pixel_scales.deg)
+    try:
+        radius = float(u.Quantity(width).value)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"width must be an angle or a number of pixels, got {describe(width)}"
+        ) from None
+    return radius, (1.0, 1.0)
+
+
+def _morphology(m, width, kernel, operation):
+    from .. import morphology
+
+    _require_mask(m, operation)
+    radius, pixel_size = _radius_and_pixel_size(m.geom, width)
+    if not np.isfinite(radius) or radius < 0:
+        raise ValueError(
+            f"width must be a non-negative angle or pixel count, got {describe(width)}"
+        )
+    function = getattr(morphology, operation)
+    data = function(m.data, radius, kernel=kernel, pixel_size=pixel_size)
+    return m.__class__(m.geom, data=data, meta=dict(m.meta))
+
+
+def binary_erode(m, width, kernel="disk"):
+    return _morphology(m, width, kernel, "binary_erode")
+
+
+def binary_dilate(m, width, kernel="disk"):
+    return _morphology(m, width, kernel, "binary_dilate")
+
+
+def hysteresis_threshold(m, low, high, connectivity=1):
+    from ..morphology import hysteresis_threshold as kernel
+
+    data = kernel(np.asarray(m.data, dtype=float), low, high, connectivity=connectivity)
+    return m.__class__(m.geom, data=data, meta=dict(m.meta))
+
+
+def fill_holes(m, connectivity=1):
+    from ..morphology import fill_holes as kernel
+
+    _require_mask(m, "fill_holes")
+    return m.__class__(m.geom, data=kernel(m.data, connectivity=connectivity), meta=dict(m.meta))
