@@ -1,0 +1,5 @@
+"""Instrument response functions: the PSF map and its containment radii."""
+
+from .psf import PSFMap
+
+__all__ = ["PSFMap"]
