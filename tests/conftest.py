@@ -31,7 +31,6 @@ def gammapy_data() -> Path:
         pytest.skip(
             "no gammapy-data directory: set GAMMAPY_DATA (CI uses ../shared/data/gammapy-data)"
         )
-    os.environ.setdefault("GAMMAPY_DATA", str(GAMMAPY_DATA))
     return GAMMAPY_DATA
 
 
