@@ -304,8 +304,10 @@ def test_bool_map_written_as_uint8_and_small(tmp_path):
     ratio = ours.stat().st_size / gammapy_style.stat().st_size
     assert ratio <= 0.13
     with fits.open(ours) as hdulist:
-        assert hdulist[0].header["BITPIX"] == 8
-        assert hdulist[0].header["BOOLEAN"] is True
+        # Masks go to an extension named MASK, which gammapy reads as bool too.
+        assert [h.name for h in hdulist] == ["PRIMARY", "MASK"]
+        assert hdulist["MASK"].header["BITPIX"] == 8
+        assert hdulist["MASK"].header["BOOLEAN"] is True
     back = Map.read(ours)
     assert back.is_mask
     assert_array_equal(back.data, mask.data)

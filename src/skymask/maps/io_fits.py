@@ -8,7 +8,9 @@ Fermi: a counts cube (``gtbin``) stores reconstructed-energy bin edges in an ``E
 (``E_MIN``, ``E_MAX``); a model or exposure cube stores true-energy nodes in ``ENERGIES``
 (``Energy``, MeV).
 
-Boolean maps are written as uint8 (BITPIX 8) with ``BOOLEAN = T``, and read back as bool;
+Boolean maps are written as uint8 (BITPIX 8) with ``BOOLEAN = T``, by default in an extension
+named "MASK" (so gammapy, which casts integer "mask" HDUs to bool, reads them as masks too),
+and read back as bool;
 other maps get ``BOOLEAN = F``. Integer maps without the key (files from gammapy, which writes
 masks as int64) read as bool when the HDU name contains "mask", as gammapy does.
 """
@@ -36,6 +38,7 @@ __all__ = [
 ]
 
 BOOLEAN_KEY = "BOOLEAN"
+DEFAULT_MASK_HDU = "MASK"
 # gammapy casts integer image HDUs to bool when their name contains one of these.
 _BOOL_HDU_NAME_PARTS = ("mask", "is_ul", "success")
 _MAX_AXES = 5
@@ -176,8 +179,15 @@ def _meta_from_header(header) -> dict:
 
 # ---------------------------------------------------------------------- map <-> HDUs
 def map_to_hdus(m, hdu=None, hdu_bands=None) -> list:
-    """The image HDU (primary if ``hdu`` is None or "PRIMARY") and, with axes, its bands table."""
-    name = "PRIMARY" if hdu is None else str(hdu).upper()
+    """The image HDU and, with axes, its bands table.
+
+    ``hdu=None`` means the primary HDU, except for boolean maps, which go to an extension
+    named "MASK": gammapy reads integer data in an HDU whose name contains "mask" as bool, so
+    skymask masks come back as masks in gammapy too.
+    """
+    if hdu is None:
+        hdu = DEFAULT_MASK_HDU if m.data.dtype == bool else "PRIMARY"
+    name = str(hdu).upper()
     geom = m.geom
     header = geom.to_header()
     if geom.axes:
