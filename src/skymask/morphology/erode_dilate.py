@@ -322,6 +322,22 @@ def _nearest_inside(
     n_cols = cols[1] - cols[0]
     col_index = np.arange(cols[0], cols[1])
     step = max(1, _BLOCK_PIXELS // max(n_cols, 1))
+    square = weights[0] == weights[1] and weights[0] > 0
+    if square and max(features.shape[1:]) < 20000 and _SQUARED_LIMIT / weights[0] < 2**30:
+        # Square pixels: compare exact integer squared offsets with the largest integer
+        # inside the (tolerant) squared radius; int32 arithmetic is faster than float.
+        limit = np.int32(math.floor(_SQUARED_LIMIT / weights[0]))
+        col_index = col_index.astype(np.int32)
+        for start in range(rows[0], rows[1], step):
+            stop = min(start + step, rows[1])
+            block = (slice(start, stop), slice(cols[0], cols[1]))
+            dy = features[0][block] - np.arange(start, stop, dtype=np.int32)[:, None]
+            dx = features[1][block] - col_index
+            np.multiply(dx, dx, out=dx)
+            np.multiply(dy, dy, out=dy)
+            dx += dy
+            np.less_equal(dx, limit, out=out[start - rows[0] : stop - rows[0]])
+        return
     for start in range(rows[0], rows[1], step):
         stop = min(start + step, rows[1])
         block = (slice(start, stop), slice(cols[0], cols[1]))
