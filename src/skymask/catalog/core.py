@@ -1,0 +1,314 @@
+"""`SourceCatalog`: the table of a source catalog with positions, names and extensions."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import numbers
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+from astropy import units as u
+from astropy.coordinates import Angle, SkyCoord
+from astropy.table import Table
+from regions import Regions
+
+from ..utils.units import describe
+from .exclusion import exclusion_circles
+from .extension import DEFAULT_CONTAINMENT, SpatialComponents
+from .io import degrees_column, resolve_catalog_file, string_column
+from .source import CatalogSource
+
+__all__ = ["SourceCatalog", "UnknownSourceError"]
+
+
+class UnknownSourceError(KeyError):
+    """No source (or more than one) has the name asked for: a `KeyError`."""
+
+    def __str__(self) -> str:
+        # KeyError would show the message in quotes.
+        return str(self.args[0]) if self.args else ""
+
+
+class SourceCatalog:
+    """Base class of the catalogs: a table plus positions, names and spatial extensions.
+
+    Subclasses set the class attributes and implement `_read`. Build one with its
+    no-argument constructor (the default file under ``$GAMMAPY_DATA``) or with
+    ``filename=``.
+
+    Parameters
+    ----------
+    filename : str or path, optional
+        Catalog file. Default: the first of ``default_files`` found under ``$GAMMAPY_DATA``.
+
+    Raises
+    ------
+    FileNotFoundError
+        No file (the message names the path, ``GAMMAPY_DATA`` and ``filename=``).
+    """
+
+    #: Registry tag (lower case; `CATALOG_REGISTRY.get_cls` ignores case).
+    tag: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    #: Default files relative to ``$GAMMAPY_DATA``, in order of preference.
+    default_files: ClassVar[tuple[str, ...]] = ()
+    #: Short description of several ``default_files`` for error messages (optional).
+    default_files_hint: ClassVar[str | None] = None
+    #: Column with the source names.
+    name_column: ClassVar[str] = "Source_Name"
+    #: Columns whose (comma-separated) values also find a source by name.
+    alias_columns: ClassVar[tuple[str, ...]] = ()
+    #: Longitude column, latitude column and frame of the positions.
+    position_columns: ClassVar[tuple[str, str, str]] = ("RAJ2000", "DEJ2000", "icrs")
+
+    def __init__(self, filename=None):
+        if not self.default_files:
+            raise TypeError(
+                f"{type(self).__name__} is a base class; use a catalog class such as "
+                "SourceCatalog3FHL, or CATALOG_REGISTRY.get_cls(tag)"
+            )
+        path = resolve_catalog_file(
+            type(self).__name__, filename, self.default_files, self.default_files_hint
+        )
+        table, components = self._read(path)
+        self._set(table, components)
+        self.filename = path
+
+    def _read(self, path: Path) -> tuple[Table, SpatialComponents]:
+        """Read the main table and build the sources' spatial components."""
+        raise NotImplementedError
+
+    def _set(self, table: Table, components: SpatialComponents) -> None:
+        if len(table) != len(components):
+            raise ValueError(
+                f"{len(table)} table rows but {len(components)} rows of spatial components"
+            )
+        self._table = table
+        self._components = components
+        self._lookup = None
+        self._names = None
+        self._positions = None
+
+    # ------------------------------------------------------------------ table and columns
+    @property
+    def table(self) -> Table:
+        """The catalog table (main HDU) as read from the file."""
+        return self._table
+
+    @table.setter
+    def table(self, value):
+        raise AttributeError(
+            "the catalog table cannot be replaced (its positions and extensions are read "
+            "with it); select sources with catalog[mask] instead"
+        )
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    @property
+    def names(self) -> np.ndarray:
+        """Source names (stripped str), read from the table once."""
+        if self._names is None:
+            self._names = string_column(self._table, self.name_column)
+            self._names.flags.writeable = False
+        return self._names
+
+    @property
+    def positions(self) -> SkyCoord:
+        """Source positions from the catalog's own position columns and frame (read once)."""
+        if self._positions is None:
+            self._positions = self._positions_from(self._table)
+        return self._positions
+
+    @classmethod
+    def _positions_from(cls, table: Table, suffix: str = "") -> SkyCoord:
+        """Positions from ``position_columns`` (names with ``suffix`` appended)."""
+        lon_name, lat_name, frame = cls.position_columns
+        lon, lat = table[lon_name + suffix], table[lat_name + suffix]
+        return SkyCoord(degrees_column(lon), degrees_column(lat), unit="deg", frame=frame)
+
+    # ------------------------------------------------------------------ spatial extension
+    @property
+    def morphology(self) -> np.ndarray:
+        """Kind of each source's main spatial model.
+
+        One of point, disk, gaussian, shell, ring, template (see `skymask.catalog.extension`).
+        """
+        return self._components.morphology.copy()
+
+    @property
+    def extension(self) -> Angle:
+        """Size of each source's main spatial model: disk radius, Gaussian sigma, shell outer
+        radius, template radius; 0 deg for point-like sources."""
+        return Angle(self._components.extension_deg, u.deg)
+
+    def extension_radius(self, containment: float = DEFAULT_CONTAINMENT) -> Angle:
+        """Radius around each position that contains the source (0 deg for point sources).
+
+        The outer edge of disks, shells, rings and templates; the radius containing the
+        fraction ``containment`` of a Gaussian; the largest over a source's components. See
+        `skymask.catalog.extension`.
+        """
+        return Angle(self._components.extension_radius_deg(containment), u.deg)
+
+    def exclusion_regions(
+        self,
+        radius="0.3 deg",
+        *,
+        geom=None,
+        margin="0 deg",
+        containment: float = DEFAULT_CONTAINMENT,
+        select: str = "inside",
+    ) -> Regions:
+        """One circle per source, to exclude the sources from background estimation.
+
+        Each circle is centred on the catalog position with radius
+        ``max(radius, extension_radius(containment) + margin)``: at least ``radius``, grown to
+        cover the source's extension where the catalog gives one.
+
+        Parameters
+        ----------
+        radius : angle, default "0.3 deg"
+            Smallest circle radius (all point-like sources get this); must be positive.
+        geom : `~skymask.maps.WcsGeom`, optional
+            Keep only the sources this geometry selects (see ``select``).
+        margin : angle, default "0 deg"
+            Added to the extension radius of extended sources.
+        containment : float, default 0.95
+            Fraction of a Gaussian source inside its extension radius.
+        select : {"inside", "overlap"}
+            With ``geom``: ``"inside"`` keeps sources whose position is inside the geometry
+            (``geom.contains``, as in the gammapy tutorial); ``"overlap"`` also keeps sources
+            outside it whose circle reaches the map's footprint (the outer edges of its border
+            pixels, sampled every half pixel, so a kept circle may just touch a border pixel
+            without covering its centre).
+
+        Returns
+        -------
+        `~regions.Regions`
+            `~regions.CircleSkyRegion` objects in the catalog frame, in catalog order. With
+            ``geom.region_mask(regions)`` they give the catalog exclusion mask.
+        """
+        return exclusion_circles(
+            self.positions,
+            self._components.extension_radius_deg(containment),
+            radius,
+            geom=geom,
+            margin=margin,
+            select=select,
+        )
+
+    #: Alias of `exclusion_regions`.
+    to_regions = exclusion_regions
+
+    # ------------------------------------------------------------------ indexing
+    def __getitem__(self, key):
+        """``catalog[name]`` and ``catalog[int]`` give a `CatalogSource`; a boolean mask, an
+        integer array or a slice gives a catalog of the selected sources."""
+        if isinstance(key, str):
+            return self._source(self.row_index(key))
+        if isinstance(key, (bool, np.bool_)):
+            raise TypeError(f"cannot index a catalog with a bool ({key!r}); use a mask array")
+        if isinstance(key, numbers.Integral):
+            index = int(key)
+            if not -len(self) <= index < len(self):
+                raise IndexError(f"row {index} is out of range for {len(self)} sources")
+            return self._source(index % len(self))
+        if isinstance(key, slice):
+            return self._subset(key)
+        array = np.asarray(key)
+        if array.dtype == bool:
+            if array.shape != (len(self),):
+                raise IndexError(
+                    f"a boolean mask must have shape ({len(self)},), got {array.shape}"
+                )
+            return self._subset(array)
+        if array.dtype.kind in "iu" and array.ndim == 1:
+            return self._subset(array)
+        raise TypeError(
+            "a catalog is indexed by a source name, a row number, a boolean mask, an integer "
+            f"array or a slice, got {describe(key)} ({type(key).__name__})"
+        )
+
+    def __iter__(self):
+        for index in range(len(self)):
+            yield self._source(index)
+
+    def _subset(self, index) -> SourceCatalog:
+        new = copy.copy(self)
+        new._set(self._table[index], self._components[index])
+        return new
+
+    def _source(self, index: int) -> CatalogSource:
+        return CatalogSource(
+            name=self.names[index],
+            row_index=index,
+            position=self.positions[index],
+            row=self._table[index],
+            components=self._components[index : index + 1],
+        )
+
+    # ------------------------------------------------------------------ names
+    def row_index(self, name: str) -> int:
+        """Row of the source called ``name`` (its catalog name, or an alias listed below).
+
+        Exact source names always win; alias columns (``alias_columns``, comma-separated
+        lists allowed) are searched next.
+
+        Raises
+        ------
+        UnknownSourceError
+            (a `KeyError`) for an unknown name, or an alias shared by several sources (the
+            message lists them).
+        """
+        if not isinstance(name, str):
+            raise TypeError(f"a source name must be a str, got {describe(name)}")
+        primary, aliases = self._name_lookup()
+        key = name.strip()
+        if key in primary:
+            return primary[key]
+        rows = aliases.get(key, ())
+        if len(rows) == 1:
+            return rows[0]
+        if len(rows) > 1:
+            candidates = ", ".join(repr(str(self.names[i])) for i in sorted(rows))
+            raise UnknownSourceError(
+                f"{name!r} names {len(rows)} sources of {type(self).__name__} "
+                f"({candidates}); use one of these source names"
+            )
+        close = difflib.get_close_matches(key, [str(n) for n in primary], n=3)
+        hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+        raise UnknownSourceError(f"no source called {name!r} in {type(self).__name__}{hint}")
+
+    def _name_lookup(self):
+        if self._lookup is None:
+            names = self.names
+            primary: dict[str, int] = {}
+            for i, name in enumerate(names):
+                if name:
+                    primary.setdefault(name, i)
+            aliases: dict[str, list[int]] = {}
+            for column in self.alias_columns:
+                if column not in self._table.colnames:
+                    continue
+                for i, value in enumerate(string_column(self._table, column)):
+                    for alias in value.split(","):
+                        alias = alias.strip()
+                        if alias and alias != "--" and i not in aliases.setdefault(alias, []):
+                            aliases[alias].append(i)
+            self._lookup = (primary, aliases)
+        return self._lookup
+
+    # ------------------------------------------------------------------ repr
+    def __repr__(self) -> str:
+        n_extended = int(np.count_nonzero(self._components.morphology != "point"))
+        filename = getattr(self, "filename", None)
+        return (
+            f"{type(self).__name__}(tag={self.tag!r}, {len(self)} sources, "
+            f"{n_extended} extended, file={str(filename)!r})"
+        )
+
+    def __str__(self) -> str:
+        return f"{self.description}\n{self!r}"

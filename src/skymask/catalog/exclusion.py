@@ -1,0 +1,150 @@
+"""Exclusion regions from catalog sources: circle sizes and selection by a sky geometry.
+
+Kernel functions take plain arrays in degrees; `exclusion_circles` is the friendly layer that
+`SourceCatalog.exclusion_regions` calls.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from astropy import units as u
+from astropy.coordinates import Angle, SkyCoord
+from regions import CircleSkyRegion, Regions
+from scipy.spatial import cKDTree
+
+from ..maps import WcsGeom
+from ..maps.coord import skycoord_lonlat_deg
+from ..utils.units import as_angle_deg, describe
+
+__all__ = [
+    "SELECT_MODES",
+    "circle_radius_deg",
+    "distance_to_footprint_deg",
+    "exclusion_circles",
+    "select_in_geometry",
+]
+
+#: How `select_in_geometry` decides which sources a geometry keeps.
+SELECT_MODES = ("inside", "overlap")
+
+
+def circle_radius_deg(extension_radius_deg, radius_deg: float, margin_deg: float) -> np.ndarray:
+    """Exclusion circle radius: ``max(radius, extension_radius + margin)`` per source.
+
+    Examples
+    --------
+    >>> circle_radius_deg(np.array([0.0, 0.1, 0.5]), radius_deg=0.3, margin_deg=0.1)
+    array([0.3, 0.3, 0.6])
+    """
+    extension = np.asarray(extension_radius_deg, dtype=float)
+    return np.maximum(float(radius_deg), extension + float(margin_deg))
+
+
+def _unit_vectors(lon_deg, lat_deg) -> np.ndarray:
+    lon, lat = np.radians(lon_deg), np.radians(lat_deg)
+    cos_lat = np.cos(lat)
+    return np.stack([cos_lat * np.cos(lon), cos_lat * np.sin(lon), np.sin(lat)], axis=-1)
+
+
+def _footprint_edge_lonlat(geom: WcsGeom) -> tuple[np.ndarray, np.ndarray]:
+    """Points every half pixel along the outer edges of the image's border pixels."""
+    nx, ny = geom.npix
+    x_edge = np.arange(2 * nx + 1) / 2 - 0.5
+    y_edge = np.arange(2 * ny + 1) / 2 - 0.5
+    x = np.concatenate([x_edge, x_edge, np.full_like(y_edge, -0.5), np.full_like(y_edge, nx - 0.5)])
+    y = np.concatenate([np.full_like(x_edge, -0.5), np.full_like(x_edge, ny - 0.5), y_edge, y_edge])
+    lon, lat = geom.wcs.wcs_pix2world(x, y, 0)
+    valid = np.isfinite(lon) & np.isfinite(lat)
+    return lon[valid], lat[valid]
+
+
+def distance_to_footprint_deg(geom: WcsGeom, lon_deg, lat_deg) -> np.ndarray:
+    """Angular distance (deg) from each position to the edge of the geometry's footprint.
+
+    The footprint edge is the outer boundary of the border pixels, sampled every half pixel
+    (so the distance is exact to about a quarter of a pixel). Positions are in the geometry
+    frame. The distance says nothing about whether a position is inside.
+    """
+    edge_lon, edge_lat = _footprint_edge_lonlat(geom)
+    lon_deg = np.atleast_1d(np.asarray(lon_deg, dtype=float))
+    lat_deg = np.atleast_1d(np.asarray(lat_deg, dtype=float))
+    if edge_lon.size == 0 or lon_deg.size == 0:
+        return np.full(lon_deg.shape, np.inf)
+    chord, _ = cKDTree(_unit_vectors(edge_lon, edge_lat)).query(_unit_vectors(lon_deg, lat_deg))
+    return np.degrees(2 * np.arcsin(np.clip(chord / 2, 0, 1)))
+
+
+def select_in_geometry(geom, positions: SkyCoord, radius_deg, select: str = "inside"):
+    """Which sources a geometry keeps.
+
+    Parameters
+    ----------
+    geom : `~skymask.maps.WcsGeom`
+        Sky geometry (cubes use their sky footprint).
+    positions : `~astropy.coordinates.SkyCoord`
+        Source positions.
+    radius_deg : array_like
+        Exclusion circle radius of each source, in degrees (used by ``"overlap"``).
+    select : {"inside", "overlap"}
+        ``"inside"``: the source position lies inside the geometry (``geom.contains``).
+        ``"overlap"``: the source is inside, or its circle reaches the geometry's footprint
+        (the outer edges of the border pixels), so that sources just outside the map whose
+        circles cut into it are kept too.
+
+    Returns
+    -------
+    ndarray of bool
+    """
+    if not isinstance(geom, WcsGeom):
+        raise TypeError(f"geom must be a skymask.maps.WcsGeom, got {describe(geom)}")
+    if select not in SELECT_MODES:
+        raise ValueError(f"select must be one of {SELECT_MODES}, got {describe(select)}")
+    keep = np.asarray(geom.contains(positions), dtype=bool).reshape(np.shape(positions))
+    if select == "overlap" and not keep.all():
+        outside = np.flatnonzero(~keep)
+        lon, lat = skycoord_lonlat_deg(positions[outside], geom.frame)
+        distance = distance_to_footprint_deg(geom, lon, lat)
+        radius = np.broadcast_to(np.asarray(radius_deg, dtype=float), keep.shape)[outside]
+        keep[outside] = distance <= radius
+    return keep
+
+
+def exclusion_circles(
+    positions: SkyCoord,
+    extension_radius_deg,
+    radius="0.3 deg",
+    *,
+    geom=None,
+    margin="0 deg",
+    select: str = "inside",
+) -> Regions:
+    """One `~regions.CircleSkyRegion` per source, sized ``max(radius, extension_radius + margin)``.
+
+    Parameters are those of `SourceCatalog.exclusion_regions`, with the sources' extension
+    radii already computed (degrees).
+    """
+    radius_deg = _angle_deg(radius, "radius", positive=True)
+    margin_deg = _angle_deg(margin, "margin", positive=False)
+    circle_deg = circle_radius_deg(extension_radius_deg, radius_deg, margin_deg)
+    if geom is None:
+        if select not in SELECT_MODES:
+            raise ValueError(f"select must be one of {SELECT_MODES}, got {describe(select)}")
+        keep = np.arange(len(circle_deg))
+    else:
+        keep = np.flatnonzero(select_in_geometry(geom, positions, circle_deg, select))
+    # Iterating over a SkyCoord array is the cheapest way to scalar SkyCoords.
+    centers = positions[keep] if len(keep) else []
+    circles = [
+        CircleSkyRegion(center=center, radius=Angle(radius, u.deg))
+        for center, radius in zip(centers, circle_deg[keep], strict=True)
+    ]
+    return Regions(circles)
+
+
+def _angle_deg(value, name: str, *, positive: bool) -> float:
+    angle = as_angle_deg(value, name=name)
+    # A circle region needs a positive radius (regions refuses 0).
+    if np.ndim(angle) != 0 or not np.isfinite(angle) or angle < 0 or (positive and angle == 0):
+        kind = "positive" if positive else "non-negative"
+        raise ValueError(f"{name} must be one {kind} angle, got {describe(value)}")
+    return float(angle)

@@ -1,0 +1,150 @@
+"""Finding and reading catalog files: ``$GAMMAPY_DATA`` defaults, FITS HDUs, ECSV tables."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+from astropy import units as u
+from astropy.io import fits
+from astropy.table import Table
+
+from ..utils.io import make_path
+
+__all__ = [
+    "CatalogWarning",
+    "degrees_column",
+    "read_ecsv_table",
+    "read_fits_tables",
+    "resolve_catalog_file",
+    "string_column",
+]
+
+GAMMAPY_DATA = "GAMMAPY_DATA"
+
+
+class CatalogWarning(UserWarning):
+    """A catalog file is readable but inconsistent (for example a missing extension entry)."""
+
+
+def resolve_catalog_file(owner: str, filename, default_files, looked_for=None) -> Path:
+    """The catalog file to read: ``filename`` if given, else the first default that exists.
+
+    Parameters
+    ----------
+    owner : str
+        Class name used in messages (``"SourceCatalog3FHL"``).
+    filename : str, path or None
+        Explicit file. ``$VARS`` and ``~`` are expanded.
+    default_files : sequence of str
+        Candidate paths relative to ``$GAMMAPY_DATA``, in order of preference.
+    looked_for : str, optional
+        Short description of the candidates for the error message (default: their names).
+
+    Raises
+    ------
+    FileNotFoundError
+        The file does not exist, or ``$GAMMAPY_DATA`` is not set; the message names the path
+        looked for, ``GAMMAPY_DATA`` and the ``filename=`` way out.
+    """
+    example = Path(default_files[0]).name
+    way_out = f"or pass the file explicitly: {owner}(filename='.../{example}')"
+    if filename is not None:
+        path = make_path(filename)
+        text = os.fspath(filename)
+        if GAMMAPY_DATA in text and not os.environ.get(GAMMAPY_DATA):
+            raise FileNotFoundError(
+                f"{owner}: cannot read {text!r}: the {GAMMAPY_DATA} environment variable is "
+                f"not set; set it to your gammapy-data directory, {way_out}"
+            )
+        if not path.is_file():
+            raise FileNotFoundError(f"{owner}: catalog file not found: {path}")
+        return path
+
+    root = os.environ.get(GAMMAPY_DATA)
+    if not root:
+        raise FileNotFoundError(
+            f"{owner}: the {GAMMAPY_DATA} environment variable is not set, so the default "
+            f"catalog file $GAMMAPY_DATA/{default_files[0]} cannot be found; set "
+            f"{GAMMAPY_DATA} to your gammapy-data directory, {way_out}"
+        )
+    candidates = [make_path(root) / relative for relative in default_files]
+    for path in candidates:
+        if path.is_file():
+            return path
+    if len(candidates) == 1:
+        looked_for = f"{candidates[0]}"
+    else:
+        names = looked_for or ", ".join(Path(relative).name for relative in default_files)
+        looked_for = f"{names} in {candidates[0].parent}"
+    where = f"{GAMMAPY_DATA}={root}" + ("" if make_path(root).is_dir() else ", not a directory")
+    raise FileNotFoundError(
+        f"{owner}: catalog file not found: looked for {looked_for} "
+        f"({where}). The file is part of the gammapy-data collection; "
+        f"point {GAMMAPY_DATA} at a copy that has it, {way_out}"
+    )
+
+
+def read_fits_tables(path: Path, hdus) -> dict[str, Table]:
+    """Read binary-table HDUs of a FITS file by name (one pass over the file).
+
+    ``hdus`` maps a key to the HDU name (or index), or to a tuple of alternatives (the first
+    present wins). Unrecognised unit strings are kept as `~astropy.units.UnrecognizedUnit`.
+    """
+    tables = {}
+    # As Table.read(filename) opens files: string columns as bytes, so that empty strings
+    # come out masked (identical tables to gammapy's).
+    with fits.open(path, memmap=False, character_as_bytes=True) as hdu_list:
+        for key, names in hdus.items():
+            names = (names,) if isinstance(names, (str, int)) else tuple(names)
+            found = (_find_hdu(hdu_list, n) for n in names)
+            hdu = next((h for h in found if h is not None), None)
+            if hdu is None:
+                available = ", ".join(repr(h.name) for h in hdu_list)
+                raise ValueError(
+                    f"{path} has no HDU named {' or '.join(map(repr, names))} "
+                    f"(it has {available}); is it the right catalog file?"
+                )
+            # Catalog files carry hand-written unit strings that some astropy versions warn
+            # about ('photon/cm**2/MeV/s': multiple slashes; non-FITS names). The columns
+            # skymask uses are in plain 'deg', so these warnings are only noise here.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", u.UnitsWarning)
+                tables[key] = Table.read(hdu)
+    return tables
+
+
+def _find_hdu(hdu_list, name):
+    """The binary-table HDU called ``name`` (or at index ``name``), else None."""
+    if isinstance(name, int):
+        hdu = hdu_list[name] if name < len(hdu_list) else None
+    else:
+        hdu = next((h for h in hdu_list if h.name.upper() == name.upper()), None)
+    return hdu if isinstance(hdu, fits.BinTableHDU) else None
+
+
+def read_ecsv_table(path: Path) -> Table:
+    """Read an ECSV catalog table (unparsable unit strings tolerated, as for FITS)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", u.UnitsWarning)
+        return Table.read(path, format="ascii.ecsv")
+
+
+def string_column(table: Table, name: str) -> np.ndarray:
+    """A string column as a plain array of stripped ``str`` (masked entries become ``""``)."""
+    column = table[name]
+    if hasattr(column, "filled"):
+        column = column.filled("" if column.dtype.kind in "SU" else column.fill_value)
+    values = np.asarray(column)
+    if values.dtype.kind == "S":
+        values = np.char.decode(values, "ascii", errors="replace")
+    return np.char.strip(values.astype(str))
+
+
+def degrees_column(column) -> np.ndarray:
+    """An angle column as float64 degrees (no unit means degrees; masked entries are NaN)."""
+    values = column.filled(np.nan) if hasattr(column, "filled") else column
+    unit = column.unit if column.unit is not None else u.deg
+    return u.Quantity(np.asarray(values, dtype=float), unit).to_value(u.deg)

@@ -1,0 +1,59 @@
+"""First LHAASO catalog (1LHAASO).
+
+Each source has a component ``a`` (columns without suffix: its position is the catalog
+position, ``RAJ2000``/``DECJ2000`` in FK5) and possibly a component ``b`` (suffix ``_b``),
+one fitted with KM2A data and one with WCDA data. ``r39`` is the 39 % containment radius,
+which is the sigma of a 2-D Gaussian; where only an upper limit ``r39_ul`` is given the
+component is point-like. Component ``b`` is kept at its own position, so the extension
+radius covers both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .core import SourceCatalog
+from .extension import SpatialComponents
+from .io import degrees_column, read_fits_tables
+
+__all__ = ["SourceCatalog1LHAASO"]
+
+
+class SourceCatalog1LHAASO(SourceCatalog):
+    """First LHAASO catalog, 90 sources (Cao et al. 2024)."""
+
+    tag = "1lhaaso"
+    description = "First LHAASO catalog (1LHAASO)"
+    default_files = ("catalogs/1LHAASO_catalog.fits",)
+    position_columns = ("RAJ2000", "DECJ2000", "fk5")
+
+    def _read(self, path: Path):
+        # The table HDU of this file has no name: it is the first extension.
+        table = read_fits_tables(path, {"main": 1})["main"]
+        return table, self._components_from(table)
+
+    @classmethod
+    def _components_from(cls, table) -> SpatialComponents:
+        positions = cls._positions_from(table)
+        kinds, sizes, offsets = [], [], []
+        for suffix in ("", "_b"):
+            if f"r39{suffix}" not in table.colnames:
+                continue
+            sigma = degrees_column(table[f"r39{suffix}"])
+            is_gaussian = np.isfinite(sigma) & (sigma > 0)
+            if suffix:
+                other = cls._positions_from(table, suffix)
+                offset = positions.separation(other).deg
+                present = np.isfinite(offset)
+            else:
+                offset = np.zeros(len(table))
+                present = np.ones(len(table), dtype=bool)
+            kind = np.where(is_gaussian, "gaussian", "point")
+            kinds.append(np.where(present, kind, ""))
+            sizes.append(np.where(present & is_gaussian, sigma, np.where(present, 0.0, np.nan)))
+            offsets.append(np.where(present, offset, np.nan))
+        return SpatialComponents(
+            np.column_stack(kinds), np.column_stack(sizes), np.column_stack(offsets)
+        )

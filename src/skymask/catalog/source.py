@@ -1,0 +1,95 @@
+"""One source of a catalog: name, position, spatial extension and the table row."""
+
+from __future__ import annotations
+
+import numpy as np
+from astropy import units as u
+from astropy.coordinates import Angle, SkyCoord
+
+from .extension import DEFAULT_CONTAINMENT, SpatialComponents
+
+__all__ = ["CatalogSource"]
+
+
+class CatalogSource:
+    """A single catalog source (what ``catalog[name]`` and ``catalog[index]`` return).
+
+    It keeps its table row (`data` is built from it on first use).
+
+    Attributes
+    ----------
+    name : str
+        Source name (the catalog's name column, stripped).
+    row_index : int
+        Row of the source in the catalog table it came from.
+    position : `~astropy.coordinates.SkyCoord`
+        Catalog position, in the catalog's own frame.
+    """
+
+    __slots__ = ("_components", "_data", "_row", "name", "position", "row_index")
+
+    def __init__(self, name, row_index, position, row, components: SpatialComponents):
+        if len(components) != 1:
+            raise ValueError(f"one source needs one row of components, got {len(components)}")
+        self.name = str(name)
+        self.row_index = int(row_index)
+        self.position = position if isinstance(position, SkyCoord) else SkyCoord(position)
+        self._row = row
+        self._data = None
+        self._components = components
+
+    @property
+    def data(self) -> dict:
+        """The table row: column name to value (a `~astropy.units.Quantity` where the column
+        has a unit; masked entries are `None`)."""
+        if self._data is None:
+            self._data = _row_to_dict(self._row)
+        return self._data
+
+    @property
+    def morphology(self) -> str:
+        """Kind of the main spatial model: point, disk, gaussian, shell, ring or template."""
+        return str(self._components.morphology[0])
+
+    @property
+    def is_pointlike(self) -> bool:
+        return self.morphology == "point"
+
+    @property
+    def extension(self) -> Angle:
+        """Size of the main spatial model (disk radius, Gaussian sigma, shell outer radius...).
+
+        0 deg for point-like sources.
+        """
+        return Angle(self._components.extension_deg[0], u.deg)
+
+    def extension_radius(self, containment: float = DEFAULT_CONTAINMENT) -> Angle:
+        """Radius around `position` that contains the source (0 deg for point sources).
+
+        See `skymask.catalog.extension` for the rule (outer edge of disks and shells,
+        ``containment`` radius of Gaussians, largest over all components).
+        """
+        return Angle(self._components.extension_radius_deg(containment)[0], u.deg)
+
+    def __repr__(self) -> str:
+        lon, lat = self.position.spherical.lon.deg, self.position.spherical.lat.deg
+        shape = self.morphology
+        if shape != "point":
+            shape += f", extension {self.extension.deg:.3g} deg"
+        return (
+            f"CatalogSource({self.name!r}, row {self.row_index}, "
+            f"({lon:.4f}, {lat:.4f}) deg {self.position.frame.name}, {shape})"
+        )
+
+
+def _row_to_dict(row) -> dict:
+    data = {}
+    for name, column in row.table.columns.items():
+        value = column[row.index]
+        mask = getattr(column, "mask", None)
+        if mask is not None and np.all(mask[row.index]):
+            value = None
+        elif column.unit is not None and np.asarray(value).dtype.kind in "iuf":
+            value = u.Quantity(np.asarray(value), column.unit)
+        data[name] = value
+    return data
