@@ -1,5 +1,6 @@
-"""Instrument response functions: the PSF map and its containment radii."""
+"""Instrument response functions: the PSF map (containment radii) and the energy dispersion."""
 
+from .edisp import EDispKernel, EDispKernelMap
 from .psf import PSFMap
 
-__all__ = ["PSFMap"]
+__all__ = ["EDispKernel", "EDispKernelMap", "PSFMap"]

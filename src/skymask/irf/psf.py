@@ -11,7 +11,7 @@ from ..maps import Map
 from ..utils.io import atomic_write, make_path
 from ..utils.units import as_energy, describe
 from . import _containment as core
-from ._psf_io import read_psf_hdulist, write_psf_hdus
+from ._irf_io import read_psf_hdulist, write_psf_hdus
 
 __all__ = ["PSFMap"]
 

@@ -1,0 +1,381 @@
+"""`ExcessMapEstimator`: correlated counts, excess, TS, significance and norm maps.
+
+The friendly layer: it reads the dataset, groups energy bins, builds the masks and the
+top-hat kernel, and hands plain arrays to `skymask.estimators._core`. It follows gammapy
+2.1's ``ExcessMapEstimator`` for ``MapDataset`` (Cash statistics); see
+``docs/differences-from-gammapy.md`` for where it deliberately does not.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from astropy import units as u
+from astropy.coordinates import Angle
+
+from ..maps import Map, MapAxis
+from ..utils.units import as_angle_deg, describe
+from . import _core
+from .exposure import estimate_exposure_reco_energy
+from .result import ExcessMaps
+from .spectral import as_spectral_model
+
+__all__ = ["ExcessMapEstimator", "energy_groups"]
+
+OPTIONAL = ("errn-errp", "ul", "sensitivity", "alpha", "acceptance_on", "acceptance_off")
+# Angle/pixel ratios are rounded to this many decimals, so that 0.3 deg on 0.1 deg pixels
+# is exactly 3 pixels (0.3 / 0.1 = 2.9999999999999996 in floating point).
+_RATIO_DECIMALS = 9
+
+
+def _parse_edges(energy_edges) -> u.Quantity:
+    if isinstance(energy_edges, (list, tuple)):
+        try:
+            energy_edges = u.Quantity([u.Quantity(e) for e in energy_edges])
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"energy_edges must be energies such as ['10 GeV', '100 GeV'] or a Quantity "
+                f"array, got {describe(energy_edges)}"
+            ) from exc
+    if not isinstance(energy_edges, u.Quantity) or not energy_edges.unit.is_equivalent(u.TeV):
+        raise TypeError(
+            "energy_edges must be None (one group), 'all' (one group per bin) or energies such "
+            f"as [10, 100, 2000] * u.GeV; got {describe(energy_edges)}"
+        )
+    edges = np.atleast_1d(energy_edges)
+    if edges.size < 2 or not np.all(np.isfinite(edges.value)) or np.any(edges.value <= 0):
+        raise ValueError(
+            f"energy_edges needs at least two positive, finite energies, got {describe(edges)}"
+        )
+    return edges
+
+
+def energy_groups(axis: MapAxis, energy_edges=None) -> list[tuple[int, int]]:
+    """Contiguous bin ranges ``[start, stop)`` of the reconstructed energy axis.
+
+    Parameters
+    ----------
+    axis : `~skymask.maps.MapAxis`
+        The dataset's energy axis (edge type).
+    energy_edges : None, "all" or energies
+        None: one group of every bin. ``"all"``: one group per bin. Energies: each is snapped to
+        the nearest axis edge in the axis' pixel (log) space, duplicates dropped; bins outside
+        the first and last snapped edge are left out (as gammapy).
+
+    Examples
+    --------
+    >>> import astropy.units as u
+    >>> from skymask.maps import MapAxis
+    >>> axis = MapAxis.from_energy_edges(
+    ...     [0.01, 0.028854, 0.08325532, 0.24022488, 0.69314486, 2.0] * u.TeV)
+    >>> energy_groups(axis, [10, 100, 2000] * u.GeV)
+    [(0, 2), (2, 5)]
+    """
+    nbin = axis.nbin
+    if energy_edges is None:
+        return [(0, nbin)]
+    if isinstance(energy_edges, str):
+        if energy_edges != "all":
+            raise ValueError(
+                f"energy_edges as a string must be 'all' (one group per bin), got {energy_edges!r}"
+            )
+        return [(i, i + 1) for i in range(nbin)]
+    edges = _parse_edges(energy_edges)
+    pix = np.clip(axis.coord_to_pix(edges), -0.5, nbin - 0.5)
+    index = np.unique(np.round(pix + 0.5).astype(int))
+    if index.size < 2:
+        raise ValueError(
+            f"energy_edges {describe(edges)} all snap to the same edge of the dataset axis "
+            f"({describe(axis.edges)}); give edges that span at least one bin"
+        )
+    return [(int(a), int(b)) for a, b in itertools.pairwise(index)]
+
+
+def _mask_data(mask, shape, name) -> np.ndarray | None:
+    if mask is None:
+        return None
+    data = np.asarray(getattr(mask, "data", mask))
+    if data.dtype != bool:
+        raise TypeError(f"dataset.{name} must be a boolean map, got dtype {data.dtype}")
+    try:
+        return np.broadcast_to(data, shape)
+    except ValueError:
+        raise ValueError(
+            f"dataset.{name} has shape {data.shape}, which does not fit the counts {shape}"
+        ) from None
+
+
+def _check_finite(name, values, where):
+    bad = where & ~np.isfinite(values)
+    if np.any(bad):
+        raise ValueError(
+            f"{name} has {int(np.count_nonzero(bad))} non-finite values where it enters the sums "
+            "(inside the mask); set mask_safe to False there or fill them"
+        )
+
+
+class ExcessMapEstimator:
+    """Correlated excess and significance maps of a map dataset (Cash, known background).
+
+    Parameters
+    ----------
+    correlation_radius : str, float or `~astropy.units.Quantity`
+        Radius of the top-hat (plain numbers are degrees). Every pixel centre within it
+        counts, on the sky grid (angle/pixel ratio rounded to 1e-9).
+    n_sigma : float
+        Confidence of ``norm_err``, ``norm_errn`` and ``norm_errp``, in sigma.
+    n_sigma_ul : float
+        Confidence of ``norm_ul``, in sigma.
+    selection_optional : None, "all" or list of str
+        Extra maps: ``"errn-errp"`` (asymmetric errors), ``"ul"`` (upper limits),
+        ``"sensitivity"``; ``"alpha"``, ``"acceptance_on"``, ``"acceptance_off"`` are accepted
+        for on-off datasets, which skymask does not support yet (they add nothing).
+    energy_edges : None, "all" or energies
+        None: sum all energy bins into one group (gammapy's default); ``"all"``: one map per
+        bin; energies: groups between these edges, snapped to the dataset's (see
+        `energy_groups`).
+    correlate_off : bool
+        For on-off datasets only (accepted for compatibility).
+    spectral_model : None, float or model
+        Reference spectrum of the norm maps: None is a power law of index 2, a number the index
+        of a power law (see `~skymask.estimators.PowerLawSpectralModel`).
+    n_sigma_sensitivity, gamma_min_sensitivity, bkg_syst_fraction_sensitivity : float
+    apply_threshold_sensitivity : bool
+        Settings of ``norm_sensitivity`` (as gammapy).
+    method : {"auto", "direct", "fft"}
+        How the top-hat sums are computed (keyword only); the results agree to round-off.
+
+    Examples
+    --------
+    >>> from skymask.estimators import ExcessMapEstimator
+    >>> estimator = ExcessMapEstimator("0.4 deg", selection_optional=[])
+    >>> estimator
+    ExcessMapEstimator(correlation_radius='0.4 deg', energy_edges=None, selection_optional=[])
+    """
+
+    tag = "ExcessMapEstimator"
+
+    def __init__(
+        self,
+        correlation_radius="0.1 deg",
+        n_sigma=1,
+        n_sigma_ul=2,
+        selection_optional=None,
+        energy_edges=None,
+        correlate_off=True,
+        spectral_model=None,
+        n_sigma_sensitivity=5,
+        gamma_min_sensitivity=10,
+        bkg_syst_fraction_sensitivity=0.05,
+        apply_threshold_sensitivity=False,
+        *,
+        method="auto",
+    ):
+        self.correlation_radius = correlation_radius
+        self.n_sigma = _positive(n_sigma, "n_sigma")
+        self.n_sigma_ul = _positive(n_sigma_ul, "n_sigma_ul")
+        self.n_sigma_sensitivity = _positive(n_sigma_sensitivity, "n_sigma_sensitivity")
+        self.gamma_min_sensitivity = float(gamma_min_sensitivity)
+        self.bkg_syst_fraction_sensitivity = float(bkg_syst_fraction_sensitivity)
+        self.apply_threshold_sensitivity = bool(apply_threshold_sensitivity)
+        self.selection_optional = selection_optional
+        if energy_edges is not None and not isinstance(energy_edges, str):
+            _parse_edges(energy_edges)
+        elif isinstance(energy_edges, str) and energy_edges != "all":
+            raise ValueError(f"energy_edges must be None, 'all' or energies, got {energy_edges!r}")
+        self.energy_edges = energy_edges
+        self.correlate_off = bool(correlate_off)
+        self.spectral_model = as_spectral_model(spectral_model)
+        if method not in _core.METHODS:
+            raise ValueError(f"method must be one of {_core.METHODS}, got {method!r}")
+        self.method = method
+
+    # ------------------------------------------------------------------ settings
+    @property
+    def correlation_radius(self) -> Angle:
+        return self._correlation_radius
+
+    @correlation_radius.setter
+    def correlation_radius(self, value):
+        degrees = as_angle_deg(value, name="correlation_radius")
+        if not np.isscalar(degrees) or not np.isfinite(degrees) or degrees < 0:
+            raise ValueError(
+                "correlation_radius must be one angle >= 0 such as '0.1 deg', "
+                f"got {describe(value)}"
+            )
+        self._correlation_radius = Angle(degrees, u.deg)
+
+    @property
+    def selection_optional(self) -> list[str]:
+        return list(self._selection_optional)
+
+    @selection_optional.setter
+    def selection_optional(self, value):
+        if value is None:
+            selection = []
+        elif isinstance(value, str):
+            selection = list(OPTIONAL) if value == "all" else [value]
+        else:
+            selection = list(value)
+        unknown = [name for name in selection if name not in OPTIONAL]
+        if unknown:
+            raise ValueError(
+                f"selection_optional has unknown entries {unknown}; choose from {list(OPTIONAL)} "
+                "or 'all'"
+            )
+        self._selection_optional = selection
+
+    def __repr__(self):
+        return (
+            f"{type(self).__name__}(correlation_radius='{self._correlation_radius.deg:g} deg', "
+            f"energy_edges={self.energy_edges!r}, selection_optional={self.selection_optional})"
+        )
+
+    # ------------------------------------------------------------------ pieces
+    def estimate_kernel(self, geom) -> np.ndarray:
+        """The boolean top-hat on the sky grid of ``geom`` (1 inside, unnormalised).
+
+        ``geom`` may also be a dataset (its counts geometry is used).
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> geom = WcsGeom.create(npix=(50, 40), binsz=0.1)
+        >>> int(ExcessMapEstimator("0.3 deg").estimate_kernel(geom).sum())
+        29
+        """
+        if not hasattr(geom, "pixel_scales"):
+            geom = geom.counts.geom
+        scales = geom.pixel_scales.deg
+        radius = self._correlation_radius.to_value(u.deg)
+        radius_x, radius_y = (round(radius / scale, _RATIO_DECIMALS) for scale in scales)
+        return _core.tophat_kernel(radius_x, radius_y)
+
+    # ------------------------------------------------------------------ run
+    def run(self, dataset) -> ExcessMaps:
+        """Compute the maps for a map dataset.
+
+        Parameters
+        ----------
+        dataset : MapDataset-like
+            ``counts`` (axis ``energy``), ``npred()`` (background plus models), ``mask_safe``,
+            ``mask_fit`` (bool maps or None), ``exposure`` (axis ``energy_true``, or None:
+            then ``norm`` is in counts) and ``edisp`` (or None).
+
+        Returns
+        -------
+        ExcessMaps
+            ``npred``, ``npred_excess``, ``counts``, ``ts``, ``sqrt_ts``, ``norm``,
+            ``norm_err`` and the selected optional maps, one plane per energy group, NaN
+            outside the mask.
+        """
+        if getattr(dataset, "counts_off", None) is not None:
+            raise NotImplementedError(
+                "on-off datasets (counts_off, WStat) are not supported yet; use a MapDataset "
+                "with a background model"
+            )
+        counts_map = dataset.counts
+        if not isinstance(counts_map, Map) or "energy" not in counts_map.geom.axes.names:
+            raise ValueError("dataset.counts must be a Map with a reconstructed 'energy' axis")
+        geom = counts_map.geom
+        if len(geom.axes) != 1:
+            raise ValueError(f"dataset.counts must have only an 'energy' axis, got {geom.axes}")
+        shape = geom.data_shape
+        axis = geom.axes["energy"]
+        groups = energy_groups(axis, self.energy_edges)
+
+        safe = _mask_data(dataset.mask_safe, shape, "mask_safe")
+        fit = _mask_data(dataset.mask_fit, shape, "mask_fit")
+        weights = np.ones(shape, dtype=bool) if safe is None else safe
+        counts = _group_sum(counts_map.data, weights, groups)
+        npred_data = np.asarray(dataset.npred().data)
+        if npred_data.shape != shape:
+            raise ValueError(
+                f"dataset.npred() has shape {npred_data.shape}, the counts {shape}: they must "
+                "be on the same geometry"
+            )
+        npred = _group_sum(npred_data, weights, groups)
+        del npred_data
+        mask = _combine_masks(
+            None if safe is None else _group_any(safe, groups),
+            None if fit is None else _group_any(fit, groups),
+            counts.shape,
+        )
+        _check_finite("counts", counts, mask)
+        _check_finite("npred", npred, mask)
+        if np.any(mask & (counts < 0)):
+            raise ValueError("counts must be >= 0 inside the mask; they are measured counts")
+
+        reco_exposure = None
+        if dataset.exposure is not None:
+            exposure = estimate_exposure_reco_energy(
+                dataset, self.spectral_model, normalize=False
+            ).data
+            reco_exposure = _group_sum(exposure, weights, groups)
+            del exposure  # only the grouped planes are needed from here on
+            _check_finite("the reconstructed exposure", reco_exposure, True)
+
+        threshold = None
+        if self.apply_threshold_sensitivity:
+            threshold = (self.gamma_min_sensitivity, self.bkg_syst_fraction_sensitivity)
+        arrays = _core.excess_statistics(
+            counts,
+            npred,
+            mask,
+            self.estimate_kernel(geom),
+            reco_exposure,
+            n_sigma=self.n_sigma,
+            n_sigma_ul=self.n_sigma_ul,
+            selection=self._selection_optional,
+            n_sigma_sensitivity=self.n_sigma_sensitivity,
+            sensitivity_threshold=threshold,
+            method=self.method,
+        )
+        edges = axis.edges[[start for start, _ in groups] + [groups[-1][1]]]
+        group_axis = MapAxis.from_edges(edges, interp=axis.interp, name="energy")
+        out_geom = geom.replace_axis(group_axis)
+        order = ["npred", "npred_excess", "counts", "ts", "sqrt_ts", "norm", "norm_err"]
+        order += [name for name in arrays if name not in order]
+        maps = {name: Map.from_geom(out_geom, data=arrays[name]) for name in order}
+        meta = {
+            "n_sigma": self.n_sigma,
+            "n_sigma_ul": self.n_sigma_ul,
+            "n_sigma_sensitivity": self.n_sigma_sensitivity,
+            "sed_type_init": "likelihood",
+            "correlation_radius": f"{self._correlation_radius.deg:g} deg",
+        }
+        return ExcessMaps(maps, meta=meta, reference_spectral_model=self.spectral_model)
+
+
+def _positive(value, name) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a positive number, got {describe(value)}") from None
+    if not number > 0:
+        raise ValueError(f"{name} must be a positive number, got {describe(value)}")
+    return number
+
+
+def _group_sum(data, weights, groups) -> np.ndarray:
+    """Sum of ``data`` over each group of energy planes where ``weights`` is True (float64)."""
+    data = np.asarray(data, dtype=float)
+    out = np.empty((len(groups), *data.shape[1:]))
+    for k, (start, stop) in enumerate(groups):
+        # where(), not a product: a NaN in an unsafe bin does not enter the sum.
+        np.sum(np.where(weights[start:stop], data[start:stop], 0.0), axis=0, out=out[k])
+    return out
+
+
+def _combine_masks(safe, fit, shape) -> np.ndarray:
+    """gammapy's ``estimate_mask_default``: safe & fit, else the one that is set, else all."""
+    if fit is not None:
+        return fit if safe is None else safe & fit
+    if safe is not None:
+        return safe
+    return np.ones(shape, dtype=bool)
+
+
+def _group_any(mask, groups) -> np.ndarray:
+    return np.stack([np.any(mask[start:stop], axis=0) for start, stop in groups])
