@@ -1,0 +1,7 @@
+"""MapDataset, Datasets (gammapy YAML + FITS), their masks and energy ranges."""
+
+from .datasets import Datasets, Models
+from .energy_range import EnergyBounds, EnergyRange
+from .map_dataset import MapDataset
+
+__all__ = ["Datasets", "EnergyBounds", "EnergyRange", "MapDataset", "Models"]
