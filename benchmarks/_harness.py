@@ -31,6 +31,7 @@ def run_in_gammapy(code: str, timeout: float = 3600) -> dict:
     prelude = textwrap.dedent(
         """
         import json, time, tracemalloc, warnings
+        import numpy as np
         warnings.simplefilter("ignore")
         def best_of(fn, repeat=1):
             times = []

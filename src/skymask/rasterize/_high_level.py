@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 from astropy import units as u
-from astropy.coordinates import SkyCoord
+from astropy.coordinates import SkyCoord, SphericalRepresentation, UnitSphericalRepresentation
 from regions import (
     CircleAnnulusSkyRegion,
     CircleSkyRegion,
@@ -115,14 +115,25 @@ def _centres_rad(geom, centres):
         groups.setdefault(_frame_key(centre), []).append(index)
     for indices in groups.values():
         first = centres[indices[0]]
-        spherical = [centres[i].spherical for i in indices]
-        group_lon = np.array([s.lon.to_value(u.deg) for s in spherical])
-        group_lat = np.array([s.lat.to_value(u.deg) for s in spherical])
+        group_lon, group_lat = np.array([_lonlat_deg(centres[i]) for i in indices]).T
         coords = SkyCoord(group_lon * u.deg, group_lat * u.deg, frame=first.frame)
         glon, glat = skycoord_lonlat_deg(coords, geom.frame)
         lon[indices] = np.radians(glon)
         lat[indices] = np.radians(glat)
     return lon, lat
+
+
+def _lonlat_deg(coord: SkyCoord) -> tuple[float, float]:
+    """(lon, lat) in degrees of a scalar SkyCoord in its own frame.
+
+    Reads the stored spherical representation directly when it has one: going through
+    ``coord.spherical`` costs ~0.2 ms per coordinate, which adds up for thousands of regions.
+    """
+    data = coord.data
+    if isinstance(data, (UnitSphericalRepresentation, SphericalRepresentation)):
+        return data.lon.to_value(u.deg), data.lat.to_value(u.deg)
+    spherical = coord.spherical
+    return spherical.lon.to_value(u.deg), spherical.lat.to_value(u.deg)
 
 
 def _frame_key(coord: SkyCoord):
