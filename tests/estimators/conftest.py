@@ -1,17 +1,17 @@
-"""Fixtures: the Crab and Galactic-centre datasets as `StandInDataset` objects."""
+"""Fixtures: the Crab and Galactic-centre datasets as MapDataset objects."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from .excess_dataset import StandInDataset
 
+from skymask.datasets import MapDataset
 from skymask.maps import Map
 
 
 @pytest.fixture(scope="session")
 def _crab_dataset(crab_dataset_file):
-    return StandInDataset.read(crab_dataset_file)
+    return MapDataset.read(crab_dataset_file)
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def gc_dataset_file(gammapy_data):
 
 @pytest.fixture(scope="session")
 def _gc_dataset(gc_dataset_file):
-    return StandInDataset.read(gc_dataset_file)
+    return MapDataset.read(gc_dataset_file)
 
 
 @pytest.fixture

@@ -5,13 +5,14 @@ from __future__ import annotations
 import astropy.units as u
 import numpy as np
 import pytest
-from .excess_dataset import StandInDataset
 from numpy.testing import assert_allclose
 
 from skymask.estimators import PowerLawSpectralModel, estimate_exposure_reco_energy
 from skymask.estimators.spectral import as_spectral_model
 from skymask.irf.edisp import EDispKernelMap
 from skymask.maps import Map, MapAxis, WcsGeom
+
+from .excess_dataset import StandInDataset
 
 
 def test_power_law_integrals_by_hand():

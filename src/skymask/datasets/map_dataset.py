@@ -128,6 +128,22 @@ class MapDataset:
 
         write_map_dataset(self, filename, overwrite=overwrite, checksum=checksum)
 
+    def copy(self, name=None) -> MapDataset:
+        """A copy with copied maps and masks (the IRF objects are shared: they are not changed
+        in place by skymask)."""
+        copied = {
+            key: None if getattr(self, key) is None else getattr(self, key).copy()
+            for key in ("counts", "exposure", "background", "mask_safe", "mask_fit")
+        }
+        return MapDataset(
+            psf=self.psf,
+            edisp=self.edisp,
+            name=self.name if name is None else name,
+            meta=dict(self.meta),
+            extra_hdus=[hdu.copy() for hdu in self.extra_hdus],
+            **copied,
+        )
+
     # ------------------------------------------------------------------ geometry
     @property
     def geom(self) -> WcsGeom | None:
