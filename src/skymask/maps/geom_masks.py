@@ -11,7 +11,7 @@ from astropy import units as u
 
 from ..utils.units import as_energy, describe
 
-__all__ = ["boundary_mask", "energy_mask", "region_mask", "width_in_pixels"]
+__all__ = ["boundary_mask", "energy_mask", "parse_width", "region_mask", "width_in_pixels"]
 
 # Relative tolerance when comparing user energies with (often float32) stored edges (D1).
 ENERGY_RTOL = 1e-6
@@ -93,6 +93,38 @@ def region_mask(geom, regions, inside=True):
     return _full_mask(geom, spatial=spatial)
 
 
+def parse_width(value, *, name="width", shown=None) -> tuple[float, bool]:
+    """``(number, is_angle)``: an angle in degrees, or a plain number of pixels.
+
+    Angles are Quantities or strings such as ``"0.3 deg"``; plain numbers mean pixels. The
+    result must be finite and >= 0.
+    """
+    shown = value if shown is None else shown
+    if isinstance(value, str):
+        try:
+            value = u.Quantity(value)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{name} must be an angle or a number of pixels, got {describe(shown)}"
+            ) from None
+    is_angle = isinstance(value, u.Quantity) and value.unit != u.dimensionless_unscaled
+    try:
+        number = float(value.to_value(u.deg)) if is_angle else float(u.Quantity(value).value)
+    except u.UnitConversionError:
+        raise u.UnitConversionError(
+            f"{name} must be an angle or a number of pixels, got {describe(shown)}"
+        ) from None
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must be an angle or a number of pixels, got {describe(shown)}"
+        ) from None
+    if not np.isfinite(number) or number < 0:
+        raise ValueError(
+            f"{name} must be a non-negative angle or pixel count, got {describe(shown)}"
+        )
+    return number, is_angle
+
+
 def width_in_pixels(geom, width, *, name="width") -> np.ndarray:
     """A width as pixel counts ``(along lon, along lat)``.
 
@@ -103,27 +135,8 @@ def width_in_pixels(geom, width, *, name="width") -> np.ndarray:
     values = width if isinstance(width, (tuple, list)) and len(width) == 2 else [width, width]
     result = []
     for value, scale in zip(values, geom.pixel_scales.deg, strict=True):
-        if isinstance(value, str):
-            value = u.Quantity(value)
-        if isinstance(value, u.Quantity) and value.unit != u.dimensionless_unscaled:
-            try:
-                pixels = value.to_value(u.deg) / scale
-            except u.UnitConversionError:
-                raise u.UnitConversionError(
-                    f"{name} must be an angle or a number of pixels, got {describe(width)}"
-                ) from None
-        else:
-            try:
-                pixels = float(u.Quantity(value).value)
-            except (TypeError, ValueError):
-                raise TypeError(
-                    f"{name} must be an angle or a number of pixels, got {describe(width)}"
-                ) from None
-        if not np.isfinite(pixels) or pixels < 0:
-            raise ValueError(
-                f"{name} must be a non-negative angle or pixel count, got {describe(width)}"
-            )
-        result.append(round(pixels, RATIO_DECIMALS))
+        number, is_angle = parse_width(value, name=name, shown=width)
+        result.append(round(number / scale if is_angle else number, RATIO_DECIMALS))
     return np.array(result)
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from astropy import units as u
 
-from ..utils.units import describe
+from .geom_masks import parse_width
 
 __all__ = ["binary_dilate", "binary_erode", "fill_holes", "hysteresis_threshold"]
 
@@ -20,23 +19,8 @@ def _require_mask(m, operation: str) -> None:
 
 def _radius_and_pixel_size(geom, width):
     """(radius, (pixel size x, pixel size y)) in one length unit: degrees, or pixels."""
-    if isinstance(width, str):
-        width = u.Quantity(width)
-    if isinstance(width, u.Quantity) and width.unit != u.dimensionless_unscaled:
-        try:
-            radius = float(width.to_value(u.deg))
-        except (u.UnitConversionError, TypeError):
-            raise u.UnitConversionError(
-                f"width must be an angle or a number of pixels, got {describe(width)}"
-            ) from None
-        return radius, tuple(geom.pixel_scales.deg)
-    try:
-        radius = float(u.Quantity(width).value)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"width must be an angle or a number of pixels, got {describe(width)}"
-        ) from None
-    return radius, (1.0, 1.0)
+    radius, is_angle = parse_width(width)
+    return radius, (tuple(geom.pixel_scales.deg) if is_angle else (1.0, 1.0))
 
 
 def _morphology(m, width, kernel, operation):
@@ -44,10 +28,6 @@ def _morphology(m, width, kernel, operation):
 
     _require_mask(m, operation)
     radius, pixel_size = _radius_and_pixel_size(m.geom, width)
-    if not np.isfinite(radius) or radius < 0:
-        raise ValueError(
-            f"width must be a non-negative angle or pixel count, got {describe(width)}"
-        )
     function = getattr(morphology, operation)
     data = function(m.data, radius, kernel=kernel, pixel_size=pixel_size)
     return m.__class__(m.geom, data=data, meta=dict(m.meta))
