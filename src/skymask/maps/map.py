@@ -475,6 +475,30 @@ class Map:
         """Values at world coordinates (nearest pixel); NaN (or False/0) outside the map."""
         return self.get_by_idx(self._geom.coord_to_idx(coords))
 
+    def interp_to_geom(self, geom, *, fill_value, method=None) -> Map:
+        """This map evaluated at the pixel centres of ``geom`` (frames converted).
+
+        Boolean maps: nearest-pixel lookup, the result stays bool; a 2-D mask onto a cube
+        repeats over the non-spatial axes. Other maps: linear interpolation (or
+        ``method="nearest"``); non-spatial axes are matched by name and bin centre.
+
+        ``fill_value`` (required, keyword only) is the value of target pixels outside this
+        map's footprint: for an exclusion mask ``False`` treats them as excluded, ``True`` as
+        free; there is no default because the right choice depends on the use. See
+        `skymask.maps.reproject.interp_to_geom`.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map, WcsGeom
+        >>> mask = Map.from_geom(WcsGeom.create(npix=(2, 2), binsz=0.1), data=True)
+        >>> wider = WcsGeom.create(npix=(4, 2), binsz=0.1)
+        >>> mask.interp_to_geom(wider, fill_value=False).data.astype(int).tolist()
+        [[0, 1, 1, 0], [0, 1, 1, 0]]
+        """
+        from .reproject import interp_to_geom
+
+        return interp_to_geom(self, geom, fill_value=fill_value, method=method)
+
     # ------------------------------------------------------------------ mask morphology
     def binary_erode(self, width, kernel="disk", use_fft=None):
         """Shrink a mask: keep a pixel if every pixel centre within ``width`` is True.

@@ -1,0 +1,211 @@
+"""`MapDatasetOnOff`: on counts with off counts and the acceptances that relate them.
+
+A small on/off dataset, as `RingBackgroundMaker` returns it: per voxel the ON counts, the OFF
+counts of the region the background was estimated from, and the acceptances (expected
+background counts) of both, so that ``alpha = acceptance / acceptance_off`` and the
+background in the ON voxel is ``alpha * counts_off``. The Li & Ma significance map follows
+with `MapDatasetOnOff.li_ma_significance`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from astropy import units as u
+
+from .. import stats
+from ..estimators._core import TophatCorrelator, tophat_kernel
+from ..maps import Map
+from ..utils.units import as_angle_deg, describe
+
+__all__ = ["MapDatasetOnOff"]
+
+# Angle/pixel ratios are rounded to this many decimals (as in ExcessMapEstimator), so that
+# 0.3 deg on 0.1 deg pixels is exactly 3 pixels.
+RATIO_DECIMALS = 9
+
+
+class MapDatasetOnOff:
+    """On/off map dataset: counts, counts_off, acceptance, acceptance_off and masks.
+
+    Parameters
+    ----------
+    counts, counts_off : `~skymask.maps.Map`
+        ON and OFF counts, on one geometry (with an ``energy`` axis or not).
+    acceptance, acceptance_off : `~skymask.maps.Map`
+        Expected background counts in the ON voxel and in its OFF region (same geometry).
+    mask_safe, mask_fit : bool `~skymask.maps.Map`, optional
+        On the same geometry.
+    exposure : `~skymask.maps.Map`, optional
+        Carried along unchanged.
+    name : str, optional
+    meta : dict, optional
+        Free-form settings of the maker that built the dataset.
+
+    Examples
+    --------
+    >>> from skymask.maps import Map, WcsGeom
+    >>> geom = WcsGeom.create(npix=3, binsz=0.1)
+    >>> on_off = MapDatasetOnOff(
+    ...     counts=Map.from_geom(geom, data=10.0), counts_off=Map.from_geom(geom, data=20.0),
+    ...     acceptance=Map.from_geom(geom, data=1.0),
+    ...     acceptance_off=Map.from_geom(geom, data=4.0))
+    >>> float(on_off.alpha.data[0, 0]), float(on_off.excess.data[0, 0])
+    (0.25, 5.0)
+    >>> round(float(on_off.li_ma_significance().data[1, 1]), 4)
+    1.7099
+    """
+
+    def __init__(
+        self,
+        counts,
+        counts_off,
+        acceptance,
+        acceptance_off,
+        *,
+        mask_safe=None,
+        mask_fit=None,
+        exposure=None,
+        name=None,
+        meta=None,
+    ):
+        maps = {
+            "counts": counts,
+            "counts_off": counts_off,
+            "acceptance": acceptance,
+            "acceptance_off": acceptance_off,
+        }
+        for key, value in maps.items():
+            if not isinstance(value, Map):
+                raise TypeError(f"{key} must be a Map, got {describe(value)}")
+            if value.geom != counts.geom:
+                raise ValueError(
+                    f"{key} must be on the counts geometry:\n  counts: {counts.geom!r}\n"
+                    f"  {key}: {value.geom!r}"
+                )
+        self.counts = counts
+        self.counts_off = counts_off
+        self.acceptance = acceptance
+        self.acceptance_off = acceptance_off
+        self.mask_safe = self._check_mask(mask_safe, "mask_safe")
+        self.mask_fit = self._check_mask(mask_fit, "mask_fit")
+        self.exposure = exposure
+        self.name = "dataset" if name is None else str(name)
+        self.meta = dict(meta or {})
+
+    def _check_mask(self, value, name):
+        if value is None:
+            return None
+        if not isinstance(value, Map) or not value.is_mask or value.geom != self.counts.geom:
+            raise TypeError(f"{name} must be a boolean Map on the counts geometry or None")
+        return value
+
+    # ------------------------------------------------------------------ derived maps
+    @property
+    def geom(self):
+        return self.counts.geom
+
+    @property
+    def mask(self) -> Map | None:
+        """``mask_safe & mask_fit`` (whichever exist); None if neither exists."""
+        masks = [m.data for m in (self.mask_safe, self.mask_fit) if m is not None]
+        if not masks:
+            return None
+        return Map.from_geom(self.geom, data=np.logical_and.reduce(masks))
+
+    @property
+    def alpha(self) -> Map:
+        """``acceptance / acceptance_off``; NaN where there is no OFF acceptance."""
+        on, off = self.acceptance.data, self.acceptance_off.data
+        with np.errstate(divide="ignore", invalid="ignore"):
+            data = np.where(off > 0, on / np.where(off > 0, off, 1.0), np.nan)
+        return Map.from_geom(self.geom, data=data)
+
+    @property
+    def background(self) -> Map:
+        """Background in the ON voxel estimated from OFF: ``alpha * counts_off``."""
+        return Map.from_geom(self.geom, data=self.alpha.data * self.counts_off.data)
+
+    @property
+    def excess(self) -> Map:
+        """``counts - alpha * counts_off``."""
+        return Map.from_geom(self.geom, data=self.counts.data - self.background.data)
+
+    # ------------------------------------------------------------------ significance
+    def li_ma_significance(self, correlation_radius=None, *, per_energy=False, method="auto"):
+        """Li & Ma (1983, eq. 17) significance map of the ON counts against the OFF estimate.
+
+        Parameters
+        ----------
+        correlation_radius : angle, optional
+            Sum ``counts``, ``counts_off``, ``acceptance`` and ``acceptance_off`` over a
+            top-hat of this radius first (every pixel centre within it, as
+            `~skymask.estimators.ExcessMapEstimator`); then
+            ``alpha = sum(acceptance) / sum(acceptance_off)``. None: no correlation.
+        per_energy : bool
+            Keyword only. False (default): the energy bins are summed first and the result has
+            one energy bin (as ExcessMapEstimator's default); True: one map per bin.
+        method : {"auto", "direct", "fft"}
+            How the top-hat sums are computed.
+
+        Returns
+        -------
+        `~skymask.maps.Map`
+            Float64 significance; NaN outside ``mask`` and where the OFF acceptance is 0.
+        """
+        mask = self.mask
+        shape = self.geom.data_shape
+        used = np.ones(shape, bool) if mask is None else mask.data
+        arrays = {
+            name: np.where(used, np.asarray(getattr(self, name).data, dtype=float), 0.0)
+            for name in ("counts", "counts_off", "acceptance", "acceptance_off")
+        }
+        geom = self.geom
+        if not per_energy and geom.axes:
+            arrays = {
+                k: v.reshape(-1, *shape[-2:]).sum(axis=0)[np.newaxis] for k, v in arrays.items()
+            }
+            used = used.reshape(-1, *shape[-2:]).any(axis=0)[np.newaxis]
+            for axis in geom.axes:
+                geom = geom.squash(axis.name)
+        else:
+            arrays = {k: v.reshape(-1, *shape[-2:]) for k, v in arrays.items()}
+            used = used.reshape(-1, *shape[-2:])
+        if correlation_radius is not None:
+            kernel = self._kernel(correlation_radius)
+            correlate = TophatCorrelator(kernel, shape[-2:], method)
+            for key, value in arrays.items():
+                integer = bool(np.all(value == np.rint(value)))
+                arrays[key] = np.stack(
+                    [correlate(plane, integer=integer, nonnegative=True) for plane in value]
+                )
+        on, off = arrays["acceptance"], arrays["acceptance_off"]
+        valid = used & (off > 0) & (on > 0)
+        alpha = np.where(valid, on / np.where(valid, off, 1.0), 1.0)
+        significance = stats.li_ma_significance(
+            np.where(valid, arrays["counts"], 0.0),
+            np.where(valid, arrays["counts_off"], 0.0),
+            alpha,
+        )
+        data = np.where(valid, significance, np.nan).reshape(geom.data_shape)
+        return Map.from_geom(geom, data=data)
+
+    def _kernel(self, correlation_radius):
+        degrees = as_angle_deg(correlation_radius, name="correlation_radius")
+        if not np.isscalar(degrees) or not degrees >= 0:
+            raise ValueError(
+                f"correlation_radius must be one angle >= 0 such as '0.1 deg', "
+                f"got {describe(correlation_radius)}"
+            )
+        scales = self.geom.pixel_scales.to_value(u.deg)
+        rx, ry = (round(degrees / scale, RATIO_DECIMALS) for scale in scales)
+        return tophat_kernel(rx, ry)
+
+    def __repr__(self):
+        lines = [f"MapDatasetOnOff {self.name!r}", f"    geom          : {self.geom!r}"]
+        for name in ("counts", "counts_off", "acceptance", "acceptance_off"):
+            lines.append(f"    {name:<14}: total {np.nansum(getattr(self, name).data):.6g}")
+        for name in ("mask_safe", "mask_fit"):
+            m = getattr(self, name)
+            text = "none" if m is None else f"{int(m.data.sum())} of {m.data.size} True"
+            lines.append(f"    {name:<14}: {text}")
+        return "\n".join(lines)

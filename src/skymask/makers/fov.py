@@ -1,0 +1,294 @@
+"""`FoVBackgroundMaker`: rescale a dataset's background template to its counts.
+
+The background is scaled by one factor so that counts and background agree over the allowed
+pixels: inside ``mask_safe`` and ``mask_fit`` (where set), not excluded by the exclusion mask,
+and with a finite background. Follows gammapy 2.1's ``FoVBackgroundMaker`` for datasets
+without source models; see ``docs/differences-from-gammapy.md`` for where it does not.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..datasets import MapDataset
+from ..maps import Map
+from ..utils.exceptions import SkymaskWarning
+from ..utils.units import describe
+from . import _core
+from .exclusion import check_exclusion_mask, check_fill_value, exclusion_on_geom
+
+__all__ = ["BackgroundNorm", "BackgroundNormWarning", "FoVBackgroundMaker"]
+
+METHODS = ("scale", "fit")
+# Primary-header keywords (<= 8 characters, so they survive a FITS write/read) that record the
+# norm on the returned dataset's meta.
+META_KEYS = ("BKG_NORM", "BKG_ERR", "BKG_ERRN", "BKG_ERRP", "BKG_METH", "BKG_OK")
+
+
+class BackgroundNormWarning(SkymaskWarning):
+    """The background norm of a dataset could not be determined; the dataset is unusable."""
+
+
+@dataclass(frozen=True)
+class BackgroundNorm:
+    """The result of a FoV background normalisation.
+
+    Attributes
+    ----------
+    value, error : float
+        Norm and its 1-sigma error (``sqrt(N) / B``); NaN if the norm failed.
+    errn, errp : float
+        Profile-likelihood errors down and up ("fit" only; NaN for "scale").
+    method : str
+        "scale" or "fit".
+    counts, background : float
+        Summed counts ``N`` and background ``B`` over the pixels used.
+    n_pixels : int
+        Number of allowed pixels (voxels of the cube).
+    success : bool
+    reason : str
+        Why the norm failed ("" on success).
+    """
+
+    value: float
+    error: float
+    errn: float
+    errp: float
+    method: str
+    counts: float
+    background: float
+    n_pixels: int
+    success: bool
+    reason: str = ""
+
+    def to_meta(self) -> dict:
+        """The dataset meta keywords (NaN values are left out: FITS headers cannot hold NaN)."""
+        values = {
+            "BKG_NORM": self.value,
+            "BKG_ERR": self.error,
+            "BKG_ERRN": self.errn,
+            "BKG_ERRP": self.errp,
+        }
+        meta = {key: float(v) for key, v in values.items() if np.isfinite(v) and self.success}
+        meta["BKG_METH"] = self.method
+        meta["BKG_OK"] = bool(self.success)
+        return meta
+
+
+class FoVBackgroundMaker:
+    """Normalise the background template of a dataset on its whole field of view.
+
+    Parameters
+    ----------
+    method : {"scale", "fit"}
+        "scale": ``norm = N / B``, the summed counts over the summed background in the allowed
+        pixels, with error ``sqrt(N) / B`` (gammapy's "scale"). "fit": the maximum of the
+        Poisson likelihood (Cash) for one norm, which is ``N / B`` over the allowed pixels
+        that have background (the same as "scale" unless some have counts but zero
+        background); error from the curvature, ``errn``/``errp`` from the likelihood profile.
+    exclusion_mask : bool `~skymask.maps.Map`, optional
+        True where the background may be normalised, on any geometry (reprojected onto the
+        dataset by nearest pixel).
+    fill_value : bool
+        Keyword only. Exclusion value of dataset pixels outside the exclusion mask's
+        footprint. Default False: sky the mask does not cover is not used (as gammapy's
+        FoV maker).
+    min_counts, min_npred_background : float
+        Keyword only. The norm fails unless the allowed pixels hold more than these counts and
+        background (gammapy's requirements; both 0 by default).
+
+    Examples
+    --------
+    >>> from skymask.datasets import MapDataset
+    >>> from skymask.maps import MapAxis, WcsGeom
+    >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+    >>> dataset = MapDataset.create(WcsGeom.create(npix=4, axes=[axis]), background=2.0)
+    >>> dataset.counts.data[...] = 3.0
+    >>> result = FoVBackgroundMaker(method="scale").run(dataset)
+    >>> result.meta["BKG_NORM"], float(result.background.data.sum()), dataset.meta
+    (1.5, 48.0, {})
+    """
+
+    tag = "FoVBackgroundMaker"
+
+    def __init__(
+        self,
+        method="scale",
+        exclusion_mask=None,
+        *,
+        fill_value=False,
+        min_counts=0,
+        min_npred_background=0,
+    ):
+        if method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+        self.method = method
+        self.exclusion_mask = check_exclusion_mask(exclusion_mask)
+        self.fill_value = check_fill_value(fill_value)
+        self.min_counts = _number(min_counts, "min_counts")
+        self.min_npred_background = _number(min_npred_background, "min_npred_background")
+
+    def __repr__(self):
+        mask = "None" if self.exclusion_mask is None else "<bool Map>"
+        return (
+            f"{type(self).__name__}(method={self.method!r}, exclusion_mask={mask}, "
+            f"fill_value={self.fill_value})"
+        )
+
+    # ------------------------------------------------------------------ pieces
+    def make_exclusion_mask(self, dataset):
+        """The exclusion mask on the dataset geometry (bool Map; all True without a mask)."""
+        geom = _geom(dataset)
+        return Map.from_geom(
+            geom, data=exclusion_on_geom(self.exclusion_mask, geom, self.fill_value)
+        )
+
+    def allowed_pixels(self, dataset) -> np.ndarray:
+        """Bool array of the voxels used: safe, fit, not excluded, finite background."""
+        geom = _geom(dataset)
+        allowed = exclusion_on_geom(self.exclusion_mask, geom, self.fill_value)
+        for mask in (dataset.mask_safe, dataset.mask_fit):
+            if mask is not None:
+                allowed = allowed & mask.data
+        return allowed & np.isfinite(dataset.background.data)
+
+    def estimate_norm(self, dataset) -> BackgroundNorm:
+        """The norm of the dataset's background, without changing anything.
+
+        Raises
+        ------
+        ValueError
+            If the dataset has no counts or background, or the allowed pixels hold non-finite
+            counts or negative background.
+        """
+        allowed = self.allowed_pixels(dataset)
+        counts = np.asarray(dataset.counts.data, dtype=float)[allowed]
+        background = np.asarray(dataset.background.data, dtype=float)[allowed]
+        if not np.all(np.isfinite(counts)):
+            raise ValueError(
+                f"dataset {dataset.name!r} has {int(np.count_nonzero(~np.isfinite(counts)))} "
+                "non-finite counts in the pixels used for the background norm; set mask_safe "
+                "to False there"
+            )
+        if np.any(background < 0):
+            raise ValueError(
+                f"dataset {dataset.name!r} has negative background (minimum "
+                f"{background.min():.6g}) in the pixels used for the norm; a background "
+                "template must be >= 0"
+            )
+        if self.method == "fit":
+            fit = _core.fit_norm(counts, background)
+            value, error, errn, errp = fit["norm"], fit["error"], fit["errn"], fit["errp"]
+            n_total, b_total = fit["counts"], fit["background"]
+        else:
+            n_total, b_total = float(counts.sum()), float(background.sum())
+            value, error = _core.scale_norm(n_total, b_total)
+            errn = errp = np.nan
+        reason = self._failure(n_total, b_total, value)
+        if reason:
+            value = error = errn = errp = np.nan
+        return BackgroundNorm(
+            value=value,
+            error=error,
+            errn=errn,
+            errp=errp,
+            method=self.method,
+            counts=n_total,
+            background=b_total,
+            n_pixels=int(np.count_nonzero(allowed)),
+            success=not reason,
+            reason=reason,
+        )
+
+    def _failure(self, n_total, b_total, value) -> str:
+        if not b_total > self.min_npred_background:
+            return (
+                f"only {b_total:.6g} background counts in the allowed pixels (need more than "
+                f"{self.min_npred_background:g})"
+            )
+        if not n_total > self.min_counts:
+            return (
+                f"only {n_total:.6g} counts in the allowed pixels (need more than "
+                f"{self.min_counts:g})"
+            )
+        if not np.isfinite(value):
+            return f"non-finite norm {value}"
+        return ""
+
+    # ------------------------------------------------------------------ run
+    def run(self, dataset: MapDataset, observation=None) -> MapDataset:
+        """A new dataset with the background scaled by the norm; the input is not changed.
+
+        Parameters
+        ----------
+        dataset : `~skymask.datasets.MapDataset`
+            Needs counts and background.
+        observation : ignored
+            Accepted for gammapy compatibility (makers are called as ``run(dataset, obs)``).
+
+        Returns
+        -------
+        `~skymask.datasets.MapDataset`
+            Copies of the input's maps, with ``background`` = norm x the input background, the
+            same ``mask_fit`` and ``mask_safe`` (the exclusion is not written into them), and
+            the norm in ``meta`` (``BKG_NORM``, ``BKG_ERR``, ``BKG_ERRN``/``BKG_ERRP`` for
+            "fit", ``BKG_METH``, ``BKG_OK``), which survive `MapDataset.write`. The norm is
+            relative to the input background. If the norm cannot be determined (no counts or
+            no background left in the allowed pixels), a `BackgroundNormWarning` is issued,
+            the background is left unscaled, ``mask_safe`` is all False (the dataset is
+            unusable, as in gammapy) and ``BKG_OK`` is False.
+        """
+        if not isinstance(dataset, MapDataset):
+            raise TypeError(f"dataset must be a MapDataset, got {describe(dataset)}")
+        norm = self.estimate_norm(dataset)
+        background = dataset.background.copy()
+        mask_safe = None if dataset.mask_safe is None else dataset.mask_safe.copy()
+        if norm.success:
+            background.data = background.data * norm.value
+        else:
+            warnings.warn(
+                f"{self.tag} could not normalise the background of dataset {dataset.name!r}: "
+                f"{norm.reason}. The dataset is marked unusable (mask_safe set to all False). "
+                "Check the exclusion mask (and its fill_value) and mask_fit/mask_safe leave "
+                "enough sky",
+                BackgroundNormWarning,
+                stacklevel=2,
+            )
+            mask_safe = Map.from_geom(_geom(dataset), data=False)
+        meta = {k: v for k, v in dataset.meta.items() if k not in META_KEYS}
+        meta.update(norm.to_meta())
+        return MapDataset(
+            counts=dataset.counts.copy(),
+            exposure=None if dataset.exposure is None else dataset.exposure.copy(),
+            background=background,
+            psf=dataset.psf,
+            edisp=dataset.edisp,
+            mask_safe=mask_safe,
+            mask_fit=None if dataset.mask_fit is None else dataset.mask_fit.copy(),
+            name=dataset.name,
+            meta=meta,
+            extra_hdus=list(dataset.extra_hdus),
+        )
+
+
+def _geom(dataset):
+    if dataset.counts is None or dataset.background is None:
+        missing = "counts" if dataset.counts is None else "background"
+        raise ValueError(
+            f"dataset {dataset.name!r} has no {missing} map; the FoV background norm needs "
+            "counts and a background template"
+        )
+    return dataset.counts.geom
+
+
+def _number(value, name) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number, got {describe(value)}") from None
+    if not np.isfinite(number):
+        raise ValueError(f"{name} must be finite, got {describe(value)}")
+    return number
