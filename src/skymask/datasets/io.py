@@ -11,7 +11,7 @@ from astropy.io import fits
 from ..irf import PSFMap
 from ..maps.io_fits import map_from_hdulist, map_to_hdus
 from ..utils.exceptions import ChecksumWarning
-from ..utils.io import atomic_write, check_overwrite, make_path
+from ..utils.io import atomic_write, check_overwrite, make_path, write_fits
 
 __all__ = ["dump_yaml", "read_map_dataset", "read_yaml", "write_map_dataset", "yaml_checksum"]
 
@@ -127,7 +127,7 @@ def dataset_hdus(dataset) -> fits.HDUList:
 def write_map_dataset(dataset, filename, overwrite=False, checksum=False):
     check_overwrite(overwrite)
     hdulist = dataset_hdus(dataset)
-    atomic_write(filename, lambda tmp: hdulist.writeto(tmp, checksum=checksum), overwrite=overwrite)
+    write_fits(hdulist, filename, overwrite=overwrite, checksum=checksum)
 
 
 # ---------------------------------------------------------------------- YAML

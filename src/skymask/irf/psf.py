@@ -8,7 +8,7 @@ from astropy.coordinates import Angle, SkyCoord
 from astropy.io import fits
 
 from ..maps import Map
-from ..utils.io import atomic_write, make_path
+from ..utils.io import make_path, write_fits
 from ..utils.units import as_energy, describe
 from . import _containment as core
 from ._irf_io import read_psf_hdulist, write_psf_hdus
@@ -286,9 +286,7 @@ class PSFMap:
     def write(self, filename, overwrite=False, format="gadf", checksum=False) -> None:
         """Write to a FITS file, atomically (see `to_hdulist`)."""
         hdulist = self.to_hdulist(format=format)
-        atomic_write(
-            filename, lambda tmp: hdulist.writeto(tmp, checksum=checksum), overwrite=overwrite
-        )
+        write_fits(hdulist, filename, overwrite=overwrite, checksum=checksum)
 
     # ------------------------------------------------------------------ containment
     def _profiles(self):

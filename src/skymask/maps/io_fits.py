@@ -23,7 +23,7 @@ import numpy as np
 from astropy import units as u
 from astropy.io import fits
 
-from ..utils.io import atomic_write, check_overwrite, make_path
+from ..utils.io import check_overwrite, make_path, write_fits
 from .axes import MapAxes, MapAxis
 from .geom import WcsGeom
 
@@ -295,4 +295,4 @@ def write_map(m, filename, overwrite=False, hdu=None, hdu_bands=None, checksum=F
     if not isinstance(hdus[0], fits.PrimaryHDU):
         hdus.insert(0, fits.PrimaryHDU())
     hdulist = fits.HDUList(hdus)
-    atomic_write(filename, lambda tmp: hdulist.writeto(tmp, checksum=checksum), overwrite=overwrite)
+    write_fits(hdulist, filename, overwrite=overwrite, checksum=checksum)

@@ -33,9 +33,9 @@ def _strict_ds9(read, what: str) -> list[Region]:
                 f"Example of the expected form: {_DS9_EXAMPLE}"
             ) from None
     if caught:
+        message = str(caught[0].message).rstrip(". ")
         raise ValueError(
-            f"cannot parse {what}: {caught[0].message}. Example of the expected form: "
-            f"{_DS9_EXAMPLE}"
+            f"cannot parse {what}: {message}. Example of the expected form: {_DS9_EXAMPLE}"
         )
     return result
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["atomic_write", "check_overwrite", "make_path"]
+__all__ = ["atomic_write", "check_overwrite", "make_path", "write_fits"]
 
 
 def make_path(path) -> Path:
@@ -52,3 +54,26 @@ def atomic_write(path, write: Callable[[Path], None], *, overwrite: bool) -> Pat
         tmp_path.unlink(missing_ok=True)
         raise
     return path
+
+
+def write_fits(hdulist, filename, *, overwrite: bool, checksum: bool = False) -> Path:
+    """Write an HDU list atomically; ``.gz`` names are gzip-compressed.
+
+    The compression is done here rather than by astropy so that the gzip header records the
+    final file name, not the temporary one.
+    """
+    path = make_path(filename)
+
+    def write(tmp: Path) -> None:
+        if path.suffix.lower() == ".gz":
+            buffer = io.BytesIO()
+            hdulist.writeto(buffer, checksum=checksum)
+            with (
+                open(tmp, "wb") as raw,
+                gzip.GzipFile(filename=path.name[:-3], mode="wb", fileobj=raw) as compressed,
+            ):
+                compressed.write(buffer.getvalue())
+        else:
+            hdulist.writeto(tmp, checksum=checksum)
+
+    return atomic_write(path, write, overwrite=overwrite)
