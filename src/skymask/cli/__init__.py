@@ -1,5 +1,8 @@
-"""The ``skymask`` command."""
+"""The ``skymask`` command.
 
-from .main import main
+The entry point is `skymask.cli.main.main` (``main(argv=None) -> int``); `skymask.cli.main.run`
+is the console script. Nothing is re-exported here, so that ``skymask.cli.main`` stays the
+module and not the function of the same name.
+"""
 
-__all__ = ["main"]
+__all__: list[str] = []

@@ -1,63 +1,205 @@
-"""``skymask`` command line: argument parsing and dispatch to the library. Nothing else."""
+"""``skymask`` command line: argument parsing, dispatch to the subcommands, error reporting.
+
+Each command group lives in its own module (`mask`, `operations`, `view`); this module builds
+the top-level parser, runs the chosen handler and turns errors into one line on stderr.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import shlex
 import sys
+import textwrap
+import warnings
+from functools import partial
 from pathlib import Path
+
+from astropy import units as u
+
+from . import mask, operations, view
+from ._common import CliError, one_line
 
 __all__ = ["main", "run"]
 
+DEBUG_ENV = "SKYMASK_DEBUG"
 
-class CliError(Exception):
-    """Bad input from the command line: reported as one line, exit code 2."""
+# Exceptions that mean "bad input" (exit code 2); anything else is an internal error (1).
+_INPUT_ERRORS = (
+    CliError,
+    OSError,
+    ValueError,
+    TypeError,
+    LookupError,
+    u.UnitsError,
+    NotImplementedError,
+    Warning,
+)
+
+_EPILOG = f"""\
+Run 'skymask COMMAND --help' for the options of a command.
+
+Bad input gives a one-line error on stderr and exit code 2; outputs are written atomically,
+so a failed command leaves no partial file. Set {DEBUG_ENV}=1 (or use --debug) to see the
+traceback of an error. Catalogs are read from $GAMMAPY_DATA unless given explicitly."""
 
 
-def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="skymask", description="Mask maps for gamma-ray astronomy."
+# argparse reads "-0.5deg" or "-5e-3" as an unknown option (only plain "-5" and "-0.5" count as
+# numbers). No skymask option starts with "-" and a digit, so such a token is always a value,
+# and a leading space makes argparse see it as one; the argument types strip it again.
+_NEGATIVE_VALUE = re.compile(r"-\.?\d.*")
+_ARGPARSE_NUMBER = re.compile(r"-\d+|-\d*\.\d+")
+
+
+def _protect_negative_values(argv: list[str]) -> list[str]:
+    return [
+        f" {arg}" if _NEGATIVE_VALUE.fullmatch(arg) and not _ARGPARSE_NUMBER.fullmatch(arg) else arg
+        for arg in argv
+    ]
+
+
+class _UsageError(Exception):
+    def __init__(self, prog: str, message: str):
+        super().__init__(message)
+        self.prog = prog
+        self.message = message
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Fills descriptions paragraph by paragraph; indented blocks (examples) stay as written."""
+
+    def _fill_text(self, text, width, indent):
+        blocks = []
+        for block in text.strip("\n").split("\n\n"):
+            if block.startswith("  "):
+                blocks.append("\n".join(indent + line for line in block.splitlines()))
+            else:
+                blocks.append(
+                    textwrap.fill(
+                        " ".join(block.split()),
+                        width,
+                        initial_indent=indent,
+                        subsequent_indent=indent,
+                    )
+                )
+        return "\n\n".join(blocks)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are raised (and reported by `main` in one line)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message):
+        raise _UsageError(self.prog, message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``skymask`` parser with every subcommand."""
+    from .. import __version__
+
+    parser = _Parser(
+        prog="skymask",
+        description="Mask maps for gamma-ray astronomy: build fit, safe and exclusion masks "
+        "from sky regions, source catalogs and significance maps; combine, erode, dilate, "
+        "reproject, describe and plot them. Masks are FITS files that gammapy reads.",
+        epilog=_EPILOG,
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.required = True
+    parser.add_argument("--version", action="version", version=f"skymask {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help=f"show tracebacks of errors (or set {DEBUG_ENV}=1)"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    mask.add_parsers(commands)
+    operations.add_parsers(commands)
+    view.add_parsers(commands)
 
-    demo = sub.add_parser("demo", help="build, write, read back and plot example masks")
-    demo.add_argument("--out", default="skymask-demo", help="output folder (default: %(default)s)")
-    demo.set_defaults(handler=_cmd_demo)
-
-    info = sub.add_parser("info", help="describe a map file")
-    info.add_argument("file", help="FITS map file")
-    info.add_argument("--hdu", default=None, help="HDU name (default: the first image HDU)")
-    info.set_defaults(handler=_cmd_info)
+    demo = commands.add_parser(
+        "demo",
+        help="run the mask workflow of the gammapy tutorial and write its outputs",
+        description="Run the mask-maps workflow on built-in simulated data (or on the data "
+        "in --data) and write the masks and plots to --out.",
+        epilog="example:\n\n  skymask demo --out skymask-demo",
+    )
+    demo.add_argument(
+        "--data",
+        metavar="DIR",
+        help="gammapy-data directory to use instead of the built-in simulated data",
+    )
+    demo.add_argument(
+        "--out", metavar="DIR", default="skymask-demo", help="output folder (default: %(default)s)"
+    )
+    demo.set_defaults(handler=_demo, prog=demo.prog)
     return parser
 
 
-def _cmd_demo(args) -> int:
-    from .demo import run_demo
+def _demo(args) -> int:
+    data = None if args.data is None else Path(args.data)
+    if data is not None and not data.is_dir():
+        raise CliError(f"--data {data} is not a directory")
+    from ..demo import run_demo  # lazily: the simulation is only needed here
 
-    run_demo(Path(args.out))
+    run_demo(Path(args.out), data=data)
     return 0
 
 
-def _cmd_info(args) -> int:
-    from ..maps import Map
+# ---------------------------------------------------------------------- running
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, KeyError) and len(exc.args) == 1 and type(exc).__str__ is KeyError.__str__:
+        text = str(exc.args[0])  # KeyError's str() adds quotes
+    else:
+        text = str(exc)
+    return one_line(text) or type(exc).__name__
 
-    path = Path(args.file)
-    if not path.exists():
-        raise CliError(f"no such file: {path}")
-    print(Map.read(path, hdu=args.hdu))
-    return 0
+
+def _show_warning(prog, message, category, filename, lineno, file=None, line=None):
+    print(f"{prog}: warning: {one_line(message)}", file=sys.stderr)
 
 
 def main(argv=None) -> int:
-    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
-    parser = _build_parser()
-    args = parser.parse_args(argv)
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit code.
+
+    Exit codes: 0 success, 1 internal error, 2 bad input or usage, 130 interrupted.
+    """
+    argv = sys.argv[1:] if argv is None else [str(arg) for arg in argv]
+    parser = build_parser()
     try:
-        return args.handler(args)
-    except (CliError, OSError, ValueError, TypeError, KeyError) as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"skymask {args.command}: error: {message}", file=sys.stderr)
+        args = parser.parse_args(_protect_negative_values(argv))
+    except _UsageError as exc:
+        print(
+            f"{exc.prog}: error: {one_line(exc.message)} (see '{exc.prog} --help')",
+            file=sys.stderr,
+        )
         return 2
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else 0
+    prog = getattr(args, "prog", "skymask")
+    args.command_line = shlex.join(["skymask", *argv])
+    debug = args.debug or os.environ.get(DEBUG_ENV, "") not in ("", "0")
+    with warnings.catch_warnings():
+        warnings.showwarning = partial(_show_warning, prog)
+        try:
+            return args.handler(args)
+        except KeyboardInterrupt:
+            if debug:
+                raise
+            print(f"{prog}: interrupted", file=sys.stderr)
+            return 130
+        except Exception as exc:
+            if debug:
+                raise
+            if isinstance(exc, _INPUT_ERRORS):
+                print(f"{prog}: error: {_message(exc)}", file=sys.stderr)
+                return 2
+            print(
+                f"{prog}: internal error: {type(exc).__name__}: {_message(exc)} (rerun with "
+                f"--debug or {DEBUG_ENV}=1 for the traceback, and please report it)",
+                file=sys.stderr,
+            )
+            return 1
 
 
 def run() -> None:

@@ -1,0 +1,220 @@
+"""Shared pieces of the ``skymask`` command: argument types, reading inputs, guarding outputs.
+
+Argument types turn command-line strings into the values the library takes (angles as
+`~astropy.units.Quantity` in degrees, pixel counts as floats, energies as Quantities) and
+raise `argparse.ArgumentTypeError` with a message that shows an accepted form.
+
+Accepted angles: ``0.3deg``, ``"0.3 deg"``, ``18arcmin``, ``1e-3rad``, sexagesimal ``83d37m59s``
+or ``5h34m31.9s``, and plain numbers, which are degrees. Where a pixel count makes sense
+(erode, dilate and boundary widths) ``3pix`` means three pixels.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+from pathlib import Path
+
+from astropy import units as u
+from astropy.coordinates import Angle
+
+__all__ = [
+    "CliError",
+    "add_output_options",
+    "angle",
+    "angle_or_pixels",
+    "check_output",
+    "energy",
+    "finite_float",
+    "one_line",
+    "pair_of",
+    "positive_int",
+    "read_map",
+    "read_mask",
+    "write_map",
+]
+
+_ANGLE_FORMS = "e.g. 0.3deg, '0.3 deg', 18arcmin or 0.3 (plain numbers are degrees)"
+_FITS_SUFFIXES = (".fits", ".fit", ".fts", ".fits.gz", ".fit.gz", ".fts.gz")
+
+
+class CliError(Exception):
+    """Bad input from the command line: reported as one line, exit code 2."""
+
+
+def one_line(text) -> str:
+    """``text`` with its line breaks and runs of blanks turned into single spaces."""
+    return re.sub(r"\s+", " ", str(text)).strip()
+
+
+# ---------------------------------------------------------------------- argument types
+def _quantity(text: str) -> u.Quantity | None:
+    try:
+        return u.Quantity(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def _as_angle(text: str, *, allow_pixels: bool):
+    text = text.strip()
+    try:
+        return float(text) * u.deg
+    except ValueError:
+        pass
+    quantity = _quantity(text)
+    if quantity is not None and quantity.isscalar:
+        if allow_pixels and quantity.unit == u.pix:
+            return float(quantity.value)
+        if quantity.unit.physical_type == "angle":
+            return quantity.to(u.deg)
+    try:
+        return Angle(text).to(u.deg)
+    except (TypeError, ValueError, u.UnitsError):
+        pass
+    forms = _ANGLE_FORMS + (", or 3pix for pixels" if allow_pixels else "")
+    raise argparse.ArgumentTypeError(f"not an angle: {text!r} ({forms})")
+
+
+def _finite(value, text: str):
+    number = value if isinstance(value, float) else float(value.value)
+    if not math.isfinite(number):
+        raise argparse.ArgumentTypeError(f"must be finite, got {text!r}")
+    return value
+
+
+def angle(text: str) -> u.Quantity:
+    """An angle in degrees (``0.3deg``, ``"0.3 deg"``, ``18arcmin``, plain degrees)."""
+    return _finite(_as_angle(text, allow_pixels=False), text)
+
+
+def angle_or_pixels(text: str) -> u.Quantity | float:
+    """An angle (as `angle`), or a pixel count written ``3pix`` (returned as a float)."""
+    value = _finite(_as_angle(text, allow_pixels=True), text)
+    number = value if isinstance(value, float) else float(value.value)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {text!r}")
+    return value
+
+
+def energy(text: str) -> u.Quantity:
+    """An energy with its unit: ``10GeV``, ``"2 TeV"``."""
+    quantity = _quantity(text.strip())
+    if quantity is None or not quantity.isscalar or not quantity.unit.is_equivalent(u.TeV):
+        raise argparse.ArgumentTypeError(
+            f"not an energy: {text!r} (give the unit, e.g. 10GeV or '2 TeV')"
+        )
+    return _finite(quantity, text)
+
+
+def pair_of(item):
+    """Argument type: one value, or a ``LON,LAT`` pair (a tuple), each parsed by ``item``."""
+
+    def parse(text: str):
+        parts = text.split(",")
+        if len(parts) > 2 or not all(part.strip() for part in parts):
+            raise argparse.ArgumentTypeError(
+                f"give one value or a LON,LAT pair such as 2deg,1deg; got {text!r}"
+            )
+        values = tuple(item(part) for part in parts)
+        return values[0] if len(values) == 1 else values
+
+    return parse
+
+
+def finite_float(text: str) -> float:
+    """A finite number."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    return _finite(value, text)
+
+
+def positive_int(text: str) -> int:
+    """A whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")
+    return value
+
+
+# ---------------------------------------------------------------------- inputs
+def read_map(path, hdu=None):
+    """The map in FITS file ``path`` (HDU ``hdu``, default the first image HDU)."""
+    from ..maps import Map
+
+    path = Path(path)
+    if not path.exists():
+        raise CliError(f"no such file: {path}")
+    if path.is_dir():
+        raise CliError(f"{path} is a directory, not a FITS map file")
+    try:
+        return Map.read(path, hdu=hdu)
+    except OSError as exc:
+        raise CliError(f"cannot read {path} as a FITS map: {one_line(exc)}") from exc
+
+
+def read_mask(path, hdu=None):
+    """Like `read_map`, and the map must be a mask (boolean)."""
+    m = read_map(path, hdu=hdu)
+    if not m.is_mask:
+        raise CliError(
+            f"{path} holds a {m.data.dtype} map, not a mask (boolean map); make a mask first, "
+            "e.g. with 'skymask mask ...'"
+        )
+    return m
+
+
+# ---------------------------------------------------------------------- outputs
+def add_output_options(parser, *, kind: str = "FITS") -> None:
+    """``-o/--output`` and ``--overwrite``."""
+    what = "FITS file (.fits or .fits.gz)" if kind == "FITS" else "image file (.png, .pdf, .svg)"
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help=f"output {what}; required"
+    )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace OUT if it exists (default: refuse)"
+    )
+
+
+def check_output(path, overwrite: bool, *, suffixes=_FITS_SUFFIXES) -> Path:
+    """Check before any work that ``path`` can be written; return it as a Path.
+
+    Refuses an existing file (unless ``overwrite``), a directory, a missing parent directory
+    and an unexpected file name suffix, so that a long job does not fail at the end.
+    """
+    path = Path(path)
+    name = path.name.lower()
+    if not name.endswith(tuple(suffixes)):
+        raise CliError(f"output file {path} must end with one of {', '.join(suffixes)}")
+    if path.is_dir():
+        raise CliError(f"output {path} is a directory; give a file name")
+    if path.exists() and not overwrite:
+        raise CliError(f"output file {path} exists; add --overwrite to replace it")
+    if not path.parent.is_dir():
+        raise CliError(f"cannot write {path}: the directory {path.parent} does not exist")
+    return path
+
+
+def write_map(m, path: Path, args) -> None:
+    """Write ``m`` to ``path`` (atomically: the library writes a temporary file and renames it),
+    with the command line in its meta data, and report it on stdout."""
+    from .. import __version__
+
+    m.meta["creator"] = f"skymask {__version__}"
+    if getattr(args, "command_line", None):
+        m.meta["command"] = args.command_line
+    m.write(path, overwrite=bool(args.overwrite))
+    print(f"wrote {path}: {_summary(m)}")
+
+
+def _summary(m) -> str:
+    if not m.is_mask:
+        return f"{m.data.dtype} map of shape {m.data.shape}"
+    n_true = int(m.data.sum())
+    fraction = 100.0 * n_true / m.data.size if m.data.size else 0.0
+    return f"mask of shape {m.data.shape}, {n_true} of {m.data.size} True ({fraction:.1f} %)"

@@ -1,0 +1,147 @@
+"""The geometry options of the ``skymask`` command: ``--like FILE`` or `WcsGeom.create` options."""
+
+from __future__ import annotations
+
+from ._common import CliError, angle, energy, pair_of, positive_int, read_map
+
+__all__ = ["add_geometry_options", "geometry_from_args"]
+
+_FRAMES = ("icrs", "galactic", "fk5")
+
+# (option, attribute) of every option that builds a new geometry (not --like).
+_CREATE_OPTIONS = (
+    ("--skydir", "skydir"),
+    ("--skydir-frame", "skydir_frame"),
+    ("--frame", "frame"),
+    ("--width", "width"),
+    ("--npix", "npix"),
+    ("--binsz", "binsz"),
+    ("--proj", "proj"),
+    ("--refpix", "refpix"),
+    ("--energy-bounds", "energy_bounds"),
+    ("--energy-bins", "energy_bins"),
+)
+
+GEOMETRY_HELP = """\
+The map geometry is either taken from an existing map with --like FILE, or built from the
+options below as WcsGeom.create does. Angles are written 0.3deg, "0.3 deg", 18arcmin,
+83d37m59s, 5h34m31.9s or as plain numbers, which are degrees. --width, --npix and --binsz
+take one value for both axes or a LON,LAT pair (--width 10deg,4deg)."""
+
+
+def add_geometry_options(parser, *, like_help: str | None = None) -> None:
+    """Add the geometry option group to a subcommand parser."""
+    group = parser.add_argument_group("geometry", GEOMETRY_HELP)
+    group.add_argument(
+        "--like",
+        metavar="FILE",
+        help=like_help
+        or "take the geometry (sky grid and energy axes) of the map in FILE; for a MapDataset "
+        "file, that of its counts cube",
+    )
+    group.add_argument(
+        "--image",
+        action="store_true",
+        help="with --like: keep only the sky grid, dropping energy and other axes (a 2-D mask)",
+    )
+    group.add_argument(
+        "--skydir",
+        nargs=2,
+        type=angle,
+        metavar=("LON", "LAT"),
+        help="map centre, in --skydir-frame (default: 0 0)",
+    )
+    group.add_argument(
+        "--skydir-frame",
+        choices=_FRAMES,
+        help="sky frame of --skydir (default: --frame), e.g. RA/Dec of a source on a galactic map",
+    )
+    group.add_argument("--frame", choices=_FRAMES, help="sky frame of the map (default: icrs)")
+    group.add_argument(
+        "--width",
+        type=pair_of(angle),
+        metavar="W",
+        help="map size: an angle or a LON,LAT pair of angles (default: the whole sky)",
+    )
+    group.add_argument(
+        "--npix",
+        type=pair_of(positive_int),
+        metavar="N",
+        help="map size in pixels: a number or a LON,LAT pair; wins over --width",
+    )
+    group.add_argument(
+        "--binsz",
+        type=pair_of(angle),
+        metavar="B",
+        help="pixel size: an angle or a LON,LAT pair; required unless --like is given",
+    )
+    group.add_argument("--proj", help="FITS projection code: CAR (default), TAN, AIT, ...")
+    group.add_argument(
+        "--refpix",
+        nargs=2,
+        type=float,
+        metavar=("X", "Y"),
+        help="FITS reference pixel of --skydir (1-based; default: the image centre)",
+    )
+    group.add_argument(
+        "--energy-bounds",
+        nargs=2,
+        type=energy,
+        metavar=("EMIN", "EMAX"),
+        help="add an energy axis from EMIN to EMAX (e.g. 10GeV 2TeV), log-spaced bins",
+    )
+    group.add_argument(
+        "--energy-bins",
+        type=positive_int,
+        metavar="N",
+        help="number of energy bins between --energy-bounds",
+    )
+
+
+def geometry_from_args(args):
+    """The `~skymask.maps.WcsGeom` described by the geometry options of ``args``."""
+    from astropy.coordinates import SkyCoord
+
+    from ..maps import MapAxis, WcsGeom
+
+    given = [option for option, name in _CREATE_OPTIONS if getattr(args, name) is not None]
+    if args.like is not None:
+        if given:
+            raise CliError(
+                f"--like takes the whole geometry from {args.like}; do not combine it with "
+                f"{', '.join(given)}"
+            )
+        geom = read_map(args.like).geom
+        return geom.to_image() if args.image else geom
+    if args.image:
+        raise CliError("--image goes with --like (it drops the axes of that geometry)")
+    if args.binsz is None:
+        raise CliError(
+            "no geometry: give the pixel size with --binsz (and --skydir, --width or --npix), "
+            "or take the geometry of an existing map with --like FILE"
+        )
+    axes = []
+    if args.energy_bounds is not None:
+        if args.energy_bins is None:
+            raise CliError("--energy-bounds needs --energy-bins (the number of energy bins)")
+        energy_min, energy_max = args.energy_bounds
+        axes.append(MapAxis.from_energy_bounds(energy_min, energy_max, nbin=args.energy_bins))
+    elif args.energy_bins is not None:
+        raise CliError("--energy-bins needs --energy-bounds EMIN EMAX")
+    frame = args.frame or "icrs"
+    skydir = None
+    if args.skydir is not None:
+        lon, lat = args.skydir
+        skydir = SkyCoord(lon, lat, frame=args.skydir_frame or frame)
+    elif args.skydir_frame is not None:
+        raise CliError("--skydir-frame goes with --skydir LON LAT")
+    return WcsGeom.create(
+        npix=args.npix,
+        binsz=args.binsz,
+        width=args.width,
+        proj=args.proj or "CAR",
+        frame=frame,
+        refpix=args.refpix,
+        axes=axes,
+        skydir=skydir,
+    )

@@ -1,0 +1,275 @@
+"""``skymask mask regions|catalog|significance``: build a new mask."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from ._common import (
+    CliError,
+    add_output_options,
+    angle,
+    check_output,
+    finite_float,
+    read_mask,
+    write_map,
+)
+from ._geometry import add_geometry_options, geometry_from_args
+from ._progress import Progress
+
+__all__ = ["add_parsers"]
+
+# On a terminal, masks of more regions than this are painted in chunks to show progress.
+_CHUNK = 64
+_UPDATES = 50
+
+_OUTSIDE_HELP = (
+    "True outside the regions instead of inside: an exclusion mask, False where the "
+    "background estimate must not look"
+)
+
+_SIGNIFICANCE_DESCRIPTION = """\
+Significance (exclusion) mask of a map dataset, as in gammapy's "Mask maps" tutorial.
+
+The significance is ExcessMapEstimator(correlation_radius).run(dataset)["sqrt_ts"]: the
+Cash significance of the counts over the background, summed over the energy bins in the
+dataset's safe mask and correlated with a top-hat of the given radius. It is NaN where the
+safe and fit masks leave no energy bin.
+
+The mask follows the exclusion convention: True where the sky is NOT significant (usable for
+background estimation), False on significant emission. Without --low a pixel is significant
+when sqrt_ts >= THRESHOLD, so the mask is the tutorial's `sqrt_ts < 5`. With --low,
+significant pixels are those with sqrt_ts > LOW whose connected region reaches sqrt_ts >
+THRESHOLD (hysteresis, as scikit-image's apply_hysteresis_threshold), so the exclusion
+follows the faint wings of a bright source without excluding isolated noise peaks.
+
+Pixels without a significance (NaN) are not significant, so they are True, as in the
+tutorial (`significance_mask.data[np.isnan(sqrt_ts)] = True`).
+
+The result keeps the estimator's geometry: the dataset's sky grid with one energy bin
+spanning the dataset's energy range."""
+
+
+def add_parsers(commands) -> None:
+    """Register ``mask`` and its subcommands on the top-level subparsers."""
+    mask = commands.add_parser(
+        "mask",
+        help="build a mask from sky regions, a source catalog or a significance map",
+        description="Build a new mask and write it to a FITS file.",
+    )
+    kinds = mask.add_subparsers(dest="mask_kind", metavar="KIND", required=True)
+
+    regions = kinds.add_parser(
+        "regions",
+        help="mask from ds9 regions (a string or a .reg file)",
+        description="Mask that is True inside ds9 regions (or outside, with --outside). "
+        "Circles and annuli are tested on the sphere; ds9 exclude regions (-circle(...)) "
+        "are honoured.",
+        epilog="example:\n\n"
+        "  skymask mask regions --like counts.fits --image --outside \\\n"
+        "      'galactic;box(185,-4,1.0,0.5,45);icrs;circle(83.633,22.0145,0.3)' \\\n"
+        "      -o exclusion.fits",
+    )
+    regions.add_argument(
+        "regions", metavar="REGIONS", help="ds9 region string, or the name of a ds9 region file"
+    )
+    regions.add_argument("--outside", action="store_true", help=_OUTSIDE_HELP)
+    add_geometry_options(regions)
+    add_output_options(regions)
+    regions.set_defaults(handler=_regions, prog=regions.prog)
+
+    catalog = kinds.add_parser(
+        "catalog",
+        help="mask of circles around the sources of a catalog",
+        description="Mask that is True inside a circle around every catalog source in the "
+        "geometry (or outside, with --outside). Each circle has radius max(RADIUS, extension "
+        "+ MARGIN): extended sources get circles that cover them. The catalog file is read "
+        "from $GAMMAPY_DATA unless --catalog-file is given.",
+        epilog="example (the tutorial's catalog exclusion mask):\n\n"
+        "  skymask mask catalog 3fhl --radius 0.3deg --outside \\\n"
+        "      --skydir 83.633083 22.0145 --skydir-frame icrs --frame galactic \\\n"
+        "      --width 5deg --binsz 0.02 -o exclusion_catalog.fits",
+    )
+    catalog.add_argument(
+        "tag", metavar="TAG", help="catalog: 4fgl, 3fgl, 2fhl, 3fhl, hgps, 2hwc, 3hwc, 1lhaaso"
+    )
+    catalog.add_argument(
+        "--radius",
+        type=angle,
+        required=True,
+        metavar="ANGLE",
+        help="smallest circle radius, e.g. 0.3deg",
+    )
+    catalog.add_argument(
+        "--margin",
+        type=angle,
+        metavar="ANGLE",
+        help="added to the extension radius of extended sources",
+    )
+    catalog.add_argument(
+        "--select",
+        choices=("inside", "overlap"),
+        default="inside",
+        help="which sources: those inside the map (default, as the tutorial), or also those "
+        "outside whose circle reaches into it",
+    )
+    catalog.add_argument(
+        "--catalog-file", metavar="FILE", help="catalog FITS file (default: from $GAMMAPY_DATA)"
+    )
+    catalog.add_argument("--outside", action="store_true", help=_OUTSIDE_HELP)
+    add_geometry_options(catalog)
+    add_output_options(catalog)
+    catalog.set_defaults(handler=_catalog, prog=catalog.prog)
+
+    significance = kinds.add_parser(
+        "significance",
+        help="exclusion mask of the significant sky in a map dataset",
+        description=_SIGNIFICANCE_DESCRIPTION,
+        epilog="example:\n\n"
+        "  skymask mask significance Fermi-LAT-3FHL_data_Fermi-LAT.fits \\\n"
+        "      --threshold 5 --low 3 --correlation-radius 0.4deg -o significance.fits",
+    )
+    significance.add_argument(
+        "dataset",
+        metavar="DATASET",
+        help="gammapy MapDataset FITS file, or a datasets YAML index (see --name)",
+    )
+    significance.add_argument(
+        "--threshold",
+        type=finite_float,
+        metavar="SIGMA",
+        required=True,
+        help="significance (sigma) at and above which the sky is excluded, e.g. 5",
+    )
+    significance.add_argument(
+        "--low",
+        type=finite_float,
+        metavar="SIGMA",
+        help="hysteresis: lower significance that grows the exclusion",
+    )
+    significance.add_argument(
+        "--connectivity",
+        type=int,
+        choices=(1, 2),
+        default=1,
+        help="hysteresis neighbours: 1 edges only (default), 2 corners too",
+    )
+    significance.add_argument(
+        "--correlation-radius",
+        type=angle,
+        metavar="ANGLE",
+        default="0.1deg",
+        help="top-hat radius of the significance (default: %(default)s, as "
+        "ExcessMapEstimator; the tutorial uses 0.4deg on Fermi-LAT data)",
+    )
+    significance.add_argument(
+        "--name", help="with a YAML index: the dataset to use (default: the only one)"
+    )
+    significance.add_argument(
+        "--mask-fit",
+        metavar="FILE",
+        help="use this mask (same geometry as the counts) as the dataset's fit mask",
+    )
+    add_output_options(significance)
+    significance.set_defaults(handler=_significance, prog=significance.prog)
+
+
+# ---------------------------------------------------------------------- handlers
+def _regions(args) -> int:
+    output = check_output(args.output, args.overwrite)
+    geom = geometry_from_args(args)
+    mask = _region_mask(geom, args.regions, inside=not args.outside, label=args.prog)
+    write_map(mask, output, args)
+    return 0
+
+
+def _catalog(args) -> int:
+    from ..catalog import CATALOG_REGISTRY
+
+    output = check_output(args.output, args.overwrite)
+    geom = geometry_from_args(args)
+    cls = CATALOG_REGISTRY.get_cls(args.tag)
+    try:
+        catalog = cls(filename=args.catalog_file)
+    except FileNotFoundError as exc:
+        raise CliError(f"{exc} (on the command line: --catalog-file FILE)") from exc
+    margin = "0 deg" if args.margin is None else args.margin
+    regions = catalog.exclusion_regions(args.radius, geom=geom, margin=margin, select=args.select)
+    print(f"{cls.tag}: {len(regions)} of {len(catalog)} sources selected ({args.select})")
+    mask = _region_mask(geom, regions, inside=not args.outside, label=args.prog)
+    write_map(mask, output, args)
+    return 0
+
+
+def _significance(args) -> int:
+    from ..estimators import ExcessMapEstimator
+
+    output = check_output(args.output, args.overwrite)
+    if args.low is not None and args.low > args.threshold:
+        raise CliError(f"--low {args.low:g} must not exceed --threshold {args.threshold:g}")
+    with Progress(args.prog, total=4, unit="steps") as progress:
+        progress.update(0, "reading the dataset")
+        dataset = _read_dataset(Path(args.dataset), args.name)
+        if args.mask_fit is not None:
+            dataset.mask_fit = read_mask(args.mask_fit)
+        progress.update(1, "estimating the significance")
+        estimator = ExcessMapEstimator(args.correlation_radius, selection_optional=[])
+        sqrt_ts = estimator.run(dataset)["sqrt_ts"]
+        progress.update(2, "thresholding")
+        if args.low is None:
+            # NaN >= threshold is False: pixels without a significance are not significant.
+            significant = sqrt_ts >= args.threshold
+        else:
+            significant = sqrt_ts.hysteresis_threshold(
+                args.low, args.threshold, connectivity=args.connectivity
+            )
+        mask = ~significant
+        progress.update(3, "writing")
+        write_map(mask, output, args)
+    return 0
+
+
+# ---------------------------------------------------------------------- helpers
+def _read_dataset(path: Path, name):
+    from ..datasets import Datasets, MapDataset
+
+    if not path.is_file():
+        raise CliError(f"no such file: {path}")
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        if name is not None:
+            raise CliError("--name selects a dataset of a YAML index; DATASET is a FITS file")
+        return MapDataset.read(path)
+    datasets = Datasets.read(path)
+    if name is not None:
+        return datasets[name]
+    if len(datasets) != 1:
+        raise CliError(
+            f"{path} holds {len(datasets)} datasets {datasets.names}; choose one with --name"
+        )
+    return datasets[0]
+
+
+def _region_mask(geom, regions, *, inside: bool, label: str):
+    """``geom.region_mask(regions, inside=inside)``, painted in chunks with a progress bar
+    when stderr is a terminal and there are many regions.
+
+    Chunks are only used when every region is an include region: the union of the chunks'
+    masks is then the mask of all regions.
+    """
+    from ..maps import Map
+    from ..rasterize import parse_regions
+
+    pairs = parse_regions(regions)
+    items = [region for region, _ in pairs]
+    progress = Progress(label, total=len(items), unit="regions")
+    if not progress.enabled or len(items) <= _CHUNK or not all(inc for _, inc in pairs):
+        return geom.region_mask(items, inside=inside)
+    image = geom.to_image()
+    union = Map.from_geom(image, data=False)
+    chunk = max(_CHUNK, math.ceil(len(items) / _UPDATES))
+    with progress:
+        for start in range(0, len(items), chunk):
+            union |= image.region_mask(items[start : start + chunk])
+            progress.update(start + chunk)
+    mask = union if inside else ~union
+    return Map.from_geom(geom, data=mask.data)
