@@ -168,6 +168,8 @@ def plot_grid(m, figsize=None, ncols=3, **kwargs):
         lon, lat = ax.coords[0], ax.coords[1]
         lon.set_ticks_position("b")
         lat.set_ticks_position("l")
+        if title_size == "small":
+            lon.set_ticks(number=3)  # narrow panels: fewer labels so that they do not overlap
         if col > 0:
             lat.set_ticklabel_visible(False)
             lat.set_axislabel("")
