@@ -38,3 +38,17 @@ def test_every_design_difference_is_listed():
         row = re.search(rf"^\| D{number} \|(.*)$", text, flags=re.MULTILINE)
         assert row, f"D{number} missing"
         assert "tests/" in row.group(1), f"D{number} has no test"
+
+
+def test_readme_example_runs(gammapy_data, tmp_path, monkeypatch):
+    monkeypatch.setenv("GAMMAPY_DATA", str(gammapy_data))
+    monkeypatch.chdir(tmp_path)
+    text = (ROOT / "README.md").read_text()
+    code = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)[0]
+    namespace = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    # The tutorial's two exclusion masks combined (60538 True), then the excluded areas grown.
+    assert namespace["regions"].data.sum() == 60542
+    assert namespace["sources"].data.sum() == 61791
+    assert namespace["exclusion"].data.sum() < 60538
+    assert (tmp_path / "exclusion_mask.fits").exists()
