@@ -157,12 +157,40 @@ def _paint_circles(geom, lon0, lat0, inner, outer, out) -> None:
     ix0[around_pole], ix1[around_pole], iy0[around_pole], iy1[around_pole] = 0, nx, 0, ny
     limit_outer = np.sin(outer / 2.0) ** 2
     limit_inner = np.where(inner > 0, np.sin(inner / 2.0) ** 2, -1.0)
+    tables = _separable_lonlat(geom)
     for index, ix, iy in batched_tiles(ix0, ix1, iy0, iy1):
-        lon, lat = geom.wcs.wcs_pix2world(ix.astype(float), iy.astype(float), 0)
+        if tables is None:
+            lon, lat = geom.wcs.wcs_pix2world(ix.astype(float), iy.astype(float), 0)
+            lon, lat = np.radians(lon), np.radians(lat)
+        else:
+            lon, lat = tables[0][ix], tables[1][iy]
         with np.errstate(invalid="ignore"):
-            h = haversine_sin2_half(np.radians(lon), np.radians(lat), lon0[index], lat0[index])
+            h = haversine_sin2_half(lon, lat, lon0[index], lat0[index])
             inside = (h < limit_outer[index]) & (h >= limit_inner[index])
         out[iy[inside], ix[inside]] = True
+
+
+def _separable_lonlat(geom):
+    """Per-column longitudes and per-row latitudes (radians) if the grid is separable.
+
+    On a plate-carree grid centred on the equator (the usual survey map) longitude depends
+    only on the column and latitude only on the row, so two 1-D tables replace a WCS call
+    per pixel. The property is checked numerically on a grid of sample pixels; None if it
+    does not hold.
+    """
+    if geom.projection != "CAR":
+        return None
+    nx, ny = geom.npix
+    xs = np.linspace(0, nx - 1, min(nx, 7))
+    ys = np.linspace(0, ny - 1, min(ny, 7))
+    lon, lat = geom.wcs.wcs_pix2world(xs[np.newaxis, :], ys[:, np.newaxis], 0)
+    if not (np.all(np.isfinite(lon)) and np.all(np.isfinite(lat))):
+        return None
+    if np.ptp(lon, axis=0).max() > 1e-10 or np.ptp(lat, axis=1).max() > 1e-10:
+        return None
+    lon_x, _ = geom.wcs.wcs_pix2world(np.arange(nx, dtype=float), np.zeros(nx), 0)
+    _, lat_y = geom.wcs.wcs_pix2world(np.zeros(ny), np.arange(ny, dtype=float), 0)
+    return np.radians(lon_x), np.radians(lat_y)
 
 
 def _paint_points(geom, points, out) -> None:
