@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from .fgl4_layout import CRAB, write_4fgl_file
 
 from skymask.maps import WcsGeom
+
+from .fgl4_layout import CRAB, write_4fgl_file
 
 
 @pytest.fixture

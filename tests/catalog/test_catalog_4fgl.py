@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from astropy import units as u
-from .fgl4_layout import FGL4_EXTENDED, FGL4_SOURCES, write_4fgl_file
 from numpy.testing import assert_allclose
 
 from skymask.catalog import (
@@ -15,6 +14,8 @@ from skymask.catalog import (
     SourceCatalog4FGL,
     UnknownSourceError,
 )
+
+from .fgl4_layout import FGL4_EXTENDED, FGL4_SOURCES, write_4fgl_file
 
 R68 = 1.5095921854516636  # 68 % containment radius of a 2-D Gaussian, in sigma
 

@@ -7,12 +7,13 @@ import numpy as np
 import pytest
 from astropy import units as u
 from astropy.coordinates import SkyCoord
-from .fgl4_layout import CRAB
 from numpy.testing import assert_allclose
 from regions import CircleSkyRegion, Regions
 
 from skymask.catalog import CATALOG_REGISTRY, SourceCatalog3FHL, SourceCatalogHGPS
 from skymask.maps import MapAxis, WcsGeom
+
+from .fgl4_layout import CRAB
 
 pytestmark = pytest.mark.data  # needs the gammapy-data directory
 

@@ -258,3 +258,19 @@ def test_pixel_scales_width_and_repr(tutorial_geom):
     assert_allclose(tutorial_geom.width.deg, [5, 5])
     text = repr(tutorial_geom)
     assert "galactic" in text and "250" in text and "0.02 deg" in text
+
+
+def test_cutout_slices_partial_mode_fill_the_overlap():
+    geom = WcsGeom.create(npix=(50, 40), binsz=0.1, frame="galactic")
+    data = np.arange(2000.0).reshape(40, 50)
+    corner = SkyCoord(2.4, 1.9, unit="deg", frame="galactic")  # near the top-left corner
+    cut, original, in_cut = geom.cutout_slices(corner, "2 deg", mode="partial")
+    assert cut.npix == (20, 20)
+    values = np.full(cut.data_shape, np.nan)
+    values[in_cut] = data[original]
+    # Every filled cutout pixel has the value of the map pixel at the same sky position.
+    filled = np.isfinite(values)
+    assert 0 < filled.sum() < values.size
+    lon, lat = cut.pix_to_coord(np.nonzero(filled)[::-1])
+    ix, iy = geom.coord_to_idx((lon, lat))
+    assert_array_equal(values[filled], data[iy, ix])

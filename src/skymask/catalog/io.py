@@ -11,6 +11,7 @@ from astropy import units as u
 from astropy.io import fits
 from astropy.table import Table
 
+from ..utils.exceptions import SkymaskWarning
 from ..utils.io import make_path
 
 __all__ = [
@@ -25,7 +26,7 @@ __all__ = [
 GAMMAPY_DATA = "GAMMAPY_DATA"
 
 
-class CatalogWarning(UserWarning):
+class CatalogWarning(SkymaskWarning):
     """A catalog file is readable but inconsistent (for example a missing extension entry)."""
 
 

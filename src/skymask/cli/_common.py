@@ -85,11 +85,13 @@ def _finite(value, text: str):
 
 def angle(text: str) -> u.Quantity:
     """An angle in degrees (``0.3deg``, ``"0.3 deg"``, ``18arcmin``, plain degrees)."""
+    text = text.strip()  # negative values arrive with a protective leading space
     return _finite(_as_angle(text, allow_pixels=False), text)
 
 
 def angle_or_pixels(text: str) -> u.Quantity | float:
     """An angle (as `angle`), or a pixel count written ``3pix`` (returned as a float)."""
+    text = text.strip()
     value = _finite(_as_angle(text, allow_pixels=True), text)
     number = value if isinstance(value, float) else float(value.value)
     if number < 0:
@@ -99,7 +101,8 @@ def angle_or_pixels(text: str) -> u.Quantity | float:
 
 def energy(text: str) -> u.Quantity:
     """An energy with its unit: ``10GeV``, ``"2 TeV"``."""
-    quantity = _quantity(text.strip())
+    text = text.strip()
+    quantity = _quantity(text)
     if quantity is None or not quantity.isscalar or not quantity.unit.is_equivalent(u.TeV):
         raise argparse.ArgumentTypeError(
             f"not an energy: {text!r} (give the unit, e.g. 10GeV or '2 TeV')"
@@ -111,6 +114,7 @@ def pair_of(item):
     """Argument type: one value, or a ``LON,LAT`` pair (a tuple), each parsed by ``item``."""
 
     def parse(text: str):
+        text = text.strip()
         parts = text.split(",")
         if len(parts) > 2 or not all(part.strip() for part in parts):
             raise argparse.ArgumentTypeError(
@@ -124,6 +128,7 @@ def pair_of(item):
 
 def finite_float(text: str) -> float:
     """A finite number."""
+    text = text.strip()
     try:
         value = float(text)
     except ValueError:

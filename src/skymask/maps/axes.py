@@ -401,7 +401,7 @@ class MapAxis:
 
 def _energy_name(name):
     name = "energy" if name is None else name
-    if name not in _ENERGY_NAMES:
+    if not isinstance(name, str) or name.lower() not in _ENERGY_NAMES:
         raise ValueError(f"an energy axis must be named 'energy' or 'energy_true', got {name!r}")
     return name
 

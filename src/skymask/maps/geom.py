@@ -540,7 +540,8 @@ class WcsGeom:
         """Solid angle of every image pixel, shape (ny, nx), in sr.
 
         Each pixel is the spherical quadrilateral of its four corners, split into two spherical
-        triangles (Van Oosterom & Strackee 1983). Pixels outside the projection give NaN.
+        triangles (Van Oosterom & Strackee 1983). Pixels with a corner outside the projection
+        (the rim of an all-sky AIT map, for example) give NaN.
         """
         lon, lat = self._lonlat("edges", None)
         lon, lat = np.radians(lon), np.radians(lat)
@@ -581,7 +582,13 @@ class WcsGeom:
         return self.cutout_slices(position, width, mode, odd_npix, min_npix)[0]
 
     def cutout_slices(self, position, width, mode="trim", odd_npix=False, min_npix=1):
-        """Like `cutout`, also returning the ``(slice_y, slice_x)`` of the cutout in this image."""
+        """Like `cutout`, also returning where the cutout overlaps this image.
+
+        Returns ``(geom, slices_original, slices_cutout)``: the cutout geometry, the
+        ``(slice_y, slice_x)`` of the overlap in this image, and the same overlap in the
+        cutout (the whole cutout except with ``mode="partial"`` at the border), so that
+        ``cut_data[..., sy_cut, sx_cut] = data[..., sy, sx]``.
+        """
         from astropy.nddata import Cutout2D
 
         width_pix = np.clip(_pair_deg(width, "width") / self.pixel_scales.deg, min_npix, None)
@@ -591,7 +598,8 @@ class WcsGeom:
         size = tuple(np.round(width_pix[::-1]).astype(int))
         cutout = Cutout2D(dummy, position, size=size, wcs=self._wcs, mode=mode)
         ny, nx = cutout.shape
-        return WcsGeom(cutout.wcs, (nx, ny), axes=self._axes), cutout.slices_original
+        geom = WcsGeom(cutout.wcs, (nx, ny), axes=self._axes)
+        return geom, cutout.slices_original, cutout.slices_cutout
 
     # ------------------------------------------------------------------ comparison & repr
     def is_allclose(self, other, rtol_axes=1e-6, atol_axes=1e-6, rtol_wcs=1e-6) -> bool:
