@@ -163,6 +163,8 @@ def test_every_data_hdu_reads(gammapy_data, path, hdu, shape, axes, unit, frame)
     assert got == [(n, b, t, u.Unit(un), i) for n, b, t, un, i in axes]
     if "MASK" in hdu:
         assert m.is_mask  # int64 masks written by gammapy read as bool
+    # The geometry alone (header and axes table, no data).
+    assert WcsGeom.read(gammapy_data / path, hdu=hdu) == m.geom
 
 
 def test_default_hdu_is_first_image(crab_dataset_file):

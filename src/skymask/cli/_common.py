@@ -148,19 +148,30 @@ def positive_int(text: str) -> int:
 
 
 # ---------------------------------------------------------------------- inputs
-def read_map(path, hdu=None):
-    """The map in FITS file ``path`` (HDU ``hdu``, default the first image HDU)."""
-    from ..maps import Map
-
+def _read(path, hdu, reader):
     path = Path(path)
     if not path.exists():
         raise CliError(f"no such file: {path}")
     if path.is_dir():
         raise CliError(f"{path} is a directory, not a FITS map file")
     try:
-        return Map.read(path, hdu=hdu)
+        return reader(path, hdu=hdu)
     except OSError as exc:
         raise CliError(f"cannot read {path} as a FITS map: {one_line(exc)}") from exc
+
+
+def read_map(path, hdu=None):
+    """The map in FITS file ``path`` (HDU ``hdu``, default the first image HDU)."""
+    from ..maps import Map
+
+    return _read(path, hdu, Map.read)
+
+
+def read_geom(path, hdu=None):
+    """The geometry of the map in ``path``, without reading its data (large maps)."""
+    from ..maps import WcsGeom
+
+    return _read(path, hdu, WcsGeom.read)
 
 
 def read_mask(path, hdu=None):

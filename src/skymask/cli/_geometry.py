@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._common import CliError, angle, energy, pair_of, positive_int, read_map
+from ._common import CliError, angle, energy, pair_of, positive_int, read_geom
 
 __all__ = ["add_geometry_options", "geometry_from_args"]
 
@@ -111,7 +111,7 @@ def geometry_from_args(args):
                 f"--like takes the whole geometry from {args.like}; do not combine it with "
                 f"{', '.join(given)}"
             )
-        geom = read_map(args.like).geom
+        geom = read_geom(args.like)
         return geom.to_image() if args.image else geom
     if args.image:
         raise CliError("--image goes with --like (it drops the axes of that geometry)")

@@ -192,6 +192,13 @@ class WcsGeom:
             npix = (header["NAXIS1"], header["NAXIS2"])
         return cls(wcs, npix, axes=axes)
 
+    @classmethod
+    def read(cls, filename, hdu=None, hdu_bands=None, format=None) -> WcsGeom:
+        """Geometry of a map file (gadf or Fermi layouts), without reading the data."""
+        from .io_fits import read_geom
+
+        return read_geom(filename, hdu=hdu, hdu_bands=hdu_bands, format=format)
+
     def to_header(self) -> fits.Header:
         """FITS header: the WCS, ``WCSSHAPE`` and the gadf ``AXCOLSi``/``INTERPi`` keys."""
         from .io_fits import axes_header_cards

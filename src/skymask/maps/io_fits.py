@@ -33,6 +33,7 @@ __all__ = [
     "axes_to_bands_hdu",
     "map_from_hdulist",
     "map_to_hdus",
+    "read_geom",
     "read_map",
     "write_map",
 ]
@@ -236,11 +237,8 @@ def _select_hdu(hdulist, hdu, filename):
     raise KeyError(f"{filename} has no HDU named '{hdu}'; its HDUs are {names}")
 
 
-def map_from_hdulist(hdulist, hdu=None, hdu_bands=None, format=None, filename="<hdulist>"):
-    """Build a map from an open HDU list (the image HDU and its bands table)."""
-    from .map import Map
-
-    image = _select_hdu(hdulist, hdu, filename)
+def _geom_from_hdulist(hdulist, image, hdu_bands, format, filename):
+    """(geometry, bands HDU name) of an image HDU: its header plus its axes table, no data."""
     header = image.header
     names = {h.name.upper(): h for h in hdulist}
     bands_name = hdu_bands or header.get("BANDSHDU")
@@ -254,7 +252,27 @@ def map_from_hdulist(hdulist, hdu=None, hdu_bands=None, format=None, filename="<
                 f"{filename}: the axes table '{bands_name}' of HDU '{image.name}' is missing"
             )
         axes = axes_from_bands_hdu(bands, header=header, format=format)
-    geom = WcsGeom.from_header(header, axes=axes)
+    return WcsGeom.from_header(header, axes=axes), bands_name
+
+
+def read_geom(filename, hdu=None, hdu_bands=None, format=None) -> WcsGeom:
+    """The geometry of a map file, from its header and axes table (the data are not read)."""
+    path = make_path(filename)
+    if not path.exists():
+        raise FileNotFoundError(f"no such map file: {path}")
+    with fits.open(path, memmap=True, lazy_load_hdus=True) as hdulist:
+        image = _select_hdu(hdulist, hdu, path)
+        return _geom_from_hdulist(hdulist, image, hdu_bands, format, path)[0]
+
+
+def map_from_hdulist(hdulist, hdu=None, hdu_bands=None, format=None, filename="<hdulist>"):
+    """Build a map from an open HDU list (the image HDU and its bands table)."""
+    from .map import Map
+
+    image = _select_hdu(hdulist, hdu, filename)
+    header = image.header
+    names = {h.name.upper(): h for h in hdulist}
+    geom, bands_name = _geom_from_hdulist(hdulist, image, hdu_bands, format, filename)
     data = image.data
     if data is None:
         raise ValueError(f"HDU '{image.name}' of {filename} holds no data")
