@@ -20,7 +20,7 @@ from regions import (
 )
 
 from skymask.maps import WcsGeom
-from skymask.rasterize._high_level import _sky_to_pixel
+from skymask.rasterize._shapes import local_jacobian
 
 CRAB = SkyCoord(83.633083, 22.0145, unit="deg", frame="icrs")
 
@@ -236,8 +236,10 @@ def test_rotated_box_in_another_frame_is_turned_d12():
     # RA direction is turned by about -57.6 deg in the pixel plane.
     geom = WcsGeom.create(skydir=CRAB, width="5 deg", binsz=0.02, frame="galactic")
     box = RectangleSkyRegion(CRAB, width=2 * u.deg, height=0.2 * u.deg, angle=0 * u.deg)
-    pixel_box = _sky_to_pixel(geom, box)
-    assert abs(pixel_box.angle.to_value("deg") - (-57.6)) < 0.3
+    _, _, jacobian = local_jacobian(geom, CRAB)
+    width_axis = jacobian @ [1.0, 0.0]  # the ICRS west-east direction in the pixel plane
+    pixel_angle = np.degrees(np.arctan2(width_axis[1], width_axis[0]))
+    assert abs((pixel_angle + 90) % 180 - 90 - (-57.6)) < 0.3
     mask = geom.region_mask(box).data
     # Independent check: the selected pixels, seen in ICRS offsets from the centre, form a
     # bar along RA: their spread in RA offset is ~10x the spread in Dec offset.
@@ -258,3 +260,82 @@ def test_polygon_in_pixel_plane(small_geom):
     assert mask[6:20, 6:30].all()
     assert not mask[:5].any() and not mask[21:].any()
     assert not mask[:, :5].any() and not mask[:, 31:].any()
+
+
+# ---------------------------------------------------------------------- local-plane shapes
+def _local_offsets(geom, center):
+    """Offsets (deg) of every pixel centre in the shape's frame, around ``center``."""
+    coords = geom.get_coord()
+    pixels = SkyCoord(coords["lon"], coords["lat"], frame=geom.frame).transform_to(center.frame)
+    d_lon, d_lat = center.spherical_offsets_to(pixels)
+    return d_lon.deg, d_lat.deg
+
+
+@pytest.mark.parametrize(
+    ("geom_kwargs", "center"),
+    [
+        # Non-square pixels.
+        (
+            {"npix": (60, 30), "binsz": (0.05, 0.1), "frame": "galactic"},
+            SkyCoord(0, 0, unit="deg", frame="galactic"),
+        ),
+        # A plate-carree survey grid (reference point on the equator) around dec 60, where
+        # its pixels are not square on the sky.
+        (
+            {"npix": (160, 60), "binsz": 0.05, "skydir": (0, 0), "refpix": (80.5, -1169.5)},
+            SkyCoord(0, 60, unit="deg"),
+        ),
+    ],
+)
+@pytest.mark.parametrize("shape", ["box", "ellipse"])
+def test_boxes_and_ellipses_keep_their_size_on_anisotropic_grids(geom_kwargs, center, shape):
+    geom = WcsGeom.create(**geom_kwargs)
+    frame = "galactic" if geom.frame == "galactic" else "icrs"
+    lon, lat = center.spherical.lon.deg, center.spherical.lat.deg
+    # ds9: box(x, y, full width, full height, angle); ellipse(x, y, semi-axis, semi-axis, angle)
+    if shape == "box":
+        text = f"{frame};box({lon},{lat},1.0,0.6,0)"
+    else:
+        text = f"{frame};ellipse({lon},{lat},0.5,0.3,0)"
+    mask = geom.region_mask(text).data
+    d_lon, d_lat = _local_offsets(geom, center)
+    if shape == "box":
+        inside = (np.abs(d_lon) < 0.5) & (np.abs(d_lat) < 0.3)
+        margin = np.minimum(np.abs(np.abs(d_lon) - 0.5), np.abs(np.abs(d_lat) - 0.3))
+    else:
+        value = (d_lon / 0.5) ** 2 + (d_lat / 0.3) ** 2
+        inside = value < 1
+        margin = np.abs(value - 1)
+    clear = margin > 2e-3  # the tangent plane and these offsets differ by ~1e-4 deg here
+    assert inside.sum() > 50
+    assert_array_equal(mask[clear], inside[clear])
+
+
+def test_mirrored_grid_selects_the_same_sky_pixels():
+    from astropy.wcs import WCS
+
+    standard = WcsGeom.create(npix=(80, 60), binsz=0.05, frame="galactic")
+    wcs = WCS(standard.wcs.to_header())
+    wcs.wcs.cdelt = [0.05, 0.05]  # longitude increasing to the right
+    mirrored = WcsGeom(wcs, (80, 60))
+    text = "galactic;box(0,0,3,0.4,30)"
+    a = standard.region_mask(text).data
+    b = mirrored.region_mask(text).data
+    assert a.sum() > 100
+    # The same sky positions: pixel column x on one grid is column 79 - x on the other.
+    assert_array_equal(a, b[:, ::-1])
+
+
+def test_shapes_on_the_far_side_of_a_tan_map_are_skipped():
+    geom = WcsGeom.create(npix=(200, 200), binsz=0.01, proj="TAN", skydir=(0, 0))
+    far = (
+        "icrs;circle(180,0,1);box(180,0,1,1,0);ellipse(180,0,0.5,0.3,0);polygon(179,0,181,0,180,1)"
+    )
+    import time
+
+    start = time.perf_counter()
+    assert not geom.region_mask(far).data.any()
+    rng = np.random.default_rng(3)
+    centers = SkyCoord(rng.uniform(120, 240, 300), rng.uniform(-50, 50, 300), unit="deg")
+    assert not geom.region_mask([CircleSkyRegion(c, 1 * u.deg) for c in centers]).data.any()
+    assert time.perf_counter() - start < 5  # each would otherwise test every pixel

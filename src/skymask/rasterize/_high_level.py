@@ -1,11 +1,12 @@
 """Sky and pixel regions onto a geometry's image grid.
 
 Circles and circle annuli are tested on the sphere: a pixel is inside when the angular distance
-of its centre from the region centre is below the radius (D5). Ellipses, rectangles, polygons
-and their annuli are tested in the local pixel plane, as `regions` defines them, with sizes
-scaled by the local pixel scale and angles turned by the local direction of the *shape frame's*
-north at the shape centre (D12). A point marks the pixel that contains it (D9). Each shape only
-touches the pixels of its bounding box (D6).
+of its centre from the region centre is below the radius (D5). Ellipses, rectangles and their
+annuli are tested in the tangent plane at the shape centre mapped onto the pixel grid by the
+local WCS Jacobian (see `_shapes`; angles follow the shape frame's north, D12). Polygons are
+tested in the pixel plane between their projected vertices. A point marks the pixel that
+contains it (D9). Each shape only touches the pixels of its bounding box, and shapes that
+cannot reach the map are dropped before any pixel is looked at (D6).
 """
 
 from __future__ import annotations
@@ -18,10 +19,6 @@ from regions import (
     CircleSkyRegion,
     CompoundPixelRegion,
     CompoundSkyRegion,
-    EllipseAnnulusPixelRegion,
-    EllipseAnnulusSkyRegion,
-    EllipsePixelRegion,
-    EllipseSkyRegion,
     LineSkyRegion,
     PixCoord,
     PixelRegion,
@@ -29,16 +26,13 @@ from regions import (
     PointSkyRegion,
     PolygonPixelRegion,
     PolygonSkyRegion,
-    RectangleAnnulusPixelRegion,
-    RectangleAnnulusSkyRegion,
-    RectanglePixelRegion,
-    RectangleSkyRegion,
     SkyRegion,
     TextPixelRegion,
     TextSkyRegion,
 )
 
 from ..maps.coord import skycoord_lonlat_deg
+from ..utils.units import describe
 from ._core import (
     batched_tiles,
     boundary_bboxes,
@@ -47,6 +41,7 @@ from ._core import (
     pixel_index,
 )
 from ._parse import parse_regions
+from ._shapes import LOCAL_SHAPES, paint_local_shape, shape_outer_radius_deg
 
 __all__ = ["rasterize_regions"]
 
@@ -144,6 +139,13 @@ def _frame_key(coord: SkyCoord):
 def _paint_circles(geom, lon0, lat0, inner, outer, out) -> None:
     """Annuli ``inner <= distance < outer`` on the sphere (inner 0: circles ``distance < r``)."""
     ny, nx = out.shape
+    # Circles that cannot reach the map are dropped first: on the far side of a TAN map
+    # their rims do not project and would otherwise mean testing every pixel.
+    near = _may_reach_map(geom, lon0, lat0, outer)
+    if not near.all():
+        lon0, lat0, inner, outer = lon0[near], lat0[near], inner[near], outer[near]
+    if len(lon0) == 0:
+        return
     boxes = []
     # Boundaries in chunks of circles keep the temporaries small for many circles.
     for start in range(0, len(lon0), 256):
@@ -193,6 +195,35 @@ def _separable_lonlat(geom):
     return np.radians(lon_x), np.radians(lat_y)
 
 
+def _map_footprint(geom):
+    """(lon, lat, radius) in radians of a circle on the sky that contains the whole map.
+
+    Centred on the map centre, through the farthest pixel corner or edge midpoint, plus two
+    pixel diagonals. Maps whose corners fall outside the projection get radius pi.
+    """
+    nx, ny = geom.npix
+    x = np.array([-0.5, (nx - 1) / 2, nx - 0.5])
+    y = np.array([-0.5, (ny - 1) / 2, ny - 0.5])
+    lon, lat = geom.wcs.wcs_pix2world(*np.meshgrid(x, y), 0)
+    lon0, lat0 = np.radians(lon[1, 1]), np.radians(lat[1, 1])
+    if not (np.all(np.isfinite(lon)) and np.all(np.isfinite(lat))):
+        return lon0, lat0, np.pi
+    distance = 2 * np.arcsin(
+        np.sqrt(np.clip(haversine_sin2_half(np.radians(lon), np.radians(lat), lon0, lat0), 0, 1))
+    )
+    margin = 2 * np.radians(np.hypot(*geom.pixel_scales.deg))
+    return lon0, lat0, min(float(distance.max()) + margin, np.pi)
+
+
+def _may_reach_map(geom, lon, lat, radius):
+    """Which shapes (centre lon/lat, bounding radius; radians) can touch the map."""
+    lon_c, lat_c, reach = _map_footprint(geom)
+    if reach >= np.pi:
+        return np.ones(np.shape(lon), dtype=bool)
+    h = np.clip(haversine_sin2_half(lon, lat, lon_c, lat_c), 0, 1)
+    return 2 * np.arcsin(np.sqrt(h)) <= reach + np.asarray(radius)
+
+
 def _paint_points(geom, points, out) -> None:
     ny, nx = out.shape
     xs, ys = [], []
@@ -210,46 +241,25 @@ def _paint_points(geom, points, out) -> None:
     out[iy[valid], ix[valid]] = True
 
 
-def _local_pixel_frame(geom, centre: SkyCoord):
-    """Pixel position, pixel scale (deg/pix) and pixel-plane angle of the shape frame's north.
-
-    North is taken in the frame of ``centre`` itself, so a shape angle given in ICRS on a
-    galactic map is turned by the local angle between the two frames (D12).
-    """
-    offset = centre.directional_offset_by(0 * u.deg, 1 * u.arcsec)
-    lon, lat = skycoord_lonlat_deg(SkyCoord([centre, offset]), geom.frame)
-    x, y = geom.wcs.wcs_world2pix(lon, lat, 0)
-    dx, dy = x[1] - x[0], y[1] - y[0]
-    scale = (1.0 / 3600.0) / np.hypot(dx, dy)
-    north = np.degrees(np.arctan2(dy, dx))
-    return PixCoord(x=float(x[0]), y=float(y[0])), scale, north
-
-
-def _sky_to_pixel(geom, region: SkyRegion) -> PixelRegion:
+def _sky_to_pixel(geom, region: SkyRegion) -> PixelRegion | None:
+    """Pixel version of a polygon or another sky shape; None if it cannot reach the map."""
     if isinstance(region, PolygonSkyRegion):
         lon, lat = skycoord_lonlat_deg(region.vertices, geom.frame)
         x, y = geom.wcs.wcs_world2pix(lon, lat, 0)
+        if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+            # A polygon around its first vertex, as far as its farthest vertex.
+            lon_r, lat_r = np.radians(lon), np.radians(lat)
+            h = np.clip(haversine_sin2_half(lon_r, lat_r, lon_r[0], lat_r[0]), 0, 1)
+            size = 2 * np.arcsin(np.sqrt(h)).max()
+            if not _may_reach_map(geom, lon_r[:1], lat_r[:1], size)[0]:
+                return None
+            raise ValueError(
+                f"the polygon {describe(region)} reaches the map but some of its vertices are "
+                f"outside the {geom.projection} projection; use a projection that covers them"
+            )
         return PolygonPixelRegion(vertices=PixCoord(x=x, y=y))
     if isinstance(region, LineSkyRegion):
         raise TypeError("a line region has no area and cannot be part of a mask")
-    shapes = {
-        EllipseSkyRegion: (EllipsePixelRegion, ("width", "height")),
-        RectangleSkyRegion: (RectanglePixelRegion, ("width", "height")),
-        EllipseAnnulusSkyRegion: (
-            EllipseAnnulusPixelRegion,
-            ("inner_width", "outer_width", "inner_height", "outer_height"),
-        ),
-        RectangleAnnulusSkyRegion: (
-            RectangleAnnulusPixelRegion,
-            ("inner_width", "outer_width", "inner_height", "outer_height"),
-        ),
-    }
-    for sky_class, (pixel_class, sizes) in shapes.items():
-        if isinstance(region, sky_class):
-            centre, scale, north = _local_pixel_frame(geom, region.center)
-            kwargs = {name: getattr(region, name).to_value(u.deg) / scale for name in sizes}
-            angle = region.angle.to_value(u.deg) + north - 90.0
-            return pixel_class(center=centre, angle=angle * u.deg, **kwargs)
     # Anything else: the regions package's own conversion.
     return region.to_pixel(geom.wcs)
 
@@ -262,7 +272,14 @@ def _paint_other(geom, region, out) -> None:
         _paint(geom, [region.region2], second)
         out |= region.operator(first, second)
         return
+    if isinstance(region, LOCAL_SHAPES):
+        lon, lat = _centres_rad(geom, [region.center])
+        if _may_reach_map(geom, lon, lat, np.radians(shape_outer_radius_deg(region)))[0]:
+            paint_local_shape(geom, region, out)
+        return
     pixel = region if isinstance(region, PixelRegion) else _sky_to_pixel(geom, region)
+    if pixel is None:
+        return
     ny, nx = out.shape
     bbox = pixel.bounding_box
     ix0, ix1 = max(bbox.ixmin, 0), min(bbox.ixmax, nx)
