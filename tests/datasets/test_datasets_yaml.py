@@ -127,3 +127,22 @@ def test_errors(tmp_path):
         Datasets.read(bad)
     with pytest.raises(TypeError, match="MapDataset"):
         Datasets([42])
+
+
+def test_write_refuses_colliding_file_names_before_writing(tmp_path):
+    from skymask.maps import MapAxis, WcsGeom
+
+    axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", 2)
+    geom = WcsGeom.create(npix=(4, 3), binsz=0.1, axes=[axis])
+    datasets = Datasets(
+        [MapDataset.create(geom, name="HESS run 1"), MapDataset.create(geom, name="HESS_run_1")]
+    )
+    with pytest.raises(ValueError, match=r"would both be written to HESS_run_1\.fits"):
+        datasets.write(tmp_path / "datasets.yaml")
+    assert list(tmp_path.iterdir()) == []
+    single = Datasets([MapDataset.create(geom, name="A")])
+    (tmp_path / "A.fits").write_text("old")
+    with pytest.raises(FileExistsError, match=r"A\.fits"):
+        single.write(tmp_path / "datasets.yaml")
+    assert not (tmp_path / "datasets.yaml").exists()
+    assert (tmp_path / "A.fits").read_text() == "old"

@@ -61,8 +61,11 @@ def test_energy_ranges_follow_the_tutorial(dataset, reference):
     assert np.count_nonzero(at_second_edge) == 1656
     _compare_energy_range(dataset.energy_range, reference, "after_energy_mask", expected_min)
 
+    kept = dataset.mask_fit
     dataset.mask_fit &= dataset.counts.geom.region_mask("galactic;box(184.55, -5.78, 3.0, 3.0)")
-    assert dataset.mask_fit is mask_energy  # &= updates the same map, as in gammapy
+    assert dataset.mask_fit is kept  # &= updates the dataset's map in place
+    # The dataset keeps a copy: the user's mask_energy is unchanged (gammapy aliases it, X34).
+    assert mask_energy.data.reshape(5, -1).sum(axis=1).tolist() == [2000] * 4 + [0]
     gammapy_min = np.load(reference / "energy_range_min_after_fit.npy")
     expected_min = np.where(np.isclose(gammapy_min, edges[1], rtol=1e-12), edges[0], gammapy_min)
     _compare_energy_range(dataset.energy_range, reference, "after_fit", expected_min)

@@ -274,3 +274,26 @@ def test_cutout_slices_partial_mode_fill_the_overlap():
     lon, lat = cut.pix_to_coord(np.nonzero(filled)[::-1])
     ix, iy = geom.coord_to_idx((lon, lat))
     assert_array_equal(values[filled], data[iy, ix])
+
+
+@pytest.mark.parametrize(("radesys", "equinox"), [("FK4", 1950.0), ("FK5", 1950.0), ("", 1950.0)])
+def test_unsupported_celestial_systems_are_refused(radesys, equinox):
+    from astropy.wcs import WCS
+
+    wcs = WCS(naxis=2)
+    wcs.wcs.ctype = ["RA---TAN", "DEC--TAN"]
+    wcs.wcs.cdelt = [-0.1, 0.1]
+    wcs.wcs.radesys = radesys
+    wcs.wcs.equinox = equinox
+    with pytest.raises(ValueError, match="unsupported celestial system"):
+        WcsGeom(wcs, (10, 10))
+
+
+def test_fk5_coordinates_at_another_equinox_are_precessed():
+    from astropy.coordinates import FK5
+
+    geom = WcsGeom.create(npix=100, binsz=0.05, skydir=(83.63, 22.01), frame="fk5")
+    j2000 = SkyCoord(83.633, 22.0145, unit="deg", frame="icrs").transform_to(FK5(equinox="J2000"))
+    j1950 = j2000.transform_to(FK5(equinox="J1950"))
+    assert j2000.separation(j1950).deg < 1e-9  # the same position, 0.7 deg apart in numbers
+    assert_allclose(geom.coord_to_pix(j1950), geom.coord_to_pix(j2000), atol=1e-6)

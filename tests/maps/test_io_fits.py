@@ -375,3 +375,34 @@ def test_read_errors(tmp_path, crab_dataset_file):
         Map.read(crab_dataset_file, hdu="NOPE")
     with pytest.raises(ValueError, match="is a table, not an image"):
         Map.read(crab_dataset_file, hdu="GTI")
+
+
+@pytest.mark.parametrize(
+    "axis",
+    [
+        MapAxis.from_nodes([3, 2, 1], name="offset", unit="deg"),
+        MapAxis.from_edges([10, 5, 2, 1], name="offset", unit="deg"),
+        MapAxis.from_edges([1, 2, 3], name="e", unit="TeV"),  # columns E_MIN/E_MAX, not energy
+    ],
+)
+def test_axis_order_and_name_survive_a_round_trip(tmp_path, axis):
+    geom = WcsGeom.create(npix=2, axes=[axis])
+    m = Map.from_geom(geom, data=np.arange(axis.nbin, dtype=float)[:, None, None] * np.ones((2, 2)))
+    m.write(tmp_path / "m.fits")
+    back = Map.read(tmp_path / "m.fits")
+    assert back.geom.axes[0].name == axis.name
+    assert_array_equal(back.geom.axes[0].nodes, axis.nodes)
+    assert_map_equal(back, m)
+
+
+def test_unnamed_or_colliding_axes_cannot_be_written(tmp_path):
+    unnamed = Map.create(npix=2, axes=[MapAxis.from_edges([1, 2])])
+    with pytest.raises(ValueError, match="has no name"):
+        unnamed.write(tmp_path / "a.fits")
+    clash = Map.create(
+        npix=2,
+        axes=[MapAxis.from_edges([1, 2], name="energy"), MapAxis.from_edges([1, 2], name="e")],
+    )
+    with pytest.raises(ValueError, match="would share the bands-table columns"):
+        clash.write(tmp_path / "b.fits")
+    assert list(tmp_path.iterdir()) == []

@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..utils.io import make_path
+from ..utils.io import check_overwrite, make_path
 from ..utils.units import describe
 from .io import read_yaml, write_yaml
 from .map_dataset import MapDataset
@@ -142,10 +142,26 @@ class Datasets(Sequence):
 
     def write(self, filename, filename_models=None, overwrite=False, checksum=False) -> None:
         """Write the YAML index and one ``<name>.fits`` file per dataset next to it."""
+        check_overwrite(overwrite)
         path = make_path(filename)
+        files = [f"{_safe_name(dataset.name)}.fits" for dataset in self._datasets]
+        # Check every target before writing anything: no half-written set of files.
+        seen = {}
+        for dataset, file in zip(self._datasets, files, strict=True):
+            other = seen.setdefault(file.lower(), dataset.name)
+            if other != dataset.name:
+                raise ValueError(
+                    f"the datasets {other!r} and {dataset.name!r} would both be written to "
+                    f"{file}; rename one of them"
+                )
+        targets = [path, *(path.parent / file for file in files)]
+        if filename_models is not None and self.models is not None:
+            targets.append(make_path(filename_models))
+        existing = [str(target) for target in targets if target.exists()]
+        if existing and not overwrite:
+            raise FileExistsError(f"{', '.join(existing)} exist; pass overwrite=True to replace")
         entries = []
-        for dataset in self._datasets:
-            file = f"{_safe_name(dataset.name)}.fits"
+        for dataset, file in zip(self._datasets, files, strict=True):
             dataset.write(path.parent / file, overwrite=overwrite, checksum=checksum)
             entries.append({"name": dataset.name, "type": "MapDataset", "filename": file})
         write_yaml({"datasets": entries}, path, overwrite=overwrite, checksum=checksum)

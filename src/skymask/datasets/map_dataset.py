@@ -37,8 +37,9 @@ class MapDataset:
     Notes
     -----
     ``mask_fit`` and ``mask_safe`` are checked when set: they must be boolean maps on the
-    counts geometry (an image on the same sky grid is repeated over energy). In-place
-    updates such as ``dataset.mask_fit &= region_mask`` work.
+    counts geometry (an image on the same sky grid is repeated over energy). The dataset
+    keeps its own copy, so changing the map given later does not change the dataset.
+    In-place updates such as ``dataset.mask_fit &= region_mask`` work.
     """
 
     def __init__(
@@ -167,9 +168,12 @@ class MapDataset:
                 f"{name} must be a boolean map, got dtype {value.data.dtype}; convert it with "
                 "a comparison such as 'mask > 0' or 'mask.data = mask.data.astype(bool)'"
             )
+        if value is self._mask_safe or value is self._mask_fit:
+            return value  # the in-place path: dataset.mask_fit &= other
         geom = self.geom
         if geom is None or value.geom == geom:
-            return value
+            # A copy: later changes to the caller's map must not change the dataset (X34).
+            return value.copy()
         if value.geom.is_image and value.geom == geom.to_image():
             return Map.from_geom(geom, data=np.broadcast_to(value.data, geom.data_shape).copy())
         raise ValueError(

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 from astropy import units as u
-from astropy.coordinates import SkyCoord
+from astropy.coordinates import FK5, SkyCoord
 
 __all__ = ["FRAMES", "MapCoord"]
 
@@ -14,9 +14,18 @@ __all__ = ["FRAMES", "MapCoord"]
 FRAMES = {"icrs": ("RA", "DEC"), "fk5": ("RA", "DEC"), "galactic": ("GLON", "GLAT")}
 
 
+_J2000 = FK5().equinox
+
+
 def skycoord_lonlat_deg(skycoord: SkyCoord, frame: str) -> tuple[np.ndarray, np.ndarray]:
-    """Longitude and latitude in degrees of ``skycoord`` expressed in ``frame``."""
-    if skycoord.frame.name != frame:
+    """Longitude and latitude in degrees of ``skycoord`` expressed in ``frame``.
+
+    ``"fk5"`` means FK5 at equinox J2000: coordinates at another equinox are precessed.
+    """
+    if frame == "fk5":
+        if skycoord.frame.name != "fk5" or skycoord.frame.equinox != _J2000:
+            skycoord = skycoord.transform_to(FK5(equinox=_J2000))
+    elif skycoord.frame.name != frame:
         skycoord = skycoord.transform_to(frame)
     spherical = skycoord.spherical
     return spherical.lon.to_value(u.deg), spherical.lat.to_value(u.deg)

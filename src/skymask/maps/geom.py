@@ -45,9 +45,18 @@ def _frame_from_wcs(wcs: WCS) -> str:
         return "galactic"
     if ctype.startswith("RA"):
         radesys = wcs.wcs.radesys.strip().upper()
-        if radesys == "FK5" or (not radesys and np.isfinite(wcs.wcs.equinox)):
+        equinox = wcs.wcs.equinox
+        if not radesys and np.isfinite(equinox):
+            radesys = "FK4" if equinox < 1984 else "FK5"  # the FITS WCS paper II default
+        if radesys in ("", "ICRS"):
+            return "icrs"
+        if radesys == "FK5" and (not np.isfinite(equinox) or equinox == 2000):
             return "fk5"
-        return "icrs"
+        raise ValueError(
+            f"unsupported celestial system RADESYS={radesys!r}, EQUINOX={equinox}: skymask "
+            "supports ICRS, FK5 at J2000 and galactic maps; reproject the map to one of them "
+            "(e.g. with the reproject package) first"
+        )
     raise ValueError(
         f"unsupported sky frame: CTYPE1 is {wcs.wcs.ctype[0]!r}; "
         "skymask supports RA/DEC (icrs, fk5) and GLON/GLAT (galactic) geometries"

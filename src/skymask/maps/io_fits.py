@@ -55,12 +55,29 @@ def _axis_columns(axis: MapAxis) -> tuple[str, str, str]:
 
 
 def axes_header_cards(axes) -> list[tuple[str, str]]:
-    """``AXCOLSi`` and ``INTERPi`` keywords for the axes (1-based i)."""
+    """``AXCOLSi``, ``INTERPi`` and ``AXNAMEi`` keywords for the axes (1-based i).
+
+    gammapy derives an axis' name from its column names and ignores ``AXNAMEi``; skymask
+    reads the name back from it, so that any name survives a write and read.
+    """
     cards = []
+    columns = []
     for i, axis in enumerate(axes, start=1):
+        if not axis.name:
+            raise ValueError(
+                f"axis {i} has no name; FITS bands tables need one: give it a name such as "
+                "MapAxis.from_edges(..., name='offset')"
+            )
         centre, low, high = _axis_columns(axis)
+        columns += [centre, low, high]
         axcols = f"{low},{high}" if axis.node_type == "edges" else centre
-        cards += [(f"AXCOLS{i}", axcols), (f"INTERP{i}", axis.interp)]
+        cards += [(f"AXCOLS{i}", axcols), (f"INTERP{i}", axis.interp), (f"AXNAME{i}", axis.name)]
+    duplicates = sorted({c for c in columns if columns.count(c) > 1})
+    if duplicates:
+        names = [axis.name for axis in axes]
+        raise ValueError(
+            f"the axes {names} would share the bands-table columns {duplicates}; rename one"
+        )
     return cards
 
 
@@ -127,7 +144,10 @@ def axes_from_bands_hdu(bands: fits.BinTableHDU, header=None, format=None) -> li
             break
         interp = next((h[f"INTERP{i}"] for h in headers if f"INTERP{i}" in h), "lin").strip()
         colnames = [c.strip() for c in axcols.split(",")]
-        if colnames[0].upper() in ("E_MIN", "ENERGY"):
+        explicit = next((h[f"AXNAME{i}"] for h in headers if f"AXNAME{i}" in h), None)
+        if explicit:
+            name = str(explicit)
+        elif colnames[0].upper() in ("E_MIN", "ENERGY"):
             name = "energy"
         else:
             name = colnames[0].upper().removesuffix("_MIN").lower()
@@ -135,13 +155,26 @@ def axes_from_bands_hdu(bands: fits.BinTableHDU, header=None, format=None) -> li
         if len(colnames) == 2:
             low, unit = _column_quantity(bands, colnames[0])
             high, _ = _column_quantity(bands, colnames[1])
-            edges = np.append(np.unique(low), np.max(high))
+            edges = np.append(_ordered_unique(low), _ordered_unique(high)[-1])
             axis = MapAxis.from_edges(edges, interp=interp, name=name, unit=unit)
         else:
             values, unit = _column_quantity(bands, colnames[0])
-            axis = MapAxis.from_nodes(np.unique(values), interp=interp, name=name, unit=unit)
+            nodes = _ordered_unique(values)
+            axis = MapAxis.from_nodes(nodes, interp=interp, name=name, unit=unit)
         axes.append(axis)
     return axes
+
+
+def _ordered_unique(values: np.ndarray) -> np.ndarray:
+    """Distinct values in the order they first appear (so descending axes stay descending).
+
+    Tables whose rows do not follow the axis order (gammapy's meshgrid for >= 3 axes) give a
+    non-monotonic order; then the sorted values are the axis.
+    """
+    _, first = np.unique(values, return_index=True)
+    ordered = values[np.sort(first)]
+    steps = np.diff(ordered)
+    return ordered if np.all(steps > 0) or np.all(steps < 0) else np.unique(values)
 
 
 def _guess_format(bands_name: str) -> str:
