@@ -266,3 +266,44 @@ def test_repr_is_informative(cube_geom):
     assert "0x" not in text
     values = repr(Map.from_geom(cube_geom, data=np.nan, unit="cm2 s"))
     assert "non-finite" in values and "cm2 s" in values
+
+
+def test_numpy_values_on_the_left_give_maps(image_geom):
+    m = Map.from_geom(image_geom, data=2.0, unit="cm2 s")
+    norm = np.float64(3.0)  # e.g. counts.data.sum() / background.data.sum()
+    for result in (norm * m, np.ones((4, 5)) * m, (2 * u.s) * m):
+        assert isinstance(result, Map)
+        assert result.geom == image_geom
+    assert (norm * m).unit == u.Unit("cm2 s")
+    assert_allclose((norm * m).data, 6)
+    assert ((2 * u.s) * m).unit == u.Unit("cm2 s2")
+    below = np.float64(5) > Map.from_geom(image_geom, data=np.arange(20.0).reshape(4, 5))
+    assert isinstance(below, Map) and below.data.sum() == 5
+    # Other ufuncs work on the plain data, as for any array-like.
+    assert isinstance(np.isnan(m), np.ndarray)
+
+
+def test_from_geom_with_a_map_checks_its_geometry_and_keeps_its_unit(image_geom, cube_geom):
+    source = Map.from_geom(image_geom, data=3.0, unit="cm2 s")
+    copy = Map.from_geom(image_geom, data=source)
+    assert copy.unit == u.Unit("cm2 s")
+    cube = Map.from_geom(cube_geom, data=source)  # an image on the same sky grid repeats
+    assert cube.data.shape == (3, 4, 5)
+    other = Map.from_geom(WcsGeom.create(npix=(5, 4), binsz=0.2), data=1.0)
+    with pytest.raises(ValueError, match="geometry differs"):
+        Map.from_geom(image_geom, data=other)
+
+
+def test_floor_division_and_single_bin_squash(image_geom):
+    m = Map.from_geom(image_geom, data=7.0, unit="m")
+    result = m // (200 * u.cm)
+    assert result.unit == u.dimensionless_unscaled
+    assert_allclose(result.data, 3)
+    single = MapAxis.from_nodes([1.0], name="energy_true", unit="TeV", interp="log")
+    cube = Map.from_geom(image_geom.to_cube([single]), data=1.0)
+    assert cube.sum_over_axes().data.shape == (1, 4, 5)
+
+
+def test_npix_must_be_whole_numbers():
+    with pytest.raises(ValueError, match="whole numbers"):
+        WcsGeom.create(npix=10.7)

@@ -339,3 +339,15 @@ def test_shapes_on_the_far_side_of_a_tan_map_are_skipped():
     centers = SkyCoord(rng.uniform(120, 240, 300), rng.uniform(-50, 50, 300), unit="deg")
     assert not geom.region_mask([CircleSkyRegion(c, 1 * u.deg) for c in centers]).data.any()
     assert time.perf_counter() - start < 5  # each would otherwise test every pixel
+
+
+def test_region_file_in_a_folder_with_parentheses(small_geom, tmp_path):
+    folder = tmp_path / "run (1); final"
+    folder.mkdir()
+    path = folder / "excl.reg"
+    path.write_text("icrs\ncircle(83.633083, 22.0145, 0.3)\n")
+    expected = brute_force_circle(small_geom, CRAB, 0.3 * u.deg)
+    assert_array_equal(small_geom.region_mask(str(path)).data, expected)
+    assert_array_equal(small_geom.region_mask(path).data, expected)
+    with pytest.raises(FileNotFoundError, match="no such ds9 region file"):
+        small_geom.region_mask(folder / "missing (2).reg")

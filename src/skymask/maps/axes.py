@@ -221,6 +221,7 @@ class MapAxis:
         if self._node_type == "edges":
             values = self._nodes
         else:
+            # (A single-node axis has edges [v, v], as in gammapy.)
             values = self.pix_to_coord_value(np.arange(self.nbin + 1) - 0.5)
         return u.Quantity(values, self._unit, copy=False)
 
@@ -336,7 +337,9 @@ class MapAxis:
         return MapAxis(**params)
 
     def squash(self) -> MapAxis:
-        """A single bin from the first to the last edge."""
+        """A single bin from the first to the last edge (a one-bin axis is returned as is)."""
+        if self.nbin == 1:
+            return self
         edges = self.edges.value
         return MapAxis.from_edges(
             [edges[0], edges[-1]], interp=self._interp, name=self._name, unit=self._unit

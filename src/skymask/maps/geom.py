@@ -111,7 +111,10 @@ class WcsGeom:
     def __init__(self, wcs: WCS, npix, axes=None):
         if not isinstance(wcs, WCS) or wcs.naxis != 2:
             raise TypeError(f"wcs must be a 2-axis astropy WCS, got {describe(wcs)}")
-        nx, ny = (int(n) for n in np.broadcast_to(np.asarray(npix).ravel(), (2,)))
+        npix = np.broadcast_to(np.asarray(npix).ravel(), (2,))
+        if not np.all(np.mod(npix, 1) == 0):
+            raise ValueError(f"npix must be whole numbers of pixels, got {npix.tolist()}")
+        nx, ny = (int(n) for n in npix)
         if nx < 1 or ny < 1:
             raise ValueError(f"npix must be positive, got {(nx, ny)}")
         self._wcs = wcs.deepcopy()
@@ -178,7 +181,10 @@ class WcsGeom:
             width = (360.0, 180.0) if width is None else width
             width = _pair_deg(width, "width")
             npix = np.rint(width / binsz).astype(int)
-        npix = np.broadcast_to(np.asarray(npix, dtype=int).ravel(), (2,))
+        npix = np.broadcast_to(np.asarray(npix).ravel(), (2,))
+        if not np.all(np.mod(npix, 1) == 0):
+            raise ValueError(f"npix must be whole numbers of pixels, got {npix.tolist()}")
+        npix = npix.astype(int)
         if np.any(npix < 1):
             raise ValueError(
                 f"the geometry must have at least one pixel per axis, got npix {npix.tolist()}"

@@ -29,6 +29,27 @@ _COMPARISON = {
     "ne": operator.ne,
 }
 _LOGICAL = {"and": np.logical_and, "or": np.logical_or, "xor": np.logical_xor}
+_REFLECTED_COMPARISON = {"lt": "gt", "le": "ge", "gt": "lt", "ge": "le", "eq": "eq", "ne": "ne"}
+_UFUNC_NAMES = {
+    np.add: "add",
+    np.subtract: "sub",
+    np.multiply: "mul",
+    np.true_divide: "truediv",
+    np.floor_divide: "floordiv",
+    np.power: "pow",
+    np.less: "lt",
+    np.less_equal: "le",
+    np.greater: "gt",
+    np.greater_equal: "ge",
+    np.equal: "eq",
+    np.not_equal: "ne",
+    np.logical_and: "and",
+    np.logical_or: "or",
+    np.logical_xor: "xor",
+    np.bitwise_and: "and",
+    np.bitwise_or: "or",
+    np.bitwise_xor: "xor",
+}
 
 
 class Map:
@@ -42,6 +63,8 @@ class Map:
         if not isinstance(geom, WcsGeom):
             raise TypeError(f"geom must be a WcsGeom, got {describe(geom)}")
         self._geom = geom
+        if isinstance(data, Map) and unit in ("", None):
+            unit = data.unit
         self._unit = u.Unit(unit)
         self._data = None
         if data is None:
@@ -154,6 +177,12 @@ class Map:
             self._unit = value.unit
             value = value.value
         if isinstance(value, Map):
+            same_sky = value.geom.is_image and value.geom == self._geom.to_image()
+            if value.geom != self._geom and not same_sky:
+                raise ValueError(
+                    f"the data map's geometry differs from this map's:\n  data: {value.geom!r}"
+                    f"\n  map : {self._geom!r}\nreproject it first with interp_to_geom"
+                )
             value = value.data
         array = np.asarray(value)
         if array.dtype == object:
@@ -196,6 +225,26 @@ class Map:
             return self._data
         return self._data.astype(dtype)
 
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        """numpy operators with a Map on either side give Maps (``norm * m`` with a numpy
+        scalar ``norm`` included); any other ufunc works on the plain data, as before."""
+        if method == "__call__" and not kwargs and len(inputs) == 2 and ufunc in _UFUNC_NAMES:
+            name = _UFUNC_NAMES[ufunc]
+            left, right = inputs
+            if left is self:
+                return self._binary(name, right)
+            if right is self:
+                return self._binary(name, left, reflected=True)
+        arrays = [x.data if isinstance(x, Map) else x for x in inputs]
+        return getattr(ufunc, method)(*arrays, **kwargs)
+
+    def _binary(self, name, other, reflected=False):
+        if name in _LOGICAL:
+            return self._logical(name, other)
+        if name in _COMPARISON:
+            return self._compare(_REFLECTED_COMPARISON[name] if reflected else name, other)
+        return self._arithmetic(name, other, reflected=reflected)
+
     def __bool__(self):
         raise TypeError(
             "the truth value of a Map is ambiguous: use map.data.any() or map.data.all(), "
@@ -231,7 +280,11 @@ class Map:
         scale = 1.0
         if name == "pow":
             unit = _power_unit(self._unit, other_data, other_unit)
-        elif name in ("mul", "truediv", "floordiv"):
+        elif name == "floordiv":
+            # As for Quantities: both sides in one unit, the quotient is a pure number.
+            scale = _conversion_scale(other_unit, self._unit, name)
+            unit = u.dimensionless_unscaled
+        elif name in ("mul", "truediv"):
             op = _ARITHMETIC[name]
             unit = op(other_unit, self._unit) if reflected else op(self._unit, other_unit)
         else:

@@ -51,9 +51,12 @@ def _from_file(path: Path) -> list[Region]:
 
 
 def _looks_like_path(text: str) -> bool:
+    """An existing file, or (no region syntax in it) a name ending in .reg or .ds9."""
+    if "\n" not in text and Path(os.path.expandvars(os.path.expanduser(text))).is_file():
+        return True
     if "(" in text or ";" in text or "\n" in text:
         return False
-    return text.endswith((".reg", ".ds9")) or Path(os.path.expandvars(text)).is_file()
+    return text.endswith((".reg", ".ds9"))
 
 
 def _is_included(region: Region) -> bool:
@@ -71,7 +74,7 @@ def parse_regions(regions) -> list[tuple[Region, bool]]:
     """
     if isinstance(regions, (str, os.PathLike)):
         text = os.fspath(regions)
-        if _looks_like_path(text):
+        if isinstance(regions, os.PathLike) or _looks_like_path(text):
             path = Path(os.path.expandvars(os.path.expanduser(text)))
             if not path.is_file():
                 raise FileNotFoundError(f"no such ds9 region file: {path}")
