@@ -276,17 +276,35 @@ def test_cutout_slices_partial_mode_fill_the_overlap():
     assert_array_equal(values[filled], data[iy, ix])
 
 
-@pytest.mark.parametrize(("radesys", "equinox"), [("FK4", 1950.0), ("FK5", 1950.0), ("", 1950.0)])
-def test_unsupported_celestial_systems_are_refused(radesys, equinox):
+@pytest.mark.parametrize(
+    ("radesys", "equinox", "frame"),
+    [("FK4", 1950.0, "fk4"), ("FK5", 1950.0, "fk5"), ("", 1950.0, "fk4"), ("", 2000.0, "fk5")],
+)
+def test_fk4_and_fk5_maps_at_any_equinox(radesys, equinox, frame):
+    from astropy.coordinates import FK4, FK5
+    from astropy.time import Time
     from astropy.wcs import WCS
 
+    crab = SkyCoord(83.633083, 22.0145, unit="deg", frame="icrs")
+    # The map's own equinox, from the header.
+    own = (FK4 if frame == "fk4" else FK5)(
+        equinox=Time(equinox, format="byear" if frame == "fk4" else "jyear")
+    )
+    centre = crab.transform_to(own)
     wcs = WCS(naxis=2)
     wcs.wcs.ctype = ["RA---TAN", "DEC--TAN"]
     wcs.wcs.cdelt = [-0.1, 0.1]
+    wcs.wcs.crpix = [51, 51]
+    wcs.wcs.crval = [centre.ra.deg, centre.dec.deg]
     wcs.wcs.radesys = radesys
     wcs.wcs.equinox = equinox
-    with pytest.raises(ValueError, match="unsupported celestial system"):
-        WcsGeom(wcs, (10, 10))
+    geom = WcsGeom(wcs, (101, 101))
+    assert geom.frame == frame
+    assert geom.sky_frame.is_equivalent_frame(own)
+    # The Crab, given in ICRS, lands on the reference pixel (index 50, 50).
+    idx = geom.coord_to_idx(crab)
+    assert (int(idx[0]), int(idx[1])) == (50, 50)
+    assert geom.center_skydir.transform_to("icrs").separation(crab).deg < 1e-6
 
 
 def test_fk5_coordinates_at_another_equinox_are_precessed():

@@ -102,7 +102,7 @@ def select_in_geometry(geom, positions: SkyCoord, radius_deg, select: str = "ins
     keep = np.asarray(geom.contains(positions), dtype=bool).reshape(np.shape(positions))
     if select == "overlap" and not keep.all():
         outside = np.flatnonzero(~keep)
-        lon, lat = skycoord_lonlat_deg(positions[outside], geom.frame)
+        lon, lat = skycoord_lonlat_deg(positions[outside], geom.sky_frame)
         distance = distance_to_footprint_deg(geom, lon, lat)
         radius = np.broadcast_to(np.asarray(radius_deg, dtype=float), keep.shape)[outside]
         keep[outside] = distance <= radius

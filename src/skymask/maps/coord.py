@@ -6,27 +6,43 @@ from collections.abc import Mapping
 
 import numpy as np
 from astropy import units as u
-from astropy.coordinates import FK5, SkyCoord
+from astropy.coordinates import FK4, FK5, ICRS, BaseCoordinateFrame, Galactic, SkyCoord
 
-__all__ = ["FRAMES", "MapCoord"]
+__all__ = ["FRAMES", "MapCoord", "sky_frame", "skycoord_lonlat_deg"]
 
 # Sky frames a geometry can use, with the (lon, lat) CTYPE stems of each.
-FRAMES = {"icrs": ("RA", "DEC"), "fk5": ("RA", "DEC"), "galactic": ("GLON", "GLAT")}
+FRAMES = {
+    "icrs": ("RA", "DEC"),
+    "fk5": ("RA", "DEC"),
+    "fk4": ("RA", "DEC"),
+    "galactic": ("GLON", "GLAT"),
+}
 
 
-_J2000 = FK5().equinox
+def sky_frame(frame) -> BaseCoordinateFrame:
+    """An astropy frame instance for a frame name ("fk5": J2000, "fk4": B1950) or instance."""
+    if isinstance(frame, BaseCoordinateFrame):
+        return frame
+    frames = {
+        "icrs": ICRS,
+        "galactic": Galactic,
+        "fk5": lambda: FK5(equinox="J2000"),
+        "fk4": lambda: FK4(equinox="B1950"),
+    }
+    if frame not in frames:
+        raise ValueError(f"frame must be one of {sorted(frames)}, got {frame!r}")
+    return frames[frame]()
 
 
-def skycoord_lonlat_deg(skycoord: SkyCoord, frame: str) -> tuple[np.ndarray, np.ndarray]:
+def skycoord_lonlat_deg(skycoord: SkyCoord, frame) -> tuple[np.ndarray, np.ndarray]:
     """Longitude and latitude in degrees of ``skycoord`` expressed in ``frame``.
 
-    ``"fk5"`` means FK5 at equinox J2000: coordinates at another equinox are precessed.
+    ``frame`` is a name or an astropy frame instance; FK4/FK5 coordinates at another
+    equinox than the frame's are precessed.
     """
-    if frame == "fk5":
-        if skycoord.frame.name != "fk5" or skycoord.frame.equinox != _J2000:
-            skycoord = skycoord.transform_to(FK5(equinox=_J2000))
-    elif skycoord.frame.name != frame:
-        skycoord = skycoord.transform_to(frame)
+    target = sky_frame(frame)
+    if not skycoord.frame.is_equivalent_frame(target):
+        skycoord = skycoord.transform_to(target)
     spherical = skycoord.spherical
     return spherical.lon.to_value(u.deg), spherical.lat.to_value(u.deg)
 
@@ -37,9 +53,9 @@ class MapCoord(Mapping):
     Behaves like a read-only dict of Quantities; ``skycoord`` gives the sky part.
     """
 
-    def __init__(self, data: dict, frame: str | None = None):
+    def __init__(self, data: dict, frame=None):
         self._data = dict(data)
-        self._frame = frame
+        self._sky_frame = None if frame is None else sky_frame(frame)
 
     def __getitem__(self, key):
         return self._data[key]
@@ -52,7 +68,8 @@ class MapCoord(Mapping):
 
     @property
     def frame(self) -> str | None:
-        return self._frame
+        """Name of the sky frame ("icrs", "galactic", "fk5", "fk4")."""
+        return None if self._sky_frame is None else self._sky_frame.name
 
     @property
     def lon(self) -> u.Quantity:
@@ -73,18 +90,20 @@ class MapCoord(Mapping):
     @property
     def skycoord(self) -> SkyCoord:
         """The sky positions (lon, lat) as a SkyCoord in the coordinates' frame."""
-        return SkyCoord(self.lon, self.lat, frame=self._frame or "icrs")
+        frame = ICRS() if self._sky_frame is None else self._sky_frame
+        return SkyCoord(self.lon, self.lat, frame=frame)
 
-    def to_frame(self, frame: str) -> MapCoord:
-        """The same coordinates with lon and lat converted to ``frame``."""
-        if frame == self._frame:
+    def to_frame(self, frame) -> MapCoord:
+        """The same coordinates with lon and lat converted to ``frame`` (name or instance)."""
+        target = sky_frame(frame)
+        if self._sky_frame is not None and self._sky_frame.is_equivalent_frame(target):
             return self
         lon, lat = skycoord_lonlat_deg(self.skycoord, frame)
         data = dict(self._data)
         data["lon"] = u.Quantity(lon, u.deg, copy=False)
         data["lat"] = u.Quantity(lat, u.deg, copy=False)
-        return MapCoord(data, frame=frame)
+        return MapCoord(data, frame=target)
 
     def __repr__(self):
         keys = ", ".join(f"{key}: {np.shape(value)}" for key, value in self._data.items())
-        return f"MapCoord(frame={self._frame!r}, {keys})"
+        return f"MapCoord(frame={self.frame!r}, {keys})"

@@ -12,13 +12,14 @@ from functools import cached_property
 
 import numpy as np
 from astropy import units as u
-from astropy.coordinates import Angle, SkyCoord
+from astropy.coordinates import FK4, FK5, ICRS, Angle, Galactic, SkyCoord
 from astropy.io import fits
+from astropy.time import Time
 from astropy.wcs import WCS, FITSFixedWarning
 
 from ..utils.units import as_angle_deg, describe
 from .axes import MapAxes, MapAxis
-from .coord import FRAMES, MapCoord, skycoord_lonlat_deg
+from .coord import FRAMES, MapCoord, sky_frame, skycoord_lonlat_deg
 
 __all__ = ["WcsGeom"]
 
@@ -39,27 +40,34 @@ def _pair_deg(value, name):
     return result
 
 
-def _frame_from_wcs(wcs: WCS) -> str:
+def _frame_from_wcs(wcs: WCS):
+    """(frame name, astropy frame instance) of a celestial WCS."""
     ctype = wcs.wcs.ctype[0].upper()
     if ctype.startswith("GLON"):
-        return "galactic"
+        return "galactic", Galactic()
     if ctype.startswith("RA"):
         radesys = wcs.wcs.radesys.strip().upper()
         equinox = wcs.wcs.equinox
-        if not radesys and np.isfinite(equinox):
-            radesys = "FK4" if equinox < 1984 else "FK5"  # the FITS WCS paper II default
-        if radesys in ("", "ICRS"):
-            return "icrs"
-        if radesys == "FK5" and (not np.isfinite(equinox) or equinox == 2000):
-            return "fk5"
+        if not radesys:
+            # The FITS WCS paper II defaults: no equinox is ICRS, before 1984 is FK4.
+            radesys = "ICRS" if not np.isfinite(equinox) else ("FK4" if equinox < 1984 else "FK5")
+        if radesys == "ICRS":
+            return "icrs", ICRS()
+        if radesys == "FK5":
+            return "fk5", FK5(
+                equinox=Time(2000.0 if not np.isfinite(equinox) else equinox, format="jyear")
+            )
+        if radesys in ("FK4", "FK4-NO-E"):
+            return "fk4", FK4(
+                equinox=Time(1950.0 if not np.isfinite(equinox) else equinox, format="byear")
+            )
         raise ValueError(
-            f"unsupported celestial system RADESYS={radesys!r}, EQUINOX={equinox}: skymask "
-            "supports ICRS, FK5 at J2000 and galactic maps; reproject the map to one of them "
-            "(e.g. with the reproject package) first"
+            f"unsupported celestial system RADESYS={radesys!r}: skymask supports ICRS, FK5, FK4 "
+            "and galactic maps"
         )
     raise ValueError(
         f"unsupported sky frame: CTYPE1 is {wcs.wcs.ctype[0]!r}; "
-        "skymask supports RA/DEC (icrs, fk5) and GLON/GLAT (galactic) geometries"
+        "skymask supports RA/DEC (icrs, fk5, fk4) and GLON/GLAT (galactic) geometries"
     )
 
 
@@ -82,6 +90,9 @@ def _make_wcs(frame, proj, crval, crpix, cdelt) -> WCS:
     elif frame == "fk5":
         wcs.wcs.radesys = "FK5"
         wcs.wcs.equinox = 2000.0
+    elif frame == "fk4":
+        wcs.wcs.radesys = "FK4"
+        wcs.wcs.equinox = 1950.0
     wcs.wcs.set()
     return wcs
 
@@ -120,7 +131,7 @@ class WcsGeom:
         self._wcs = wcs.deepcopy()
         self._npix = (nx, ny)
         self._axes = MapAxes(axes or ())
-        self._frame = _frame_from_wcs(self._wcs)
+        self._frame, self._sky_frame = _frame_from_wcs(self._wcs)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -242,7 +253,13 @@ class WcsGeom:
 
     @property
     def frame(self) -> str:
+        """Name of the sky frame: "icrs", "galactic", "fk5" or "fk4"."""
         return self._frame
+
+    @property
+    def sky_frame(self):
+        """The astropy frame instance (with its equinox for FK4/FK5)."""
+        return self._sky_frame
 
     @property
     def projection(self) -> str:
@@ -299,7 +316,7 @@ class WcsGeom:
     def center_skydir(self) -> SkyCoord:
         """Sky position of the image centre, in the geometry's frame."""
         lon, lat = self._wcs.wcs_pix2world(*[np.array([p]) for p in self.center_pix], 0)
-        return SkyCoord(lon[0], lat[0], unit="deg", frame=self._frame)
+        return SkyCoord(lon[0], lat[0], unit="deg", frame=self._sky_frame)
 
     # ------------------------------------------------------------------ derived geometries
     def to_image(self) -> WcsGeom:
@@ -356,8 +373,9 @@ class WcsGeom:
             )
         else:
             raise ValueError(f"mode must be 'center' or 'edges', got {mode!r}")
-        if frame is not None and frame != self._frame:
-            lon, lat = skycoord_lonlat_deg(SkyCoord(lon, lat, unit="deg", frame=self._frame), frame)
+        if frame is not None and not sky_frame(frame).is_equivalent_frame(self._sky_frame):
+            own = SkyCoord(lon, lat, unit="deg", frame=self._sky_frame)
+            lon, lat = skycoord_lonlat_deg(own, frame)
         return lon, lat
 
     def get_coord(self, mode="center", frame=None, sparse=False) -> MapCoord:
@@ -392,7 +410,7 @@ class WcsGeom:
         if not sparse:
             full = (*self._axes.shape[::-1], *lon.shape)
             data = {key: np.broadcast_to(value, full, subok=True) for key, value in data.items()}
-        return MapCoord(data, frame=frame or self._frame)
+        return MapCoord(data, frame=self._sky_frame if frame is None else frame)
 
     def get_pix(self) -> tuple[np.ndarray, np.ndarray]:
         """Pixel coordinates ``(x, y)`` of the image pixel centres, each of shape (ny, nx)."""
@@ -403,13 +421,13 @@ class WcsGeom:
     def _split_coords(self, coords):
         """(lon_deg, lat_deg, [axis coords...]) in the geometry frame; axis coords may be None."""
         if isinstance(coords, SkyCoord):
-            lon, lat = skycoord_lonlat_deg(coords, self._frame)
+            lon, lat = skycoord_lonlat_deg(coords, self._sky_frame)
             return lon, lat, [None] * len(self._axes)
         if isinstance(coords, MapCoord):
-            coords = coords.to_frame(self._frame) if coords.frame else coords
+            coords = coords.to_frame(self._sky_frame) if coords.frame else coords
         if isinstance(coords, (MapCoord, dict)):
             if "skycoord" in coords:
-                lon, lat = skycoord_lonlat_deg(coords["skycoord"], self._frame)
+                lon, lat = skycoord_lonlat_deg(coords["skycoord"], self._sky_frame)
             else:
                 lon = as_angle_deg(coords["lon"], name="lon")
                 lat = as_angle_deg(coords["lat"], name="lat")
@@ -426,7 +444,7 @@ class WcsGeom:
             if len(coords) < 2:
                 raise ValueError(f"coordinates need at least (lon, lat), got {describe(coords)}")
             if isinstance(coords[0], SkyCoord):
-                lon, lat = skycoord_lonlat_deg(coords[0], self._frame)
+                lon, lat = skycoord_lonlat_deg(coords[0], self._sky_frame)
                 rest = list(coords[1:])
             else:
                 lon = as_angle_deg(coords[0], name="lon")
@@ -590,7 +608,7 @@ class WcsGeom:
         if not isinstance(center, SkyCoord):
             raise TypeError(f"center must be a SkyCoord, got {describe(center)}")
         lon, lat = (np.radians(v) for v in self._center_lonlat)
-        lon0, lat0 = (np.radians(v) for v in skycoord_lonlat_deg(center, self._frame))
+        lon0, lat0 = (np.radians(v) for v in skycoord_lonlat_deg(center, self._sky_frame))
         return Angle(np.degrees(_angular_distance(lon, lat, lon0, lat0)), u.deg)
 
     # ------------------------------------------------------------------ cutouts
@@ -627,7 +645,9 @@ class WcsGeom:
     def is_allclose(self, other, rtol_axes=1e-6, atol_axes=1e-6, rtol_wcs=1e-6) -> bool:
         if not isinstance(other, WcsGeom):
             return False
-        if self.data_shape != other.data_shape or self._frame != other._frame:
+        if self.data_shape != other.data_shape or not self._sky_frame.is_equivalent_frame(
+            other._sky_frame
+        ):
             return False
         if not all(
             a.is_allclose(b, rtol=rtol_axes, atol=atol_axes)
@@ -647,7 +667,7 @@ class WcsGeom:
 
     def __repr__(self):
         center = self.center_skydir
-        lon, lat = skycoord_lonlat_deg(center, self._frame)
+        lon, lat = skycoord_lonlat_deg(center, self._sky_frame)
         scales = self.pixel_scales.deg
         binsz = (
             f"{scales[0]:.6g}"

@@ -166,7 +166,7 @@ def source_pixels(source: WcsGeom, target: WcsGeom) -> tuple[np.ndarray, np.ndar
     # Only an exactly equal grid takes the shortcut (geometry equality allows 1e-6 slack).
     if source.npix == target.npix and source.wcs.wcs.compare(target.wcs.wcs, cmp=1):
         return target_image.get_pix()
-    coord = target_image.get_coord(frame=source.frame)
+    coord = target_image.get_coord(frame=source.sky_frame)
     lon, lat = coord.lon.to_value("deg"), coord.lat.to_value("deg")
     x, y = source.wcs.wcs_world2pix(lon, lat, 0)
     return np.asarray(x, dtype=float), np.asarray(y, dtype=float)

@@ -112,7 +112,7 @@ def _centres_rad(geom, centres):
         first = centres[indices[0]]
         group_lon, group_lat = np.array([_lonlat_deg(centres[i]) for i in indices]).T
         coords = SkyCoord(group_lon * u.deg, group_lat * u.deg, frame=first.frame)
-        glon, glat = skycoord_lonlat_deg(coords, geom.frame)
+        glon, glat = skycoord_lonlat_deg(coords, geom.sky_frame)
         lon[indices] = np.radians(glon)
         lat[indices] = np.radians(glat)
     return lon, lat
@@ -244,7 +244,7 @@ def _paint_points(geom, points, out) -> None:
 def _sky_to_pixel(geom, region: SkyRegion) -> PixelRegion | None:
     """Pixel version of a polygon or another sky shape; None if it cannot reach the map."""
     if isinstance(region, PolygonSkyRegion):
-        lon, lat = skycoord_lonlat_deg(region.vertices, geom.frame)
+        lon, lat = skycoord_lonlat_deg(region.vertices, geom.sky_frame)
         x, y = geom.wcs.wcs_world2pix(lon, lat, 0)
         if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
             # A polygon around its first vertex, as far as its farthest vertex.

@@ -58,7 +58,7 @@ def local_jacobian(geom, centre: SkyCoord):
     """Pixel position of ``centre`` and d(pixel)/d(west, north) there, in pixels per degree."""
     west = centre.directional_offset_by(270 * u.deg, _STEP_DEG * u.deg)
     north = centre.directional_offset_by(0 * u.deg, _STEP_DEG * u.deg)
-    lon, lat = skycoord_lonlat_deg(SkyCoord([centre, west, north]), geom.frame)
+    lon, lat = skycoord_lonlat_deg(SkyCoord([centre, west, north]), geom.sky_frame)
     x, y = geom.wcs.wcs_world2pix(lon, lat, 0)
     jacobian = np.array([[x[1] - x[0], x[2] - x[0]], [y[1] - y[0], y[2] - y[0]]]) / _STEP_DEG
     return float(x[0]), float(y[0]), jacobian
