@@ -186,3 +186,9 @@ def test_edges_are_the_stored_values():
     # gammapy recomputes edges through its interpolator (1-ulp differences); skymask does not.
     axis = MapAxis.from_energy_bounds(0.01 * u.TeV, 2 * u.TeV, 5)
     assert_array_equal(axis.edges.value, np.geomspace(0.01, 2, 6))
+
+
+def test_empty_slice_is_a_clear_error():
+    axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", 4)
+    with pytest.raises(IndexError, match="selects no bin"):
+        axis.slice(slice(5, 7))

@@ -361,6 +361,10 @@ class MapAxis:
         start, stop, step = idx.indices(self.nbin)
         if step != 1:
             raise ValueError(f"only contiguous axis slices are supported, got step {step}")
+        if stop <= start:
+            raise IndexError(
+                f"{idx} selects no bin of the axis '{self._name}' ({self.nbin} bins, 0-based)"
+            )
         if self._node_type == "edges":
             return self.copy(nodes=self._nodes[start : stop + 1])
         return self.copy(nodes=self._nodes[start:stop])
