@@ -12,14 +12,13 @@ Usage:
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
+from _gammapy_env import NO_ENVIRONMENT, find_gammapy_python, parse_arguments
 from astropy.coordinates import SkyCoord
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,19 +58,6 @@ print(json.dumps(results))
 """
 
 
-def find_gammapy_python(explicit=None):
-    candidates = [
-        explicit,
-        os.environ.get("GAMMAPY_PYTHON"),
-        ROOT / ".venv-gammapy/bin/python",
-        ROOT / "benchmarks/.venv-gammapy/bin/python",
-    ]
-    for candidate in candidates:
-        if candidate and Path(candidate).exists():
-            return Path(candidate)
-    return None
-
-
 def skymask_norms(dataset_file: Path) -> list[dict]:
     from skymask.datasets import MapDataset
     from skymask.makers import FoVBackgroundMaker
@@ -96,16 +82,10 @@ def skymask_norms(dataset_file: Path) -> list[dict]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gammapy-python", default=None)
-    parser.add_argument(
-        "--data",
-        default=os.environ.get("GAMMAPY_DATA", str(ROOT.parent / "shared/data/gammapy-data")),
-    )
-    args = parser.parse_args(argv)
+    args = parse_arguments(__doc__.splitlines()[0], argv)
     python = find_gammapy_python(args.gammapy_python)
     if python is None:
-        print("no gammapy environment: run benchmarks/setup_gammapy_env.sh or set GAMMAPY_PYTHON")
+        print(NO_ENVIRONMENT)
         return 2
     dataset_file = Path(args.data) / DATASET
     if not dataset_file.exists():

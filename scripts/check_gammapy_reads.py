@@ -11,15 +11,14 @@ Usage:
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
+from _gammapy_env import NO_ENVIRONMENT, find_gammapy_python, parse_arguments
 from astropy import units as u
 from astropy.coordinates import SkyCoord
 
@@ -61,18 +60,6 @@ f = Map.read(f"{out}/float_map.fits")
 check("float map with unit", f.unit == u.Unit("cm-2 s-1") and np.allclose(f.data, ref["float_map"]), f.unit)
 print(json.dumps(results))
 """
-
-
-def find_gammapy_python(explicit=None):
-    candidates = [
-        explicit,
-        os.environ.get("GAMMAPY_PYTHON"),
-        ROOT / "benchmarks/.venv-gammapy/bin/python",
-    ]
-    for candidate in candidates:
-        if candidate and Path(candidate).exists():
-            return Path(candidate)
-    return None
 
 
 def write_files(out: Path, data_dir: Path) -> None:
@@ -121,16 +108,10 @@ def write_files(out: Path, data_dir: Path) -> None:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gammapy-python", default=None)
-    parser.add_argument(
-        "--data",
-        default=os.environ.get("GAMMAPY_DATA", str(ROOT.parent / "shared/data/gammapy-data")),
-    )
-    args = parser.parse_args(argv)
+    args = parse_arguments(__doc__.splitlines()[0], argv)
     python = find_gammapy_python(args.gammapy_python)
     if python is None:
-        print("no gammapy environment: run benchmarks/setup_gammapy_env.sh or set GAMMAPY_PYTHON")
+        print(NO_ENVIRONMENT)
         return 2
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
