@@ -30,7 +30,7 @@ from ..maps.io_fits import (
     map_to_hdus,
 )
 
-__all__ = ["read_psf_hdulist", "single_bin_geom", "write_psf_hdus"]
+__all__ = ["read_irf_hdulist", "single_bin_geom", "write_irf_hdus"]
 
 FORMATS = ("gadf", "gtpsf")
 LAYOUTS = ("image", "region")
@@ -124,7 +124,7 @@ def _gtpsf_maps(hdulist, name, filename):
     return psf_map, exposure_map
 
 
-def read_psf_hdulist(
+def read_irf_hdulist(
     hdulist,
     *,
     hdu="PSF",
@@ -200,7 +200,7 @@ def _gtpsf_hdus(psf_map: Map, exposure_map: Map | None, hdu: str) -> list:
     return [table, theta]
 
 
-def write_psf_hdus(psf_map, exposure_map, *, layout="image", hdu="PSF", format="gadf") -> list:
+def write_irf_hdus(psf_map, exposure_map, *, layout="image", hdu="PSF", format="gadf") -> list:
     """HDUs (no primary) for a PSF map and its exposure in the given format and layout."""
     if format not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, got {format!r}")

@@ -21,7 +21,7 @@ from ..maps import Map, MapAxis, WcsGeom
 from ..utils.exceptions import SkymaskWarning
 from ..utils.io import make_path
 from ..utils.units import describe
-from ._irf_io import read_psf_hdulist, single_bin_geom, write_psf_hdus
+from ._irf_io import read_irf_hdulist, single_bin_geom, write_irf_hdus
 
 __all__ = ["EDispKernel", "EDispKernelMap", "EDispPositionWarning", "overlap_fraction"]
 
@@ -213,7 +213,7 @@ class EDispKernelMap:
             A named HDU or a required column is missing.
         """
         filename = getattr(hdulist, "filename", lambda: None)() or "<hdulist>"
-        edisp_map, exposure_map, layout = read_psf_hdulist(
+        edisp_map, exposure_map, layout = read_irf_hdulist(
             hdulist,
             hdu=hdu,
             format="gadf",
@@ -242,7 +242,7 @@ class EDispKernelMap:
 
         Region maps (one spatial bin) become region-map tables again; other maps images.
         """
-        return write_psf_hdus(self._edisp_map, self._exposure_map, layout=self._layout, hdu=hdu)
+        return write_irf_hdus(self._edisp_map, self._exposure_map, layout=self._layout, hdu=hdu)
 
     # ------------------------------------------------------------------ evaluation
     def _valid_image(self) -> np.ndarray:

@@ -11,7 +11,7 @@ from ..maps import Map
 from ..utils.io import make_path, write_fits
 from ..utils.units import as_energy, describe
 from . import _containment as core
-from ._irf_io import read_psf_hdulist, write_psf_hdus
+from ._irf_io import read_irf_hdulist, write_irf_hdus
 
 __all__ = ["PSFMap"]
 
@@ -244,7 +244,7 @@ class PSFMap:
             A named HDU or a required column is missing.
         """
         filename = getattr(hdulist, "filename", lambda: None)() or "<hdulist>"
-        psf_map, exposure_map, layout = read_psf_hdulist(
+        psf_map, exposure_map, layout = read_irf_hdulist(
             hdulist,
             hdu=hdu,
             format=format,
@@ -275,7 +275,7 @@ class PSFMap:
         (``PSF``, ``PSF_BANDS``, ``PSF_EXPOSURE``, ``PSF_EXPOSURE_BANDS``); other PSFs as
         images with their WCS. ``format="gtpsf"`` needs a single spatial bin and an exposure.
         """
-        return write_psf_hdus(
+        return write_irf_hdus(
             self._psf_map, self._exposure_map, layout=self._layout, hdu=hdu, format=format
         )
 
