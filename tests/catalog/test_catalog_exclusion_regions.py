@@ -203,11 +203,12 @@ def test_all_sky_geometry_keeps_everything(hgps):
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"radius": "-0.1 deg"}, ValueError, "radius must be one positive angle"),
-        ({"radius": 0}, ValueError, "radius must be one positive angle"),
+        ({"radius": "-0.1 deg"}, ValueError, r"radius must be an angle > 0 \(positive\)"),
+        ({"radius": 0}, ValueError, r"radius must be an angle > 0 \(positive\)"),
         ({"radius": "1 TeV"}, u.UnitConversionError, "radius must be an angle"),
-        ({"radius": [0.1, 0.2]}, ValueError, "radius must be one positive angle"),
-        ({"margin": "-1 deg"}, ValueError, "margin must be one non-negative angle"),
+        ({"radius": "1 s"}, ValueError, "radius '1 s' is ambiguous"),
+        ({"radius": [0.1, 0.2]}, ValueError, "radius must be one angle"),
+        ({"margin": "-1 deg"}, ValueError, r"margin must be an angle >= 0 \(non-negative\)"),
         ({"containment": 1.0}, ValueError, "strictly between 0 and 1"),
         ({"select": "touching"}, ValueError, "select must be one of"),
         ({"geom": "galactic;circle(0, 0, 1)"}, TypeError, "geom must be a skymask.maps.WcsGeom"),

@@ -1,4 +1,5 @@
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -110,6 +111,65 @@ def test_create_validates():
         WcsGeom.create(npix=3, binsz="1 TeV")
     with pytest.raises(ValueError, match="at least one pixel"):
         WcsGeom.create(width=0.01, binsz=0.1)
+
+
+def test_binsz_list_is_refused_instead_of_silently_non_square(energy_axis):
+    # gammapy 2.1 reads a list as one pixel size per energy plane (an irregular geometry);
+    # skymask used to make 0.1 x 0.2 deg pixels out of it without a word.
+    for binsz in ([0.1, 0.2], np.array([0.1, 0.2]), [0.1, 0.2] * u.deg, ["0.1 deg", "0.2 deg"]):
+        for axes in (None, [energy_axis]):
+            with pytest.raises(
+                ValueError, match=r"one binsz per image plane in gammapy.*\(lon, lat\) tuple"
+            ):
+                WcsGeom.create(npix=10, binsz=binsz, axes=axes)
+    # A tuple is (lon, lat), with or without axes: gammapy 2.1 gives CDELT (-0.1, 0.2) too.
+    for axes in (None, [energy_axis]):
+        geom = WcsGeom.create(npix=10, binsz=(0.1, "0.2 deg"), axes=axes)
+        assert_allclose(geom.wcs.wcs.cdelt, [-0.1, 0.2])
+    # A one-element list is one size (gammapy: a regular geometry).
+    assert_allclose(WcsGeom.create(npix=10, binsz=[0.1]).wcs.wcs.cdelt, [-0.1, 0.1])
+    # width pairs may be lists or arrays, as in gammapy (npix (20, 40)).
+    for width in ([2, 4], (2, 4), np.array([2, 4]), [2, 4] * u.deg):
+        assert WcsGeom.create(width=width, binsz=0.1).npix == (20, 40)
+
+
+def test_per_plane_npix_is_a_clear_error_not_a_numpy_broadcast_error(energy_axis):
+    for npix in ((np.array([10, 20]), np.array([10, 20])), np.array([10, 20]), [10, 20]):
+        with pytest.raises(ValueError, match=r"one npix per image plane.*\(nx, ny\) tuple"):
+            WcsGeom.create(npix=npix, binsz=0.1, axes=[energy_axis])
+    assert WcsGeom.create(npix=(10, 20), binsz=0.1, axes=[energy_axis]).npix == (10, 20)
+    assert WcsGeom.create(npix=np.int64(7), binsz=0.1).npix == (7, 7)
+    assert WcsGeom.create(npix=[7], binsz=0.1).npix == (7, 7)
+    with pytest.raises(ValueError, match="whole numbers"):
+        WcsGeom.create(npix=(10.5, 3), binsz=0.1)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"skydir": (np.nan, 0)}, r"skydir must be a finite position.*\[nan, 0.0\]"),
+        ({"skydir": (0, np.inf)}, "skydir must be a finite position"),
+        ({"skydir": ("nan deg", 0)}, "skydir must be a finite position"),
+        ({"skydir": (0, 91)}, "latitude must be within"),
+        ({"refpix": (np.nan, 1)}, "refpix must be finite"),
+        ({"refpix": (1, np.inf)}, "refpix must be finite"),
+        ({"refpix": (1, 2, 3)}, "refpix must be an"),
+    ],
+)
+def test_non_finite_skydir_or_refpix_is_refused_not_a_nan_geometry(kwargs, match):
+    # gammapy 2.1 builds a geometry centred on NaN (every coordinate NaN, every mask empty).
+    with pytest.raises(ValueError, match=match):
+        WcsGeom.create(npix=5, **kwargs)
+
+
+def test_non_finite_skycoord_skydir_is_refused():
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # astropy wraps the infinite angle
+        position = SkyCoord(np.inf, 0, unit="deg")
+    with pytest.raises(ValueError, match="skydir must be a finite position"):
+        WcsGeom.create(npix=5, skydir=position)
+    with pytest.raises(ValueError, match="skydir must be one position"):
+        WcsGeom.create(npix=5, skydir=SkyCoord([1, 2], [0, 0], unit="deg"))
 
 
 def test_shapes_and_axes(energy_axis):

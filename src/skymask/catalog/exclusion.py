@@ -142,9 +142,6 @@ def exclusion_circles(
 
 
 def _angle_deg(value, name: str, *, positive: bool) -> float:
-    angle = as_angle_deg(value, name=name)
     # A circle region needs a positive radius (regions refuses 0).
-    if np.ndim(angle) != 0 or not np.isfinite(angle) or angle < 0 or (positive and angle == 0):
-        kind = "positive" if positive else "non-negative"
-        raise ValueError(f"{name} must be one {kind} angle, got {describe(value)}")
-    return float(angle)
+    sign = "positive" if positive else "non-negative"
+    return as_angle_deg(value, name=name, scalar=True, finite=True, sign=sign)

@@ -17,7 +17,8 @@ import re
 from pathlib import Path
 
 from astropy import units as u
-from astropy.coordinates import Angle
+
+from ..utils.units import as_angle
 
 __all__ = [
     "CliError",
@@ -58,20 +59,15 @@ def _quantity(text: str) -> u.Quantity | None:
 
 def _as_angle(text: str, *, allow_pixels: bool):
     text = text.strip()
-    try:
-        return float(text) * u.deg
-    except ValueError:
-        pass
     quantity = _quantity(text)
-    if quantity is not None and quantity.isscalar:
-        if allow_pixels and quantity.unit == u.pix:
-            return float(quantity.value)
-        if quantity.unit.physical_type == "angle":
-            return quantity.to(u.deg)
+    if allow_pixels and quantity is not None and quantity.isscalar and quantity.unit == u.pix:
+        return float(quantity.value)
+    # The library's one angle parser: the same forms (and refusals) as the Python API.
     try:
-        return Angle(text).to(u.deg)
-    except (TypeError, ValueError, u.UnitsError):
-        pass
+        return as_angle(text, name="angle", scalar=True)
+    except (TypeError, ValueError) as exc:
+        if "ambiguous" in str(exc):
+            raise argparse.ArgumentTypeError(str(exc)) from None
     forms = _ANGLE_FORMS + (", or 3pix for pixels" if allow_pixels else "")
     raise argparse.ArgumentTypeError(f"not an angle: {text!r} ({forms})")
 

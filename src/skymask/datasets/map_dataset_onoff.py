@@ -190,12 +190,13 @@ class MapDatasetOnOff:
         return Map.from_geom(geom, data=data)
 
     def _kernel(self, correlation_radius):
-        degrees = as_angle_deg(correlation_radius, name="correlation_radius")
-        if not np.isscalar(degrees) or not degrees >= 0:
-            raise ValueError(
-                f"correlation_radius must be one angle >= 0 such as '0.1 deg', "
-                f"got {describe(correlation_radius)}"
-            )
+        degrees = as_angle_deg(
+            correlation_radius,
+            name="correlation_radius",
+            scalar=True,
+            finite=True,
+            sign="non-negative",
+        )
         scales = self.geom.pixel_scales.to_value(u.deg)
         rx, ry = (round(degrees / scale, RATIO_DECIMALS) for scale in scales)
         return tophat_kernel(rx, ry)

@@ -15,7 +15,7 @@ from astropy import units as u
 from astropy.coordinates import Angle
 
 from ..maps import Map, MapAxis
-from ..utils.units import as_angle_deg, describe
+from ..utils.units import as_angle, describe
 from . import _core
 from .exposure import estimate_exposure_reco_energy
 from .result import ExcessMaps
@@ -198,13 +198,9 @@ class ExcessMapEstimator:
 
     @correlation_radius.setter
     def correlation_radius(self, value):
-        degrees = as_angle_deg(value, name="correlation_radius")
-        if not np.isscalar(degrees) or not np.isfinite(degrees) or degrees < 0:
-            raise ValueError(
-                "correlation_radius must be one angle >= 0 such as '0.1 deg', "
-                f"got {describe(value)}"
-            )
-        self._correlation_radius = Angle(degrees, u.deg)
+        self._correlation_radius = as_angle(
+            value, name="correlation_radius", scalar=True, finite=True, sign="non-negative"
+        )
 
     @property
     def selection_optional(self) -> list[str]:

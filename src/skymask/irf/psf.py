@@ -9,7 +9,7 @@ from astropy.io import fits
 
 from ..maps import Map
 from ..utils.io import make_path, write_fits
-from ..utils.units import as_energy, describe
+from ..utils.units import as_angle, as_energy, describe
 from . import _containment as core
 from ._irf_io import read_irf_hdulist, write_irf_hdus
 
@@ -40,19 +40,12 @@ def _sr_factor(unit) -> float:
 
 def _as_angle_rad(value, name) -> np.ndarray:
     """Angles (Quantity, Angle or strings such as '0.1 deg') in radians; plain numbers refused."""
-    if isinstance(value, str):
-        value = u.Quantity(value)
-    elif isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
-        value = u.Quantity([u.Quantity(v) for v in value])
-    if not isinstance(value, u.Quantity) or not value.unit.is_equivalent(u.rad):
-        raise TypeError(
-            f"{name} must be an angle with a unit, such as '0.1 deg' or 0.1 * u.deg; "
-            f"got {describe(value)}"
-        )
-    radians = np.asarray(value.to_value(u.rad), dtype=float)
-    if not np.all(np.isfinite(radians) & (radians >= 0)):
-        raise ValueError(f"{name} must be finite and non-negative, got {describe(value)}")
-    return radians
+    try:
+        angle = as_angle(value, name=name, plain_numbers=False, finite=True, sign="non-negative")
+    except u.UnitConversionError as exc:
+        # A unit of another kind is the wrong kind of input, as a plain number is.
+        raise TypeError(str(exc)) from None
+    return np.asarray(angle.to_value(u.rad), dtype=float)
 
 
 def _as_fraction(value) -> np.ndarray:

@@ -16,7 +16,7 @@ from astropy.coordinates import Angle
 from ..datasets import MapDataset
 from ..datasets.map_dataset_onoff import RATIO_DECIMALS, MapDatasetOnOff
 from ..maps import Map
-from ..utils.units import as_angle_deg, describe
+from ..utils.units import as_angle, describe
 from . import _core
 from .exclusion import check_exclusion_mask, check_fill_value, exclusion_on_geom
 
@@ -184,10 +184,7 @@ class RingBackgroundMaker:
 
 
 def _angle(value, name) -> Angle:
-    degrees = as_angle_deg(value, name=name)
-    if not np.isscalar(degrees) or not np.isfinite(degrees) or degrees < 0:
-        raise ValueError(f"{name} must be one angle >= 0 such as '0.5 deg', got {describe(value)}")
-    return Angle(degrees, u.deg)
+    return as_angle(value, name=name, scalar=True, finite=True, sign="non-negative")
 
 
 def _require(dataset):

@@ -17,7 +17,7 @@ from astropy.io import fits
 from astropy.time import Time
 from astropy.wcs import WCS, FITSFixedWarning
 
-from ..utils.units import as_angle_deg, describe
+from ..utils.units import as_angle, as_angle_deg, describe
 from .axes import MapAxes, MapAxis
 from .coord import FRAMES, MapCoord, sky_frame, skycoord_lonlat_deg
 
@@ -27,17 +27,106 @@ __all__ = ["WcsGeom"]
 _WCSCOMPARE_ANCILLARY = 1
 
 
-def _pair_deg(value, name):
+def _pair_deg(value, name, *, finite=True):
     """A scalar or (lon, lat) pair of angles as a float64 array of shape (2,), in degrees."""
     if isinstance(value, (tuple, list)) and len(value) == 2:
-        result = np.array([as_angle_deg(v, name=name) for v in value], dtype=float)
+        result = np.array(
+            [as_angle_deg(v, name=name, scalar=True, finite=finite) for v in value], dtype=float
+        )
     else:
-        result = np.atleast_1d(np.asarray(as_angle_deg(value, name=name), dtype=float))
+        result = np.atleast_1d(as_angle(value, name=name, finite=finite).deg)
         if result.size == 1:
-            result = np.repeat(result, 2)
+            result = np.repeat(result.ravel(), 2)
     if result.shape != (2,):
         raise ValueError(f"{name} must be one angle or a (lon, lat) pair, got {describe(value)}")
     return result
+
+
+def _is_per_plane(value) -> bool:
+    """Whether a binsz/npix value is gammapy's per-plane form: a list or array of several
+    values (a tuple is a (lon, lat) or (nx, ny) pair)."""
+    if isinstance(value, (str, tuple)) or value is None:
+        return False
+    if isinstance(value, u.Quantity):
+        return value.size > 1
+    return isinstance(value, (list, np.ndarray)) and np.size(value) > 1
+
+
+def _per_plane_error(name, value, pair, pair_example):
+    return ValueError(
+        f"{name}={describe(value)}: a list or array gives one {name} per image plane in gammapy "
+        "(an irregular geometry), which skymask does not support; for one value per axis "
+        f"give a {pair} tuple such as {name}={pair_example}"
+    )
+
+
+def _npix_pair(npix) -> np.ndarray:
+    """``npix`` of `WcsGeom.create` (one count, or an (nx, ny) tuple) as two ints."""
+    if _is_per_plane(npix) or (isinstance(npix, tuple) and any(np.size(n) != 1 for n in npix)):
+        raise _per_plane_error("npix", npix, "(nx, ny)", "(200, 100)")
+    try:
+        values = np.asarray(npix, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"npix must be a number of pixels or an (nx, ny) tuple, got {describe(npix)}"
+        ) from None
+    if values.size == 1:
+        values = np.repeat(values, 2)
+    if values.size != 2:
+        raise ValueError(f"npix must be one count or an (nx, ny) pair, got {describe(npix)}")
+    if not np.all(np.isfinite(values)) or not np.all(np.mod(values, 1) == 0):
+        raise ValueError(f"npix must be whole numbers of pixels, got {values.tolist()}")
+    if np.any(values < 1):
+        raise ValueError(
+            f"the geometry must have at least one pixel per axis, got npix {values.tolist()}"
+        )
+    return values.astype(int)
+
+
+def _skydir_deg(skydir, frame) -> np.ndarray:
+    """CRVAL (lon, lat) in degrees in ``frame`` from `WcsGeom.create`'s ``skydir``."""
+    if skydir is None:
+        return np.zeros(2)
+    if isinstance(skydir, SkyCoord):
+        if not skydir.isscalar:
+            raise ValueError(f"skydir must be one position, got {skydir.size} positions")
+        lon, lat = skycoord_lonlat_deg(skydir, frame if frame in FRAMES else "icrs")
+        crval = np.array([float(lon), float(lat)])
+    else:
+        if isinstance(skydir, (str, bytes)) or np.size(skydir) != 2:
+            raise TypeError(
+                "skydir must be a SkyCoord or a (lon, lat) pair of angles in the geometry's "
+                f"frame, got {describe(skydir)}"
+            )
+        crval = _pair_deg(tuple(skydir), "skydir", finite=False)
+    if not np.all(np.isfinite(crval)):
+        raise ValueError(
+            f"skydir must be a finite position, got (lon, lat) = {crval.tolist()} deg"
+            + ("" if isinstance(skydir, SkyCoord) else f" from {describe(skydir)}")
+        )
+    if abs(crval[1]) > 90:
+        raise ValueError(f"skydir latitude must be within [-90, 90] deg, got {crval[1]:g} deg")
+    return crval
+
+
+def _refpix(refpix) -> np.ndarray:
+    """CRPIX (1-based FITS reference pixel) from `WcsGeom.create`'s ``refpix``."""
+    try:
+        values = np.asarray(refpix, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"refpix must be an (x, y) pair of numbers, got {describe(refpix)}"
+        ) from None
+    if values.size == 1:
+        values = np.repeat(values, 2)
+    if values.size != 2:
+        raise ValueError(f"refpix must be an (x, y) pair, got {describe(refpix)}")
+    if not np.all(np.isfinite(values)):
+        raise ValueError(
+            f"refpix must be finite (a 1-based FITS pixel), got {describe(refpix)}; "
+            "omit it for the image centre"
+        )
+    return values
 
 
 def _frame_from_wcs(wcs: WCS):
@@ -150,24 +239,34 @@ class WcsGeom:
 
         Parameters
         ----------
-        npix : int or (int, int), optional
-            Number of pixels (lon, lat). Wins over ``width``.
-        binsz : float, str, Quantity or (lon, lat) pair
-            Pixel size; plain numbers are degrees.
+        npix : int or (int, int) tuple, optional
+            Number of pixels, or an ``(nx, ny)`` tuple. Wins over ``width``. Lists and arrays
+            (gammapy's per-plane sizes) are refused.
+        binsz : float, str, Quantity or (lon, lat) tuple
+            Pixel size; plain numbers are degrees, strings any form `skymask.utils.units.as_angle`
+            takes (``"0.02 deg"``, ``"1.2 arcmin"``, ``"0d1m12s"``). A tuple gives non-square
+            pixels, as in gammapy; lists and arrays (gammapy's per-plane sizes) are refused.
         proj : str
             FITS projection code (``"CAR"``, ``"TAN"``, ``"AIT"``, ...).
         frame : {"icrs", "galactic", "fk5"}
             Sky frame of the grid.
         refpix : (float, float), optional
             FITS (1-based) reference pixel; default the image centre ``((nx+1)/2, (ny+1)/2)``.
+            Must be finite.
         axes : list of `MapAxis`, optional
             Non-spatial axes.
         skydir : `~astropy.coordinates.SkyCoord` or (lon, lat), optional
-            Reference position. A SkyCoord is converted to ``frame``; a tuple is (lon, lat) in
-            degrees in ``frame``. Default (0, 0).
+            Reference position. A SkyCoord is converted to ``frame``; a tuple is (lon, lat)
+            angles (plain numbers: degrees) in ``frame``. Default (0, 0). Must be finite.
         width : float, str, Quantity or (lon, lat) pair, optional
             Image size; ``npix = rint(width / binsz)`` (half to even). All-sky if neither
             ``npix`` nor ``width`` is given.
+
+        Raises
+        ------
+        ValueError
+            Per-plane ``binsz`` or ``npix`` lists, non-finite ``skydir`` or ``refpix``,
+            non-positive sizes, ambiguous angle strings (``"30m"``: write ``"30 arcmin"``).
 
         Examples
         --------
@@ -178,32 +277,20 @@ class WcsGeom:
         >>> geom.data_shape
         (250, 250)
         """
+        if _is_per_plane(binsz):
+            raise _per_plane_error("binsz", binsz, "(lon, lat)", "(0.1, 0.2)")
         binsz = _pair_deg(binsz, "binsz")
         if np.any(binsz <= 0):
             raise ValueError(f"binsz must be positive, got {binsz.tolist()} deg")
-        if skydir is None:
-            crval = np.zeros(2)
-        elif isinstance(skydir, SkyCoord):
-            lon, lat = skycoord_lonlat_deg(skydir, frame if frame in FRAMES else "icrs")
-            crval = np.array([float(lon), float(lat)])
-        else:
-            crval = _pair_deg(tuple(skydir), "skydir")
+        crval = _skydir_deg(skydir, frame)
         if npix is None:
             width = (360.0, 180.0) if width is None else width
             width = _pair_deg(width, "width")
-            npix = np.rint(width / binsz).astype(int)
-        npix = np.broadcast_to(np.asarray(npix).ravel(), (2,))
-        if not np.all(np.mod(npix, 1) == 0):
-            raise ValueError(f"npix must be whole numbers of pixels, got {npix.tolist()}")
-        npix = npix.astype(int)
-        if np.any(npix < 1):
-            raise ValueError(
-                f"the geometry must have at least one pixel per axis, got npix {npix.tolist()}"
-            )
-        if refpix is None:
-            crpix = (npix + 1) / 2.0
-        else:
-            crpix = np.broadcast_to(np.asarray(refpix, dtype=float).ravel(), (2,))
+            if np.any(width < 0):
+                raise ValueError(f"width must be non-negative, got {width.tolist()} deg")
+            npix = tuple(np.rint(width / binsz).astype(int))
+        npix = _npix_pair(npix)
+        crpix = (npix + 1) / 2.0 if refpix is None else _refpix(refpix)
         wcs = _make_wcs(frame, proj, crval, crpix, [-binsz[0], binsz[1]])
         return cls(wcs, npix, axes=axes)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from astropy import units as u
 
-from ..utils.units import as_energy, describe
+from ..utils.units import as_angle, as_energy, describe
 
 __all__ = ["boundary_mask", "energy_mask", "parse_width", "region_mask", "width_in_pixels"]
 
@@ -102,14 +102,17 @@ def parse_width(value, *, name="width", shown=None) -> tuple[float, bool]:
     shown = value if shown is None else shown
     if isinstance(value, str):
         try:
-            value = u.Quantity(value)
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"{name} must be an angle or a number of pixels, got {describe(shown)}"
-            ) from None
+            value = float(value)
+        except ValueError:
+            # Angle strings go through the one angle parser ("0.3 deg", "18arcmin", "0d18m").
+            value = as_angle(value, name=name)
     is_angle = isinstance(value, u.Quantity) and value.unit != u.dimensionless_unscaled
     try:
-        number = float(value.to_value(u.deg)) if is_angle else float(u.Quantity(value).value)
+        number = (
+            float(as_angle(value, name=name, scalar=True).deg)
+            if is_angle
+            else float(u.Quantity(value).value)
+        )
     except u.UnitConversionError:
         raise u.UnitConversionError(
             f"{name} must be an angle or a number of pixels, got {describe(shown)}"

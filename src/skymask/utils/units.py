@@ -6,10 +6,30 @@ forms and the error messages are the same everywhere.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from astropy import units as u
+from astropy.coordinates import Angle
 
-__all__ = ["as_angle_deg", "as_energy", "as_quantity", "describe"]
+__all__ = ["as_angle", "as_angle_deg", "as_energy", "as_quantity", "describe"]
+
+#: Accepted angle forms, for error messages.
+ANGLE_FORMS = (
+    "'0.5 deg', '30 arcmin', '1e-3 rad', '1d30m', '5h34m31.9s', 30 * u.arcmin, "
+    "or a plain number of degrees"
+)
+
+# A lone number with a bare s, m or h (or a time word): astropy's Angle reads these as arcsec,
+# arcmin and hour angle, but astropy units (and most readers) as seconds, metres or minutes,
+# and hours. Refused as ambiguous.
+_AMBIGUOUS_ANGLE = re.compile(
+    r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*"
+    r"(?P<unit>s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours)$"
+)
+# Sexagesimal forms that are unambiguous angles: a degree or hour component (10d, 1d30m,
+# 5h34m31.9s, 1°30′) or the arcminute/arcsecond symbols (30', 30", 30′).
+_SEXAGESIMAL_MARK = re.compile(r"[dh°'\"′″]")
 
 
 def describe(value) -> str:
@@ -58,11 +78,194 @@ def as_quantity(value, default_unit, *, name: str, physical_type=None) -> u.Quan
         ) from None
 
 
-def as_angle_deg(value, *, name: str = "angle") -> np.ndarray | float:
-    """Angle in degrees as a float (scalar input) or float64 array."""
-    quantity = as_quantity(value, u.deg, name=name, physical_type="angle")
-    result = np.asarray(quantity.value, dtype=float)
+def as_angle(
+    value,
+    *,
+    name: str = "angle",
+    plain_numbers: bool = True,
+    scalar: bool = False,
+    finite: bool = False,
+    sign: str | None = None,
+) -> Angle:
+    """The one angle parser of skymask: any accepted angle input as an `~astropy.coordinates.Angle`
+    in degrees (float64).
+
+    Accepted: Quantities and Angles in angle units; strings with an angle unit
+    (``"0.5 deg"``, ``"30arcmin"``, ``"1e-3 rad"``, ``"1 hourangle"``); astropy's sexagesimal
+    notation with a degree or hour component (``"10d"``, ``"1d30m"``, ``"83d37m59s"``,
+    ``"5h34m31.9s"``, ``"1°30′"``) or the minute and second symbols (``"30'"``, ``'30"'``);
+    plain numbers (degrees, unless ``plain_numbers=False``); sequences of these.
+
+    Refused: other units (``"2 TeV"``, ``1 * u.s``), and a lone number with a bare ``s``,
+    ``m`` or ``h`` (``"1 s"``, ``"30m"``, ``"1h"``): `~astropy.coordinates.Angle` reads them
+    as arcsec, arcmin and hour angle, astropy units as seconds, metres and hours. Write the
+    unit out (``"1 arcsec"``, ``"30 arcmin"``, ``"15 deg"``).
+
+    Parameters
+    ----------
+    value : angle-like
+        The input.
+    name : str
+        Name of the argument, for error messages.
+    plain_numbers : bool
+        Whether plain numbers are accepted (as degrees); if False a unit is required.
+    scalar : bool
+        Require a single angle.
+    finite : bool
+        Require finite values.
+    sign : {None, "non-negative", "positive"}
+        Require values >= 0 or > 0 (NaN fails both).
+
+    Returns
+    -------
+    `~astropy.coordinates.Angle`
+        In degrees.
+
+    Raises
+    ------
+    TypeError
+        Not an angle-like kind (None, bool, a plain number with ``plain_numbers=False``...).
+    ValueError
+        A string that is not an angle, an ambiguous unit, a value breaking ``scalar``,
+        ``finite`` or ``sign`` (a `~astropy.units.UnitConversionError`, itself a ValueError,
+        for a unit of another kind).
+
+    Examples
+    --------
+    >>> from skymask.utils.units import as_angle
+    >>> as_angle("1d30m")
+    <Angle 1.5 deg>
+    >>> as_angle("30 arcmin").deg
+    np.float64(0.5)
+    >>> as_angle("30m")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: angle '30m' is ambiguous: astropy's Angle reads it as 30 arcmin, ...
+    """
+    degrees = _angle_values_deg(value, name, plain_numbers)
+    if scalar and degrees.ndim != 0:
+        raise ValueError(f"{name} must be one angle, got {describe(value)}")
+    if finite and not np.all(np.isfinite(degrees)):
+        raise ValueError(f"{name} must be finite, got {describe(value)}")
+    if sign is not None:
+        if sign not in ("non-negative", "positive"):
+            raise ValueError(f"sign must be None, 'non-negative' or 'positive', got {sign!r}")
+        with np.errstate(invalid="ignore"):
+            ok = degrees > 0 if sign == "positive" else degrees >= 0
+        if not np.all(ok):
+            rule = (
+                "an angle > 0 (positive)" if sign == "positive" else "an angle >= 0 (non-negative)"
+            )
+            raise ValueError(f"{name} must be {rule}, got {describe(value)}")
+    return Angle(degrees, u.deg)
+
+
+def as_angle_deg(value, *, name: str = "angle", **kwargs) -> np.ndarray | float:
+    """`as_angle` in degrees as a float (scalar input) or float64 array."""
+    result = as_angle(value, name=name, **kwargs).value
     return float(result) if result.ndim == 0 else result
+
+
+def _angle_values_deg(value, name, plain_numbers) -> np.ndarray:
+    """Float64 degrees of an angle-like input (see `as_angle`)."""
+    if isinstance(value, str):
+        return _angle_string_deg(value, name, plain_numbers)
+    if isinstance(value, u.Quantity):
+        return _angle_quantity_deg(value, name, shown=value)
+    if value is None or isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be an angle such as {ANGLE_FORMS}; got {describe(value)}")
+    if isinstance(value, (list, tuple)) and any(
+        isinstance(v, (str, u.Quantity, list, tuple)) for v in value
+    ):
+        parts = [_angle_values_deg(v, name, plain_numbers) for v in value]
+        try:
+            return np.array(parts, dtype=float)
+        except ValueError:
+            raise ValueError(f"{name}: ragged nested angles {describe(value)}") from None
+    wrong_kind = f"{name} must be an angle such as {ANGLE_FORMS}; got {describe(value)}"
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(wrong_kind) from exc
+    if array.dtype.kind not in "iuf":
+        raise TypeError(wrong_kind)
+    if not plain_numbers:
+        raise TypeError(
+            f"{name} must be an angle with a unit, such as '0.1 deg' or 0.1 * u.deg; "
+            f"got {describe(value)}"
+        )
+    return array.astype(float)
+
+
+def _angle_quantity_deg(quantity: u.Quantity, name, shown) -> np.ndarray:
+    if quantity.unit.physical_type != "angle":
+        kind = "no unit" if quantity.unit == u.dimensionless_unscaled else f"unit '{quantity.unit}'"
+        raise u.UnitConversionError(
+            f"{name} must be an angle (convertible to deg), got {describe(shown)} ({kind}); "
+            f"give it as {ANGLE_FORMS}"
+        )
+    return np.asarray(quantity.to_value(u.deg), dtype=float)
+
+
+def _angle_string_deg(text: str, name, plain_numbers) -> np.ndarray:
+    stripped = text.strip()
+    try:
+        number = float(stripped)
+    except ValueError:
+        pass
+    else:
+        if not plain_numbers:
+            raise ValueError(
+                f"{name} must be an angle with a unit, such as '0.1 deg'; got {describe(text)}"
+            )
+        return np.asarray(number)
+    try:
+        quantity = u.Quantity(stripped)
+    except (TypeError, ValueError):
+        quantity = None
+    if quantity is not None and quantity.unit.physical_type == "angle":
+        return np.asarray(quantity.to_value(u.deg), dtype=float)
+    ambiguous = _AMBIGUOUS_ANGLE.match(stripped)
+    if ambiguous:
+        raise ValueError(_ambiguous_message(name, text, ambiguous))
+    if _MINUTES_SECONDS.match(stripped):
+        raise ValueError(
+            f"{name} {describe(text)} is ambiguous: astropy's Angle reads it as arcminutes and "
+            "arcseconds, astropy units as minutes and seconds (a time); write it with a degree "
+            f"component, e.g. {'0d' + stripped.replace(' ', '')!r}, or in arcmin"
+        )
+    if _SEXAGESIMAL_MARK.search(stripped):
+        try:
+            return np.asarray(Angle(stripped).to_value(u.deg), dtype=float)
+        except (TypeError, ValueError, u.UnitsError):
+            pass
+    if quantity is not None and quantity.unit != u.dimensionless_unscaled:
+        return _angle_quantity_deg(quantity, name, shown=text)
+    raise ValueError(f"{name} must be an angle such as {ANGLE_FORMS}; got {describe(text)}")
+
+
+# Angle notation with minutes and/or seconds only ("30m15s"): a time as much as an angle.
+_MINUTES_SECONDS = re.compile(r"^[+-]?[\d.]+\s*m(\s*[\d.]+\s*s)?$|^[+-]?[\d.]+\s*m\s*[\d.]+$")
+
+
+def _ambiguous_message(name, text, match) -> str:
+    word = match.group("unit")
+    number = float(text.strip()[: match.start("unit")])
+    if word.startswith("s"):
+        angle_unit, reading = "arcsec", "seconds"
+    elif word.startswith("h"):
+        angle_unit, reading = "hourangle", "hours"
+    elif word == "m":
+        angle_unit, reading = "arcmin", "metres or minutes"
+    else:
+        angle_unit, reading = "arcmin", "minutes"
+    degrees = (number * u.Unit(angle_unit)).to_value(u.deg)
+    shown = f"{number:g} {angle_unit}" + (" (15 deg each)" if angle_unit == "hourangle" else "")
+    return (
+        f"{name} {describe(text)} is ambiguous: astropy's Angle reads it as {shown}, astropy "
+        f"units as {number:g} {word} ({reading}); write the unit out, e.g. "
+        f"'{number:g} {angle_unit}' or '{degrees:.6g} deg'"
+    )
 
 
 def as_energy(value, *, name: str = "energy", unit=None) -> u.Quantity:
@@ -70,6 +273,10 @@ def as_energy(value, *, name: str = "energy", unit=None) -> u.Quantity:
     if unit is None and not isinstance(value, (str, u.Quantity)):
         raise TypeError(
             f"{name} must be an energy with a unit such as '10 GeV', got {describe(value)}"
+        )
+    if unit is not None and not u.Unit(unit).is_equivalent(u.TeV):
+        raise u.UnitConversionError(
+            f"{name}: unit must be an energy unit such as 'TeV' or 'GeV', got '{u.Unit(unit)}'"
         )
     if unit is None:
         quantity = u.Quantity(value) if isinstance(value, str) else value
