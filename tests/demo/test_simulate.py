@@ -108,7 +108,7 @@ def test_source_spectra_and_normalisation(simulation):
     dataset = simulation.dataset
     edges = dataset.counts.geom.axes["energy"].edges.to_value("GeV")
     geom = dataset.counts.geom.to_image()
-    ix, iy = geom.coord_to_idx(crab.known.position)
+    ix, iy = (i[0] for i in geom.coord_to_idx(crab.known.position))
     expected = crab.integral_flux(edges[:-1], edges[1:]) * dataset.exposure.data[:, iy, ix]
     in_map = simulation.npred_sources[crab.name].data.sum(axis=(1, 2)) / expected
     # The King tails reach beyond the 3 deg to the map edge: 0.5 - 1 % outside.

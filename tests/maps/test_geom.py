@@ -246,6 +246,31 @@ def test_coord_to_idx_with_axes(energy_axis):
     assert_array_equal(idx[0], [2, 2, 2, 2])
 
 
+def test_scalar_coordinates_give_shape_one_arrays_not_zero_d():
+    # gammapy 2.1: coord_to_pix((0, 0)) -> (array([2.]), array([2.])) on this grid; with a
+    # 2-bin 1-10 TeV axis, (0, 0, 1 TeV) -> (..., array([-0.5])) and 2 TeV -> index 0.
+    axis = MapAxis.from_energy_bounds(1, 10, 2, unit="TeV")
+    image = WcsGeom.create(npix=5, binsz=1)
+    cube = WcsGeom.create(npix=5, binsz=1, axes=[axis])
+    for result, expected in [
+        (image.coord_to_pix((0, 0)), [2.0, 2.0]),
+        (image.coord_to_pix(SkyCoord(0, 0, unit="deg")), [2.0, 2.0]),
+        (image.coord_to_pix({"lon": 0 * u.deg, "lat": "0d"}), [2.0, 2.0]),
+        (image.coord_to_idx((0, 0)), [2, 2]),
+        (image.pix_to_idx((2.2, 1.9)), [2, 2]),
+        (cube.coord_to_pix((0, 0, 1 * u.TeV)), [2.0, 2.0, -0.5]),
+        (cube.coord_to_idx((0, 0, 2 * u.TeV)), [2, 2, 0]),
+    ]:
+        assert [r.shape for r in result] == [(1,)] * len(expected)
+        assert_allclose([r[0] for r in result], expected)
+    assert image.contains((0, 0)).shape == (1,)
+    assert axis.coord_to_idx(2 * u.TeV).shape == (1,)
+    assert axis.coord_to_pix(2 * u.TeV).shape == (1,)
+    # Arrays keep their shape; scalars broadcast against them.
+    assert [p.shape for p in image.coord_to_pix((np.zeros((2, 3)), 0))] == [(2, 3)] * 2
+    assert [p.shape for p in cube.coord_to_idx((0, 0, [1, 2, 3] * u.TeV))] == [(3,)] * 3
+
+
 def test_solid_angle_matches_analytic_lonlat_box():
     # On a CAR grid centred on the equator pixel edges follow meridians and parallels:
     # area = dlon * (sin b2 - sin b1). Great-circle sides agree to well below 1e-6 here.
@@ -363,7 +388,7 @@ def test_fk4_and_fk5_maps_at_any_equinox(radesys, equinox, frame):
     assert geom.sky_frame.is_equivalent_frame(own)
     # The Crab, given in ICRS, lands on the reference pixel (index 50, 50).
     idx = geom.coord_to_idx(crab)
-    assert (int(idx[0]), int(idx[1])) == (50, 50)
+    assert (int(idx[0][0]), int(idx[1][0])) == (50, 50)
     assert geom.center_skydir.transform_to("icrs").separation(crab).deg < 1e-6
 
 

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from astropy import units as u
+from astropy.coordinates import SkyCoord
 from numpy.testing import assert_allclose, assert_array_equal
 
 from skymask.maps import Map, MapAxis, WcsGeom, WcsNDMap
@@ -253,6 +254,30 @@ def test_get_by_coord(image_geom):
     m = Map.from_geom(image_geom, data=np.arange(20.0).reshape(4, 5))
     lon, lat = image_geom.pix_to_coord(([0, 4, 10], [0, 3, 0]))
     assert_allclose(m.get_by_coord((lon, lat)), [0, 19, np.nan])
+
+
+def test_scalar_coordinates_give_shape_one_arrays_not_zero_d():
+    # gammapy 2.1 on this grid (npix 5, binsz 1, data arange): get_by_coord((0, 0)) ->
+    # array([12.]), and the same on a 2-bin 1-10 TeV cube at 1 TeV; user code indexes [0].
+    axis = MapAxis.from_energy_bounds(1, 10, 2, unit="TeV")
+    image = Map.from_geom(WcsGeom.create(npix=5, binsz=1), data=np.arange(25.0).reshape(5, 5))
+    cube = Map.from_geom(
+        WcsGeom.create(npix=5, binsz=1, axes=[axis]), data=np.arange(50.0).reshape(2, 5, 5)
+    )
+    for values in (
+        image.get_by_coord((0, 0)),
+        image.get_by_coord({"lon": 0, "lat": 0}),
+        image.get_by_coord(SkyCoord(0, 0, unit="deg")),
+        image.get_by_idx((2, 2)),
+        cube.get_by_coord((0, 0, 1 * u.TeV)),
+    ):
+        assert values.shape == (1,)
+        assert values[0] == 12.0
+    assert cube.get_by_coord((0, 0, 5 * u.TeV))[0] == 37.0
+    assert image.get_by_coord((100, 0)).shape == (1,)
+    assert np.isnan(image.get_by_coord((100, 0))[0])
+    # Arrays keep their shape.
+    assert image.get_by_coord((np.zeros((2, 3)), np.zeros((2, 3)))).shape == (2, 3)
 
 
 def test_repr_is_informative(cube_geom):

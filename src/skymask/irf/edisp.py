@@ -294,7 +294,7 @@ class EDispKernelMap:
             position = geom.center_skydir
         if not isinstance(position, SkyCoord) or not position.isscalar:
             raise TypeError(f"position must be a single SkyCoord or None, got {describe(position)}")
-        ix, iy = (int(i) for i in geom.coord_to_idx(position))
+        ix, iy = (int(i[0]) for i in geom.coord_to_idx(position))
         if ix >= 0 and iy >= 0 and valid[iy, ix]:
             return iy, ix
         separation = np.where(valid, geom.separation(position).deg, np.inf)

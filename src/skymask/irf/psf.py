@@ -331,8 +331,7 @@ class PSFMap:
             position = geom.center_skydir
         if not isinstance(position, SkyCoord):
             raise TypeError(f"position must be a SkyCoord or None, got {describe(position)}")
-        x, y = geom.coord_to_pix(position)
-        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        x, y = (p.reshape(position.shape) for p in geom.coord_to_pix(position))
         nx, ny = geom.npix
         with np.errstate(invalid="ignore"):
             inside = (

@@ -265,8 +265,11 @@ class MapAxis:
         return np.asarray(coord, dtype=float)
 
     def coord_to_pix(self, coord) -> np.ndarray:
-        """Axis coordinate (Quantity or value in ``unit``) to pixel coordinate."""
-        values = self._to_value(coord)
+        """Axis coordinate (Quantity or value in ``unit``) to pixel coordinate.
+
+        A scalar gives shape (1,), as in gammapy.
+        """
+        values = np.atleast_1d(self._to_value(coord))
         if self._nodes.size == 1:
             return np.zeros_like(values)
         forward, _ = _SCALES[self._interp]
@@ -300,9 +303,9 @@ class MapAxis:
         """Bin index of each coordinate; bins are half-open ``[lo, hi)``.
 
         Values outside the axis (the last edge included) and non-finite values give -1, or the
-        nearest bin with ``clip=True``.
+        nearest bin with ``clip=True``. A scalar gives shape (1,), as in gammapy.
         """
-        values = self._to_value(coord)
+        values = np.atleast_1d(self._to_value(coord))
         edges = self.edges.value
         ascending = edges[0] < edges[-1]
         if ascending:

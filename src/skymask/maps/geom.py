@@ -553,7 +553,10 @@ class WcsGeom:
                 f"coordinates for the axes {missing} are missing: give them too "
                 "(e.g. {'skycoord': positions, 'energy': energies}) or use geom.to_image()"
             )
-        lon, lat = np.broadcast_arrays(np.asarray(lon, float), np.asarray(lat, float))
+        # Scalar coordinates give shape (1,) results, as in gammapy (user code indexes [0]).
+        lon, lat = np.broadcast_arrays(
+            np.atleast_1d(np.asarray(lon, float)), np.atleast_1d(np.asarray(lat, float))
+        )
         x, y = self._wcs.wcs_world2pix(lon, lat, 0)
         return x, y, rest
 
@@ -561,6 +564,13 @@ class WcsGeom:
         """World coordinates to pixel coordinates ``(x, y, axis pixels...)``.
 
         Positions in another frame are converted. Every non-spatial axis needs a coordinate.
+        Scalar coordinates give arrays of shape (1,), as in gammapy.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> WcsGeom.create(npix=5, binsz=1).coord_to_pix((0, 0))
+        (array([2.]), array([2.]))
         """
         x, y, rest = self._world_parts(coords)
         axis_pix = [axis.coord_to_pix(v) for axis, v in zip(self._axes, rest, strict=True)]
@@ -579,14 +589,14 @@ class WcsGeom:
     def pix_to_idx(self, pix, clip=False) -> tuple[np.ndarray, ...]:
         """Pixel coordinates to integer indices (-1 outside unless ``clip``).
 
-        ``pix`` may hold only the leading (spatial) coordinates.
+        ``pix`` may hold only the leading (spatial) coordinates. Scalars give shape (1,).
         """
         sizes = (*self._npix, *self._axes.shape)
         if len(pix) > len(sizes):
             raise ValueError(f"need at most {len(sizes)} pixel coordinates, got {len(pix)}")
         result = []
         for p, n in zip(pix, sizes[: len(pix)], strict=True):
-            p = np.asarray(p, dtype=float)
+            p = np.atleast_1d(np.asarray(p, dtype=float))
             with np.errstate(invalid="ignore"):
                 idx = np.floor(p + 0.5)
             if clip:
@@ -599,7 +609,8 @@ class WcsGeom:
     def coord_to_idx(self, coords, clip=False) -> tuple[np.ndarray, ...]:
         """World coordinates to integer indices ``(ix, iy, axis indices...)``; -1 outside.
 
-        Axis indices come from the bin edges (half-open bins), not from rounded pixels.
+        Axis indices come from the bin edges (half-open bins), not from rounded pixels. Scalar
+        coordinates give arrays of shape (1,), as in gammapy.
         """
         x, y, rest = self._world_parts(coords)
         ix, iy = self.pix_to_idx((x, y), clip=clip)

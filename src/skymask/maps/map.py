@@ -516,8 +516,11 @@ class Map:
 
     # ------------------------------------------------------------------ lookups
     def get_by_idx(self, idx):
-        """Values at integer indices ``(ix, iy, axis indices...)``; NaN (or False/0) outside."""
-        idx = np.broadcast_arrays(*[np.asarray(i) for i in idx])
+        """Values at integer indices ``(ix, iy, axis indices...)``; NaN (or False/0) outside.
+
+        Scalar indices give shape (1,), as in gammapy.
+        """
+        idx = np.broadcast_arrays(*[np.atleast_1d(np.asarray(i)) for i in idx])
         inside = np.all([i != -1 for i in idx], axis=0)
         clipped = tuple(np.where(inside, i, 0) for i in idx[::-1])
         values = self._data[clipped]
