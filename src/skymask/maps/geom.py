@@ -18,6 +18,7 @@ from astropy.time import Time
 from astropy.wcs import WCS, FITSFixedWarning
 
 from ..utils.units import as_angle, as_angle_deg, describe
+from ._solid_angle import pixel_solid_angles
 from .axes import MapAxes, MapAxis
 from .coord import FRAMES, MapCoord, sky_frame, skycoord_lonlat_deg
 
@@ -677,20 +678,17 @@ class WcsGeom:
     def solid_angle(self) -> u.Quantity:
         """Solid angle of every image pixel, shape (ny, nx), in sr.
 
-        Each pixel is the spherical quadrilateral of its four corners, split into two spherical
-        triangles (Van Oosterom & Strackee 1983). Pixels with a corner outside the projection
-        (the rim of an all-sky AIT map, for example) give NaN.
+        The area on the sphere of each pixel's footprint (the image of the pixel square),
+        integrated by subdividing the pixel until the result is converged to about 1e-10
+        (see `skymask.maps._solid_angle`): on equal-area projections (AIT, MOL, CEA) every
+        pixel has its analytic area, 20 deg AIT pixels exactly 400 deg2. Pixels with a corner
+        outside the projection (the rim of an all-sky AIT map, for example) give NaN. The
+        shape is that of one image, also for cubes (`bin_volume` has the full data shape).
         """
-        lon, lat = self._lonlat("edges", None)
-        lon, lat = np.radians(lon), np.radians(lat)
-        cos_lat = np.cos(lat)
-        vec = np.stack([cos_lat * np.cos(lon), cos_lat * np.sin(lon), np.sin(lat)])
-        a = vec[:, :-1, :-1]
-        b = vec[:, :-1, 1:]
-        c = vec[:, 1:, 1:]
-        d = vec[:, 1:, :-1]
-        area = _triangle_area(a, b, c) + _triangle_area(a, c, d)
-        return u.Quantity(area, u.sr)
+        return u.Quantity(pixel_solid_angles(self._pix_to_lonlat, *self._npix), u.sr, copy=False)
+
+    def _pix_to_lonlat(self, x, y):
+        return self._wcs.wcs_pix2world(x, y, 0)
 
     def bin_volume(self) -> u.Quantity:
         """Solid angle times the product of the axis bin widths, with the full data shape."""
@@ -783,18 +781,6 @@ class WcsGeom:
 def _axis_summary(axis: MapAxis) -> str:
     edges = axis.edges
     return f"{axis.name}: {axis.nbin} bins, {edges[0].value:.4g}-{edges[-1].value:.4g} {axis.unit}"
-
-
-def _triangle_area(a, b, c):
-    """Solid angle of spherical triangles with unit-vector corners (arrays of shape (3, ...))."""
-    triple = np.einsum("i...,i...->...", a, np.cross(b, c, axis=0))
-    denominator = (
-        1.0
-        + np.einsum("i...,i...->...", a, b)
-        + np.einsum("i...,i...->...", b, c)
-        + np.einsum("i...,i...->...", c, a)
-    )
-    return np.abs(2.0 * np.arctan2(triple, denominator))
 
 
 def _angular_distance(lon, lat, lon0, lat0):

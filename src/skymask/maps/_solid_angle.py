@@ -1,0 +1,139 @@
+"""Solid angle of pixel footprints: the area on the sphere of each pixel's image.
+
+A pixel is the unit square around its centre in the projection plane; its footprint on the
+sky is bounded by the images of the four pixel sides, which are curves (great circles only
+for zenithal projections such as TAN). Replacing them by great circles through the corners
+(the spherical quadrilateral of the four corners) errs by a term in h^2 (h = pixel size):
+about 1e-8 relative on 0.02 deg CAR pixels, 2 % on 20 deg AIT pixels, far more near the
+poles of an all-sky map. So each pixel is subdivided: the quadrilateral sums on a 1 x 1 and a
+2 x 2 grid give, by Richardson extrapolation ``(4 A_2 - A_1) / 3``, a value whose error is
+of order h^4; pixels where the two sums still differ by more than 1e-6 (large or strongly
+curved pixels) are subdivided further, 4 x 4, 8 x 8, ... up to 256 x 256, until two
+successive extrapolations agree to 1e-10. Equal-area projections (AIT, MOL, CEA) give their
+analytic pixel area to ~1e-10.
+
+Everything here works on plain arrays and a ``pix_to_lonlat(x, y) -> (lon, lat)`` function
+(degrees, 0-based pixel coordinates, NaN outside the projection).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage
+
+__all__ = ["pixel_solid_angles"]
+
+#: Richardson extrapolation from 1x1 and 2x2 sums is kept where they agree to this (its
+#: error was measured below 0.05 times this difference on all-sky AIT and MOL grids).
+_FIRST_LEVEL_RTOL = 1e-5
+#: Pixels this close to the edge of the projection are always subdivided further.
+_EDGE_PIXELS = 8
+#: Further subdivision stops when two successive extrapolations agree to this.
+_RTOL = 1e-10
+_MAX_SUBDIVISION = 256
+# Points transformed at once (bounds the memory: ~100 bytes per point).
+_CHUNK_POINTS = 1_000_000
+
+
+def pixel_solid_angles(pix_to_lonlat, nx: int, ny: int) -> np.ndarray:
+    """Solid angle (sr) of every pixel of an ``(ny, nx)`` image; NaN where a corner is outside
+    the projection."""
+    result = np.empty((ny, nx))
+    change = np.empty((ny, nx), dtype=np.float32)
+    rows = max(1, _CHUNK_POINTS // (4 * (nx + 1)))
+    for row0 in range(0, ny, rows):
+        row1 = min(ny, row0 + rows)
+        # Every half pixel: corners (even, even), edge midpoints and centres.
+        xs = np.arange(2 * nx + 1) / 2.0 - 0.5
+        ys = np.arange(2 * row0, 2 * row1 + 1) / 2.0 - 0.5
+        vectors = _unit_vectors(pix_to_lonlat, *np.meshgrid(xs, ys))
+        coarse = _quadrilateral_areas(vectors[:, ::2, ::2])
+        fine = _quadrilateral_areas(vectors).reshape(row1 - row0, 2, nx, 2).sum(axis=(1, 3))
+        result[row0:row1] = fine + (fine - coarse) / 3.0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            change[row0:row1] = np.abs(fine - coarse) / fine
+    with np.errstate(invalid="ignore"):
+        unsure = change > _FIRST_LEVEL_RTOL
+    outside = ~np.isfinite(result)
+    if outside.any():
+        # Near the edge of the projection (the rim of an all-sky AIT map) the footprint's
+        # sides curve ever more strongly and the first estimate can be off even where the
+        # 1x1 and 2x2 sums agree.
+        near_edge = ndimage.binary_dilation(
+            outside, structure=np.ones((3, 3), bool), iterations=_EDGE_PIXELS
+        )
+        unsure |= near_edge & ~outside
+    iy, ix = np.nonzero(unsure)
+    if ix.size:
+        result[iy, ix] = _refine(pix_to_lonlat, ix, iy)
+    return result
+
+
+def _refine(pix_to_lonlat, ix, iy):
+    """Subdivide pixels ``(ix, iy)`` 4x4, 8x8, ... (Romberg extrapolation) until converged."""
+    area_1 = _subdivided_areas(pix_to_lonlat, ix, iy, 1)
+    area_2 = _subdivided_areas(pix_to_lonlat, ix, iy, 2)
+    # Romberg table rows: the sums with n x n sub-quadrilaterals and their extrapolations,
+    # which remove the error terms in h^2, h^4, ... one after the other.
+    row = np.stack([area_2, area_2 + (area_2 - area_1) / 3.0], axis=1)
+    estimate = row[:, -1].copy()
+    pending = np.arange(ix.size)
+    n = 4
+    while pending.size and n <= _MAX_SUBDIVISION:
+        new_row = [_subdivided_areas(pix_to_lonlat, ix[pending], iy[pending], n)]
+        for m in range(1, row.shape[1] + 1):
+            factor = 4.0**m - 1.0
+            new_row.append(new_row[m - 1] + (new_row[m - 1] - row[:, m - 1]) / factor)
+        new_row = np.stack(new_row, axis=1)
+        new = new_row[:, -1]
+        with np.errstate(invalid="ignore"):
+            converged = np.abs(new - row[:, -1]) <= _RTOL * np.abs(new)
+        estimate[pending] = new
+        keep = ~converged & np.isfinite(new)
+        pending, row = pending[keep], new_row[keep]
+        n *= 2
+    return estimate
+
+
+def _subdivided_areas(pix_to_lonlat, ix, iy, n):
+    """Sum of the ``n x n`` sub-quadrilaterals of each pixel ``(ix, iy)``."""
+    offsets = np.arange(n + 1) / n - 0.5
+    per_chunk = max(1, _CHUNK_POINTS // (n + 1) ** 2)
+    areas = np.empty(ix.size)
+    for start in range(0, ix.size, per_chunk):
+        stop = min(ix.size, start + per_chunk)
+        x = ix[start:stop, None, None] + offsets[None, None, :]
+        y = iy[start:stop, None, None] + offsets[None, :, None]
+        x, y = np.broadcast_arrays(x, y)
+        vectors = _unit_vectors(pix_to_lonlat, x, y)
+        areas[start:stop] = _quadrilateral_areas(vectors).sum(axis=(-2, -1))
+    return areas
+
+
+def _unit_vectors(pix_to_lonlat, x, y):
+    lon, lat = pix_to_lonlat(x, y)
+    lon, lat = np.radians(lon), np.radians(lat)
+    cos_lat = np.cos(lat)
+    return np.stack([cos_lat * np.cos(lon), cos_lat * np.sin(lon), np.sin(lat)])
+
+
+def _quadrilateral_areas(vectors):
+    """Areas of the spherical quadrilaterals of a grid of unit vectors ``(3, ..., m, n)``."""
+    a = vectors[..., :-1, :-1]
+    b = vectors[..., :-1, 1:]
+    c = vectors[..., 1:, 1:]
+    d = vectors[..., 1:, :-1]
+    return triangle_areas(a, b, c) + triangle_areas(a, c, d)
+
+
+def triangle_areas(a, b, c):
+    """Solid angle of spherical triangles with unit-vector corners (arrays of shape (3, ...)),
+    by Van Oosterom & Strackee (1983)."""
+    triple = np.einsum("i...,i...->...", a, np.cross(b, c, axis=0))
+    denominator = (
+        1.0
+        + np.einsum("i...,i...->...", a, b)
+        + np.einsum("i...,i...->...", b, c)
+        + np.einsum("i...,i...->...", c, a)
+    )
+    return np.abs(2.0 * np.arctan2(triple, denominator))
