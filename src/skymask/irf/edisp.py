@@ -18,6 +18,7 @@ from astropy.coordinates import SkyCoord
 from astropy.io import fits
 
 from ..maps import Map, MapAxis, WcsGeom
+from ..utils.arrays import array_protocol
 from ..utils.exceptions import SkymaskWarning
 from ..utils.io import make_path
 from ..utils.units import describe
@@ -107,7 +108,8 @@ class EDispKernel:
     pdf_matrix = data
 
     def __array__(self, dtype=None, copy=None):
-        return self._data if dtype is None else self._data.astype(dtype)
+        """The kernel matrix; ``copy=True`` gives a copy (the NumPy 2 contract)."""
+        return array_protocol(self._data, dtype, copy, owner="EDisp kernel")
 
     def __repr__(self):
         return (

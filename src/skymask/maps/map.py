@@ -7,6 +7,7 @@ import operator
 import numpy as np
 from astropy import units as u
 
+from ..utils.arrays import array_protocol
 from ..utils.units import describe
 from .geom import WcsGeom
 
@@ -221,9 +222,9 @@ class Map:
         return self._data.dtype == bool
 
     def __array__(self, dtype=None, copy=None):
-        if dtype is None:
-            return self._data
-        return self._data.astype(dtype)
+        """``np.asarray(map)`` is the data itself; ``np.array(map)`` (``copy=True``) a copy;
+        ``copy=False`` with a dtype conversion raises ValueError (the NumPy 2 contract)."""
+        return array_protocol(self._data, dtype, copy, owner="map")
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         """numpy operators with a Map on either side give Maps (``norm * m`` with a numpy
