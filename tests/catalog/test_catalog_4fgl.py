@@ -24,7 +24,7 @@ def test_4fgl_from_filename(fgl4_file):
     catalog = SourceCatalog4FGL(filename=fgl4_file)
     assert catalog.filename == fgl4_file
     assert len(catalog) == len(FGL4_SOURCES) == 6
-    assert catalog.positions.frame.name == "icrs"
+    assert catalog.positions.frame.name == "fk5"  # RAJ2000/DEJ2000: FK5 J2000 (X35)
     assert list(catalog.names) == [s[0] for s in FGL4_SOURCES]
     assert_allclose(catalog.positions.ra.deg, [s[1] for s in FGL4_SOURCES], atol=1e-5)
     assert_allclose(catalog.positions.dec.deg, [s[2] for s in FGL4_SOURCES], atol=1e-5)

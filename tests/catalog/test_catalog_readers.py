@@ -26,11 +26,11 @@ R68 = np.sqrt(-2 * np.log(0.32))  # 68 % containment radius, in sigma (Fermi Gau
 # tag, number of sources, frame, number not point-like, source name, row, (lon, lat) deg,
 # morphology, extension (deg), extension radius at 95 % (deg)
 CATALOGS = [
-    ("3fhl", 1556, "icrs", 48, "3FHL J0534.5+2201", 352, (83.63483, 22.01920), "point", 0, 0),
-    ("3fgl", 3034, "icrs", 25, "3FGL J0617.2+2234e", 696, (94.31, 22.58), "gaussian",
+    ("3fhl", 1556, "fk5", 48, "3FHL J0534.5+2201", 352, (83.63483, 22.01920), "point", 0, 0),
+    ("3fgl", 3034, "fk5", 25, "3FGL J0617.2+2234e", 696, (94.31, 22.58), "gaussian",
      0.27 / R68, 0.27 / R68 * GAUSS95),
-    ("2fhl", 360, "icrs", 25, "2FHL J0822.6-4250e", 134, (125.66, -42.84), "disk", 0.37, 0.37),
-    ("hgps", 78, "icrs", 55, "HESS J1713-397", 33, (258.355, -39.771), "shell", 0.5, 0.5),
+    ("2fhl", 360, "fk5", 25, "2FHL J0822.6-4250e", 134, (125.66, -42.84), "disk", 0.37, 0.37),
+    ("hgps", 78, "fk5", 55, "HESS J1713-397", 33, (258.355, -39.771), "shell", 0.5, 0.5),
     ("2hwc", 40, "icrs", 4, "2HWC J0700+143", 3, (105.117, 14.323), "disk", 1.0, 2.0),
     ("3hwc", 65, "icrs", 6, "3HWC J0621+382", 4, (95.3174, 38.2059), "disk", 0.5, 0.5),
     ("1lhaaso", 90, "fk5", 61, "1LHAASO J1825-1418", 30, (276.29, -14.32), "gaussian", 0.81,

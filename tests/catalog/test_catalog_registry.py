@@ -16,7 +16,7 @@ from skymask.catalog import (
     UnknownSourceError,
 )
 
-ALL_TAGS = ("4fgl", "3fgl", "2fhl", "3fhl", "hgps", "2hwc", "3hwc", "1lhaaso")
+ALL_TAGS = ("4fgl", "3fgl", "2fhl", "3fhl", "hgps", "2hwc", "3hwc", "1LHAASO")
 
 
 def test_registry_tags_and_classes():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import difflib
 import numbers
+import warnings
 from pathlib import Path
 from typing import ClassVar
 
@@ -17,7 +18,13 @@ from regions import Regions
 from ..utils.units import describe
 from .exclusion import exclusion_circles
 from .extension import DEFAULT_CONTAINMENT, SpatialComponents
-from .io import degrees_column, resolve_catalog_file, string_column
+from .io import (
+    CatalogWarning,
+    degrees_column,
+    position_frame,
+    resolve_catalog_file,
+    string_column,
+)
 from .source import CatalogSource
 
 __all__ = ["SourceCatalog", "UnknownSourceError"]
@@ -49,7 +56,7 @@ class SourceCatalog:
         No file (the message names the path, ``GAMMAPY_DATA`` and ``filename=``).
     """
 
-    #: Registry tag (lower case; `CATALOG_REGISTRY.get_cls` ignores case).
+    #: Registry tag, spelled as in gammapy (`CATALOG_REGISTRY.get_cls` ignores case).
     tag: ClassVar[str] = ""
     description: ClassVar[str] = ""
     #: Default files relative to ``$GAMMAPY_DATA``, in order of preference.
@@ -60,8 +67,13 @@ class SourceCatalog:
     name_column: ClassVar[str] = "Source_Name"
     #: Columns whose (comma-separated) values also find a source by name.
     alias_columns: ClassVar[tuple[str, ...]] = ()
-    #: Longitude column, latitude column and frame of the positions.
-    position_columns: ClassVar[tuple[str, str, str]] = ("RAJ2000", "DEJ2000", "icrs")
+    #: Longitude column, latitude column and the frame used when the file does not say
+    #: (see `skymask.catalog.io.position_frame`: RADESYS/EQUINOX in the table header win,
+    #: then columns named ``...J2000`` are FK5 J2000).
+    position_columns: ClassVar[tuple[str, str, str]] = ("RAJ2000", "DEJ2000", "fk5")
+    #: First word of the source names in this catalog's files ("3FHL" in "3FHL J0534.5+2201"),
+    #: to recognise another catalog's file given under this tag.
+    name_prefix: ClassVar[str] = ""
 
     def __init__(self, filename=None):
         if not self.default_files:
@@ -75,6 +87,8 @@ class SourceCatalog:
         table, components = self._read(path)
         self._set(table, components)
         self.filename = path
+        self._check_identity()
+        self._check_positions()
 
     def _read(self, path: Path) -> tuple[Table, SpatialComponents]:
         """Read the main table and build the sources' spatial components."""
@@ -124,10 +138,57 @@ class SourceCatalog:
 
     @classmethod
     def _positions_from(cls, table: Table, suffix: str = "") -> SkyCoord:
-        """Positions from ``position_columns`` (names with ``suffix`` appended)."""
-        lon_name, lat_name, frame = cls.position_columns
-        lon, lat = table[lon_name + suffix], table[lat_name + suffix]
+        """Positions from ``position_columns`` (names with ``suffix`` appended), in the
+        frame the file gives (`skymask.catalog.io.position_frame`)."""
+        lon_name, lat_name, default = cls.position_columns
+        lon_name, lat_name = lon_name + suffix, lat_name + suffix
+        frame = position_frame(table, lon_name, default)
+        lon, lat = table[lon_name], table[lat_name]
         return SkyCoord(degrees_column(lon), degrees_column(lat), unit="deg", frame=frame)
+
+    @classmethod
+    def _required_columns(cls) -> tuple[str, ...]:
+        """Columns every file of this catalog has (names and positions)."""
+        return (cls.name_column, *cls.position_columns[:2])
+
+    def _check_identity(self) -> None:
+        """Refuse another catalog's file given under this tag (a 3FGL file read as 3FHL has
+        the same HDUs and columns): the source names say which catalog a file is."""
+        if not self.name_prefix or len(self) == 0:
+            return
+        prefixes = np.array([name.split(" ", 1)[0] for name in self.names])
+        if np.any(prefixes == self.name_prefix):
+            return
+        found = prefixes[0]
+        other = next(
+            (cls for cls in _catalog_classes() if cls.name_prefix and cls.name_prefix == found),
+            None,
+        )
+        hint = (
+            f"; it is the {other.tag} catalog: use {other.__name__}"
+            f" (CATALOG_REGISTRY.get_cls({other.tag!r}))"
+            if other is not None
+            else ""
+        )
+        raise ValueError(
+            f"{type(self).__name__}: {self.filename} is not a {self.tag} catalog file: its "
+            f"sources are named like {self.names[0]!r}, not '{self.name_prefix} J...'{hint}"
+        )
+
+    def _check_positions(self) -> None:
+        """Warn about sources without a finite position (NaN or masked in the file)."""
+        spherical = self.positions.spherical
+        bad = ~(np.isfinite(spherical.lon.deg) & np.isfinite(spherical.lat.deg))
+        if bad.any():
+            names = ", ".join(repr(str(n)) for n in self.names[bad][:5])
+            more = ", ..." if bad.sum() > 5 else ""
+            warnings.warn(
+                f"{type(self).__name__}: {int(bad.sum())} of {len(self)} sources in "
+                f"{self.filename} have no finite position ({names}{more}); geometry "
+                "selections and exclusion regions leave them out",
+                CatalogWarning,
+                stacklevel=3,
+            )
 
     # ------------------------------------------------------------------ spatial extension
     @property
@@ -312,3 +373,14 @@ class SourceCatalog:
 
     def __str__(self) -> str:
         return f"{self.description}\n{self!r}"
+
+
+def _catalog_classes():
+    """Every concrete catalog class (subclasses with default files), for messages."""
+    pending, found = [SourceCatalog], []
+    while pending:
+        for cls in pending.pop().__subclasses__():
+            pending.append(cls)
+            if cls.default_files:
+                found.append(cls)
+    return found

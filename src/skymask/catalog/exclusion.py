@@ -103,6 +103,9 @@ def select_in_geometry(geom, positions: SkyCoord, radius_deg, select: str = "ins
     if select == "overlap" and not keep.all():
         outside = np.flatnonzero(~keep)
         lon, lat = skycoord_lonlat_deg(positions[outside], geom.sky_frame)
+        # Positions that are not finite are never kept.
+        finite = np.isfinite(lon) & np.isfinite(lat)
+        outside, lon, lat = outside[finite], lon[finite], lat[finite]
         distance = distance_to_footprint_deg(geom, lon, lat)
         radius = np.broadcast_to(np.asarray(radius_deg, dtype=float), keep.shape)[outside]
         keep[outside] = distance <= radius
@@ -129,7 +132,10 @@ def exclusion_circles(
     if geom is None:
         if select not in SELECT_MODES:
             raise ValueError(f"select must be one of {SELECT_MODES}, got {describe(select)}")
-        keep = np.arange(len(circle_deg))
+        spherical = positions.spherical
+        # Sources without a finite position (warned about when the catalog was read).
+        finite = np.isfinite(spherical.lon.deg) & np.isfinite(spherical.lat.deg)
+        keep = np.flatnonzero(np.broadcast_to(finite, circle_deg.shape))
     else:
         keep = np.flatnonzero(select_in_geometry(geom, positions, circle_deg, select))
     # Iterating over a SkyCoord array is the cheapest way to scalar SkyCoords.

@@ -19,7 +19,13 @@ from astropy.table import Table
 
 from .core import SourceCatalog
 from .extension import SpatialComponents, gaussian_containment_factor
-from .io import CatalogWarning, degrees_column, read_fits_tables, string_column
+from .io import (
+    CatalogWarning,
+    degrees_column,
+    read_fits_tables,
+    require_columns,
+    string_column,
+)
 
 __all__ = [
     "SourceCatalog2FHL",
@@ -62,6 +68,15 @@ class _FermiCatalog(SourceCatalog):
     def _read(self, path: Path):
         tables = read_fits_tables(path, {"main": self.main_hdu, "extended": self.extended_hdu})
         table = tables["main"]
+        owner = type(self).__name__
+        require_columns(table, self._required_columns(), owner=owner, path=path, what="main table")
+        require_columns(
+            tables["extended"],
+            ("Source_Name", "Model_Form", "Model_SemiMajor"),
+            owner=owner,
+            path=path,
+            what="extended-sources table",
+        )
         #: The extended-sources HDU (shapes of the extended sources), as in gammapy.
         self.extended_sources_table = tables["extended"]
         components = fermi_components(table, self.extended_sources_table, path)
@@ -116,6 +131,7 @@ class SourceCatalog4FGL(_FermiCatalog):
     """
 
     tag = "4fgl"
+    name_prefix = "4FGL"
     description = "Fermi-LAT 4FGL point source catalog (DR1-DR4)"
     default_files = _4FGL_FILES
     default_files_hint = (
@@ -139,6 +155,7 @@ class SourceCatalog3FGL(_FermiCatalog):
     """Fermi-LAT 3FGL catalog (4 years, 100 MeV - 300 GeV)."""
 
     tag = "3fgl"
+    name_prefix = "3FGL"
     description = "Fermi-LAT 3FGL 4-year point source catalog"
     default_files = (f"{_FERMI_DIR}/gll_psc_v16.fit.gz",)
     alias_columns = (
@@ -157,6 +174,7 @@ class SourceCatalog2FHL(_FermiCatalog):
     """Fermi-LAT 2FHL catalog (above 50 GeV); default file v09, else v08."""
 
     tag = "2fhl"
+    name_prefix = "2FHL"
     description = "Fermi-LAT 2FHL second high-energy source catalog"
     default_files = (f"{_FERMI_DIR}/gll_psch_v09.fit.gz", f"{_FERMI_DIR}/gll_psch_v08.fit.gz")
     main_hdu = "2FHL Source Catalog"
@@ -167,6 +185,7 @@ class SourceCatalog3FHL(_FermiCatalog):
     """Fermi-LAT 3FHL catalog (above 10 GeV)."""
 
     tag = "3fhl"
+    name_prefix = "3FHL"
     description = "Fermi-LAT 3FHL third high-energy source catalog"
     default_files = (f"{_FERMI_DIR}/gll_psch_v13.fit.gz",)
     alias_columns = ("Extended_Source_Name", "ASSOC1", "ASSOC2", "ASSOC_TEV", "ASSOC_GAM")

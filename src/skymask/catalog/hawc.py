@@ -15,7 +15,7 @@ import numpy as np
 
 from .core import SourceCatalog
 from .extension import SpatialComponents
-from .io import degrees_column, read_ecsv_table
+from .io import degrees_column, read_ecsv_table, require_columns
 
 __all__ = ["SourceCatalog2HWC", "SourceCatalog3HWC"]
 
@@ -25,7 +25,13 @@ class _HawcCatalog(SourceCatalog):
     position_columns = ("ra", "dec", "icrs")
 
     def _read(self, path: Path):
-        table = read_ecsv_table(path)
+        table = read_ecsv_table(path, owner=type(self).__name__)
+        require_columns(
+            table,
+            (*self._required_columns(), "spec0_radius"),
+            owner=type(self).__name__,
+            path=path,
+        )
         return table, hawc_components(table)
 
 
@@ -48,6 +54,7 @@ class SourceCatalog2HWC(_HawcCatalog):
     """HAWC 2HWC catalog, 40 sources (Abeysekara et al. 2017)."""
 
     tag = "2hwc"
+    name_prefix = "2HWC"
     description = "HAWC 2HWC catalog"
     default_files = ("catalogs/2HWC.ecsv",)
 
@@ -56,5 +63,6 @@ class SourceCatalog3HWC(_HawcCatalog):
     """HAWC 3HWC catalog, 65 sources (Albert et al. 2020)."""
 
     tag = "3hwc"
+    name_prefix = "3HWC"
     description = "HAWC 3HWC catalog"
     default_files = ("catalogs/3HWC.ecsv",)

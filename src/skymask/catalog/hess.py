@@ -18,7 +18,13 @@ from astropy.coordinates import SkyCoord
 
 from .core import SourceCatalog
 from .extension import SpatialComponents
-from .io import CatalogWarning, degrees_column, read_fits_tables, string_column
+from .io import (
+    CatalogWarning,
+    degrees_column,
+    read_fits_tables,
+    require_columns,
+    string_column,
+)
 
 __all__ = ["SourceCatalogHGPS"]
 
@@ -33,6 +39,7 @@ class SourceCatalogHGPS(SourceCatalog):
     """
 
     tag = "hgps"
+    name_prefix = "HESS"
     description = "H.E.S.S. Galactic plane survey (HGPS) source catalog"
     default_files = ("catalogs/hgps_catalog_v1.fits.gz",)
     alias_columns = ("Identified_Object",)
@@ -42,6 +49,21 @@ class SourceCatalogHGPS(SourceCatalog):
             path, {"main": "HGPS_SOURCES", "components": "HGPS_GAUSS_COMPONENTS"}
         )
         table = tables["main"]
+        owner = type(self).__name__
+        require_columns(
+            table,
+            (*self._required_columns(), "Spatial_Model", "Size"),
+            owner=owner,
+            path=path,
+            what="HGPS_SOURCES table",
+        )
+        require_columns(
+            tables["components"],
+            ("Source_Name", "GLON", "GLAT", "Size"),
+            owner=owner,
+            path=path,
+            what="HGPS_GAUSS_COMPONENTS table",
+        )
         self.table_components = tables["components"]
         components = hgps_components(table, self.table_components, self._positions_from(table))
         return table, components

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import numpy as np
 from astropy import units as u
+from astropy.coordinates import FK4, FK5, ICRS
 from astropy.io import fits
 from astropy.table import Table
+from astropy.time import Time
 
 from ..utils.exceptions import SkymaskWarning
 from ..utils.io import make_path
@@ -17,8 +19,10 @@ from ..utils.io import make_path
 __all__ = [
     "CatalogWarning",
     "degrees_column",
+    "position_frame",
     "read_ecsv_table",
     "read_fits_tables",
+    "require_columns",
     "resolve_catalog_file",
     "string_column",
 ]
@@ -126,11 +130,28 @@ def _find_hdu(hdu_list, name):
     return hdu if isinstance(hdu, fits.BinTableHDU) else None
 
 
-def read_ecsv_table(path: Path) -> Table:
-    """Read an ECSV catalog table (unparsable unit strings tolerated, as for FITS)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", u.UnitsWarning)
-        return Table.read(path, format="ascii.ecsv")
+def read_ecsv_table(path: Path, *, owner: str = "catalog") -> Table:
+    """Read an ECSV catalog table (unparsable unit strings tolerated, as for FITS).
+
+    A FITS file, or any file that is not an ECSV table, is a ValueError naming the file.
+    """
+    with open(path, "rb") as stream:
+        start = stream.read(80)
+    if start.startswith(b"SIMPLE  =") or start.startswith(b"\x1f\x8b"):
+        kind = "a FITS file" if start.startswith(b"SIMPLE") else "a compressed (gzip) file"
+        raise ValueError(
+            f"{owner}: {path} is {kind}, but this catalog is read from an ECSV text table "
+            "(such as $GAMMAPY_DATA/catalogs/2HWC.ecsv); is it the right catalog file?"
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", u.UnitsWarning)
+            return Table.read(path, format="ascii.ecsv")
+    except (ValueError, TypeError, UnicodeDecodeError, IndexError) as exc:
+        raise ValueError(
+            f"{owner}: cannot read {path} as an ECSV catalog table ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else ''}); is it the right catalog file?"
+        ) from None
 
 
 def string_column(table: Table, name: str) -> np.ndarray:
@@ -149,3 +170,37 @@ def degrees_column(column) -> np.ndarray:
     values = column.filled(np.nan) if hasattr(column, "filled") else column
     unit = column.unit if column.unit is not None else u.deg
     return u.Quantity(np.asarray(values, dtype=float), unit).to_value(u.deg)
+
+
+def require_columns(table: Table, columns, *, owner: str, path, what: str = "table") -> None:
+    """Raise a ValueError naming the missing columns, the file and the columns it has."""
+    missing = [name for name in columns if name not in table.colnames]
+    if missing:
+        have = ", ".join(table.colnames[:12]) + (", ..." if len(table.colnames) > 12 else "")
+        raise ValueError(
+            f"{owner}: the {what} of {path} has no column {' or '.join(map(repr, missing))}; "
+            f"is it the right catalog file? (its columns: {have})"
+        )
+
+
+def position_frame(table: Table, lon_column: str, default):
+    """Sky frame of a catalog's position columns.
+
+    The table header decides when it says: ``RADESYS`` (or the older ``RADECSYS``) with
+    ``EQUINOX``. Otherwise columns named ``...J2000`` (``RAJ2000``, ``DEJ2000``,
+    ``DECJ2000``) are FK5 at equinox J2000: FITS reads ``EQUINOX = 2000`` without ``RADESYS``
+    as FK5, and the Fermi-LAT, HGPS and 1LHAASO files give their positions that way. Other
+    columns get ``default``.
+    """
+    meta = {key.upper(): value for key, value in table.meta.items()}
+    system = str(meta.get("RADESYS", meta.get("RADECSYS", ""))).strip().upper()
+    equinox = meta.get("EQUINOX")
+    if system == "ICRS":
+        return ICRS()
+    if system == "FK5" or (not system and lon_column.upper().endswith("J2000")):
+        return FK5(equinox=Time(float(equinox or 2000.0), format="jyear").jyear_str)
+    if system in ("FK4", "FK4-NO-E"):
+        return FK4(equinox=Time(float(equinox or 1950.0), format="byear").byear_str)
+    if system:
+        raise ValueError(f"unsupported catalog RADESYS {system!r} (ICRS, FK5 or FK4 expected)")
+    return default

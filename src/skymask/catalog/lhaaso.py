@@ -16,7 +16,7 @@ import numpy as np
 
 from .core import SourceCatalog
 from .extension import SpatialComponents
-from .io import degrees_column, read_fits_tables
+from .io import degrees_column, read_fits_tables, require_columns
 
 __all__ = ["SourceCatalog1LHAASO"]
 
@@ -24,7 +24,8 @@ __all__ = ["SourceCatalog1LHAASO"]
 class SourceCatalog1LHAASO(SourceCatalog):
     """First LHAASO catalog, 90 sources (Cao et al. 2024)."""
 
-    tag = "1lhaaso"
+    tag = "1LHAASO"  # gammapy's spelling; the registry ignores letter case
+    name_prefix = "1LHAASO"
     description = "First LHAASO catalog (1LHAASO)"
     default_files = ("catalogs/1LHAASO_catalog.fits",)
     position_columns = ("RAJ2000", "DECJ2000", "fk5")
@@ -32,6 +33,7 @@ class SourceCatalog1LHAASO(SourceCatalog):
     def _read(self, path: Path):
         # The table HDU of this file has no name: it is the first extension.
         table = read_fits_tables(path, {"main": 1})["main"]
+        require_columns(table, self._required_columns(), owner=type(self).__name__, path=path)
         return table, self._components_from(table)
 
     @classmethod

@@ -29,7 +29,7 @@ class CatalogRegistry:
     >>> CATALOG_REGISTRY.get_cls("3FHL").__name__
     'SourceCatalog3FHL'
     >>> CATALOG_REGISTRY.tags
-    ('4fgl', '3fgl', '2fhl', '3fhl', 'hgps', '2hwc', '3hwc', '1lhaaso')
+    ('4fgl', '3fgl', '2fhl', '3fhl', 'hgps', '2hwc', '3hwc', '1LHAASO')
     """
 
     def __init__(self, classes):
@@ -42,7 +42,8 @@ class CatalogRegistry:
 
     @property
     def tags(self) -> tuple[str, ...]:
-        return tuple(self._classes)
+        """The catalogs' tags as gammapy spells them (lookups ignore letter case)."""
+        return tuple(cls.tag for cls in self._classes.values())
 
     def get_cls(self, tag: str) -> type[SourceCatalog]:
         """The catalog class for ``tag`` (any letter case, surrounding spaces ignored).
@@ -72,7 +73,7 @@ class CatalogRegistry:
         return len(self._classes)
 
     def __repr__(self) -> str:
-        lines = [f"  {tag:8s} {cls.__name__}" for tag, cls in self._classes.items()]
+        lines = [f"  {cls.tag:8s} {cls.__name__}" for cls in self._classes.values()]
         return "CatalogRegistry:\n" + "\n".join(lines)
 
 
