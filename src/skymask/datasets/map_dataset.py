@@ -60,7 +60,7 @@ class MapDataset:
         self.background = _check_map(background, "background")
         self.psf = psf
         self.edisp = edisp
-        self.name = "dataset" if name is None else str(name)
+        self.name = "dataset" if name is None else check_dataset_name(name)
         self.meta = dict(meta or {})
         self.extra_hdus = list(extra_hdus or [])
         self._mask_safe = None
@@ -287,6 +287,19 @@ class MapDataset:
         lines.append(f"    psf         : {'yes' if self.psf is not None else 'none'}")
         lines.append(f"    edisp       : {'yes' if self.edisp is not None else 'none'}")
         return "\n".join(lines)
+
+
+def check_dataset_name(name) -> str:
+    """A dataset name must be a str: as gammapy, a ValueError otherwise (the str() of a list
+    used to be stored as the name)."""
+    if isinstance(name, np.str_):
+        return str(name)
+    if not isinstance(name, str):
+        raise ValueError(
+            f"a dataset name must be a str, got {describe(name)} ({type(name).__name__}); "
+            "give e.g. name='crab'"
+        )
+    return name
 
 
 def _check_map(value, name):

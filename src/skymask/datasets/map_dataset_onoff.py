@@ -16,6 +16,7 @@ from .. import stats
 from ..estimators._core import TophatCorrelator, tophat_kernel
 from ..maps import Map
 from ..utils.units import as_angle_deg, describe
+from .map_dataset import check_dataset_name
 
 __all__ = ["MapDatasetOnOff"]
 
@@ -89,7 +90,7 @@ class MapDatasetOnOff:
         self.mask_safe = self._check_mask(mask_safe, "mask_safe")
         self.mask_fit = self._check_mask(mask_fit, "mask_fit")
         self.exposure = exposure
-        self.name = "dataset" if name is None else str(name)
+        self.name = "dataset" if name is None else check_dataset_name(name)
         self.meta = dict(meta or {})
 
     def _check_mask(self, value, name):
