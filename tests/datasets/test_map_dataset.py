@@ -171,6 +171,21 @@ def test_create_synthetic_dataset(tmp_path):
         MapDataset.create(geom.to_image())
 
 
+def test_dataset_name_that_is_not_a_str_is_refused_not_stringified():
+    # gammapy 2.1: ValueError "Name argument must be a string"; skymask used to store
+    # "[1233, '234']".
+    from skymask.datasets import MapDatasetOnOff
+
+    for name in ([1233, "234"], 1233, ("a",), None.__class__):
+        with pytest.raises(ValueError, match="a dataset name must be a str"):
+            MapDataset(name=name)
+    assert MapDataset(name=np.str_("crab")).name == "crab"
+    assert MapDataset().name == "dataset"
+    ones = Map.from_geom(WcsGeom.create(npix=2, binsz=0.1), data=1.0)
+    with pytest.raises(ValueError, match="a dataset name must be a str"):
+        MapDatasetOnOff(ones, ones, ones, ones, name=["on", "off"])
+
+
 def test_read_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="no such MapDataset file"):
         MapDataset.read(tmp_path / "nope.fits")

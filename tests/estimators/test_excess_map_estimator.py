@@ -306,6 +306,17 @@ def test_invalid_settings():
     ]
 
 
+def test_selection_all_in_a_list_is_accepted_as_every_optional_map():
+    # gammapy 2.1: ["all"], "all" and ["all", "errn-errp"] all give this list.
+    gammapy_all = ["errn-errp", "ul", "sensitivity", "alpha", "acceptance_on", "acceptance_off"]
+    for selection in (["all"], "all", ("all",), ["all", "errn-errp"]):
+        assert ExcessMapEstimator(selection_optional=selection).selection_optional == gammapy_all
+    assert ExcessMapEstimator(selection_optional="ul").selection_optional == ["ul"]
+    assert ExcessMapEstimator(selection_optional=None).selection_optional == []
+    with pytest.raises(ValueError, match=r"unknown entries \['everything'\]"):
+        ExcessMapEstimator(selection_optional=["all", "everything"])
+
+
 def test_unknown_result_name(tutorial_result):
     with pytest.raises(KeyError, match="available"):
         tutorial_result["flux"]

@@ -128,6 +128,7 @@ class ExcessMapEstimator:
     n_sigma_ul : float
         Confidence of ``norm_ul``, in sigma.
     selection_optional : None, "all" or list of str
+        ``"all"`` (alone or in a list, as gammapy) selects every optional map.
         Extra maps: ``"errn-errp"`` (asymmetric errors), ``"ul"`` (upper limits),
         ``"sensitivity"``; ``"alpha"``, ``"acceptance_on"``, ``"acceptance_off"`` are accepted
         for on-off datasets, which skymask does not support yet (they add nothing).
@@ -211,16 +212,17 @@ class ExcessMapEstimator:
         if value is None:
             selection = []
         elif isinstance(value, str):
-            selection = list(OPTIONAL) if value == "all" else [value]
+            selection = [value]
         else:
             selection = list(value)
-        unknown = [name for name in selection if name not in OPTIONAL]
+        unknown = [name for name in selection if name not in (*OPTIONAL, "all")]
         if unknown:
             raise ValueError(
                 f"selection_optional has unknown entries {unknown}; choose from {list(OPTIONAL)} "
                 "or 'all'"
             )
-        self._selection_optional = selection
+        # "all", alone or in a list, is every optional map (as gammapy).
+        self._selection_optional = list(OPTIONAL) if "all" in selection else selection
 
     def __repr__(self):
         return (
