@@ -179,11 +179,29 @@ def test_nan_only_reaches_values_that_use_it_and_dtypes():
     assert nearest.data.dtype == ints.data.dtype
 
 
+def test_float_maps_keep_gammapys_default_fill_value_zero_not_a_required_argument():
+    # gammapy 2.1: interp_to_geom(geom, preserve_counts=False, fill_value=0), linear; every
+    # existing interp_to_geom(geom) call on a float map must keep working.
+    source = WcsGeom.create(npix=(4, 3), binsz=0.1)
+    data = np.arange(12.0).reshape(3, 4) + 1
+    m = Map.from_geom(source, data=data, unit="cm-2")
+    # One pixel wider on each side, same pixel centres inside: the values are exact.
+    wider = WcsGeom.create(npix=(6, 3), binsz=0.1)
+    result = m.interp_to_geom(wider)
+    expected = np.zeros((3, 6))
+    expected[:, 1:5] = data[:, ::-1][:, ::-1]
+    np.testing.assert_allclose(result.data, expected, atol=1e-12)
+    assert result.unit == m.unit
+    ints = Map.from_geom(source, data=data.astype(np.int64))
+    assert ints.interp_to_geom(wider).data.dtype == np.float64  # linear, as gammapy
+    np.testing.assert_array_equal(ints.interp_to_geom(wider, method="nearest").data, expected)
+
+
 # ---------------------------------------------------------------------- errors
 def test_fill_value_is_required_and_checked():
     geom = WcsGeom.create(npix=(4, 3), binsz=0.1)
     mask = Map.from_geom(geom, data=True)
-    with pytest.raises(TypeError, match="fill_value"):
+    with pytest.raises(TypeError, match="boolean map needs fill_value=True or False"):
         mask.interp_to_geom(geom)
     with pytest.raises(TypeError, match="True or False"):
         mask.interp_to_geom(geom, fill_value=0)

@@ -10,6 +10,7 @@ from astropy import units as u
 from ..utils.arrays import array_protocol
 from ..utils.units import describe
 from .geom import WcsGeom
+from .reproject import REQUIRED
 
 __all__ = ["Map", "WcsNDMap"]
 
@@ -532,17 +533,17 @@ class Map:
         """Values at world coordinates (nearest pixel); NaN (or False/0) outside the map."""
         return self.get_by_idx(self._geom.coord_to_idx(coords))
 
-    def interp_to_geom(self, geom, *, fill_value, method=None) -> Map:
+    def interp_to_geom(self, geom, *, fill_value=REQUIRED, method=None) -> Map:
         """This map evaluated at the pixel centres of ``geom`` (frames converted).
 
         Boolean maps: nearest-pixel lookup, the result stays bool; a 2-D mask onto a cube
         repeats over the non-spatial axes. Other maps: linear interpolation (or
         ``method="nearest"``); non-spatial axes are matched by name and bin centre.
 
-        ``fill_value`` (required, keyword only) is the value of target pixels outside this
-        map's footprint: for an exclusion mask ``False`` treats them as excluded, ``True`` as
-        free; there is no default because the right choice depends on the use. See
-        `skymask.maps.reproject.interp_to_geom`.
+        ``fill_value`` (keyword only) is the value of target pixels outside this map's
+        footprint. Non-boolean maps default to 0, as in gammapy. Boolean maps require it:
+        for an exclusion mask ``False`` treats them as excluded, ``True`` as free, and the
+        right choice depends on the use. See `skymask.maps.reproject.interp_to_geom`.
 
         Examples
         --------

@@ -31,6 +31,18 @@ from .geom import WcsGeom
 __all__ = ["METHODS", "interp_to_geom", "linear_stencil", "nearest_index", "sample"]
 
 METHODS = ("nearest", "linear")
+#: gammapy's default ``fill_value`` of ``interp_to_geom``, kept for non-boolean maps.
+DEFAULT_FILL_VALUE = 0
+
+
+class _Required:
+    """Marks ``fill_value`` as not given (None is not a fill value here)."""
+
+    def __repr__(self):
+        return "<required for boolean maps>"
+
+
+REQUIRED = _Required()
 
 
 # ---------------------------------------------------------------------- kernel (plain arrays)
@@ -217,7 +229,7 @@ def _check_fill(fill_value, dtype, method):
         )
 
 
-def interp_to_geom(m, geom, *, fill_value, method=None):
+def interp_to_geom(m, geom, *, fill_value=REQUIRED, method=None):
     """The map ``m`` evaluated at the pixel centres of ``geom``.
 
     Parameters
@@ -226,11 +238,12 @@ def interp_to_geom(m, geom, *, fill_value, method=None):
         Source map.
     geom : `~skymask.maps.WcsGeom`
         Target geometry (any frame and projection; its non-spatial axes see the module notes).
-    fill_value : bool or number, required keyword
-        Value of target pixels outside ``m``'s footprint. There is no default on purpose:
-        what "outside" means depends on the use (for an exclusion mask, ``False`` treats
-        unknown sky as excluded and ``True`` as free; for a float map ``np.nan`` marks "no
-        data"), and gammapy's own makers disagree on it. A boolean map needs a bool.
+    fill_value : bool or number, keyword
+        Value of target pixels outside ``m``'s footprint. Non-boolean maps default to 0, as
+        in gammapy (``np.nan`` marks "no data" instead). Boolean maps need it (True or
+        False): what "outside" means for a mask depends on the use (for an exclusion mask,
+        ``False`` treats unknown sky as excluded and ``True`` as free), and gammapy's own
+        makers disagree on it.
     method : {None, "nearest", "linear"}
         None: nearest pixel for boolean maps, linear otherwise. Boolean maps accept only
         "nearest".
@@ -244,7 +257,8 @@ def interp_to_geom(m, geom, *, fill_value, method=None):
     Raises
     ------
     TypeError
-        If ``geom`` is not a `WcsGeom`, or ``fill_value`` is of the wrong kind.
+        If ``geom`` is not a `WcsGeom`, or ``fill_value`` is of the wrong kind or missing for
+        a boolean map.
     ValueError
         If ``method`` is unknown or "linear" for a boolean map, or a non-spatial axis of ``m``
         is missing from ``geom``.
@@ -275,6 +289,14 @@ def interp_to_geom(m, geom, *, fill_value, method=None):
             "None); for a fractional coverage interpolate a float copy: "
             "Map.from_geom(m.geom, data=m.data.astype(float)).interp_to_geom(...)"
         )
+    if fill_value is REQUIRED:
+        if m.is_mask:
+            raise TypeError(
+                "interp_to_geom of a boolean map needs fill_value=True or False: the mask value "
+                "of target pixels outside the map's footprint (for an exclusion mask, False "
+                "excludes the sky the mask does not describe, True leaves it free)"
+            )
+        fill_value = DEFAULT_FILL_VALUE
     _check_fill(fill_value, m.data.dtype, method)
     plan = _axis_positions(m.geom, geom, method)
     values = sample(
