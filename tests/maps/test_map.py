@@ -122,11 +122,37 @@ def test_logical_operators(image_geom):
     assert_array_equal((~a).data, ~a_data)
     assert_array_equal((a & b_data).data, a_data & b_data)
     assert_array_equal((a & True).data, a_data)
-    # Non-bool maps: nonzero (and NaN) is True.
+
+
+def test_logical_operators_refuse_non_boolean_maps_instead_of_nan_as_true(image_geom):
+    # ~, &, | and ^ used to read NaN, 0.5 and -2 as True without a word.
     values = Map.from_geom(
-        image_geom, data=np.array([0.0, 1.0, np.nan, -2.0, 0.0] * 4).reshape(4, 5)
+        image_geom, data=np.array([0.0, 0.5, np.nan, -2.0, 0.0] * 4).reshape(4, 5)
     )
-    assert_array_equal((~values).data[0], [True, False, False, False, True])
+    mask = Map.from_geom(image_geom, data=True)
+    counts = Map.from_geom(image_geom, data=np.ones((4, 5), dtype=np.int64))
+    attempts = [
+        lambda: ~values,
+        lambda: ~counts,
+        lambda: mask & values,
+        lambda: values & mask,
+        lambda: mask | counts,
+        lambda: mask ^ values.data,
+        lambda: mask & 1,
+        lambda: np.logical_and(mask, values),
+    ]
+    for attempt in attempts:
+        with pytest.raises(TypeError, match=r"must be a boolean map .*'m > 0'"):
+            attempt()
+    for inplace in ("__iand__", "__ior__", "__ixor__"):
+        target = mask.copy()
+        with pytest.raises(TypeError, match="right operand"):
+            getattr(target, inplace)(values)
+        assert target.data.all()  # unchanged
+    # The ways out named in the message.
+    assert_array_equal((mask & (values > 0)).data[0], [False, True, False, False, False])
+    as_bool = Map.from_geom(image_geom, data=values.data.astype(bool))
+    assert_array_equal((~as_bool).data[0], [True, False, False, False, True])
 
 
 def test_inplace_logical_mutates_the_same_object(image_geom):

@@ -308,7 +308,9 @@ class Map:
         return self._new(geom, np.asarray(result, dtype=bool), u.dimensionless_unscaled)
 
     def _logical(self, name, other, inplace=False):
+        _require_bool(self._data, _SYMBOL[name], "left")
         other_data, _, geom = self._operand(other)
+        _require_bool(other_data, _SYMBOL[name], "right")
         result = _LOGICAL[name](self._data, other_data)
         if inplace:
             if result.shape != self._data.shape:
@@ -430,6 +432,7 @@ class Map:
         return self._logical("xor", other, inplace=True)
 
     def __invert__(self):
+        _require_bool(self._data, "~", "")
         return self._new(self._geom, np.logical_not(self._data), u.dimensionless_unscaled)
 
     # ------------------------------------------------------------------ reductions
@@ -640,6 +643,20 @@ class WcsNDMap(Map):
 
 
 _SYMBOL = {"and": "&", "or": "|", "xor": "^"}
+
+
+def _require_bool(data, symbol, side):
+    """Logical operators take masks only: a float map's NaN and 0.5 would count as True."""
+    data = np.asarray(data)
+    if data.dtype == bool:
+        return
+    where = f"the {side} operand of '{symbol}'" if side else f"'{symbol}'"
+    raise TypeError(
+        f"{where} must be a boolean map (a mask), got {data.dtype} values: logical operators "
+        "on numbers would count NaN, 0.5 and -1 as True. Make a mask first, e.g. "
+        "'m > 0' or 'm != 0', or Map.from_geom(m.geom, data=m.data.astype(bool)) to keep "
+        "numpy's truth rule"
+    )
 
 
 def _numeric(data):
