@@ -72,6 +72,27 @@ def test_energy_mask_errors(tutorial_geom, counts_geom):
         counts_geom.energy_mask(10 * u.deg)
 
 
+@pytest.mark.parametrize(
+    ("energy_min", "energy_max", "match"),
+    [
+        (5 * u.TeV, 2 * u.TeV, r"energy_min \(5 TeV\) is above energy_max \(2 TeV\).*swap"),
+        ("1 TeV", "100 GeV", r"energy_min \(1 TeV\) is above energy_max \(0.1 TeV\)"),
+        (np.nan * u.TeV, 2 * u.TeV, "energy_min is NaN"),
+        ("100 GeV", "nan GeV", "energy_max is NaN"),
+        (None, np.nan * u.GeV, "energy_max is NaN"),
+        ([10, 20] * u.GeV, None, "energy_min must be one energy"),
+    ],
+)
+def test_reversed_or_nan_energy_bounds_are_an_error_not_an_empty_mask(
+    counts_geom, energy_min, energy_max, match
+):
+    # gammapy 2.1 returns an all-False mask for all of these.
+    with pytest.raises(ValueError, match=match):
+        counts_geom.energy_mask(energy_min, energy_max)
+    # Equal bounds are an empty range on purpose, not an error.
+    assert not counts_geom.energy_mask(100 * u.GeV, 100 * u.GeV).data.any()
+
+
 # ---------------------------------------------------------------------- boundary_mask
 def test_boundary_mask_tutorial(counts_geom, reference):
     psf_r95_max = np.load(reference / "psf_r95.npy").max() * u.deg

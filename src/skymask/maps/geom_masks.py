@@ -53,12 +53,27 @@ def energy_mask(geom, energy_min=None, energy_max=None, round_to_edge=False):
     both compared with a relative tolerance of 1e-6, so a bound equal to an edge stored in
     float32 (``10 GeV`` versus ``0.0099999998 TeV``) selects that edge. ``round_to_edge``
     first snaps both bounds to the nearest edge (in the axis' scale). The mask is the same for
-    every sky pixel; the returned map is writable.
+    every sky pixel; the returned map is writable. A NaN bound, or ``energy_min`` above
+    ``energy_max``, is a ValueError (gammapy returns an all-False mask).
     """
     axis = _energy_axis(geom)
     edges = axis.edges
     low = edges[0] if energy_min is None else as_energy(energy_min, name="energy_min")
     high = edges[-1] if energy_max is None else as_energy(energy_max, name="energy_max")
+    for name, value in (("energy_min", low), ("energy_max", high)):
+        if not u.Quantity(value).isscalar:
+            raise ValueError(f"{name} must be one energy, got {describe(value)}")
+        if np.isnan(u.Quantity(value).value):
+            raise ValueError(
+                f"{name} is NaN: give an energy such as '10 GeV', or None for the axis "
+                f"{'start' if name == 'energy_min' else 'end'}"
+            )
+    if u.Quantity(low) > u.Quantity(high):
+        raise ValueError(
+            f"energy_min ({u.Quantity(low):.4g}) is above energy_max "
+            f"({u.Quantity(high).to(u.Quantity(low).unit):.4g}): an empty energy range; "
+            "swap them"
+        )
     if round_to_edge:
         low, high = axis.round(u.Quantity([low, high]).to(axis.unit))
     low = u.Quantity(low).to_value(axis.unit)
