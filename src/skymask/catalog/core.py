@@ -309,7 +309,14 @@ class SourceCatalog:
             position=self.positions[index],
             row=self._table[index],
             components=self._components[index : index + 1],
+            info=self._info_page,
         )
+
+    def _info_page(self, source, info: str) -> str:
+        """The information page of ``source`` (see `CatalogSource.info`)."""
+        from .info import generic_info
+
+        return generic_info(self, source, info)
 
     # ------------------------------------------------------------------ names
     def row_index(self, name: str) -> int:

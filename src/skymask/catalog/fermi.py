@@ -19,6 +19,7 @@ from astropy.table import Table
 
 from .core import SourceCatalog
 from .extension import SpatialComponents, gaussian_containment_factor
+from .info_fermi import fermi_info
 from .io import (
     CatalogWarning,
     degrees_column,
@@ -81,6 +82,13 @@ class _FermiCatalog(SourceCatalog):
         self.extended_sources_table = tables["extended"]
         components = fermi_components(table, self.extended_sources_table, path)
         return table, components
+
+
+def _fermi_info_page(self, source, info):
+    return fermi_info(self, source, info)
+
+
+_FermiCatalog._info_page = _fermi_info_page
 
 
 def fermi_components(table: Table, extended: Table, path) -> SpatialComponents:

@@ -18,10 +18,12 @@ from astropy.coordinates import SkyCoord
 
 from .core import SourceCatalog
 from .extension import SpatialComponents
+from .info_hgps import hgps_info
 from .io import (
     CatalogWarning,
     degrees_column,
     read_fits_tables,
+    read_optional_fits_tables,
     require_columns,
     string_column,
 )
@@ -44,6 +46,9 @@ class SourceCatalogHGPS(SourceCatalog):
     default_files = ("catalogs/hgps_catalog_v1.fits.gz",)
     alias_columns = ("Identified_Object",)
 
+    def _info_page(self, source, info):
+        return hgps_info(self, source, info)
+
     def _read(self, path: Path):
         tables = read_fits_tables(
             path, {"main": "HGPS_SOURCES", "components": "HGPS_GAUSS_COMPONENTS"}
@@ -65,6 +70,12 @@ class SourceCatalogHGPS(SourceCatalog):
             what="HGPS_GAUSS_COMPONENTS table",
         )
         self.table_components = tables["components"]
+        # For the information pages, as gammapy's (absent in hand-made files).
+        optional = read_optional_fits_tables(
+            path, {"associations": "HGPS_ASSOCIATIONS", "identifications": "HGPS_IDENTIFICATIONS"}
+        )
+        self.table_associations = optional.get("associations")
+        self.table_identifications = optional.get("identifications")
         components = hgps_components(table, self.table_components, self._positions_from(table))
         return table, components
 

@@ -22,6 +22,7 @@ __all__ = [
     "position_frame",
     "read_ecsv_table",
     "read_fits_tables",
+    "read_optional_fits_tables",
     "require_columns",
     "resolve_catalog_file",
     "string_column",
@@ -119,6 +120,13 @@ def read_fits_tables(path: Path, hdus) -> dict[str, Table]:
                 warnings.simplefilter("ignore", u.UnitsWarning)
                 tables[key] = Table.read(hdu)
     return tables
+
+
+def read_optional_fits_tables(path: Path, hdus) -> dict[str, Table]:
+    """Like `read_fits_tables` for HDUs that may be absent (they are left out)."""
+    with fits.open(path, memmap=False, character_as_bytes=True) as hdu_list:
+        present = {key: name for key, name in hdus.items() if _find_hdu(hdu_list, name)}
+    return read_fits_tables(path, present) if present else {}
 
 
 def _find_hdu(hdu_list, name):

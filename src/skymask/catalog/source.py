@@ -26,9 +26,9 @@ class CatalogSource:
         Catalog position, in the catalog's own frame.
     """
 
-    __slots__ = ("_components", "_data", "_row", "name", "position", "row_index")
+    __slots__ = ("_components", "_data", "_info", "_row", "name", "position", "row_index")
 
-    def __init__(self, name, row_index, position, row, components: SpatialComponents):
+    def __init__(self, name, row_index, position, row, components: SpatialComponents, info=None):
         if len(components) != 1:
             raise ValueError(f"one source needs one row of components, got {len(components)}")
         self.name = str(name)
@@ -37,6 +37,7 @@ class CatalogSource:
         self._row = row
         self._data = None
         self._components = components
+        self._info = info
 
     @property
     def data(self) -> dict:
@@ -70,6 +71,26 @@ class CatalogSource:
         ``containment`` radius of Gaussians, largest over all components).
         """
         return Angle(self._components.extension_radius_deg(containment)[0], u.deg)
+
+    def info(self, info: str = "all") -> str:
+        """The information page of the source: the sections of gammapy's
+        ``SourceCatalogObject.info()`` for its catalog (basic, position, spectral, flux
+        points, ...) plus skymask's spatial model.
+
+        Parameters
+        ----------
+        info : str
+            "all", or a comma-separated list of section names (they depend on the catalog:
+            for Fermi-LAT catalogs basic, more, position, spatial, spectral, lightcurve; for
+            HGPS basic, map, spatial, spec, flux_points, components, associations, id).
+        """
+        from .info import generic_info
+
+        page = self._info or (lambda source, info: generic_info(None, source, info))
+        return page(self, info)
+
+    def __str__(self) -> str:
+        return self.info()
 
     def __repr__(self) -> str:
         lon, lat = self.position.spherical.lon.deg, self.position.spherical.lat.deg
