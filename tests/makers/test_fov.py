@@ -231,3 +231,18 @@ def test_invalid_arguments():
     dataset.counts.data[0, 5, 5] = np.nan
     with pytest.raises(ValueError, match="non-finite counts"):
         FoVBackgroundMaker().run(dataset)
+
+
+def test_float_exclusion_mask_is_refused_not_interpolated_to_fractions():
+    # gammapy 2.1 accepts a float exclusion mask, interpolates it linearly onto the dataset
+    # (fractional values near edges) and multiplies it into the fit mask.
+    from skymask.makers import RingBackgroundMaker
+
+    geom = WcsGeom.create(npix=3)
+    for data in (1.0, np.ones((3, 3), dtype=np.int64)):
+        mask = Map.from_geom(geom, data=data)
+        with pytest.raises(TypeError, match=r"exclusion_mask must be a boolean map.*'mask > 0'"):
+            FoVBackgroundMaker(exclusion_mask=mask)
+        with pytest.raises(TypeError, match="exclusion_mask must be a boolean map"):
+            RingBackgroundMaker("0.3 deg", "0.2 deg", exclusion_mask=mask)
+    assert FoVBackgroundMaker(exclusion_mask=Map.from_geom(geom, data=True)).exclusion_mask.is_mask

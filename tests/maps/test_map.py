@@ -306,6 +306,31 @@ def test_scalar_coordinates_give_shape_one_arrays_not_zero_d():
     assert image.get_by_coord((np.zeros((2, 3)), np.zeros((2, 3)))).shape == (2, 3)
 
 
+def test_setting_data_to_a_quantity_sets_the_unit(image_geom):
+    # gammapy 2.1 refuses: "Map data must be a Numpy array. Set unit separately".
+    m = Map.from_geom(image_geom, unit="m")
+    m.data = np.full((4, 5), 250.0) * u.cm
+    assert m.unit == u.cm
+    assert isinstance(m.data, np.ndarray) and not isinstance(m.data, u.Quantity)
+    assert_allclose(m.quantity.to_value(u.m), 2.5)
+    m.quantity = 3 * u.s  # broadcast like any data
+    assert m.unit == u.s and m.data.shape == (4, 5)
+
+
+def test_get_by_coord_outside_keeps_the_dtype_of_masks_and_integer_maps(image_geom):
+    # gammapy 2.1 returns NaN for every map kind (a float64 array, also for masks, where NaN
+    # is truthy): a mask lookup outside the map must stay a mask, so False; integers give 0.
+    lon, lat = image_geom.pix_to_coord(([1, 10], [1, 0]))
+    mask = Map.from_geom(image_geom, data=True)
+    looked_up = mask.get_by_coord((lon, lat))
+    assert looked_up.dtype == bool and looked_up.tolist() == [True, False]
+    counts = Map.from_geom(image_geom, data=np.full((4, 5), 7, dtype=np.int64))
+    assert counts.get_by_coord((lon, lat)).tolist() == [7, 0]
+    floats = Map.from_geom(image_geom, data=np.full((4, 5), 7, dtype=np.float32))
+    values = floats.get_by_coord((lon, lat))
+    assert values.dtype == np.float32 and values[0] == 7 and np.isnan(values[1])  # as gammapy
+
+
 def test_repr_is_informative(cube_geom):
     mask = Map.from_geom(cube_geom, data=True)
     mask.data[0] = False
