@@ -282,16 +282,18 @@ def test_solid_angle_matches_analytic_lonlat_box():
     edges = np.radians(np.arange(360) * 0.5 - 89.75)
     expected = np.radians(0.5) * np.diff(np.sin(edges))
     assert_allclose(area, np.repeat(expected[:, None], 3, axis=1), rtol=1e-9)
-    allsky = WcsGeom.create(binsz=1.0)
-    lat_edges = np.radians(np.arange(181) - 90.0)
-    row_area = np.radians(1.0) * np.diff(np.sin(lat_edges))
-    assert_allclose(allsky.solid_angle().value, np.repeat(row_area[:, None], 360, 1), rtol=1e-9)
-    assert_allclose(allsky.solid_angle().sum().value, 4 * np.pi, rtol=1e-10)
+    allsky = WcsGeom.create(binsz=2.0).solid_angle().value
+    lat_edges = np.radians(np.arange(91) * 2 - 90.0)
+    row_area = np.radians(2.0) * np.diff(np.sin(lat_edges))
+    # Below 1e-8 everywhere (the curved sides near the poles are the hardest), ~1e-10 typically.
+    relative = np.abs(allsky / row_area[:, None] - 1)
+    assert relative.max() < 1e-8 and np.median(relative) < 1e-10
+    assert_allclose(allsky.sum(), 4 * np.pi, rtol=1e-10)
 
 
 @pytest.mark.parametrize(
     ("proj", "binsz", "rtol"),
-    [("AIT", 20, 1e-9), ("AIT", 5, 1e-9), ("MOL", 10, 1e-9), ("AIT", 1, 1e-6)],
+    [("AIT", 20, 1e-9), ("AIT", 5, 1e-9), ("MOL", 10, 1e-9), ("AIT", 1, 1e-7)],
 )
 def test_solid_angle_is_exact_on_equal_area_projections_not_two_percent_off(proj, binsz, rtol):
     # AIT and MOL are equal-area: every pixel inside the projection covers binsz^2 of sky.

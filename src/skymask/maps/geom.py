@@ -679,9 +679,10 @@ class WcsGeom:
         """Solid angle of every image pixel, shape (ny, nx), in sr.
 
         The area on the sphere of each pixel's footprint (the image of the pixel square),
-        integrated by subdividing the pixel until the result is converged to about 1e-10
-        (see `skymask.maps._solid_angle`): on equal-area projections (AIT, MOL, CEA) every
-        pixel has its analytic area, 20 deg AIT pixels exactly 400 deg2. Pixels with a corner
+        integrated by subdividing the pixel where needed (relative error about 1e-10, below
+        1e-8; up to 5e-8 for pixels touching a pole or the rim of an all-sky projection; see
+        `skymask.maps._solid_angle`): on equal-area projections (AIT, MOL, CEA) every pixel
+        has its analytic area, 20 deg AIT pixels 400 deg2. Pixels with a corner
         outside the projection (the rim of an all-sky AIT map, for example) give NaN. The
         shape is that of one image, also for cubes (`bin_volume` has the full data shape).
         """
