@@ -181,3 +181,17 @@ def test_icrs_box_on_a_galactic_allsky_map_crossing_the_seam():
     mask = geom.region_mask(region).data
     assert expected.sum() > 10
     assert_array_equal(mask, expected)
+
+
+@pytest.mark.parametrize("radius", [20.0, 60.0, 80.0])
+def test_large_circle_across_the_ait_seam_keeps_every_pixel(radius):
+    # The cap's rim, projected, lies inside the map while the cap itself reaches the curved
+    # seam on both sides: a pixel box from the rim lost 384 of 4268 pixels at 80 deg.
+    from regions import CircleSkyRegion
+
+    from .test_region_mask import brute_force_circle
+
+    geom = _allsky("AIT")
+    centre = SkyCoord(180, 6, unit="deg", frame="galactic")
+    expected = brute_force_circle(geom, centre, radius * u.deg)
+    assert_array_equal(geom.region_mask(CircleSkyRegion(centre, radius * u.deg)).data, expected)
