@@ -187,18 +187,7 @@ def test_ds9_string_matches_the_regions_reading_of_well_formed_text():
     ours = parse_regions(text)
     theirs = Regions.parse(text, format="ds9")
     assert len(ours) == len(theirs) == 12
-    for (mine, include), other in zip(ours, theirs, strict=True):
-        assert type(mine) is type(other)
-        assert include == bool(other.meta.get("include", 1))
-        for name in other._params:
-            a, b = getattr(mine, name), getattr(other, name)
-            if isinstance(a, SkyCoord):
-                assert a.frame.name == b.frame.name
-                assert np.all(a.separation(b).deg < 1e-9)
-            elif hasattr(a, "x") and hasattr(a, "y"):
-                assert np.allclose([a.x, a.y], [b.x, b.y])
-            else:
-                assert u.allclose(a, b), name
+    _same_regions(ours, theirs)
 
 
 # ---------------------------------------------------------------------- issue 12 items 10, 22
@@ -375,3 +364,93 @@ def test_regions_objects_and_ds9_text_agree():
     assert_array_equal(
         GEOM.region_mask(region).data, GEOM.region_mask("galactic;circle(0.3,0.1,0.4)").data
     )
+
+
+# ---------------------------------------------------------------------- interoperability
+def _same_regions(ours, theirs):
+    """Ours (region, include) pairs equal regions' reading, without its text and line regions."""
+    from regions import LinePixelRegion, LineSkyRegion, TextPixelRegion, TextSkyRegion
+
+    annotations = (TextSkyRegion, TextPixelRegion, LineSkyRegion, LinePixelRegion)
+    theirs = [region for region in theirs if not isinstance(region, annotations)]
+    assert len(ours) == len(theirs)
+    for (mine, include), other in zip(ours, theirs, strict=True):
+        assert type(mine) is type(other)
+        assert include == bool(other.meta.get("include", 1))
+        for name in other._params:
+            a, b = getattr(mine, name), getattr(other, name)
+            if isinstance(a, SkyCoord):
+                assert np.all(a.separation(b).to_value("arcsec") < 1e-6), name
+            elif hasattr(a, "x") and hasattr(a, "y"):
+                assert np.allclose([a.x, a.y], [b.x, b.y]), name
+            else:
+                assert u.allclose(a, b), name
+
+
+def test_files_written_by_ds9_read_like_regions_reads_them():
+    # The ds9-written test files that ship with regions: every frame, sexagesimal, composites,
+    # properties, labels. Where regions reads a file cleanly, skymask reads the same shapes;
+    # the file with panda shapes (which regions skips with a warning) is refused.
+    import glob
+    from pathlib import Path
+
+    import regions
+
+    folder = Path(regions.__file__).parent / "io" / "ds9" / "tests" / "data"
+    files = sorted(
+        glob.glob(str(folder / "ds9.*.reg")) + glob.glob(str(folder / "*_reference.reg"))
+    )
+    if not files:
+        pytest.skip(f"the installed regions has no ds9 test files in {folder}")
+    for name in files:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            theirs = Regions.read(name, format="ds9")
+        skipped = [w for w in caught if "not supported" in str(w.message)]
+        if skipped:
+            with pytest.raises(ValueError, match="is not supported"):
+                parse_regions(name)
+            continue
+        _same_regions(parse_regions(name), theirs)
+
+
+def test_text_written_by_regions_reads_back_to_the_same_mask():
+    from regions import (
+        CircleAnnulusSkyRegion,
+        CirclePixelRegion,
+        EllipseAnnulusSkyRegion,
+        EllipseSkyRegion,
+        LineSkyRegion,
+        PixCoord,
+        PointSkyRegion,
+        PolygonSkyRegion,
+        RectangleAnnulusSkyRegion,
+        RectangleSkyRegion,
+        TextSkyRegion,
+    )
+
+    c = SkyCoord(83.63, 22.01, unit="deg")
+    geom = WcsGeom.create(npix=(60, 60), binsz=0.02, skydir=c, frame="galactic")
+    objects = [
+        CircleSkyRegion(c, 0.2 * u.deg),
+        EllipseSkyRegion(
+            c.directional_offset_by(0 * u.deg, 0.3 * u.deg), 0.3 * u.deg, 0.1 * u.deg, 30 * u.deg
+        ),
+        RectangleSkyRegion(
+            c.directional_offset_by(90 * u.deg, 0.3 * u.deg), 0.3 * u.deg, 0.1 * u.deg, 20 * u.deg
+        ),
+        CircleAnnulusSkyRegion(c, 0.3 * u.deg, 0.4 * u.deg),
+        EllipseAnnulusSkyRegion(c, 0.1 * u.deg, 0.2 * u.deg, 0.05 * u.deg, 0.1 * u.deg, 10 * u.deg),
+        RectangleAnnulusSkyRegion(
+            c, 0.1 * u.deg, 0.2 * u.deg, 0.05 * u.deg, 0.1 * u.deg, 10 * u.deg
+        ),
+        PolygonSkyRegion(SkyCoord([83.5, 83.6, 83.55], [21.9, 21.9, 22.0], unit="deg")),
+        PointSkyRegion(c.directional_offset_by(180 * u.deg, 0.2 * u.deg)),
+        TextSkyRegion(c, "Crab"),
+        LineSkyRegion(c, c.directional_offset_by(45 * u.deg, 0.2 * u.deg)),
+        CirclePixelRegion(PixCoord(10, 12), 3),
+    ]
+    text = Regions(objects).serialize(format="ds9")
+    expected = geom.region_mask(objects).data
+    assert expected.sum() > 500
+    assert_array_equal(geom.region_mask(text).data, expected)
