@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from pathlib import Path
@@ -126,20 +127,29 @@ def _is_included(region: Region) -> bool:
 
 
 def _not_finite(value) -> bool:
-    """Whether a region parameter holds a NaN or an infinity."""
+    """Whether a region parameter holds a NaN or an infinity (cheap for scalars)."""
     if isinstance(value, SkyCoord):
         data = value.data
         if isinstance(data, (UnitSphericalRepresentation, SphericalRepresentation)):
-            parts = (data.lon.value, data.lat.value)  # cheap: no conversion
+            parts = (data.lon.value, data.lat.value)  # no conversion
         else:
             parts = tuple(value.cartesian.xyz.value)
-        return not all(np.all(np.isfinite(part)) for part in parts)
-    if isinstance(value, PixCoord):
-        return not (np.all(np.isfinite(value.x)) and np.all(np.isfinite(value.y)))
-    if isinstance(value, (u.Quantity, float, int, np.number, np.ndarray)):
+    elif isinstance(value, u.Quantity):
+        parts = (value.value,)
+    elif isinstance(value, PixCoord):
+        parts = (value.x, value.y)
+    elif isinstance(value, (float, int, np.number, np.ndarray)) and not isinstance(value, bool):
+        parts = (value,)
+    else:
+        return False
+    for part in parts:
         try:
-            return not np.all(np.isfinite(np.asarray(value, dtype=float)))
-        except (TypeError, ValueError):
+            if np.ndim(part) == 0:
+                if not math.isfinite(part):
+                    return True
+            elif not np.isfinite(part).all():
+                return True
+        except TypeError:  # not a real number (complex, object arrays): not ours to judge
             return False
     return False
 
