@@ -133,7 +133,7 @@ def test_malformed_ds9_is_a_clear_error(small_geom):
         small_geom.region_mask("missing.reg")
     with pytest.raises(TypeError, match="ds9 string"):
         small_geom.region_mask(42)
-    with pytest.raises(TypeError, match="sky or pixel region"):
+    with pytest.raises(TypeError, match="every region must be a sky"):
         small_geom.region_mask([CRAB])
 
 
@@ -351,3 +351,63 @@ def test_region_file_in_a_folder_with_parentheses(small_geom, tmp_path):
     assert_array_equal(small_geom.region_mask(path).data, expected)
     with pytest.raises(FileNotFoundError, match="no such ds9 region file"):
         small_geom.region_mask(folder / "missing (2).reg")
+
+
+# ---------------------------------------------------------------------- radius >= 180 deg
+@pytest.mark.parametrize("proj", ["CAR", "AIT"])
+def test_circle_radius_of_180_deg_or_more_is_the_whole_sky_not_empty(proj):
+    # sin^2(r / 2) wraps beyond 180 deg: r = 190 deg used to give an empty mask.
+    geom = WcsGeom.create(binsz=5.0, frame="galactic", proj=proj)
+    center = SkyCoord(30, 40, unit="deg", frame="galactic")
+    finite = np.isfinite(geom.get_coord()["lon"].value)
+    for radius in [179.0, 180.0, 190.0, 359.0, 720.0]:
+        expected = brute_force_circle(geom, center, radius * u.deg)
+        mask = geom.region_mask(CircleSkyRegion(center, radius * u.deg)).data
+        assert_array_equal(mask, expected, err_msg=f"radius {radius}")
+    assert mask[finite].all()
+    text = geom.region_mask("galactic;circle(30,40,190)").data
+    assert text[finite].all()
+    # Annuli: an outer radius beyond 180 deg takes everything beyond the inner one; an inner
+    # radius beyond 180 deg leaves nothing.
+    annulus = CircleAnnulusSkyRegion(center, 170 * u.deg, 190 * u.deg)
+    expected = ~brute_force_circle(geom, center, 170 * u.deg) & finite
+    assert_array_equal(geom.region_mask(annulus).data, expected)
+    assert expected.sum() > 0
+    nothing = CircleAnnulusSkyRegion(center, 185 * u.deg, 190 * u.deg)
+    assert not geom.region_mask(nothing).data.any()
+
+
+# ---------------------------------------------------------------------- NaN and infinities
+def test_non_finite_regions_and_positions_are_clear_errors(small_geom):
+    from regions import CompoundSkyRegion, EllipseSkyRegion
+
+    nan_center = SkyCoord(np.nan, 22, unit="deg")
+    good = CircleSkyRegion(CRAB, 0.3 * u.deg)
+    cases = [
+        (CircleSkyRegion(nan_center, 0.3 * u.deg), "the center of CircleSkyRegion"),
+        (CircleSkyRegion(CRAB, np.inf * u.deg), "the radius of CircleSkyRegion"),
+        (
+            PolygonSkyRegion(SkyCoord([83, 84, np.nan], [22, 22, 23], unit="deg")),
+            "the vertices of PolygonSkyRegion",
+        ),
+        (
+            RectangleSkyRegion(CRAB, 1 * u.deg, 1 * u.deg, angle=np.nan * u.deg),
+            "the angle of RectangleSkyRegion",
+        ),
+        (
+            EllipseSkyRegion(CRAB, np.inf * u.deg, 1 * u.deg),
+            "the width of EllipseSkyRegion",
+        ),
+        (CirclePixelRegion(PixCoord(np.nan, 3), 2), "the center of CirclePixelRegion"),
+        (
+            CompoundSkyRegion(good, CircleSkyRegion(nan_center, 1 * u.deg), np.logical_or),
+            "the center of CircleSkyRegion",
+        ),
+    ]
+    for region, fragment in cases:
+        with pytest.raises(ValueError, match="is not finite") as info:
+            small_geom.region_mask([good, region])
+        assert fragment in str(info.value)
+    positions = SkyCoord([83.6, np.nan, 84.0], [22.0, 22.0, np.nan], unit="deg")
+    with pytest.raises(ValueError, match=r"2 non-finite position\(s\) \(first: index 1"):
+        small_geom.region_mask(positions)

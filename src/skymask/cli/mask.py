@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from pathlib import Path
 
 from ._common import (
@@ -64,14 +65,17 @@ def add_parsers(commands) -> None:
         help="mask from ds9 regions (a string or a .reg file)",
         description="Mask that is True inside ds9 regions (or outside, with --outside). "
         "Circles and annuli are tested on the sphere; ds9 exclude regions (-circle(...)) "
-        "are honoured.",
+        "are honoured; text labels, lines and other annotations mark no pixel. REGIONS '-' "
+        "reads the regions from standard input (for lists longer than a command line holds).",
         epilog="example:\n\n"
         "  skymask mask regions --like counts.fits --image --outside \\\n"
         "      'galactic;box(185,-4,1.0,0.5,45);icrs;circle(83.633,22.0145,0.3)' \\\n"
         "      -o exclusion.fits",
     )
     regions.add_argument(
-        "regions", metavar="REGIONS", help="ds9 region string, or the name of a ds9 region file"
+        "regions",
+        metavar="REGIONS",
+        help="ds9 region string, the name of a ds9 region file, or - for standard input",
     )
     regions.add_argument("--outside", action="store_true", help=_OUTSIDE_HELP)
     add_geometry_options(regions)
@@ -178,7 +182,11 @@ def add_parsers(commands) -> None:
 def _regions(args) -> int:
     output = check_output(args.output, args.overwrite)
     geom = geometry_from_args(args)
-    mask = _region_mask(geom, args.regions, inside=not args.outside, label=args.prog)
+    regions = args.regions
+    if regions == "-":
+        # A line break makes the text region text, never a file name.
+        regions = sys.stdin.read() + "\n"
+    mask = _region_mask(geom, regions, inside=not args.outside, label=args.prog)
     write_map(mask, output, args)
     return 0
 

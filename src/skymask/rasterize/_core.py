@@ -8,8 +8,12 @@ __all__ = [
     "batched_tiles",
     "boundary_bboxes",
     "circle_boundary",
+    "circle_limits",
+    "gnomonic",
     "haversine_sin2_half",
     "pixel_index",
+    "points_in_polygon",
+    "unit_vectors",
 ]
 
 # Points sampled on each circle to find its pixel bounding box.
@@ -25,6 +29,73 @@ def haversine_sin2_half(lon, lat, lon0, lat0):
     sin_dlat = np.sin((lat - lat0) / 2.0)
     sin_dlon = np.sin((lon - lon0) / 2.0)
     return sin_dlat * sin_dlat + np.cos(lat) * np.cos(lat0) * sin_dlon * sin_dlon
+
+
+def circle_limits(inner, outer):
+    """Thresholds on `haversine_sin2_half` for ``inner <= d < outer`` (radians, any size).
+
+    ``sin^2(r/2)`` grows with ``r`` only up to ``r = pi``: a radius beyond 180 deg would wrap
+    round and shrink the circle. Every point of the sphere is within 180 deg of the centre, so an
+    outer radius above pi takes everything (limit above 1) and an inner radius above pi takes
+    nothing; a radius of exactly pi keeps the strict inequality (only the antipode is out).
+    An inner radius of 0 keeps the centre (limit -1).
+    """
+    inner = np.asarray(inner, dtype=float)
+    outer = np.asarray(outer, dtype=float)
+    limit_outer = np.where(outer > np.pi, 2.0, np.sin(np.minimum(outer, np.pi) / 2.0) ** 2)
+    limit_inner = np.where(
+        inner > 0, np.where(inner > np.pi, 2.0, np.sin(np.minimum(inner, np.pi) / 2.0) ** 2), -1.0
+    )
+    return limit_inner, limit_outer
+
+
+def unit_vectors(lon, lat):
+    """Cartesian unit vectors (..., 3) of directions given in radians."""
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    cos_lat = np.cos(lat)
+    return np.stack([cos_lat * np.cos(lon), cos_lat * np.sin(lon), np.sin(lat)], axis=-1)
+
+
+def gnomonic(vectors, centre):
+    """Gnomonic (tangent-plane) coordinates of unit ``vectors`` (..., 3) around unit ``centre``.
+
+    Great circles become straight lines. Returns ``(x, y, cos_distance)``; the coordinates only
+    mean something where ``cos_distance > 0`` (the hemisphere around ``centre``).
+    """
+    centre = np.asarray(centre, dtype=float)
+    # Any vector not parallel to the centre gives the first axis of the tangent plane.
+    helper = np.array([0.0, 0.0, 1.0]) if abs(centre[2]) < 0.9 else np.array([1.0, 0.0, 0.0])
+    east = np.cross(helper, centre)
+    east /= np.linalg.norm(east)
+    north = np.cross(centre, east)
+    vectors = np.asarray(vectors, dtype=float)
+    depth = vectors @ centre
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (vectors @ east) / depth, (vectors @ north) / depth, depth
+
+
+def points_in_polygon(x, y, vx, vy):
+    """Even-odd rule: which points ``(x, y)`` lie inside the polygon with vertices ``(vx, vy)``.
+
+    The polygon is closed implicitly (last vertex to first); vertex order and self-intersections
+    follow the even-odd rule, as in `regions` and matplotlib. Loops over the edges, vectorised
+    over the points.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    inside = np.zeros(np.broadcast(x, y).shape, dtype=bool)
+    n = len(vx)
+    for i in range(n):
+        x1, y1 = vx[i - 1], vy[i - 1]
+        x2, y2 = vx[i], vy[i]
+        if y1 == y2:
+            continue  # a horizontal edge never changes the crossing parity
+        crosses = (y1 > y) != (y2 > y)
+        with np.errstate(invalid="ignore"):
+            x_edge = x1 + (y - y1) * (x2 - x1) / (y2 - y1)
+        inside ^= crosses & (x < x_edge)
+    return inside
 
 
 def circle_boundary(lon0, lat0, radius, n=N_BOUNDARY):

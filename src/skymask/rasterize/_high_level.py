@@ -1,17 +1,22 @@
 """Sky and pixel regions onto a geometry's image grid.
 
-Circles and circle annuli are tested on the sphere: a pixel is inside when the angular distance
-of its centre from the region centre is below the radius (D5). Ellipses, rectangles and their
-annuli are tested in the tangent plane at the shape centre mapped onto the pixel grid by the
-local WCS Jacobian (see `_shapes`; angles follow the shape frame's north, D12). Polygons are
-tested in the pixel plane between their projected vertices. A point marks the pixel that
-contains it (D9). Each shape only touches the pixels of its bounding box, and shapes that
-cannot reach the map are dropped before any pixel is looked at (D6).
+Circles and circle annuli (planar or spherical classes) are tested on the sphere: a pixel is
+inside when the angular distance of its centre from the region centre is below the radius
+(D5); a radius of 180 deg or more takes the whole sky. Ellipses, rectangles and their annuli
+are tested in the tangent plane at the shape centre mapped onto the pixel grid by the local
+WCS Jacobian (see `_shapes`; angles follow the shape frame's north, D12). Polygons are tested
+in the pixel plane between their projected vertices, each edge taking the shorter way in
+longitude; shapes in the pixel plane that cross the longitude seam of an all-sky map are
+evaluated in the projection re-centred on them (see `_seam`). Spherical polygons have
+great-circle edges (see `_spherical`). A point marks the pixel that contains it (D9); text and
+line regions have no area and mark nothing. Each shape only touches the pixels of its bounding
+box, and shapes that cannot reach the map are dropped before any pixel is looked at (D6).
 """
 
 from __future__ import annotations
 
 import numpy as np
+import regions as _regions_package
 from astropy import units as u
 from astropy.coordinates import SkyCoord, SphericalRepresentation, UnitSphericalRepresentation
 from regions import (
@@ -19,6 +24,7 @@ from regions import (
     CircleSkyRegion,
     CompoundPixelRegion,
     CompoundSkyRegion,
+    LinePixelRegion,
     LineSkyRegion,
     PixCoord,
     PixelRegion,
@@ -26,26 +32,34 @@ from regions import (
     PointSkyRegion,
     PolygonPixelRegion,
     PolygonSkyRegion,
-    SkyRegion,
     TextPixelRegion,
     TextSkyRegion,
 )
 
 from ..maps.coord import skycoord_lonlat_deg
 from ..utils.units import describe
-from ._core import (
-    batched_tiles,
-    boundary_bboxes,
-    circle_boundary,
-    haversine_sin2_half,
-    pixel_index,
-)
-from ._parse import parse_regions
+from ._core import circle_limits, haversine_sin2_half, pixel_index, points_in_polygon
+from ._parse import SPHERICAL_REGION, parse_regions
+from ._seam import RecentredPlane, has_seam, native_lonlat
 from ._shapes import LOCAL_SHAPES, paint_local_shape, shape_outer_radius_deg
+from ._spherical import paint_contains, paint_spherical_polygon
+from ._tiles import cap_tiles, may_reach_map
 
 __all__ = ["rasterize_regions"]
 
-_LABELS = (TextSkyRegion, TextPixelRegion)
+# Shapes without area: no pixel centre is inside them. (Text regions are points in `regions`,
+# so they must be recognised before points are.)
+_NO_AREA = (TextSkyRegion, TextPixelRegion, LineSkyRegion, LinePixelRegion)
+
+
+def _spherical(name: str):
+    return getattr(_regions_package, name, None) or type(name, (), {})
+
+
+_SPHERICAL_CIRCLE = _spherical("CircleSphericalSkyRegion")
+_SPHERICAL_ANNULUS = _spherical("CircleAnnulusSphericalSkyRegion")
+_SPHERICAL_POLYGON = _spherical("PolygonSphericalSkyRegion")
+_SPHERICAL_COMPOUND = _spherical("CompoundSphericalSkyRegion")
 
 
 def rasterize_regions(geom, regions) -> np.ndarray:
@@ -53,7 +67,7 @@ def rasterize_regions(geom, regions) -> np.ndarray:
 
     ds9 exclude regions (``-circle(...)``) are removed from the union of the include regions;
     when only exclude regions are given, the include region is the whole image (the ds9 and
-    funtools convention). Text labels have no area and are ignored.
+    funtools convention). Text labels and lines have no area and are ignored.
     """
     geom = geom.to_image()
     pairs = parse_regions(regions)
@@ -76,14 +90,14 @@ def _paint(geom, regions, out) -> None:
     """OR every region into ``out`` (a (ny, nx) bool array)."""
     circles, annuli, points, others = [], [], [], []
     for region in regions:
-        if isinstance(region, CircleSkyRegion):
+        if isinstance(region, (CircleSkyRegion, _SPHERICAL_CIRCLE)):
             circles.append(region)
-        elif isinstance(region, CircleAnnulusSkyRegion):
+        elif isinstance(region, (CircleAnnulusSkyRegion, _SPHERICAL_ANNULUS)):
             annuli.append(region)
+        elif isinstance(region, _NO_AREA):
+            continue
         elif isinstance(region, (PointSkyRegion, PointPixelRegion)):
             points.append(region)
-        elif isinstance(region, _LABELS):
-            continue
         else:
             others.append(region)
     if circles:
@@ -138,90 +152,12 @@ def _frame_key(coord: SkyCoord):
 
 def _paint_circles(geom, lon0, lat0, inner, outer, out) -> None:
     """Annuli ``inner <= distance < outer`` on the sphere (inner 0: circles ``distance < r``)."""
-    ny, nx = out.shape
-    # Circles that cannot reach the map are dropped first: on the far side of a TAN map
-    # their rims do not project and would otherwise mean testing every pixel.
-    near = _may_reach_map(geom, lon0, lat0, outer)
-    if not near.all():
-        lon0, lat0, inner, outer = lon0[near], lat0[near], inner[near], outer[near]
-    if len(lon0) == 0:
-        return
-    boxes = []
-    # Boundaries in chunks of circles keep the temporaries small for many circles.
-    for start in range(0, len(lon0), 256):
-        sel = slice(start, start + 256)
-        blon, blat = circle_boundary(lon0[sel], lat0[sel], outer[sel])
-        bx, by = geom.wcs.wcs_world2pix(np.degrees(blon), np.degrees(blat), 0)
-        boxes.append(boundary_bboxes(np.asarray(bx), np.asarray(by), nx, ny))
-    ix0, ix1, iy0, iy1 = (np.concatenate(parts) for parts in zip(*boxes, strict=True))
-    # A circle around a pole is not bounded by its projected rim in every projection.
-    around_pole = (np.pi / 2 - np.abs(lat0)) <= outer
-    ix0[around_pole], ix1[around_pole], iy0[around_pole], iy1[around_pole] = 0, nx, 0, ny
-    limit_outer = np.sin(outer / 2.0) ** 2
-    limit_inner = np.where(inner > 0, np.sin(inner / 2.0) ** 2, -1.0)
-    tables = _separable_lonlat(geom)
-    for index, ix, iy in batched_tiles(ix0, ix1, iy0, iy1):
-        if tables is None:
-            lon, lat = geom.wcs.wcs_pix2world(ix.astype(float), iy.astype(float), 0)
-            lon, lat = np.radians(lon), np.radians(lat)
-        else:
-            lon, lat = tables[0][ix], tables[1][iy]
+    limit_inner, limit_outer = circle_limits(inner, outer)
+    for index, ix, iy, lon, lat in cap_tiles(geom, lon0, lat0, outer):
         with np.errstate(invalid="ignore"):
             h = haversine_sin2_half(lon, lat, lon0[index], lat0[index])
             inside = (h < limit_outer[index]) & (h >= limit_inner[index])
         out[iy[inside], ix[inside]] = True
-
-
-def _separable_lonlat(geom):
-    """Per-column longitudes and per-row latitudes (radians) if the grid is separable.
-
-    On a plate-carree grid centred on the equator (the usual survey map) longitude depends
-    only on the column and latitude only on the row, so two 1-D tables replace a WCS call
-    per pixel. The property is checked numerically on a grid of sample pixels; None if it
-    does not hold.
-    """
-    if geom.projection != "CAR":
-        return None
-    nx, ny = geom.npix
-    xs = np.linspace(0, nx - 1, min(nx, 7))
-    ys = np.linspace(0, ny - 1, min(ny, 7))
-    lon, lat = geom.wcs.wcs_pix2world(xs[np.newaxis, :], ys[:, np.newaxis], 0)
-    if not (np.all(np.isfinite(lon)) and np.all(np.isfinite(lat))):
-        return None
-    if np.ptp(lon, axis=0).max() > 1e-10 or np.ptp(lat, axis=1).max() > 1e-10:
-        return None
-    lon_x, _ = geom.wcs.wcs_pix2world(np.arange(nx, dtype=float), np.zeros(nx), 0)
-    _, lat_y = geom.wcs.wcs_pix2world(np.zeros(ny), np.arange(ny, dtype=float), 0)
-    return np.radians(lon_x), np.radians(lat_y)
-
-
-def _map_footprint(geom):
-    """(lon, lat, radius) in radians of a circle on the sky that contains the whole map.
-
-    Centred on the map centre, through the farthest pixel corner or edge midpoint, plus two
-    pixel diagonals. Maps whose corners fall outside the projection get radius pi.
-    """
-    nx, ny = geom.npix
-    x = np.array([-0.5, (nx - 1) / 2, nx - 0.5])
-    y = np.array([-0.5, (ny - 1) / 2, ny - 0.5])
-    lon, lat = geom.wcs.wcs_pix2world(*np.meshgrid(x, y), 0)
-    lon0, lat0 = np.radians(lon[1, 1]), np.radians(lat[1, 1])
-    if not (np.all(np.isfinite(lon)) and np.all(np.isfinite(lat))):
-        return lon0, lat0, np.pi
-    distance = 2 * np.arcsin(
-        np.sqrt(np.clip(haversine_sin2_half(np.radians(lon), np.radians(lat), lon0, lat0), 0, 1))
-    )
-    margin = 2 * np.radians(np.hypot(*geom.pixel_scales.deg))
-    return lon0, lat0, min(float(distance.max()) + margin, np.pi)
-
-
-def _may_reach_map(geom, lon, lat, radius):
-    """Which shapes (centre lon/lat, bounding radius; radians) can touch the map."""
-    lon_c, lat_c, reach = _map_footprint(geom)
-    if reach >= np.pi:
-        return np.ones(np.shape(lon), dtype=bool)
-    h = np.clip(haversine_sin2_half(lon, lat, lon_c, lat_c), 0, 1)
-    return 2 * np.arcsin(np.sqrt(h)) <= reach + np.asarray(radius)
 
 
 def _paint_points(geom, points, out) -> None:
@@ -241,45 +177,61 @@ def _paint_points(geom, points, out) -> None:
     out[iy[valid], ix[valid]] = True
 
 
-def _sky_to_pixel(geom, region: SkyRegion) -> PixelRegion | None:
-    """Pixel version of a polygon or another sky shape; None if it cannot reach the map."""
-    if isinstance(region, PolygonSkyRegion):
-        lon, lat = skycoord_lonlat_deg(region.vertices, geom.sky_frame)
-        x, y = geom.wcs.wcs_world2pix(lon, lat, 0)
-        if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
-            # A polygon around its first vertex, as far as its farthest vertex.
-            lon_r, lat_r = np.radians(lon), np.radians(lat)
-            h = np.clip(haversine_sin2_half(lon_r, lat_r, lon_r[0], lat_r[0]), 0, 1)
-            size = 2 * np.arcsin(np.sqrt(h)).max()
-            if not _may_reach_map(geom, lon_r[:1], lat_r[:1], size)[0]:
-                return None
+def _polygon_cap(lon_deg, lat_deg):
+    """(lon, lat, radius) in radians of a cap around a polygon's vertices."""
+    lon_r, lat_r = np.radians(lon_deg), np.radians(lat_deg)
+    cos_lat = np.cos(lat_r)
+    mean = np.array(
+        [np.mean(cos_lat * np.cos(lon_r)), np.mean(cos_lat * np.sin(lon_r)), np.mean(np.sin(lat_r))]
+    )
+    lon_c = float(np.arctan2(mean[1], mean[0]))
+    lat_c = float(np.arctan2(mean[2], np.hypot(mean[0], mean[1])))
+    h = np.clip(haversine_sin2_half(lon_r, lat_r, lon_c, lat_c), 0, 1)
+    return lon_c, lat_c, float(2 * np.arcsin(np.sqrt(h)).max())
+
+
+def _paint_sky_polygon(geom, region, out) -> None:
+    """A sky polygon between its projected vertices; re-centred if it crosses the seam."""
+    lon, lat = skycoord_lonlat_deg(region.vertices, geom.sky_frame)
+    lon_c, lat_c, size = _polygon_cap(lon, lat)
+    margin = 2 * np.radians(np.hypot(*geom.pixel_scales.deg))
+    # Straight edges in the plane can stray from the vertices' cap: search twice as far.
+    reach = min(2 * size + margin, np.pi)
+    if not may_reach_map(geom, np.array([lon_c]), np.array([lat_c]), reach)[0]:
+        return
+    if has_seam(geom):
+        phi, theta = native_lonlat(geom.wcs, lon, lat)
+        direct = np.diff(np.append(phi, phi[0]))
+        step = direct.copy()
+        step[step > 180] -= 360
+        step[step < -180] += 360
+        if abs(step.sum()) > 180:
             raise ValueError(
-                f"the polygon {describe(region)} reaches the map but some of its vertices are "
-                f"outside the {geom.projection} projection; use a projection that covers them"
+                f"the polygon {describe(region)} goes round a pole of the {geom.projection} "
+                "projection, where the map's pixel plane cannot hold it; use a "
+                "PolygonSphericalSkyRegion (regions >= 0.12), a circle, or a map projected "
+                "around the pole (TAN, ZEA)"
             )
-        return PolygonPixelRegion(vertices=PixCoord(x=x, y=y))
-    if isinstance(region, LineSkyRegion):
-        raise TypeError("a line region has no area and cannot be part of a mask")
-    # Anything else: the regions package's own conversion.
-    return region.to_pixel(geom.wcs)
+        if np.any(step != direct):
+            unwrapped = phi[0] + np.concatenate([[0.0], np.cumsum(step[:-1])])
+            plane = RecentredPlane(geom, 0.5 * (unwrapped.min() + unwrapped.max()))
+            vx, vy = plane.from_native(unwrapped, theta)
+            for _, ix, iy, pixel_lon, pixel_lat in cap_tiles(geom, [lon_c], [lat_c], [reach]):
+                x, y = plane.plane(np.degrees(pixel_lon), np.degrees(pixel_lat))
+                with np.errstate(invalid="ignore"):
+                    inside = points_in_polygon(x, y, vx, vy)
+                out[iy[inside], ix[inside]] = True
+            return
+    x, y = geom.wcs.wcs_world2pix(lon, lat, 0)
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+        raise ValueError(
+            f"the polygon {describe(region)} reaches the map but some of its vertices are "
+            f"outside the {geom.projection} projection; use a projection that covers them"
+        )
+    _paint_pixel_region(PolygonPixelRegion(vertices=PixCoord(x=x, y=y)), out)
 
 
-def _paint_other(geom, region, out) -> None:
-    if isinstance(region, (CompoundSkyRegion, CompoundPixelRegion)):
-        first = np.zeros_like(out)
-        second = np.zeros_like(out)
-        _paint(geom, [region.region1], first)
-        _paint(geom, [region.region2], second)
-        out |= region.operator(first, second)
-        return
-    if isinstance(region, LOCAL_SHAPES):
-        lon, lat = _centres_rad(geom, [region.center])
-        if _may_reach_map(geom, lon, lat, np.radians(shape_outer_radius_deg(region)))[0]:
-            paint_local_shape(geom, region, out)
-        return
-    pixel = region if isinstance(region, PixelRegion) else _sky_to_pixel(geom, region)
-    if pixel is None:
-        return
+def _paint_pixel_region(pixel: PixelRegion, out) -> None:
     ny, nx = out.shape
     bbox = pixel.bounding_box
     ix0, ix1 = max(bbox.ixmin, 0), min(bbox.ixmax, nx)
@@ -288,3 +240,32 @@ def _paint_other(geom, region, out) -> None:
         return
     y, x = np.mgrid[iy0:iy1, ix0:ix1]
     out[iy0:iy1, ix0:ix1] |= np.asarray(pixel.contains(PixCoord(x=x, y=y)), dtype=bool)
+
+
+def _paint_other(geom, region, out) -> None:
+    if isinstance(region, (CompoundSkyRegion, CompoundPixelRegion, _SPHERICAL_COMPOUND)):
+        first = np.zeros_like(out)
+        second = np.zeros_like(out)
+        _paint(geom, [region.region1], first)
+        _paint(geom, [region.region2], second)
+        out |= region.operator(first, second)
+        return
+    if isinstance(region, LOCAL_SHAPES):
+        lon, lat = _centres_rad(geom, [region.center])
+        if may_reach_map(geom, lon, lat, np.radians(shape_outer_radius_deg(region)))[0]:
+            paint_local_shape(geom, region, out)
+        return
+    if isinstance(region, PolygonSkyRegion):
+        _paint_sky_polygon(geom, region, out)
+        return
+    if isinstance(region, _SPHERICAL_POLYGON):
+        paint_spherical_polygon(geom, region, out)
+        return
+    if SPHERICAL_REGION is not None and isinstance(region, SPHERICAL_REGION):
+        paint_contains(geom, region, out)
+        return
+    if isinstance(region, PixelRegion):
+        _paint_pixel_region(region, out)
+        return
+    # Any other sky shape: the regions package's own conversion.
+    _paint_pixel_region(region.to_pixel(geom.wcs), out)

@@ -1,62 +1,123 @@
-"""Every accepted form of ``regions`` to one list of (region, include) pairs."""
+"""Every accepted form of ``regions`` to one list of (region, include) pairs, checked once."""
 
 from __future__ import annotations
 
+import math
 import os
-import warnings
+import re
 from pathlib import Path
 
 import numpy as np
-from astropy.coordinates import SkyCoord
-from regions import PixelRegion, PointSkyRegion, Region, Regions, SkyRegion
+import regions as _regions_package
+from astropy import units as u
+from astropy.coordinates import SkyCoord, SphericalRepresentation, UnitSphericalRepresentation
+from regions import PixCoord, PixelRegion, PointSkyRegion, Region, Regions, SkyRegion
 
 from ..utils.units import describe
+from ._ds9 import Ds9Source, read_ds9
 
-__all__ = ["parse_regions"]
+__all__ = ["SPHERICAL_REGION", "parse_regions"]
+
+# regions >= 0.12 has regions defined on the sphere; older releases do not.
+SPHERICAL_REGION = getattr(_regions_package, "SphericalSkyRegion", None)
+_REGION_TYPES = (SkyRegion, PixelRegion) + ((SPHERICAL_REGION,) if SPHERICAL_REGION else ())
+
+# Longer strings cannot name a file (Linux PATH_MAX); they are never probed.
+_PATH_MAX = 4096
+# A ds9 shape name followed by its parameters, a ';' or a line break: region text.
+_DS9_SYNTAX = re.compile(
+    r"[;\n\r]|(circle|ellipse|box|annulus|polygon|point|line|text|vector|ruler|compass"
+    r"|projection|segment|composite|panda|epanda|bpanda)\s*\(",
+    re.IGNORECASE,
+)
+_EMPTY_HINT = (
+    'an unset shell variable is the usual cause ("$REGIONS" expanding to nothing); '
+    "for an intentionally empty mask, pass [] to region_mask"
+)
 
 
-_DS9_EXAMPLE = "'galactic;circle(184.55, -5.78, 0.3);box(185, -4, 1.0, 0.5, 45)'"
+def _expand(text: str) -> str:
+    return os.path.expandvars(os.path.expanduser(text))
 
 
-def _strict_ds9(read, what: str) -> list[Region]:
-    """Run a regions ds9 reader; lines it skips with a warning are errors here.
+def _existing_path(text: str) -> Path | None:
+    """The path ``text`` names, if it names something that exists; never raises.
 
-    regions warns and drops a line it cannot parse, which would silently give a smaller mask.
+    Region text is often longer than a file name may be, or holds characters no path can
+    (a NUL byte): probing it must not fail with ``OSError: File name too long``.
     """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            result = list(read())
-        except Exception as exc:  # regions raises several exception types for bad syntax
-            raise ValueError(
-                f"cannot parse {what}: {type(exc).__name__}: {exc}. "
-                f"Example of the expected form: {_DS9_EXAMPLE}"
-            ) from None
-    if caught:
-        message = str(caught[0].message).rstrip(". ")
-        raise ValueError(
-            f"cannot parse {what}: {message}. Example of the expected form: {_DS9_EXAMPLE}"
-        )
-    return result
+    if len(text) > _PATH_MAX or "\0" in text or "\n" in text or "\r" in text:
+        return None
+    try:
+        path = Path(_expand(text))
+        return path if path.exists() else None
+    except (OSError, ValueError):
+        return None
 
 
-def _from_ds9_text(text: str) -> list[Region]:
-    return _strict_ds9(
-        lambda: Regions.parse(text, format="ds9"), f"the ds9 region string {describe(text)}"
+def _text_or_path(text: str) -> Path | None:
+    """The file a string names, or None when it is ds9 region text.
+
+    An existing file (or folder) wins; otherwise a string with ds9 syntax (a shape with its
+    parameters, a ``;`` or a line break) is region text, and any other string is a file name
+    (a missing one is a FileNotFoundError naming it).
+    """
+    if not text.strip():
+        raise ValueError(f"the ds9 region string is empty: {_EMPTY_HINT}")
+    existing = _existing_path(text)
+    if existing is not None:
+        return existing
+    if _DS9_SYNTAX.search(text) or len(text) > _PATH_MAX:
+        return None
+    if text.lower().endswith((".reg", ".ds9")) or os.sep in text:
+        return Path(_expand(text))
+    return None
+
+
+def _read_file(path: Path) -> list[Region]:
+    """Regions of a ds9 file; errors name the file and line, never its content."""
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder, not a ds9 region file")
+    if not path.exists():
+        raise FileNotFoundError(f"no such ds9 region file: {path}")
+    if not path.is_file():
+        raise ValueError(f"{path} is not a regular file (a device or pipe); give a ds9 file")
+    data = path.read_bytes()
+    if b"\0" in data:
+        raise ValueError(f"{path} is not a ds9 region file: it holds binary data")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")  # old ds9 files may carry Latin-1 labels
+    source = Ds9Source(f"the ds9 file {path}", quote_content=False)
+    items, annotations = read_ds9(text, source)
+    if not items:
+        _refuse_empty(f"the ds9 file {path}", text, annotations)
+    return items
+
+
+def _read_text(text: str) -> list[Region]:
+    source = Ds9Source(
+        "the ds9 region string", quote_content=True, multiline=bool(re.search(r"[\n\r]", text))
     )
+    items, annotations = read_ds9(text, source)
+    if not items:
+        _refuse_empty(f"the ds9 region string {describe(text)}", text, annotations)
+    return items
 
 
-def _from_file(path: Path) -> list[Region]:
-    return _strict_ds9(lambda: Regions.read(str(path), format="ds9"), f"the ds9 file {path}")
-
-
-def _looks_like_path(text: str) -> bool:
-    """An existing file, or (no region syntax in it) a name ending in .reg or .ds9."""
-    if "\n" not in text and Path(os.path.expandvars(os.path.expanduser(text))).is_file():
-        return True
-    if "(" in text or ";" in text or "\n" in text:
-        return False
-    return text.endswith((".reg", ".ds9"))
+def _refuse_empty(what: str, text: str, annotations: int):
+    if not text.strip():
+        raise ValueError(f"{what} is empty: {_EMPTY_HINT}")
+    if annotations:
+        raise ValueError(
+            f"{what} has no shape with an area, only {annotations} annotation(s) (text, line, "
+            "vector, ruler, compass, projection or segment), which mark no pixel; "
+            f"{_EMPTY_HINT}"
+        )
+    raise ValueError(
+        f"{what} has no shape, only comments, frames or global settings; {_EMPTY_HINT}"
+    )
 
 
 def _is_included(region: Region) -> bool:
@@ -65,26 +126,91 @@ def _is_included(region: Region) -> bool:
     return bool(int(include)) if isinstance(include, (int, np.integer, bool, str)) else True
 
 
+def _not_finite(value) -> bool:
+    """Whether a region parameter holds a NaN or an infinity (cheap for scalars)."""
+    if isinstance(value, SkyCoord):
+        data = value.data
+        if isinstance(data, (UnitSphericalRepresentation, SphericalRepresentation)):
+            parts = (data.lon.value, data.lat.value)  # no conversion
+        else:
+            parts = tuple(value.cartesian.xyz.value)
+    elif isinstance(value, u.Quantity):
+        parts = (value.value,)
+    elif isinstance(value, PixCoord):
+        parts = (value.x, value.y)
+    elif isinstance(value, (float, int, np.number, np.ndarray)) and not isinstance(value, bool):
+        parts = (value,)
+    else:
+        return False
+    for part in parts:
+        try:
+            if np.ndim(part) == 0:
+                if not math.isfinite(part):
+                    return True
+            elif not np.isfinite(part).all():
+                return True
+        except TypeError:  # not a real number (complex, object arrays): not ours to judge
+            return False
+    return False
+
+
+def _check_finite(region: Region) -> None:
+    """Every position and size of ``region`` (and of compound members) is finite."""
+    for name in getattr(region, "_params", ()):
+        value = getattr(region, name, None)
+        if isinstance(value, Region):
+            _check_finite(value)
+        elif not callable(value) and _not_finite(value):
+            raise ValueError(
+                f"the {name} of {type(region).__name__} is not finite ({describe(value)}): "
+                "every position and size of a region must be a finite number"
+            )
+
+
+def _points(coords: SkyCoord) -> list[Region]:
+    positions = coords.reshape(-1) if coords.shape else coords.reshape(1)
+    finite = ~_non_finite_positions(positions)
+    if not finite.all():
+        index = int(np.flatnonzero(~finite)[0])
+        raise ValueError(
+            f"the SkyCoord holds {int((~finite).sum())} non-finite position(s) (first: index "
+            f"{index}, {describe(positions[index])}); remove them, e.g. "
+            "coords[np.isfinite(coords.spherical.lat)]"
+        )
+    return [PointSkyRegion(center=position) for position in positions]
+
+
+def _non_finite_positions(positions: SkyCoord) -> np.ndarray:
+    cartesian = positions.cartesian.xyz.value
+    return ~np.all(np.isfinite(cartesian), axis=0)
+
+
 def parse_regions(regions) -> list[tuple[Region, bool]]:
     """``(region, include)`` pairs from any accepted input.
 
-    Accepted: a ds9 string, a path to a ds9 region file, a `regions.Regions`, a list of sky or
-    pixel regions, a single region, or a `~astropy.coordinates.SkyCoord` (each position becomes
-    a point region). ``include`` is False for ds9 exclude regions (``-circle(...)``).
+    Accepted: a ds9 string, a path to a ds9 region file, a `regions.Regions`, a list of sky,
+    pixel or (regions >= 0.12) spherical regions, a single region, or a
+    `~astropy.coordinates.SkyCoord` (each position becomes a point region). ``include`` is False
+    for ds9 exclude regions (``-circle(...)``).
+
+    Raises
+    ------
+    TypeError
+        For an input of another kind.
+    ValueError
+        For ds9 text that cannot be read completely, empty region text or files, and NaN or
+        infinite positions or sizes.
+    FileNotFoundError, IsADirectoryError
+        For a file name that names no file, or a folder.
     """
-    if isinstance(regions, (str, os.PathLike)):
-        text = os.fspath(regions)
-        if isinstance(regions, os.PathLike) or _looks_like_path(text):
-            path = Path(os.path.expandvars(os.path.expanduser(text)))
-            if not path.is_file():
-                raise FileNotFoundError(f"no such ds9 region file: {path}")
-            items = _from_file(path)
-        else:
-            items = _from_ds9_text(text)
+    if isinstance(regions, os.PathLike):
+        items = _read_file(Path(os.fspath(regions)))
+    elif isinstance(regions, str):
+        path = _text_or_path(regions)
+        items = _read_text(regions) if path is None else _read_file(path)
     elif isinstance(regions, SkyCoord):
-        positions = regions.reshape(-1) if regions.shape else regions.reshape(1)
-        items = [PointSkyRegion(center=position) for position in positions]
-    elif isinstance(regions, (SkyRegion, PixelRegion)):
+        items = _points(regions)
+    elif isinstance(regions, _REGION_TYPES):
         items = [regions]
     elif isinstance(regions, (Regions, list, tuple)):
         items = list(regions)
@@ -96,6 +222,8 @@ def parse_regions(regions) -> list[tuple[Region, bool]]:
             f"regions, a single region or a SkyCoord; got {describe(regions)}"
         )
     for item in items:
-        if not isinstance(item, (SkyRegion, PixelRegion)):
-            raise TypeError(f"every region must be a sky or pixel region, got {describe(item)}")
+        if not isinstance(item, _REGION_TYPES):
+            kinds = "sky, pixel or spherical" if SPHERICAL_REGION else "sky or pixel"
+            raise TypeError(f"every region must be a {kinds} region, got {describe(item)}")
+        _check_finite(item)
     return [(item, _is_included(item)) for item in items]
