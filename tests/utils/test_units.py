@@ -57,19 +57,19 @@ def test_accepted_angle_forms(value, degrees):
     assert as_angle_deg(value) == pytest.approx(degrees, rel=1e-12, abs=1e-15)
 
 
-# A lone number with a bare s, m or h: astropy's Angle reads an angle (arcsec, arcmin, hour
-# angle), astropy units a time or a length. "1 s" used to give 1 arcsec without a word.
+# A number, a blank and a bare s, m or h (or a time word): astropy's Angle reads an angle
+# (arcsec, arcmin, hour angle), astropy units a time or a length. "1 s" used to give 1 arcsec
+# without a word.
 @pytest.mark.parametrize(
     ("text", "suggestion"),
     [
         ("1 s", "'1 arcsec'"),
-        ("1s", "'1 arcsec'"),
-        ("30s", "'30 arcsec'"),
-        ("30m", "'30 arcmin' or '0.5 deg'"),
-        ("30 m", "'30 arcmin'"),
-        (".5m", "'0.5 arcmin'"),
+        ("30  s", "'30 arcsec'"),
+        ("30 m", "'30 arcmin' or '0.5 deg'"),
+        (".5 m", "'0.5 arcmin'"),
         ("1 min", "'1 arcmin'"),
-        ("1h", "'1 hourangle' or '15 deg'"),
+        ("1min", "'1 arcmin'"),
+        ("1 h", "'1 hourangle' or '15 deg'"),
         ("2 hours", "'2 hourangle' or '30 deg'"),
     ],
 )
@@ -84,6 +84,27 @@ def test_time_like_angle_units_are_refused_as_ambiguous(text, suggestion):
 def test_minutes_and_seconds_without_degrees_are_refused_as_ambiguous():
     with pytest.raises(ValueError, match=r"'30m15s' is ambiguous.*'0d30m15s'"):
         as_angle("30m15s")
+    with pytest.raises(ValueError, match=r"'30m 15s' is ambiguous.*'0d30m15s'"):
+        as_angle("30m 15s")
+
+
+# Issue 11: "Accept whatever astropy.coordinates.Angle accepts": its compact notation without
+# blanks, e.g. WcsGeom.create(binsz="30m").
+@pytest.mark.parametrize(
+    ("text", "degrees"),
+    [
+        ("30m", 0.5),
+        (".5m", 0.5 / 60),
+        ("1s", 1 / 3600),
+        ("30s", 30 / 3600),
+        ("1h", 15.0),
+        ("-30m", -0.5),
+        ("1h30m", 22.5),
+    ],
+)
+def test_compact_angle_notation_reads_as_astropy_angle(text, degrees):
+    assert as_angle(text).deg == pytest.approx(degrees, rel=1e-12)
+    assert as_angle(text).deg == pytest.approx(Angle(text).deg, rel=1e-12)
     assert as_angle("0d30m15s").deg == pytest.approx(0.5 + 15 / 3600, rel=1e-12)
 
 
@@ -217,3 +238,13 @@ def test_psf_and_on_off_radii_take_sexagesimal_notation_and_refuse_seconds():
         .run(_tiny_dataset())
         .acceptance_off.data[0, 10, 10]
     )
+
+
+def test_geometry_takes_the_compact_angle_notation_of_issue_11():
+    from skymask.maps import WcsGeom
+
+    geom = WcsGeom.create(width="10d", binsz="30m")
+    assert geom.npix == (20, 20)
+    assert geom.pixel_scales.deg.tolist() == pytest.approx([0.5, 0.5], rel=1e-12)
+    geom = WcsGeom.create(width="1d30m", binsz="30m")
+    assert geom.npix == (3, 3)

@@ -267,7 +267,7 @@ class WcsGeom:
         ------
         ValueError
             Per-plane ``binsz`` or ``npix`` lists, non-finite ``skydir`` or ``refpix``,
-            non-positive sizes, ambiguous angle strings (``"30m"``: write ``"30 arcmin"``).
+            non-positive sizes, ambiguous angle strings (``"30 m"``: write ``"30 arcmin"``).
 
         Examples
         --------

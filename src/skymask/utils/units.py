@@ -20,12 +20,15 @@ ANGLE_FORMS = (
     "or a plain number of degrees"
 )
 
-# A lone number with a bare s, m or h (or a time word): astropy's Angle reads these as arcsec,
-# arcmin and hour angle, but astropy units (and most readers) as seconds, metres or minutes,
-# and hours. Refused as ambiguous.
+# A number, a blank and a bare s, m or h, or a number and a time word ("1 s", "30 m",
+# "2 min", "1 hour"): astropy's Angle reads these as arcsec, arcmin and hour angle, but astropy
+# units (and most readers) as seconds, metres or minutes, and hours. Refused as ambiguous.
+# Written without a blank ("1s", "30m", "1h") they are astropy's sexagesimal angle
+# notation and read as Angle reads them.
 _AMBIGUOUS_ANGLE = re.compile(
-    r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*"
-    r"(?P<unit>s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours)$"
+    r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
+    r"(\s+(?P<letter>s|m|h)|\s*(?P<word>sec|secs|second|seconds|min|mins|minute|minutes"
+    r"|hr|hrs|hour|hours))$"
 )
 # Sexagesimal forms that are unambiguous angles: a degree or hour component (10d, 1d30m,
 # 5h34m31.9s, 1°30′) or the arcminute/arcsecond symbols (30', 30", 30′).
@@ -96,10 +99,13 @@ def as_angle(
     ``"5h34m31.9s"``, ``"1°30′"``) or the minute and second symbols (``"30'"``, ``'30"'``);
     plain numbers (degrees, unless ``plain_numbers=False``); sequences of these.
 
-    Refused: other units (``"2 TeV"``, ``1 * u.s``), and a lone number with a bare ``s``,
-    ``m`` or ``h`` (``"1 s"``, ``"30m"``, ``"1h"``): `~astropy.coordinates.Angle` reads them
-    as arcsec, arcmin and hour angle, astropy units as seconds, metres and hours. Write the
-    unit out (``"1 arcsec"``, ``"30 arcmin"``, ``"15 deg"``).
+    Angle's compact notation without blanks counts too: ``"30m"`` is 30 arcmin, ``"1s"`` 1
+    arcsec, ``"1h"`` 15 deg, as `~astropy.coordinates.Angle` reads them.
+
+    Refused: other units (``"2 TeV"``, ``1 * u.s``), and a number, a blank and a bare ``s``,
+    ``m`` or ``h``, or a time word (``"1 s"``, ``"30 m"``, ``"2 min"``, ``"1 hour"``):
+    astropy units read them as a time or a length, `~astropy.coordinates.Angle` as an angle.
+    Write the unit out (``"1 arcsec"``, ``"30 arcmin"``, ``"15 deg"``).
 
     Parameters
     ----------
@@ -137,10 +143,12 @@ def as_angle(
     <Angle 1.5 deg>
     >>> as_angle("30 arcmin").deg
     np.float64(0.5)
-    >>> as_angle("30m")  # doctest: +ELLIPSIS
+    >>> as_angle("30m").deg  # astropy's notation: 30 arcmin
+    np.float64(0.5)
+    >>> as_angle("1 s")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: angle '30m' is ambiguous: astropy's Angle reads it as 30 arcmin, ...
+    ValueError: angle '1 s' is ambiguous: astropy's Angle reads it as 1 arcsec, ...
     """
     degrees = _angle_values_deg(value, name, plain_numbers)
     if scalar and degrees.ndim != 0:
@@ -230,11 +238,11 @@ def _angle_string_deg(text: str, name, plain_numbers) -> np.ndarray:
         raise ValueError(_ambiguous_message(name, text, ambiguous))
     if _MINUTES_SECONDS.match(stripped):
         raise ValueError(
-            f"{name} {describe(text)} is ambiguous: astropy's Angle reads it as arcminutes and "
-            "arcseconds, astropy units as minutes and seconds (a time); write it with a degree "
-            f"component, e.g. {'0d' + stripped.replace(' ', '')!r}, or in arcmin"
+            f"{name} {describe(text)} is ambiguous: minutes and seconds without a degree or "
+            "hour part are no angle for astropy's Angle and a time for astropy units; write "
+            f"it with a degree component, e.g. {'0d' + stripped.replace(' ', '')!r}, or in arcmin"
         )
-    if _SEXAGESIMAL_MARK.search(stripped):
+    if _COMPACT_SEXAGESIMAL.match(stripped) or _SEXAGESIMAL_MARK.search(stripped):
         try:
             return np.asarray(Angle(stripped).to_value(u.deg), dtype=float)
         except (TypeError, ValueError, u.UnitsError):
@@ -245,12 +253,16 @@ def _angle_string_deg(text: str, name, plain_numbers) -> np.ndarray:
 
 
 # Angle notation with minutes and/or seconds only ("30m15s"): a time as much as an angle.
-_MINUTES_SECONDS = re.compile(r"^[+-]?[\d.]+\s*m(\s*[\d.]+\s*s)?$|^[+-]?[\d.]+\s*m\s*[\d.]+$")
+# Minutes and seconds without a degree or hour part ("30m15s", "30m 15s"): Angle refuses them.
+_MINUTES_SECONDS = re.compile(r"^[+-]?[\d.]+\s*m\s*[\d.]+\s*s?$")
+# astropy's compact sexagesimal angle notation: "1s", "30m", "1h", "1h30m".
+_COMPACT_SEXAGESIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)[hdms](\d+\.?\d*[ms]){0,2}$")
 
 
 def _ambiguous_message(name, text, match) -> str:
-    word = match.group("unit")
-    number = float(text.strip()[: match.start("unit")])
+    group = "letter" if match.group("letter") else "word"
+    word = match.group(group)
+    number = float(text.strip()[: match.start(group)])
     if word.startswith("s"):
         angle_unit, reading = "arcsec", "seconds"
     elif word.startswith("h"):
