@@ -334,18 +334,34 @@ def test_gammapy_int64_primary_without_marker_stays_integer(tmp_path):
     assert Map.read(path).data.dtype == np.int64
 
 
-def test_overwrite_must_be_bool(tmp_path):
+def test_overwrite_strings_mean_what_they_say_x4(tmp_path):
+    # Issue 11 item 1: the tutorial writes overwrite="True"; gammapy uses the truthiness, so
+    # that overwrite="False" also overwrites. Here the strings have their literal meaning.
     m = Map.create(npix=2)
     path = tmp_path / "m.fits"
-    with pytest.raises(TypeError, match="overwrite must be True or False"):
-        m.write(path, overwrite="True")
-    assert not path.exists()
-    m.write(path)
+    m.write(path, overwrite=" false ")
+    before = path.read_bytes()
     with pytest.raises(FileExistsError, match="overwrite=True"):
         m.write(path)
+    changed = Map.create(npix=2, dtype="float64")
+    for text in ("False", "FALSE", " false\n"):
+        with pytest.raises(FileExistsError, match="overwrite=True"):
+            changed.write(path, overwrite=text)
+        assert path.read_bytes() == before
+    for text in ("True", "TRUE", "  true "):
+        changed.write(path, overwrite=text)
+        assert Map.read(path).data.dtype == np.float64
+        path.write_bytes(before)
+    changed.write(path, overwrite=np.bool_(True))
+    assert Map.read(path).data.dtype == np.float64
+
+
+@pytest.mark.parametrize("value", ["yes", "1", "", "Truee", 1, 0, None, 1.0, [True]])
+def test_overwrite_other_values_are_a_type_error_not_a_guess(tmp_path, value):
+    path = tmp_path / "m.fits"
     with pytest.raises(TypeError, match="overwrite must be True or False"):
-        m.write(path, overwrite="False")
-    m.write(path, overwrite=True)
+        Map.create(npix=2).write(path, overwrite=value)
+    assert not path.exists()
 
 
 def test_failed_write_leaves_existing_file_intact(tmp_path, monkeypatch):
@@ -355,9 +371,8 @@ def test_failed_write_leaves_existing_file_intact(tmp_path, monkeypatch):
     original.write(path)
     before = path.read_bytes()
 
-    def broken_writeto(self, *args, **kwargs):
-        with open(args[0], "wb") as f:
-            f.write(b"partial")
+    def broken_writeto(self, fileobj, *args, **kwargs):
+        fileobj.write(b"partial")
         raise OSError("disk full")
 
     monkeypatch.setattr(fits.HDUList, "writeto", broken_writeto)

@@ -18,12 +18,15 @@ masks as int64) read as bool when the HDU name contains "mask", as gammapy does.
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 from astropy import units as u
 from astropy.io import fits
 
 from ..utils.io import check_overwrite, make_path, write_fits
+from ..utils.memory import check_allocation
+from ..utils.reading import damaged_file_errors, open_fits
 from .axes import MapAxes, MapAxis
 from .geom import WcsGeom
 
@@ -43,6 +46,7 @@ DEFAULT_MASK_HDU = "MASK"
 # gammapy casts integer image HDUs to bool when their name contains one of these.
 _BOOL_HDU_NAME_PARTS = ("mask", "is_ul", "success")
 _MAX_AXES = 5
+_WCSLIB_LOCATION = re.compile(r"ERROR \d+ in \w+\(\) at line \d+ of file [^:]*:")
 
 
 # ---------------------------------------------------------------------- axes <-> tables
@@ -106,10 +110,19 @@ def axes_to_bands_hdu(axes, name: str) -> fits.BinTableHDU:
     return hdu
 
 
-def _column_quantity(table, name) -> tuple[np.ndarray, u.UnitBase]:
-    column = table.columns[name]
+def _column_quantity(table, name, key=None) -> tuple[np.ndarray, u.UnitBase]:
+    """Values and unit of a column (name matched case-insensitively); ``key`` is the header
+    keyword that named the column, for the message when it is missing."""
+    names = {n.upper(): n for n in table.columns.names}
+    if name.upper() not in names:
+        origin = f" named by {key}" if key else ""
+        raise KeyError(
+            f"the axes table '{table.name}' has no column '{name}'{origin}; its columns are "
+            f"{table.columns.names}"
+        )
+    column = table.columns[names[name.upper()]]
     unit = u.Unit(column.unit, parse_strict="silent") if column.unit else u.dimensionless_unscaled
-    return np.asarray(table.data[name], dtype=float), unit
+    return np.asarray(table.data[column.name], dtype=float), unit
 
 
 def _find_column(table, candidates):
@@ -126,6 +139,16 @@ def _find_column(table, candidates):
 def axes_from_bands_hdu(bands: fits.BinTableHDU, header=None, format=None) -> list[MapAxis]:
     """Axes from a bands table: gadf (``AXCOLSi``), ``EBOUNDS`` or ``ENERGIES``."""
     format = format or _guess_format(bands.name)
+    if not isinstance(bands, fits.BinTableHDU):
+        raise ValueError(
+            f"the axes table '{bands.name}' is not a binary table (XTENSION = "
+            f"{bands.header.get('XTENSION', 'none')!r})"
+        )
+    if bands.data is None or len(bands.data) == 0:
+        raise ValueError(
+            f"the axes table '{bands.name}' has no rows; an axis needs at least one bin (one "
+            "row per bin, or per combination of bins)"
+        )
     if format == "fgst-ccube":
         low, unit = _column_quantity(bands, _find_column(bands, ["E_MIN"]))
         high, _ = _column_quantity(bands, _find_column(bands, ["E_MAX"]))
@@ -142,7 +165,13 @@ def axes_from_bands_hdu(bands: fits.BinTableHDU, header=None, format=None) -> li
         axcols = next((h[f"AXCOLS{i}"] for h in headers if f"AXCOLS{i}" in h), None)
         if axcols is None:
             break
-        interp = next((h[f"INTERP{i}"] for h in headers if f"INTERP{i}" in h), "lin").strip()
+        interp = next((h[f"INTERP{i}"] for h in headers if f"INTERP{i}" in h), "lin")
+        if not isinstance(axcols, str) or not isinstance(interp, str):
+            raise ValueError(
+                f"the axes table '{bands.name}': AXCOLS{i} and INTERP{i} must be strings, got "
+                f"{axcols!r} and {interp!r}"
+            )
+        interp = interp.strip()
         colnames = [c.strip() for c in axcols.split(",")]
         explicit = next((h[f"AXNAME{i}"] for h in headers if f"AXNAME{i}" in h), None)
         if explicit:
@@ -152,13 +181,19 @@ def axes_from_bands_hdu(bands: fits.BinTableHDU, header=None, format=None) -> li
         else:
             name = colnames[0].upper().removesuffix("_MIN").lower()
             name = "rad" if name == "theta" else name
+        key = f"AXCOLS{i} = '{axcols}'"
+        if len(colnames) not in (1, 2) or not all(colnames):
+            raise ValueError(
+                f"the axes table '{bands.name}': {key} must name one column (nodes) or two "
+                "(lower and upper edges), e.g. 'E_MIN,E_MAX'"
+            )
         if len(colnames) == 2:
-            low, unit = _column_quantity(bands, colnames[0])
-            high, _ = _column_quantity(bands, colnames[1])
+            low, unit = _column_quantity(bands, colnames[0], key)
+            high, _ = _column_quantity(bands, colnames[1], key)
             edges = np.append(_ordered_unique(low), _ordered_unique(high)[-1])
             axis = MapAxis.from_edges(edges, interp=interp, name=name, unit=unit)
         else:
-            values, unit = _column_quantity(bands, colnames[0])
+            values, unit = _column_quantity(bands, colnames[0], key)
             nodes = _ordered_unique(values)
             axis = MapAxis.from_nodes(nodes, interp=interp, name=name, unit=unit)
         axes.append(axis)
@@ -219,6 +254,7 @@ def map_to_hdus(m, hdu=None, hdu_bands=None) -> list:
     named "MASK": gammapy reads integer data in an HDU whose name contains "mask" as bool, so
     skymask masks come back as masks in gammapy too.
     """
+    _check_writable_dtype(m.data.dtype)
     if hdu is None:
         hdu = DEFAULT_MASK_HDU if m.data.dtype == bool else "PRIMARY"
     name = str(hdu).upper()
@@ -247,8 +283,35 @@ def map_to_hdus(m, hdu=None, hdu_bands=None) -> list:
     return hdus
 
 
+def _check_writable_dtype(dtype: np.dtype) -> None:
+    """FITS images hold bool (as uint8), integers, float32 and float64 only (BITPIX)."""
+    if dtype.kind in "biu" or (dtype.kind == "f" and dtype.itemsize in (4, 8)):
+        return
+    if dtype.kind == "f":
+        target = "float32" if dtype.itemsize < 4 else "float64"
+        raise TypeError(
+            f"{dtype} data cannot be written to FITS: images hold 32- and 64-bit floats only "
+            f"(BITPIX -32, -64); convert first, e.g. m.data = m.data.astype('{target}')"
+        )
+    if dtype.kind == "c":
+        raise TypeError(
+            f"{dtype} (complex) data cannot be written to a FITS image; write the real and "
+            "imaginary parts as two maps (m.data.real, m.data.imag)"
+        )
+    raise TypeError(
+        f"{dtype} data cannot be written to a FITS image; maps must hold bool, integer, "
+        "float32 or float64 values"
+    )
+
+
+def _is_image(hdu) -> bool:
+    """An image HDU astropy could parse (a damaged header gives a generic HDU object)."""
+    return isinstance(hdu, (fits.PrimaryHDU, fits.ImageHDU))
+
+
 def _is_image_with_data(hdu) -> bool:
-    return hdu.is_image and hdu.header.get("NAXIS", 0) >= 2
+    naxis = hdu.header.get("NAXIS", 0)
+    return _is_image(hdu) and isinstance(naxis, int) and naxis >= 2
 
 
 def _select_hdu(hdulist, hdu, filename):
@@ -261,10 +324,22 @@ def _select_hdu(hdulist, hdu, filename):
     key = str(hdu).upper()
     for candidate in hdulist:
         if candidate.name.upper() == key:
-            if not candidate.is_image:
+            if isinstance(candidate, fits.BinTableHDU):
                 raise ValueError(
                     f"HDU '{candidate.name}' of {filename} is a table, not an image; skymask reads "
                     "WCS image maps only (not sparse, HEALPix or region maps)"
+                )
+            if not _is_image(candidate):
+                raise ValueError(
+                    f"HDU '{candidate.name}' of {filename} is not an image HDU that can be read "
+                    "(its header is damaged or of an unknown kind)"
+                )
+            if not _is_image_with_data(candidate):
+                images = [h.name for h in hdulist if _is_image_with_data(h)]
+                raise ValueError(
+                    f"HDU '{candidate.name}' of {filename} holds no image (NAXIS = "
+                    f"{candidate.header.get('NAXIS', 0)}); the HDUs with images are {images}: "
+                    "choose one of them (hdu=..., or --hdu on the command line)"
                 )
             return candidate
     raise KeyError(f"{filename} has no HDU named '{hdu}'; its HDUs are {names}")
@@ -284,16 +359,55 @@ def _geom_from_hdulist(hdulist, image, hdu_bands, format, filename):
             raise KeyError(
                 f"{filename}: the axes table '{bands_name}' of HDU '{image.name}' is missing"
             )
-        axes = axes_from_bands_hdu(bands, header=header, format=format)
-    return WcsGeom.from_header(header, axes=axes), bands_name
+        try:
+            axes = axes_from_bands_hdu(bands, header=header, format=format)
+        except (ValueError, KeyError) as exc:
+            raise type(exc)(f"{filename}: {_text(exc)}") from None
+    _check_wcsshape(header, image.name, filename)
+    try:
+        geom = WcsGeom.from_header(header, axes=axes)
+    except (ValueError, KeyError, TypeError) as exc:
+        # wcslib's messages span lines and start with its source location: keep the reason.
+        reason = " ".join(_WCSLIB_LOCATION.sub("", _text(exc)).split())
+        raise ValueError(f"HDU '{image.name}' of {filename}: {reason}") from None
+    return geom, bands_name
+
+
+def _text(exc: BaseException) -> str:
+    """The message of an exception (KeyError's str() adds quotes)."""
+    return str(exc.args[0]) if isinstance(exc, KeyError) and len(exc.args) == 1 else str(exc)
+
+
+def _check_wcsshape(header, hdu_name, filename) -> None:
+    """``WCSSHAPE`` must be a tuple of positive whole numbers that agrees with the image size."""
+    if "WCSSHAPE" not in header:
+        return
+    text = header["WCSSHAPE"]
+    try:
+        parts = str(text).strip().removeprefix("(").removesuffix(")").split(",")
+        shape = [int(part) for part in parts if part.strip()]
+    except ValueError:
+        shape = []
+    if len(shape) < 2 or min(shape) < 1:
+        raise ValueError(
+            f"HDU '{hdu_name}' of {filename}: WCSSHAPE = {text!r} is not a shape such as "
+            "'(50,40,5)': positive whole numbers, the longitude and latitude pixels first"
+        )
+    image = (header.get("NAXIS1"), header.get("NAXIS2"))
+    if header.get("NAXIS", 0) >= 2 and tuple(shape[:2]) != image:
+        raise ValueError(
+            f"HDU '{hdu_name}' of {filename}: WCSSHAPE = {text!r} gives {shape[0]} x {shape[1]} "
+            f"pixels, but the image is {image[0]} x {image[1]} (NAXIS1 x NAXIS2)"
+        )
 
 
 def read_geom(filename, hdu=None, hdu_bands=None, format=None) -> WcsGeom:
     """The geometry of a map file, from its header and axes table (the data are not read)."""
     path = make_path(filename)
-    if not path.exists():
-        raise FileNotFoundError(f"no such map file: {path}")
-    with fits.open(path, memmap=True, lazy_load_hdus=True) as hdulist:
+    with (
+        open_fits(path, what="map file", memmap=True, lazy=True, complete=False) as hdulist,
+        damaged_file_errors(path, what="map file"),
+    ):
         image = _select_hdu(hdulist, hdu, path)
         return _geom_from_hdulist(hdulist, image, hdu_bands, format, path)[0]
 
@@ -306,12 +420,7 @@ def map_from_hdulist(hdulist, hdu=None, hdu_bands=None, format=None, filename="<
     header = image.header
     names = {h.name.upper(): h for h in hdulist}
     geom, bands_name = _geom_from_hdulist(hdulist, image, hdu_bands, format, filename)
-    data = image.data
-    if data is None:
-        raise ValueError(f"HDU '{image.name}' of {filename} holds no data")
-    data = np.array(data)
-    if not data.dtype.isnative:
-        data = data.astype(data.dtype.newbyteorder("="))
+    data = _image_data(image, filename)
     if data.shape != geom.data_shape:
         raise ValueError(
             f"HDU '{image.name}' of {filename}: data shape {data.shape} does not match the "
@@ -332,16 +441,42 @@ def map_from_hdulist(hdulist, hdu=None, hdu_bands=None, format=None, filename="<
     return Map.from_geom(geom, data=data, unit=unit, meta=_meta_from_header(header))
 
 
-def read_map(filename, hdu=None, hdu_bands=None, format=None):
+def _image_data(image, filename) -> np.ndarray:
+    """The data of an image HDU as a native-byte-order array, its size checked first."""
+    header = image.header
+    shape = tuple(int(header.get(f"NAXIS{i}", 0)) for i in range(header.get("NAXIS", 0), 0, -1))
+    itemsize = abs(int(header.get("BITPIX", 8))) // 8
+    # Up to two copies at once: the bytes as stored and the native-order array.
+    check_allocation(
+        int(np.prod(shape, dtype=float)) * itemsize,
+        what=f"the data of HDU '{image.name}' of {filename} (shape {shape})",
+        copies=2,
+    )
+    try:
+        data = image.data
+    except (ValueError, TypeError, OSError, IndexError) as exc:
+        raise ValueError(
+            f"cannot read the data of HDU '{image.name}' of {filename}: {exc}; the file may be "
+            "truncated or damaged"
+        ) from None
+    if data is None:
+        raise ValueError(f"HDU '{image.name}' of {filename} holds no data")
+    native = data.dtype.newbyteorder("=")
+    return np.array(data, dtype=native)
+
+
+def read_map(filename, hdu=None, hdu_bands=None, format=None, checksum=True):
+    """Read a map; CHECKSUM/DATASUM are verified where present (a `ChecksumWarning` if wrong)."""
     path = make_path(filename)
-    if not path.exists():
-        raise FileNotFoundError(f"no such map file: {path}")
-    with fits.open(path, memmap=False) as hdulist:
+    with (
+        open_fits(path, what="map file", checksum=checksum) as hdulist,
+        damaged_file_errors(path, what="map file"),
+    ):
         return map_from_hdulist(hdulist, hdu=hdu, hdu_bands=hdu_bands, format=format, filename=path)
 
 
 def write_map(m, filename, overwrite=False, hdu=None, hdu_bands=None, checksum=False):
-    check_overwrite(overwrite)
+    overwrite = check_overwrite(overwrite)
     hdus = map_to_hdus(m, hdu=hdu, hdu_bands=hdu_bands)
     if not isinstance(hdus[0], fits.PrimaryHDU):
         hdus.insert(0, fits.PrimaryHDU())

@@ -8,6 +8,7 @@ import numpy as np
 from astropy import units as u
 
 from ..utils.arrays import array_protocol
+from ..utils.memory import check_allocation
 from ..utils.units import describe
 from .geom import WcsGeom
 from .reproject import REQUIRED
@@ -70,7 +71,9 @@ class Map:
         self._unit = u.Unit(unit)
         self._data = None
         if data is None:
-            data = np.zeros(geom.data_shape, dtype=np.dtype(dtype or np.float32))
+            dtype = np.dtype(dtype or np.float32)
+            check_allocation(geom.data_shape, dtype, what=f"a map of shape {geom.data_shape}")
+            data = np.zeros(geom.data_shape, dtype=dtype)
             self._data = data
         else:
             self.data = data
@@ -131,15 +134,17 @@ class Map:
         return cls.from_geom(geom, meta=meta, unit=unit, dtype=dtype)
 
     @classmethod
-    def read(cls, filename, hdu=None, hdu_bands=None, format=None) -> Map:
+    def read(cls, filename, hdu=None, hdu_bands=None, format=None, checksum=True) -> Map:
         """Read a map from FITS (gammapy "gadf" layout, Fermi ``EBOUNDS``/``ENERGIES`` cubes).
 
         Boolean maps written by skymask, and integer masks in HDUs whose name contains "mask",
-        come back as bool.
+        come back as bool. With ``checksum``, CHECKSUM/DATASUM are verified where present (a
+        `~skymask.utils.exceptions.ChecksumWarning` if wrong; X60). A truncated file, or one
+        that is not a regular file, is an error.
         """
         from .io_fits import read_map
 
-        return read_map(filename, hdu=hdu, hdu_bands=hdu_bands, format=format)
+        return read_map(filename, hdu=hdu, hdu_bands=hdu_bands, format=format, checksum=checksum)
 
     def write(self, filename, overwrite=False, hdu=None, hdu_bands=None, checksum=False):
         """Write to FITS in gammapy's "gadf" layout, atomically.
@@ -149,7 +154,7 @@ class Map:
         filename : str or path
             Output file; ``.gz`` names are compressed.
         overwrite : bool
-            Replace an existing file. Must be a real bool.
+            Replace an existing file. True, False, or the strings "True"/"False" (X4).
         hdu : str, optional
             HDU name; default the primary HDU.
         hdu_bands : str, optional
@@ -194,12 +199,14 @@ class Map:
         shape = self._geom.data_shape
         if array.shape != shape:
             try:
-                array = np.broadcast_to(array, shape).copy()
+                array = np.broadcast_to(array, shape)
             except ValueError:
                 raise ValueError(
                     f"data of shape {array.shape} does not fit the geometry's data shape {shape} "
                     "(numpy order: non-spatial axes first, then lat, lon)"
                 ) from None
+            check_allocation(shape, array.dtype, what=f"a map of shape {shape}")
+            array = array.copy()
         self._data = array
 
     @property
