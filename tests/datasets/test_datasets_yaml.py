@@ -44,19 +44,50 @@ def _copy_crab(env_data, tmp_path):
     return folder
 
 
-def test_paths_relative_to_yaml_and_vars(env_data, tmp_path, monkeypatch):
+def test_entry_names_resolve_next_to_the_yaml_never_in_the_working_folder_x61(
+    env_data, tmp_path, monkeypatch
+):
     folder = _copy_crab(env_data, tmp_path)
     (folder / "relative.yaml").write_text(
         "datasets:\n- name: A\n  type: MapDataset\n  filename: Fermi-LAT-3FHL_data_Fermi-LAT.fits\n"
     )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # relative resolution must not depend on the working folder
+    assert Datasets.read(folder / "relative.yaml")["A"].counts.data.sum() == 3004
+    # Issue 12 item 16: a file of that name in the working folder is never read instead.
+    (folder / "gone.yaml").write_text(
+        "datasets:\n- name: B\n  type: MapDataset\n  filename: decoy.fits\n"
+    )
+    shutil.copy(folder / "Fermi-LAT-3FHL_data_Fermi-LAT.fits", elsewhere / "decoy.fits")
+    with pytest.raises(FileNotFoundError, match=r"'decoy\.fits' does not exist .*relative to the"):
+        Datasets.read(folder / "gone.yaml")
+
+
+def test_entry_names_are_not_expanded_x61(env_data, tmp_path, monkeypatch):
+    # gammapy expands $VARS and ~ in the entries; a YAML from someone else must not steer
+    # the reader with the environment.
+    folder = _copy_crab(env_data, tmp_path)
     monkeypatch.setenv("MYDATA", str(folder))
+    monkeypatch.setenv("HOME", str(folder))
+    for name in (
+        "$MYDATA/Fermi-LAT-3FHL_data_Fermi-LAT.fits",
+        "~/Fermi-LAT-3FHL_data_Fermi-LAT.fits",
+    ):
+        (tmp_path / "vars.yaml").write_text(
+            f"datasets:\n- name: B\n  type: MapDataset\n  filename: {name}\n"
+        )
+        with pytest.raises(FileNotFoundError, match="does not exist"):
+            Datasets.read(tmp_path / "vars.yaml")
+    # A file literally named so is read: names are taken as written.
+    literal = tmp_path / "$MYDATA"
+    literal.mkdir()
+    shutil.copy(folder / "Fermi-LAT-3FHL_data_Fermi-LAT.fits", literal)
     (tmp_path / "vars.yaml").write_text(
         "datasets:\n- name: B\n  type: MapDataset\n"
         "  filename: $MYDATA/Fermi-LAT-3FHL_data_Fermi-LAT.fits\n"
     )
-    monkeypatch.chdir(tmp_path)  # relative resolution must not depend on the working folder
-    assert Datasets.read(folder / "relative.yaml")["A"].counts.data.sum() == 3004
-    assert Datasets.read("vars.yaml")["B"].counts.data.sum() == 3004
+    assert Datasets.read(tmp_path / "vars.yaml")["B"].counts.data.sum() == 3004
 
 
 def test_checksums_d11(env_data, tmp_path):
@@ -137,7 +168,7 @@ def test_write_refuses_colliding_file_names_before_writing(tmp_path):
     datasets = Datasets(
         [MapDataset.create(geom, name="HESS run 1"), MapDataset.create(geom, name="HESS_run_1")]
     )
-    with pytest.raises(ValueError, match=r"would both be written to HESS_run_1\.fits"):
+    with pytest.raises(ValueError, match=r"would both be written to \S*HESS_run_1\.fits"):
         datasets.write(tmp_path / "datasets.yaml")
     assert list(tmp_path.iterdir()) == []
     single = Datasets([MapDataset.create(geom, name="A")])

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..utils.io import check_overwrite, make_path
+from ..utils.io import check_overwrite, make_path, write_files
+from ..utils.reading import regular_file
 from ..utils.units import describe
-from .io import read_yaml, write_yaml
+from .io import dataset_output, read_map_dataset, read_yaml, write_yaml, yaml_output
 from .map_dataset import MapDataset
 
 __all__ = ["Datasets", "Models"]
 
-_DATASET_TYPES = {"MapDataset": MapDataset}
+# Readers by the YAML ``type``. They take the file name as resolved, without expanding it.
+_DATASET_TYPES = {"MapDataset": read_map_dataset}
 
 
 class Models(Sequence):
@@ -29,9 +32,7 @@ class Models(Sequence):
 
     @classmethod
     def read(cls, filename, checksum=True) -> Models:
-        path = make_path(filename)
-        if not path.exists():
-            raise FileNotFoundError(f"no such models file: {path}")
+        path = regular_file(make_path(filename), what="models file")
         data = read_yaml(path, checksum=checksum)
         components = data.get("components", [])
         if not isinstance(components, list):
@@ -110,63 +111,104 @@ class Datasets(Sequence):
 
     # ------------------------------------------------------------------ files
     @classmethod
-    def read(cls, filename, filename_models=None, lazy=True, cache=True, checksum=True) -> Datasets:
+    def read(
+        cls,
+        filename,
+        filename_models=None,
+        lazy=True,
+        cache=True,
+        checksum=True,
+        *,
+        allow_outside=False,
+    ) -> Datasets:
         """Read a datasets YAML index (and optionally a models YAML file).
 
-        Each entry's ``filename`` is taken relative to the YAML file's folder when such a file
-        exists there, otherwise as given; ``$VARS`` are expanded. A ``checksum:`` entry is
-        verified when present (D11: no warning when there is none). ``lazy`` and ``cache``
-        are accepted for gammapy compatibility; files are read at once.
+        A datasets YAML is input from others, so each entry's ``filename`` is taken as it is
+        written, relative to the YAML file's folder: ``~`` and ``$VARS`` are not expanded,
+        the current folder is never searched, and only regular files are read (not FIFOs or
+        devices). Unless ``allow_outside=True``, the file must lie inside the YAML's folder
+        (no absolute names, ``..`` or links leading out of it). A ``checksum:`` entry is
+        verified when present (D11: no warning when there is none). ``lazy`` and ``cache`` are
+        accepted for gammapy compatibility; files are read at once.
+
+        Parameters
+        ----------
+        filename : str or path
+            The YAML index (``~`` and ``$VARS`` in this name are expanded, as in gammapy).
+        filename_models : str or path, optional
+            A models YAML file.
+        checksum : bool
+            Verify the checksums present in the YAML and FITS files.
+        allow_outside : bool
+            Also read dataset files outside the YAML's folder (absolute names, ``..``).
+
+        Raises
+        ------
+        FileNotFoundError
+            The YAML, or a dataset file it names (resolved next to the YAML), does not exist.
+        ValueError
+            An entry is malformed, names a file outside the folder without
+            ``allow_outside=True``, or names something other than a regular file.
         """
-        path = make_path(filename)
-        if not path.exists():
-            raise FileNotFoundError(f"no such datasets file: {path}")
+        if not isinstance(allow_outside, bool):
+            raise TypeError(f"allow_outside must be True or False, got {allow_outside!r}")
+        path = regular_file(make_path(filename), what="datasets file")
         data = read_yaml(path, checksum=checksum)
         entries = data.get("datasets")
         if not isinstance(entries, list):
             raise ValueError(f"{path}: expected a 'datasets:' list, got {describe(entries)}")
         datasets = cls()
-        for entry in entries:
+        for number, entry in enumerate(entries, start=1):
+            if not isinstance(entry, dict) or not isinstance(entry.get("filename"), str):
+                raise ValueError(
+                    f"{path}: entry {number} of 'datasets:' must be a mapping with a "
+                    f"'filename' string (and 'name', 'type'), got {describe(entry)}"
+                )
             kind = entry.get("type", "MapDataset")
             if kind not in _DATASET_TYPES:
                 raise ValueError(
                     f"{path}: dataset type {kind!r} is not supported; skymask reads "
                     f"{sorted(_DATASET_TYPES)}"
                 )
-            file = _resolve(entry["filename"], path.parent)
-            dataset = _DATASET_TYPES[kind].read(file, name=entry.get("name"), checksum=checksum)
+            file = resolve_entry(entry["filename"], path, allow_outside=allow_outside)
+            reader = _DATASET_TYPES[kind]
+            dataset = reader(file, name=entry.get("name"), checksum=checksum, expand=False)
             datasets.append(dataset)
         if filename_models is not None:
             datasets.models = Models.read(filename_models, checksum=checksum)
         return datasets
 
     def write(self, filename, filename_models=None, overwrite=False, checksum=False) -> None:
-        """Write the YAML index and one ``<name>.fits`` file per dataset next to it."""
-        check_overwrite(overwrite)
+        """Write the YAML index and one ``<name>.fits`` file per dataset next to it.
+
+        All or nothing: every output is checked (no two on the same file, e.g. a dataset
+        named ``crab`` and an index ``crab.fits``; none exists unless ``overwrite``) and
+        built, then all are written to temporaries, then put in place together (the index
+        last), so that a failure leaves the previous files whole (see `skymask.utils.io`).
+        """
+        overwrite = check_overwrite(overwrite)
         path = make_path(filename)
         files = [f"{_safe_name(dataset.name)}.fits" for dataset in self._datasets]
-        # Check every target before writing anything: no half-written set of files.
-        seen = {}
-        for dataset, file in zip(self._datasets, files, strict=True):
-            other = seen.setdefault(file.lower(), dataset.name)
-            if other != dataset.name:
-                raise ValueError(
-                    f"the datasets {other!r} and {dataset.name!r} would both be written to "
-                    f"{file}; rename one of them"
+        entries = [
+            {"name": dataset.name, "type": "MapDataset", "filename": file}
+            for dataset, file in zip(self._datasets, files, strict=True)
+        ]
+        # The index first: write_files commits the first file last.
+        outputs = [yaml_output({"datasets": entries}, path, checksum=checksum, label="the index")]
+        outputs += [
+            dataset_output(dataset, path.parent / file, checksum=checksum)
+            for dataset, file in zip(self._datasets, files, strict=True)
+        ]
+        if filename_models is not None and self.models is not None:
+            outputs.append(
+                yaml_output(
+                    self.models.to_dict(),
+                    make_path(filename_models),
+                    checksum=checksum,
+                    label="the models file",
                 )
-        targets = [path, *(path.parent / file for file in files)]
-        if filename_models is not None and self.models is not None:
-            targets.append(make_path(filename_models))
-        existing = [str(target) for target in targets if target.exists()]
-        if existing and not overwrite:
-            raise FileExistsError(f"{', '.join(existing)} exist; pass overwrite=True to replace")
-        entries = []
-        for dataset, file in zip(self._datasets, files, strict=True):
-            dataset.write(path.parent / file, overwrite=overwrite, checksum=checksum)
-            entries.append({"name": dataset.name, "type": "MapDataset", "filename": file})
-        write_yaml({"datasets": entries}, path, overwrite=overwrite, checksum=checksum)
-        if filename_models is not None and self.models is not None:
-            self.models.write(filename_models, overwrite=overwrite, checksum=checksum)
+            )
+        write_files(outputs, overwrite=overwrite)
 
     def __repr__(self):
         lines = [f"Datasets ({len(self)})"]
@@ -176,10 +218,39 @@ class Datasets(Sequence):
         return "\n".join(lines)
 
 
-def _resolve(filename: str, folder: Path) -> Path:
-    expanded = Path(os.path.expandvars(os.path.expanduser(filename)))
-    candidate = folder / expanded
-    return candidate if not expanded.is_absolute() and candidate.exists() else expanded
+def resolve_entry(filename: str, yaml_path: Path, *, allow_outside: bool = False) -> Path:
+    """The file a datasets YAML entry names: relative to the YAML's folder, taken literally.
+
+    ``~`` and ``$VARS`` stay as written (a file may be named so). Without ``allow_outside``,
+    the resolved file (links followed) must lie inside the YAML's folder. It must be a
+    regular file.
+    """
+    folder = yaml_path.parent
+    if "\0" in filename or not filename.strip():
+        raise ValueError(f"{yaml_path}: the dataset file name {filename!r} is not a file name")
+    candidate = folder / filename  # an absolute name replaces the folder
+    if not allow_outside:
+        inside = Path(os.path.realpath(folder))
+        resolved = Path(os.path.realpath(candidate))
+        if Path(filename).is_absolute() or not resolved.is_relative_to(inside):
+            raise ValueError(
+                f"{yaml_path}: the dataset file {filename!r} lies outside the folder of the "
+                f"YAML file ({inside}); a datasets YAML may only name files in its own folder. "
+                "If you trust this YAML, read it with Datasets.read(..., allow_outside=True)"
+            )
+    try:
+        mode = os.stat(candidate).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        raise FileNotFoundError(
+            f"{yaml_path}: the dataset file {filename!r} does not exist (looked for "
+            f"{candidate}; names are relative to the YAML file's folder)"
+        ) from None
+    if not stat.S_ISREG(mode):
+        raise ValueError(
+            f"{yaml_path}: the dataset file {filename!r} is not a regular file (a folder, "
+            "FIFO, device or socket)"
+        )
+    return candidate
 
 
 def _safe_name(name: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import warnings
+from pathlib import Path
 
 import yaml
 from astropy.io import fits
@@ -11,45 +12,56 @@ from astropy.io import fits
 from ..irf import PSFMap
 from ..maps.io_fits import map_from_hdulist, map_to_hdus
 from ..utils.exceptions import ChecksumWarning
-from ..utils.io import atomic_write, check_overwrite, make_path, write_fits
+from ..utils.io import OutputFile, check_overwrite, fits_writer, make_path, write_files
+from ..utils.reading import damaged_file_errors, open_fits, open_regular_file
 
-__all__ = ["dump_yaml", "read_map_dataset", "read_yaml", "write_map_dataset", "yaml_checksum"]
+__all__ = [
+    "dataset_hdus",
+    "dump_yaml",
+    "read_map_dataset",
+    "read_yaml",
+    "write_map_dataset",
+    "yaml_checksum",
+]
 
 _MAP_HDUS = ("COUNTS", "EXPOSURE", "BACKGROUND", "MASK_SAFE", "MASK_FIT")
 _IRF_HDUS = {
     "PSF": ("PSF_BANDS", "PSF_EXPOSURE", "PSF_EXPOSURE_BANDS", "PSF_REGION"),
     "EDISP": ("EDISP_BANDS", "EDISP_EXPOSURE", "EDISP_EXPOSURE_BANDS", "EDISP_REGION"),
 }
+#: The HDUs of a MapDataset file; any may be absent (as in gammapy), not all.
+DATASET_HDUS = ("COUNTS", "EXPOSURE", "BACKGROUND", "EDISP", "PSF", "MASK_SAFE", "MASK_FIT")
+# Primary-header keywords that describe the file, not the dataset (not kept in meta).
+_STRUCTURE_KEYS = ("SIMPLE", "BITPIX", "NAXIS", "EXTEND", "NAME", "CHECKSUM", "DATASUM", "NEXTEND")
 # gammapy's YAML layout, so that checksums computed here and there agree.
 YAML_FORMAT = {"sort_keys": False, "indent": 4, "width": 80, "default_flow_style": False}
+# A datasets or models YAML index is small; a bigger "YAML" file is something else.
+_MAX_YAML_BYTES = 64 * 2**20
 
 
-def _open_checked(path, checksum: bool):
-    """Open a FITS file; with ``checksum``, wrong checksums warn, missing ones do not (D11)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        hdulist = fits.open(path, memmap=False, checksum=checksum)
-        hdulist.readall()
-    for warning in caught:
-        text = str(warning.message)
-        if "checksum" in text.lower() or "datasum" in text.lower():
-            warnings.warn(f"{path}: {text}", ChecksumWarning, stacklevel=3)
-        else:
-            warnings.warn_explicit(
-                warning.message, warning.category, warning.filename, warning.lineno
-            )
-    return hdulist
+def read_map_dataset(filename, name=None, checksum=True, *, expand=True):
+    """Read a MapDataset FITS file (see `MapDataset.read`).
 
-
-def read_map_dataset(filename, name=None, checksum=True):
+    Any of the dataset HDUs may be absent, as in gammapy: the dataset then has None there and
+    remembers which HDUs its file lacked, so that an estimator that needs one can say so. A
+    truncated file, or one whose primary header announces more extensions (``NEXTEND``) than
+    it holds, is an error, as is a file with none of the dataset HDUs. ``expand=False`` takes
+    the name literally (no ``~`` or ``$VARS``: names read from a datasets YAML).
+    """
     from ..irf.edisp import EDispKernelMap
     from .map_dataset import MapDataset
 
-    path = make_path(filename)
-    if not path.exists():
-        raise FileNotFoundError(f"no such MapDataset file: {path}")
-    with _open_checked(path, checksum) as hdulist:
+    path = make_path(filename) if expand else Path(filename)
+    with (
+        open_fits(path, what="MapDataset file", checksum=checksum) as hdulist,
+        damaged_file_errors(path, what="MapDataset file"),
+    ):
         names = [hdu.name.upper() for hdu in hdulist]
+        if not any(key in names for key in DATASET_HDUS):
+            raise ValueError(
+                f"{path} is not a MapDataset file: it has none of the HDUs {list(DATASET_HDUS)}; "
+                f"its HDUs are {names} (a map file is read with Map.read)"
+            )
         consumed = {"PRIMARY"}
         maps = {}
         for key in _MAP_HDUS:
@@ -73,23 +85,28 @@ def read_map_dataset(filename, name=None, checksum=True):
         meta = {
             key: primary[key]
             for key in primary
-            if key not in ("SIMPLE", "BITPIX", "NAXIS", "EXTEND", "NAME", "CHECKSUM", "DATASUM")
+            if key not in _STRUCTURE_KEYS
             and not key.startswith("NAXIS")
             and key not in ("COMMENT", "HISTORY", "")
         }
         dataset_name = name or primary.get("NAME") or path.name.split(".")[0]
-    return MapDataset(
-        counts=maps.get("COUNTS"),
-        exposure=exposure,
-        background=maps.get("BACKGROUND"),
-        psf=psf,
-        edisp=edisp,
-        mask_safe=maps.get("MASK_SAFE"),
-        mask_fit=maps.get("MASK_FIT"),
-        name=dataset_name,
-        meta=meta,
-        extra_hdus=extra,
-    )
+    with damaged_file_errors(path, what="MapDataset file"):  # maps that do not fit together
+        dataset = MapDataset(
+            counts=maps.get("COUNTS"),
+            exposure=exposure,
+            background=maps.get("BACKGROUND"),
+            psf=psf,
+            edisp=edisp,
+            mask_safe=maps.get("MASK_SAFE"),
+            mask_fit=maps.get("MASK_FIT"),
+            name=dataset_name,
+            meta=meta,
+            extra_hdus=extra,
+        )
+    # Where the dataset came from and what its file lacked: see datasets.checks.require_maps.
+    dataset._source_file = path
+    dataset._absent_hdus = tuple(key for key in DATASET_HDUS if key not in names)
+    return dataset
 
 
 def _rename_axis(m, old, new):
@@ -100,10 +117,15 @@ def _rename_axis(m, old, new):
 
 
 def dataset_hdus(dataset) -> fits.HDUList:
-    """The HDU list of a dataset in gammapy's writer order."""
+    """The HDU list of a dataset in gammapy's writer order.
+
+    The primary header carries ``NEXTEND``, the number of extensions, so that a file cut
+    exactly between two HDUs is recognised as incomplete when read.
+    """
     primary = fits.PrimaryHDU()
     for key, value in dataset.meta.items():
-        primary.header[key] = value
+        if str(key).upper() not in _STRUCTURE_KEYS:
+            primary.header[key] = value
     primary.header["NAME"] = dataset.name
     hdus = [primary]
     for key, m in (
@@ -121,13 +143,23 @@ def dataset_hdus(dataset) -> fits.HDUList:
         if m is not None:
             hdus += map_to_hdus(m, hdu=key)
     hdus += [hdu.copy() for hdu in dataset.extra_hdus]
+    primary.header["NEXTEND"] = (len(hdus) - 1, "number of extensions (a check of completeness)")
     return fits.HDUList(hdus)
 
 
-def write_map_dataset(dataset, filename, overwrite=False, checksum=False):
-    check_overwrite(overwrite)
+def dataset_output(dataset, filename, *, checksum=False, label=None) -> OutputFile:
+    """The `OutputFile` of a dataset (its HDUs built now, so that errors come before writing)."""
     hdulist = dataset_hdus(dataset)
-    write_fits(hdulist, filename, overwrite=overwrite, checksum=checksum)
+    return OutputFile(
+        filename,
+        fits_writer(hdulist, filename, checksum=checksum),
+        label=label or f"the dataset {dataset.name!r}",
+    )
+
+
+def write_map_dataset(dataset, filename, overwrite=False, checksum=False):
+    overwrite = check_overwrite(overwrite)
+    write_files([dataset_output(dataset, filename, checksum=checksum)], overwrite=overwrite)
 
 
 # ---------------------------------------------------------------------- YAML
@@ -141,8 +173,18 @@ def dump_yaml(data) -> str:
 
 
 def read_yaml(path, checksum=True) -> dict:
-    """Parse a YAML file; a ``checksum:`` entry is verified if present (D11)."""
-    text = path.read_text()
+    """Parse a YAML file; a ``checksum:`` entry is verified if present (D11).
+
+    Only a regular file is read (a FIFO or device could block or never end), up to 64 MB.
+    """
+    with open_regular_file(path, what="YAML file") as stream:
+        raw = stream.read(_MAX_YAML_BYTES + 1)
+    if len(raw) > _MAX_YAML_BYTES:
+        raise ValueError(f"{path} is larger than 64 MB: not a datasets or models YAML index")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{path} is not a text (UTF-8) YAML file") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -159,8 +201,14 @@ def read_yaml(path, checksum=True) -> dict:
     return data
 
 
-def write_yaml(data, path, overwrite=False, checksum=False) -> None:
+def yaml_output(data, path, *, checksum=False, label="") -> OutputFile:
+    """The `OutputFile` of a YAML document (gammapy's layout, optional checksum entry)."""
     text = dump_yaml(data)
     if checksum:
         text += yaml.dump({"checksum": yaml_checksum(text)}, **YAML_FORMAT)
-    atomic_write(path, lambda tmp: tmp.write_text(text), overwrite=overwrite)
+    content = text.encode("utf-8")
+    return OutputFile(path, lambda fileobj: fileobj.write(content), label=label)
+
+
+def write_yaml(data, path, overwrite=False, checksum=False) -> None:
+    write_files([yaml_output(data, path, checksum=checksum)], overwrite=overwrite)

@@ -14,6 +14,7 @@ import numpy as np
 from astropy import units as u
 from astropy.coordinates import Angle
 
+from ..datasets.checks import require_maps, require_non_negative
 from ..maps import Map, MapAxis
 from ..utils.units import as_angle, describe
 from . import _core
@@ -286,6 +287,11 @@ class ExcessMapEstimator:
         safe = _mask_data(dataset.mask_safe, shape, "mask_safe")
         fit = _mask_data(dataset.mask_fit, shape, "mask_fit")
         weights = np.ones(shape, dtype=bool) if safe is None else safe
+        # Without a background the significance would be that of the counts over zero.
+        needed_by = "ExcessMapEstimator (the significance of the counts over the background)"
+        require_maps(dataset, ("background",), needed_by=needed_by)
+        used = weights if fit is None else weights & fit
+        require_non_negative(dataset, "background", used, needed_by="ExcessMapEstimator")
         counts = _group_sum(counts_map.data, weights, groups)
         npred_data = np.asarray(dataset.npred().data)
         if npred_data.shape != shape:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..datasets import MapDataset
+from ..datasets.checks import require_maps
 from ..maps import Map
 from ..utils.exceptions import SkymaskWarning
 from ..utils.units import describe
@@ -275,12 +276,11 @@ class FoVBackgroundMaker:
 
 
 def _geom(dataset):
-    if dataset.counts is None or dataset.background is None:
-        missing = "counts" if dataset.counts is None else "background"
-        raise ValueError(
-            f"dataset {dataset.name!r} has no {missing} map; the FoV background norm needs "
-            "counts and a background template"
-        )
+    require_maps(
+        dataset,
+        ("counts", "background"),
+        needed_by="the FoV background norm (counts over a background template)",
+    )
     return dataset.counts.geom
 
 

@@ -14,6 +14,7 @@ from astropy import units as u
 from astropy.coordinates import Angle
 
 from ..datasets import MapDataset
+from ..datasets.checks import require_maps
 from ..datasets.map_dataset_onoff import RATIO_DECIMALS, MapDatasetOnOff
 from ..maps import Map
 from ..utils.units import as_angle, describe
@@ -188,12 +189,11 @@ def _angle(value, name) -> Angle:
 
 
 def _require(dataset):
-    for name in ("counts", "background"):
-        if getattr(dataset, name) is None:
-            raise ValueError(
-                f"dataset {dataset.name!r} has no {name} map; the ring background needs counts "
-                "and a background template (the acceptance)"
-            )
+    require_maps(
+        dataset,
+        ("counts", "background"),
+        needed_by="the ring background (counts and a background template, the acceptance)",
+    )
     return dataset.counts, dataset.background
 
 
