@@ -42,12 +42,12 @@ def test_usage_errors_are_one_line(cli):
 def test_demo_runs_skymask_demo(cli, tmp_path, monkeypatch):
     calls = []
     fake = types.ModuleType("skymask.demo")
-    fake.run_demo = lambda out, data=None: calls.append((out, data))
+    fake.run_demo = lambda out, data=None, overwrite=False: calls.append((out, data, overwrite))
     monkeypatch.setitem(sys.modules, "skymask.demo", fake)
     assert cli("demo", "--out", tmp_path / "out", "--data", tmp_path).code == 0
-    assert calls == [(tmp_path / "out", tmp_path)]
-    assert cli("demo", "--out", tmp_path / "out").code == 0
-    assert calls[-1] == (tmp_path / "out", None)
+    assert calls == [(tmp_path / "out", tmp_path, False)]
+    assert cli("demo", "--out", tmp_path / "out", "--overwrite").code == 0
+    assert calls[-1] == (tmp_path / "out", None, True)
     assert_error(cli("demo", "--data", tmp_path / "none"), "skymask demo", "not a directory")
 
 
@@ -91,8 +91,8 @@ def test_output_checks(cli, tmp_path, random_masks):
 
 
 def test_failed_write_leaves_nothing(cli, tmp_path, random_masks, monkeypatch):
-    def broken_writeto(self, name, *args, **kwargs):
-        Path(name).write_bytes(b"SIMPLE  =                    T" + b" " * 100)
+    def broken_writeto(self, fileobj, *args, **kwargs):
+        fileobj.write(b"SIMPLE  =                    T" + b" " * 100)
         raise OSError("No space left on device")
 
     monkeypatch.setattr(fits.HDUList, "writeto", broken_writeto)

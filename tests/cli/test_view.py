@@ -39,7 +39,7 @@ def test_info_errors(cli, tmp_path, crab_dataset_file):
     assert_error(cli("info", crab_dataset_file, "--hdu", "nope"), "skymask info", "no HDU")
     not_fits = tmp_path / "notes.txt"
     not_fits.write_text("hello")
-    assert_error(cli("info", not_fits), "skymask info", "cannot read", "notes.txt")
+    assert_error(cli("info", not_fits), "skymask info", "notes.txt is not a valid map file")
 
 
 def test_plot_image_and_grid(cli, tmp_path, random_masks):

@@ -43,9 +43,9 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CATALOG_DEPENDENT = ("exclusion_catalog", "exclusion_union", "exclusion_mask")
 
 
-def _run_quietly(out, data=None) -> DemoResult:
+def _run_quietly(out, data=None, **kwargs) -> DemoResult:
     with contextlib.redirect_stdout(io.StringIO()):
-        return run_demo(out, data)
+        return run_demo(out, data, **kwargs)
 
 
 # ---------------------------------------------------------------------- simulated data
@@ -158,10 +158,10 @@ def test_boundary_mask_drops_the_psf_margin(demo_run):
         np.testing.assert_array_equal(plane, expected)
 
 
-def test_rerun_into_the_same_folder_replaces_the_files(demo_run):
+def test_rerun_into_the_same_folder_replaces_the_files_with_overwrite(demo_run):
     result = demo_run[0]
     before = result.summaries["exclusion_mask"].file.stat().st_mtime_ns
-    again = _run_quietly(result.out)
+    again = _run_quietly(result.out, overwrite=True)
     assert again.summaries["exclusion_mask"].file.stat().st_mtime_ns >= before
     for name in MASKS:
         np.testing.assert_array_equal(again.masks[name].data, result.masks[name].data)

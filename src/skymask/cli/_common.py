@@ -153,7 +153,8 @@ def _read(path, hdu, reader):
     try:
         return reader(path, hdu=hdu)
     except OSError as exc:
-        raise CliError(f"cannot read {path} as a FITS map: {one_line(exc)}") from exc
+        text = one_line(exc)
+        raise CliError(text if str(path) in text else f"cannot read {path}: {text}") from exc
 
 
 def read_map(path, hdu=None):
@@ -205,6 +206,8 @@ def check_output(path, overwrite: bool, *, suffixes=_FITS_SUFFIXES) -> Path:
         raise CliError(f"output file {path} must end with one of {', '.join(suffixes)}")
     if path.is_dir():
         raise CliError(f"output {path} is a directory; give a file name")
+    if path.exists() and not path.is_file():
+        raise CliError(f"output {path} exists and is not a regular file; give a file name")
     if path.exists() and not overwrite:
         raise CliError(f"output file {path} exists; add --overwrite to replace it")
     if not path.parent.is_dir():

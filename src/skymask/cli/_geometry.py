@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from ..utils.memory import check_allocation
 from ._common import CliError, angle, energy, pair_of, positive_int, read_geom
 
 __all__ = ["add_geometry_options", "geometry_from_args"]
@@ -112,7 +115,10 @@ def geometry_from_args(args):
                 f"{', '.join(given)}"
             )
         geom = read_geom(args.like)
-        return geom.to_image() if args.image else geom
+        geom = geom.to_image() if args.image else geom
+        hint = "a smaller map as --like" + ("" if geom.is_image else ", or --image for 2-D")
+        check_mask_size(geom.to_image(), int(np.prod(geom.axes.shape)), hint=hint)
+        return geom
     if args.image:
         raise CliError("--image goes with --like (it drops the axes of that geometry)")
     if args.binsz is None:
@@ -120,13 +126,9 @@ def geometry_from_args(args):
             "no geometry: give the pixel size with --binsz (and --skydir, --width or --npix), "
             "or take the geometry of an existing map with --like FILE"
         )
-    axes = []
-    if args.energy_bounds is not None:
-        if args.energy_bins is None:
-            raise CliError("--energy-bounds needs --energy-bins (the number of energy bins)")
-        energy_min, energy_max = args.energy_bounds
-        axes.append(MapAxis.from_energy_bounds(energy_min, energy_max, nbin=args.energy_bins))
-    elif args.energy_bins is not None:
+    if args.energy_bounds is not None and args.energy_bins is None:
+        raise CliError("--energy-bounds needs --energy-bins (the number of energy bins)")
+    if args.energy_bins is not None and args.energy_bounds is None:
         raise CliError("--energy-bins needs --energy-bounds EMIN EMAX")
     frame = args.frame or "icrs"
     skydir = None
@@ -135,13 +137,38 @@ def geometry_from_args(args):
         skydir = SkyCoord(lon, lat, frame=args.skydir_frame or frame)
     elif args.skydir_frame is not None:
         raise CliError("--skydir-frame goes with --skydir LON LAT")
-    return WcsGeom.create(
+    image = WcsGeom.create(
         npix=args.npix,
         binsz=args.binsz,
         width=args.width,
         proj=args.proj or "CAR",
         frame=frame,
         refpix=args.refpix,
-        axes=axes,
         skydir=skydir,
+    )
+    if args.energy_bounds is None:
+        check_mask_size(image, 1, hint="a larger --binsz or a smaller --width or --npix")
+        return image
+    check_mask_size(
+        image, args.energy_bins, hint="fewer --energy-bins, a larger --binsz or a smaller --width"
+    )
+    energy_min, energy_max = args.energy_bounds
+    axis = MapAxis.from_energy_bounds(energy_min, energy_max, nbin=args.energy_bins)
+    return image.to_cube([axis])
+
+
+# A mask command holds the mask and a few working arrays of its size at once (the mask, an
+# inverted or combined copy, the rasterizer's include and exclude planes).
+MASK_WORKING_COPIES = 4
+
+
+def check_mask_size(image, n_planes: int, *, hint: str) -> None:
+    """Refuse, before any work, a mask of ``n_planes`` planes on ``image`` that cannot fit."""
+    nx, ny = image.npix
+    check_allocation(
+        (n_planes, ny, nx),
+        bool,
+        what=f"a mask of {nx} x {ny} pixels x {n_planes} planes with its working copies",
+        copies=MASK_WORKING_COPIES,
+        hint=f"use {hint}",
     )

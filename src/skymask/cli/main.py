@@ -7,6 +7,8 @@ the top-level parser, runs the chosen handler and turns errors into one line on 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import re
 import shlex
@@ -45,18 +47,33 @@ so a failed command leaves no partial file. Set {DEBUG_ENV}=1 (or use --debug) t
 traceback of an error. Catalogs are read from $GAMMAPY_DATA unless given explicitly."""
 
 
-# argparse reads "-0.5deg" or "-5e-3" as an unknown option (only plain "-5" and "-0.5" count as
-# numbers). No skymask option starts with "-" and a digit, so such a token is always a value,
-# and a leading space makes argparse see it as one; the argument types strip it again.
-_NEGATIVE_VALUE = re.compile(r"-\.?\d.*")
+# argparse reads "-0.5deg", "-5e-3" or a file name "-2.fits" as an unknown option (only plain
+# "-5" and "-0.5" count as numbers). No skymask option starts with "-" and a digit, so such a
+# token is always a value, and a leading space makes argparse see it as one. The argument
+# types strip it from numbers and angles; `_unprotect` takes it off the strings (file names).
+_NEGATIVE_VALUE = re.compile(r"-\.?\d.*", flags=re.DOTALL)
 _ARGPARSE_NUMBER = re.compile(r"-\d+|-\d*\.\d+")
 
 
-def _protect_negative_values(argv: list[str]) -> list[str]:
-    return [
-        f" {arg}" if _NEGATIVE_VALUE.fullmatch(arg) and not _ARGPARSE_NUMBER.fullmatch(arg) else arg
-        for arg in argv
-    ]
+def _protect_negative_values(argv: list[str]) -> tuple[list[str], dict[str, str]]:
+    """(argv with protected values, {protected value: original})."""
+    protected = {}
+    result = []
+    for arg in argv:
+        if _NEGATIVE_VALUE.fullmatch(arg) and not _ARGPARSE_NUMBER.fullmatch(arg):
+            protected[f" {arg}"] = arg
+            arg = f" {arg}"
+        result.append(arg)
+    return result, protected
+
+
+def _unprotect(args: argparse.Namespace, protected: dict[str, str]) -> None:
+    """Give string values (file names) back exactly as typed: ``-o -2.fits`` is "-2.fits"."""
+    for key, value in vars(args).items():
+        if isinstance(value, str) and value in protected:
+            setattr(args, key, protected[value])
+        elif isinstance(value, list) and any(isinstance(v, str) for v in value):
+            setattr(args, key, [protected.get(v, v) if isinstance(v, str) else v for v in value])
 
 
 class _UsageError(Exception):
@@ -130,7 +147,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="gammapy-data directory to use instead of the built-in simulated data",
     )
     demo.add_argument(
-        "--out", metavar="DIR", default="skymask-demo", help="output folder (default: %(default)s)"
+        "--out",
+        metavar="DIR",
+        default="skymask-demo",
+        help="output folder, new or empty (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="write into a folder that already holds files, replacing those of the same names",
     )
     demo.set_defaults(handler=_demo, prog=demo.prog)
     return parser
@@ -142,8 +167,37 @@ def _demo(args) -> int:
         raise CliError(f"--data {data} is not a directory")
     from ..demo import run_demo  # lazily: the simulation is only needed here
 
-    run_demo(Path(args.out), data=data)
+    try:
+        run_demo(Path(args.out), data=data, overwrite=args.overwrite)
+    except FileExistsError as exc:
+        raise CliError(f"{exc} (on the command line: --overwrite)") from exc
     return 0
+
+
+# Attributes of the parsed arguments that name input files (all commands).
+_INPUT_ARGUMENTS = ("file", "files", "like", "dataset", "mask_fit", "catalog_file", "regions")
+
+
+def _check_output_is_not_an_input(args) -> None:
+    """Refuse ``-o`` naming a file that the command also reads."""
+    output = getattr(args, "output", None)
+    if output is None:
+        return
+    for name in _INPUT_ARGUMENTS:
+        values = getattr(args, name, None)
+        for value in values if isinstance(values, list) else [values]:
+            if isinstance(value, str) and _same_file(value, output):
+                raise CliError(
+                    f"output {output} is also an input ({value}); write to another file name "
+                    "(and rename it afterwards if it should replace the input)"
+                )
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:  # a region string or an over-long name is not a file: never an error here
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
 
 
 # ---------------------------------------------------------------------- running
@@ -166,8 +220,9 @@ def main(argv=None) -> int:
     """
     argv = sys.argv[1:] if argv is None else [str(arg) for arg in argv]
     parser = build_parser()
+    protected_argv, protected = _protect_negative_values(argv)
     try:
-        args = parser.parse_args(_protect_negative_values(argv))
+        args = parser.parse_args(protected_argv)
     except _UsageError as exc:
         print(
             f"{exc.prog}: error: {one_line(exc.message)} (see '{exc.prog} --help')",
@@ -176,13 +231,18 @@ def main(argv=None) -> int:
         return 2
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else 0
+    _unprotect(args, protected)
     prog = getattr(args, "prog", "skymask")
     args.command_line = shlex.join(["skymask", *argv])
     debug = args.debug or os.environ.get(DEBUG_ENV, "") not in ("", "0")
-    with warnings.catch_warnings():
+    stdout = _ClosedPipeTolerant(sys.stdout)
+    with warnings.catch_warnings(), contextlib.redirect_stdout(stdout):
         warnings.showwarning = partial(_show_warning, prog)
         try:
-            return args.handler(args)
+            _check_output_is_not_an_input(args)
+            code = args.handler(args)
+            stdout.flush()
+            return code
         except KeyboardInterrupt:
             if debug:
                 raise
@@ -200,6 +260,46 @@ def main(argv=None) -> int:
                 file=sys.stderr,
             )
             return 1
+
+
+class _ClosedPipeTolerant:
+    """stdout that swallows a closed pipe (``skymask info big.fits | head -1``).
+
+    A reader that stops reading early is not an error of the command: the work (a mask
+    written to a file) goes on, and the exit code is that of the work. Later output goes to
+    ``os.devnull`` (also that left in the buffer, so that Python's final flush stays quiet).
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+        self.closed_by_reader = False
+
+    def write(self, text):
+        if not self.closed_by_reader:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self._switch_to_devnull()
+        return len(text)
+
+    def flush(self):
+        if not self.closed_by_reader:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._switch_to_devnull()
+
+    def _switch_to_devnull(self):
+        self.closed_by_reader = True
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            pass  # not a real file (a test's capture): nothing is flushed to it later
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 def run() -> None:

@@ -6,7 +6,15 @@ import sys
 
 import numpy as np
 
-from ._common import CliError, add_output_options, check_output, positive_int, read_map
+from ..utils.memory import check_allocation
+from ._common import (
+    CliError,
+    add_output_options,
+    check_output,
+    positive_int,
+    read_geom,
+    read_map,
+)
 
 __all__ = ["add_parsers"]
 
@@ -147,15 +155,21 @@ def _plot(args) -> int:
 
     suffixes = tuple(f".{kind}" for kind in FigureCanvasBase.get_supported_filetypes())
     output = check_output(args.output, args.overwrite, suffixes=suffixes)
+    geom = read_geom(args.file, hdu=args.hdu)
+    figsize = (7, 6) if geom.is_flat or len(geom.axes) != 1 else None
+    if figsize is None:
+        figsize = _grid_size(geom.axes[0].nbin, args.ncols)
+    # Before reading the data: the rendered image must fit too.
+    check_figure_size(figsize, args.dpi, raster=output.suffix.lower() not in _VECTOR_SUFFIXES)
     m = read_map(args.file, hdu=args.hdu)
     axes = m.geom.axes
     if m.geom.is_flat:
-        figure = plt.figure(figsize=(7, 6))
+        figure = plt.figure(figsize=figsize)
         m.plot(fig=figure, add_cbar=not m.is_mask)
         if args.title:
             figure.axes[0].set_title(args.title)
     elif len(axes) == 1:
-        panels = m.plot_grid(ncols=args.ncols, figsize=_grid_size(axes[0].nbin, args.ncols))
+        panels = m.plot_grid(ncols=args.ncols, figsize=figsize)
         figure = panels[0].figure
         if args.title:
             figure.suptitle(args.title)
@@ -167,13 +181,46 @@ def _plot(args) -> int:
     try:
         atomic_write(
             output,
-            lambda tmp: figure.savefig(tmp, dpi=args.dpi, format=output.suffix[1:].lower()),
+            lambda fileobj: figure.savefig(fileobj, dpi=args.dpi, format=output.suffix[1:].lower()),
             overwrite=bool(args.overwrite),
         )
     finally:
         plt.close(figure)
     print(f"wrote {output}")
     return 0
+
+
+# Vector formats are not rendered to a pixel buffer at the given dpi.
+_VECTOR_SUFFIXES = (".pdf", ".svg", ".svgz", ".eps", ".ps", ".pgf")
+# Agg (matplotlib's raster renderer) refuses images of 2**16 pixels or more per side.
+_AGG_MAX_PIXELS = 2**16
+
+
+def check_figure_size(figsize, dpi: int, *, raster: bool = True) -> None:
+    """Refuse a figure whose rendered image is too large, before drawing anything.
+
+    Raises
+    ------
+    ValueError
+        An image side reaches matplotlib's limit of 65536 pixels, or the RGBA buffer does
+        not fit in memory (`~skymask.utils.memory.AllocationTooLargeError`).
+    """
+    if not raster:
+        return
+    width, height = (round(side * dpi) for side in figsize)
+    if max(width, height) >= _AGG_MAX_PIXELS:
+        largest = int((_AGG_MAX_PIXELS - 1) / max(figsize))
+        raise ValueError(
+            f"--dpi {dpi} makes a {width} x {height} pixel image; matplotlib draws images of "
+            f"fewer than {_AGG_MAX_PIXELS} pixels per side: use --dpi {largest} or less, or a "
+            "vector format (.pdf, .svg)"
+        )
+    check_allocation(
+        (height, width, 4),
+        np.uint8,
+        what=f"a {width} x {height} pixel image (--dpi {dpi})",
+        hint="use a smaller --dpi or a vector format (.pdf, .svg)",
+    )
 
 
 def _grid_size(nbin: int, ncols: int) -> tuple[float, float]:

@@ -24,6 +24,7 @@ from ..datasets import Datasets, MapDataset
 from ..estimators import ExcessMapEstimator
 from ..maps import Map, WcsGeom
 from ..maps.plotting import format_energy
+from ..utils.io import check_overwrite
 from . import figures
 from .simulate import CRAB, DEFAULT_SEED, simulate
 from .sources import BuiltinCatalog
@@ -184,15 +185,16 @@ def _gammapy_data_inputs(data: Path) -> _Inputs:
 class _Outputs:
     """Writes masks (FITS) and figures (PNG) into the output folder and keeps their record."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, overwrite: bool):
         self.out = out
+        self.overwrite = overwrite
         self.masks: dict[str, Map] = {}
         self.summaries: dict[str, MaskSummary] = {}
         self.figures: dict[str, Path] = {}
 
     def mask(self, name: str, mask: Map, description: str) -> Map:
         path = self.out / f"{name}.fits"
-        mask.write(path, overwrite=True)
+        mask.write(path, overwrite=self.overwrite)
         # A copy: the workflow goes on to update some masks in place (mask_fit &= ...).
         self.masks[name] = mask.copy()
         self.summaries[name] = MaskSummary(
@@ -378,18 +380,37 @@ def _counts_figure(inputs: _Inputs, outputs: _Outputs) -> None:
     )
 
 
-def run_demo(out: Path, data: Path | None = None) -> DemoResult:
+def _check_output_folder(out: Path, overwrite: bool) -> None:
+    """The demo writes only into a new or empty folder, unless told to overwrite."""
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(f"the demo output {out} exists and is not a folder")
+    if overwrite or not out.exists():
+        return
+    present = sorted(path.name for path in out.iterdir())
+    if present:
+        shown = ", ".join(present[:5]) + (", ..." if len(present) > 5 else "")
+        raise FileExistsError(
+            f"the demo output folder {out} is not empty ({len(present)} entries: {shown}); "
+            "give a new or empty folder, or pass overwrite=True to replace the files of the "
+            "demo's names"
+        )
+
+
+def run_demo(out: Path, data: Path | None = None, *, overwrite: bool = False) -> DemoResult:
     """Run the mask-maps tutorial workflow and write its masks and figures into ``out``.
 
     Parameters
     ----------
     out : Path or str
-        Output folder (created if needed). Existing files of the same names are replaced.
+        Output folder: created if needed; an existing folder must be empty unless
+        ``overwrite`` (the demo's file names, such as ``mask_fit.fits``, are common ones).
     data : Path or str, optional
         A gammapy-data directory: use its Fermi-LAT Crab dataset
         (``fermi-3fhl-crab/Fermi-LAT-3FHL_datasets.yaml``) and its 4FGL catalog, or 3FHL
         when there is no 4FGL file. Default: the simulated dataset of
         `skymask.demo.simulate` and the built-in source list.
+    overwrite : bool
+        Write into a folder that holds files already, replacing those of the demo's names.
 
     Returns
     -------
@@ -400,13 +421,17 @@ def run_demo(out: Path, data: Path | None = None) -> DemoResult:
     ------
     FileNotFoundError
         ``data`` lacks the dataset or a catalog.
+    FileExistsError
+        ``out`` holds files and ``overwrite`` is False (checked before any work).
     """
     start = time.perf_counter()
+    overwrite = check_overwrite(overwrite)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    _check_output_folder(out, overwrite)
     inputs = _simulated_inputs() if data is None else _gammapy_data_inputs(Path(data))
+    out.mkdir(parents=True, exist_ok=True)
     print(f"Data      : {inputs.description}")
-    outputs = _Outputs(out)
+    outputs = _Outputs(out, overwrite)
 
     _counts_figure(inputs, outputs)
     energy_range_initial, energy_range_fit = _fit_mask_steps(inputs, outputs)
