@@ -144,9 +144,7 @@ def _read(stream, n: int, path) -> bytes:
     try:
         return stream.read(n)
     except EOFError:
-        raise _truncated(
-            path, "its gzip stream ends before the end marker (e.g. an interrupted copy)"
-        ) from None
+        raise _truncated(path, "its gzip stream ends before the end marker") from None
     except (OSError, ValueError) as exc:  # gzip.BadGzipFile, zlib.error
         raise ValueError(f"{path} is a damaged gzip file ({exc}); it cannot be read") from None
 
