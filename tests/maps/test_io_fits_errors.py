@@ -10,12 +10,14 @@ import os
 import re
 import sys
 import threading
+import time
 import warnings
 
 import numpy as np
 import pytest
 from astropy.io import fits
 
+from skymask.datasets import MapDataset
 from skymask.maps import Map, MapAxis, WcsGeom
 from skymask.utils import memory
 from skymask.utils.exceptions import ChecksumWarning
@@ -183,3 +185,82 @@ def test_fifo_device_folder_or_empty_file_is_refused_without_hanging(tmp_path, s
     for exc in outcome:
         assert isinstance(exc, (ValueError, IsADirectoryError)), exc
         assert str(path) in str(exc)
+
+
+def _card(keyword, value):
+    return f"{keyword:<8}= {value:>20}".ljust(80).encode()
+
+
+def _header(*cards):
+    blob = b"".join(_card(k, v) for k, v in cards) + b"END".ljust(80)
+    return blob.ljust(-(-len(blob) // 2880) * 2880)
+
+
+_PRIMARY = _header(("SIMPLE", "T"), ("BITPIX", "8"), ("NAXIS", "0"), ("EXTEND", "T"))
+_TABLE = (("XTENSION", "'BINTABLE'"), ("BITPIX", "8"), ("NAXIS", "2"), ("NAXIS1", "8"))
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        # astropy loops for minutes over a billion NAXISn keywords
+        (_header(("SIMPLE", "T"), ("BITPIX", "8"), ("NAXIS", "1000000000")), "NAXIS = 1000000000"),
+        # astropy builds a list of ten billion column descriptions (an out-of-memory kill)
+        (
+            _PRIMARY
+            + _header(*_TABLE, ("NAXIS2", "1"), ("PCOUNT", "0"), ("GCOUNT", "1"),
+                      ("TFIELDS", "10000000000"), ("TFORM1", "'D'"))
+            + b"\0" * 2880,
+            "TFIELDS = 10000000000",
+        ),
+        # a column of a billion doubles in 8-byte rows: astropy would allocate 8 GB per row
+        (
+            _PRIMARY
+            + _header(*_TABLE, ("NAXIS2", "1"), ("PCOUNT", "0"), ("GCOUNT", "1"),
+                      ("TFIELDS", "1"), ("TFORM1", "'1000000000D'"))
+            + b"\0" * 2880,
+            "take 8000000000 bytes per row, but NAXIS1 = 8",
+        ),
+        (_header(("SIMPLE", "T"), ("BITPIX", "12"), ("NAXIS", "0")), "BITPIX = 12"),
+        (_header(("SIMPLE", "T"), ("BITPIX", "8"), ("NAXIS", "2"), ("NAXIS1", "'x'")), "NAXIS1"),
+    ],
+)  # fmt: skip
+def test_damaged_layout_keywords_are_refused_before_astropy_loops_or_allocates(
+    tmp_path, content, fragment
+):
+    path = tmp_path / "damaged.fits"
+    path.write_bytes(content)
+    for reader in (Map.read, WcsGeom.read, MapDataset.read):
+        started = time.perf_counter()
+        with pytest.raises(ValueError, match=re.escape(fragment)):
+            reader(path)
+        assert time.perf_counter() - started < 2
+
+
+def test_damaged_gzip_header_that_astropy_reads_for_ever_is_refused(cube_file, tmp_path):
+    # A byte flipped in the SIMPLE card of a .fits.gz: astropy 8 appends HDUs for ever
+    # (found by the fuzz test below). The first card must be SIMPLE = T in fixed format,
+    # and headers hold printable ASCII only.
+    raw = bytearray(cube_file.read_bytes())
+    raw[22] = 0x0E
+    path = tmp_path / "flipped.fits.gz"
+    path.write_bytes(gzip.compress(bytes(raw)))
+    started = time.perf_counter()
+    with pytest.raises(ValueError, match=r"flipped\.fits\.gz is a damaged FITS file"):
+        Map.read(path)
+    assert time.perf_counter() - started < 2
+    raw = bytearray(cube_file.read_bytes())
+    raw[80 * 10 + 40] = 0xE9  # in a later card of the header
+    (tmp_path / "accent.fits").write_bytes(bytes(raw))
+    with pytest.raises(ValueError, match=r"not printable ASCII \(card 11\)"):
+        WcsGeom.read(tmp_path / "accent.fits")
+
+
+def test_column_name_astropy_rejects_with_an_assertion_is_a_damaged_file(cube_file, tmp_path):
+    # Found by the fuzz test: a number as TTYPEn makes astropy raise AssertionError.
+    raw = bytearray(cube_file.read_bytes())
+    start = raw.index(b"TTYPE2  = ")
+    raw[start : start + 80] = _card("TTYPE2", "-3")
+    (tmp_path / "ttype.fits").write_bytes(bytes(raw))
+    with pytest.raises(ValueError, match=r"ttype\.fits is a damaged map file: .*AssertionError"):
+        Map.read(tmp_path / "ttype.fits")

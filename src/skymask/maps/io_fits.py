@@ -405,7 +405,7 @@ def read_geom(filename, hdu=None, hdu_bands=None, format=None) -> WcsGeom:
     """The geometry of a map file, from its header and axes table (the data are not read)."""
     path = make_path(filename)
     with (
-        open_fits(path, what="map file", memmap=True, lazy=True, complete=False) as hdulist,
+        open_fits(path, what="map file", memmap=True, complete=False) as hdulist,
         damaged_file_errors(path, what="map file"),
     ):
         image = _select_hdu(hdulist, hdu, path)

@@ -22,6 +22,8 @@ _MAX_AXES = 999  # NAXIS and TFIELDS: at most 999 (FITS standard)
 _MAX_HEADER_BLOCKS = 100_000  # 3.6 million cards: no real header comes near
 _BITPIX = (8, 16, 32, 64, -32, -64)
 _INTEGER = re.compile(r"[+-]?\d+")
+_SIMPLE = b"SIMPLE  =                    T"
+_NOT_HEADER_TEXT = re.compile(rb"[^\x20-\x7e]")
 _TFORM = re.compile(r"(\d*)([LXBIJKAEDCMPQ])")
 # Bytes per element of the binary-table column types (X is in bits; P and Q descriptors).
 _TFORM_BYTES = {
@@ -110,6 +112,11 @@ def scan_structure(stream, path, *, size: int | None = None) -> list[HduLayout]:
             break  # bytes after the last HDU (astropy warns about them)
         if len(block) < BLOCK:
             raise _truncated(path, f"the header of its HDU {len(layouts)} is cut short")
+        if first and block[:30] != _SIMPLE:
+            raise ValueError(
+                f"{path} is a damaged FITS file: its first card is not 'SIMPLE = T' in the "
+                "standard's fixed format"
+            )
         cards = _Cards()
         blocks = 0
         while True:
@@ -117,6 +124,14 @@ def scan_structure(stream, path, *, size: int | None = None) -> list[HduLayout]:
             if blocks > _MAX_HEADER_BLOCKS:
                 raise ValueError(f"{path}: the header of HDU {len(layouts)} has no END card")
             done = _add_cards(block, cards)
+            if _NOT_HEADER_TEXT.search(block):
+                # Headers are printable ASCII; other bytes are damage (and make astropy
+                # misread the layout, even loop forever on gzip files).
+                card = _NOT_HEADER_TEXT.search(block).start() // CARD
+                raise ValueError(
+                    f"{path} is a damaged FITS file: the header of HDU {len(layouts)} holds "
+                    f"bytes that are not printable ASCII (card {blocks * 36 - 35 + card})"
+                )
             offset += BLOCK
             if done:
                 break

@@ -257,18 +257,21 @@ def _identities(path: Path) -> list[tuple]:
 
 def _write_temporary(item: OutputFile) -> None:
     final = item._final
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     while True:
         temp = final.with_name(f".{final.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
-        try:
-            # O_EXCL: never reuse a name; mode 0o666 lets the umask decide, as for open().
-            fd = os.open(
-                temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666
-            )
-        except FileExistsError:
-            continue
+        # Signals held back: a SIGTERM between creating the temporary and recording it
+        # would leave it behind.
+        with _signals_deferred():
+            try:
+                # O_EXCL: never reuse a name; mode 0o666 lets the umask decide, as open().
+                fd = os.open(temp, flags, 0o666)
+            except FileExistsError:
+                continue
+            item._temp = temp
+            fileobj = os.fdopen(fd, "wb")
         break
-    item._temp = temp
-    with os.fdopen(fd, "wb") as fileobj:
+    with fileobj:
         if item._mode is not None and hasattr(os, "fchmod"):
             os.fchmod(fd, item._mode)  # keep the permission bits of the replaced file
         item.write(fileobj)
@@ -422,7 +425,10 @@ def _cleanup_on_termination():
         raise SystemExit(128 + exc.signum) from None  # if the signal is blocked or ignored
     finally:
         _handler_depth -= 1
-        _restore(previous)
+        # Held back while restoring: a signal now reaches the previous handler afterwards
+        # instead of raising _Terminated outside the write.
+        with _signals_deferred():
+            _restore(previous)
 
 
 def _chained_handler(previous):

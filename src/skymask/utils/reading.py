@@ -34,6 +34,7 @@ __all__ = ["damaged_file_errors", "open_fits", "open_regular_file", "regular_fil
 
 # What astropy raises, deep inside, when it parses a damaged header or table lazily.
 _PARSE_FAILURES = (
+    AssertionError,  # astropy validates some column keywords (TTYPEn) with assertions
     AttributeError,
     IndexError,
     ZeroDivisionError,
@@ -98,7 +99,6 @@ def open_fits(
     what: str = "FITS file",
     checksum: bool = False,
     memmap: bool = False,
-    lazy: bool = False,
     complete: bool = True,
 ):
     """Open a FITS file as an `~astropy.io.fits.HDUList` (a context manager).
@@ -111,12 +111,13 @@ def open_fits(
         What the file should be, for messages ("map file", "MapDataset file").
     checksum : bool
         Verify CHECKSUM/DATASUM where present: a `ChecksumWarning` if wrong.
-    memmap, lazy : bool
-        Passed to `astropy.io.fits.open` (``lazy_load_hdus``).
+    memmap : bool
+        Passed to `astropy.io.fits.open`.
     complete : bool
-        Read every HDU now (verifying checksums) and check ``NEXTEND``. The layout and the
-        length of the file are checked in any case (for ``.gz`` files this decompresses the
-        stream once more, without keeping it).
+        Also check that the file holds the extensions its primary header announces
+        (``NEXTEND``). The layout and the length of the file are checked in any case (for
+        ``.gz`` files this decompresses the stream once more, without keeping it), and
+        exactly the HDUs of that layout are loaded (their headers; checksums verified).
 
     Raises
     ------
@@ -131,9 +132,9 @@ def open_fits(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                hdulist = fits.open(fileobj, memmap=memmap, checksum=checksum, lazy_load_hdus=lazy)
-                if complete:
-                    hdulist.readall()
+                # Lazily, then exactly the HDUs of the checked layout (see _read_layout).
+                hdulist = fits.open(fileobj, memmap=memmap, checksum=checksum, lazy_load_hdus=True)
+                _read_layout(hdulist, layouts, path)
             except OSError as exc:
                 raise OSError(f"{path} is not a valid {what}: {exc}") from None
             except (ValueError, KeyError, TypeError, *_PARSE_FAILURES) as exc:
@@ -183,11 +184,7 @@ def _scan(fileobj, path, what: str):
 
 
 def _check_complete(hdulist, layouts, path) -> None:
-    """astropy found every HDU of the layout, and ``NEXTEND`` (if any) is met."""
-    if len(hdulist) < len(layouts):
-        raise ValueError(
-            f"{path} is damaged: astropy reads {len(hdulist)} of its {len(layouts)} HDUs"
-        )
+    """``NEXTEND`` (if any) is met: a file cut between two HDUs is recognised."""
     announced = hdulist[0].header.get("NEXTEND")
     announced_count = isinstance(announced, int) and not isinstance(announced, bool)
     if announced_count and len(layouts) - 1 < announced:
@@ -196,6 +193,22 @@ def _check_complete(hdulist, layouts, path) -> None:
             f"(NEXTEND) but the file holds {len(layouts) - 1}: it was cut short (if HDUs "
             "were removed on purpose, update or delete NEXTEND)"
         )
+
+
+def _read_layout(hdulist, layouts, path) -> None:
+    """Load exactly the HDUs of the checked layout and tell astropy that these are all.
+
+    astropy decides for itself where the next HDU starts and, on some damaged gzip files,
+    never stops reading; the layout checked by `scan_structure` is the authority.
+    """
+    try:
+        hdulist[len(layouts) - 1]  # loads the HDUs up to this one
+    except IndexError:
+        raise ValueError(
+            f"{path} is damaged: astropy reads fewer HDUs than the {len(layouts)} it holds"
+        ) from None
+    if hasattr(hdulist, "_read_all"):
+        hdulist._read_all = True  # astropy's own flag: every HDU is loaded
 
 
 @contextlib.contextmanager
