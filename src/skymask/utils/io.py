@@ -329,17 +329,9 @@ def _link_exclusive(item: OutputFile) -> None:
 def _commit_replacing(order: list[OutputFile]) -> None:
     replaced: list[OutputFile] = []
     try:
-        for item in order:
-            if item._final.exists():
-                backup = item._final.with_name(
-                    f".{item._final.name}.{secrets.token_hex(4)}.old{TEMP_SUFFIX}"
-                )
-                try:
-                    os.link(item._final, backup)
-                    item._backup = backup
-                except OSError as exc:
-                    if exc.errno not in _NO_HARD_LINKS:
-                        raise
+        if len(order) > 1:  # one file is replaced atomically: nothing to roll back
+            for item in order:
+                _keep_backup(item)
         for item in order:
             os.replace(item._temp, item._final)
             item._temp = None
@@ -353,6 +345,26 @@ def _commit_replacing(order: list[OutputFile]) -> None:
             elif not item._existed:
                 item._final.unlink(missing_ok=True)
         raise
+
+
+def _keep_backup(item: OutputFile) -> None:
+    """Hard-link the file about to be replaced, so that a failed commit can restore it."""
+    backup = item._final.with_name(f".{item._final.name}.{secrets.token_hex(4)}.old{TEMP_SUFFIX}")
+    for _ in range(10):
+        try:
+            os.link(item._final, backup)
+        except FileNotFoundError:
+            # Gone, or replaced by another writer in this very instant (Linux then reports
+            # ENOENT for the old file): link the current one, if any.
+            if not item._final.exists():
+                return
+            continue
+        except OSError as exc:
+            if exc.errno in _NO_HARD_LINKS:
+                return  # no rollback possible on this file system
+            raise
+        item._backup = backup
+        return
 
 
 def _discard(item: OutputFile) -> None:
