@@ -97,15 +97,18 @@ def load_cases() -> list[Case]:
 
 
 def select_cases(cases, *, quick: bool, patterns=()) -> list[Case]:
-    """Cases of the mode (quick: size "quick" only) whose name or area matches a pattern
-    (a substring, or a shell pattern with ``*``)."""
+    """Cases of the mode (quick: size "quick" only) that match a pattern: an area name
+    (``io``, ``maps_api``) selects that area, a pattern with ``* ? [`` is a shell pattern
+    on the name, anything else a substring of the name."""
     selected = [case for case in cases if not quick or case.size == "quick"]
     if patterns:
 
         def matches(case, pattern):
+            if pattern.replace("_", "-") in AREAS:
+                return case.area == pattern.replace("_", "-")
             if any(c in pattern for c in "*?["):
                 return fnmatch.fnmatch(case.name, pattern)
-            return pattern in case.name or pattern == case.area
+            return pattern in case.name
 
         selected = [case for case in selected if any(matches(case, p) for p in patterns)]
     return selected
@@ -485,8 +488,9 @@ def parse_arguments(argv=None):
     parser.add_argument(
         "--output",
         type=Path,
-        default=RESULTS,
-        help="results file (default benchmarks/results.json)",
+        default=None,
+        help="results file (default: benchmarks/results.json for a complete full run, "
+        "benchmarks/results-partial.json otherwise)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
     parser.add_argument(
@@ -495,6 +499,15 @@ def parse_arguments(argv=None):
     args = parser.parse_args(argv)
     if args.repeat is not None and args.repeat < 1:
         parser.error(f"--repeat must be at least 1, got {args.repeat}")
+    # Only a complete run (every case, both sides, default counts) stands for the README.
+    args.complete = not (args.quick or args.patterns or args.repeat or args.no_gammapy)
+    if args.update_readme and not args.complete:
+        parser.error(
+            "--update-readme needs a complete run: every case with both libraries and the "
+            "default run counts (no --quick, -k, --repeat or --no-gammapy)"
+        )
+    if args.output is None:
+        args.output = RESULTS if args.complete else RESULTS.with_name("results-partial.json")
     return args
 
 

@@ -120,7 +120,7 @@ CASES = [
     Case(
         name="io.write_mask_4000x4000",
         area="io",
-        size="quick",
+        size="full",
         description="`Map.write` of a 4000 x 4000 bool mask, each library's default format",
         setup=SETUP,
         skymask=WRITE.format(library="skymask"),
