@@ -39,16 +39,19 @@ def format_side(summary: dict) -> str:
 
 def format_memory(record) -> str:
     """Traced peaks (operation cases run with ``memory``) or whole-process peak RSS (process
-    cases), in MB, skymask / gammapy."""
+    cases), in MB, skymask / gammapy ("-" for a side that was not measured)."""
     key = "peak_rss" if record["mode"] == "process" else "traced_peak"
-    parts = []
-    for side in SIDES:
-        summary = record.get(side, {})
-        if key in summary:
-            megabytes = summary[key] / 1e6
-            parts.append(f"{megabytes:.0f}" if megabytes >= 10 else f"{megabytes:.2g}")
-    if not parts:
+    sides = [side for side in SIDES if record.get(side, {}).get("n")]
+    values = [record[side].get(key) for side in sides]
+    if all(value is None for value in values):
         return ""
+    parts = []
+    for value in values:
+        if value is None:
+            parts.append("-")
+        else:
+            megabytes = value / 1e6
+            parts.append(f"{megabytes:.0f}" if megabytes >= 10 else f"{megabytes:.2g}")
     return " / ".join(parts) + (" MB (RSS)" if record["mode"] == "process" else " MB")
 
 

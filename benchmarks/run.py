@@ -8,7 +8,7 @@ setup (start-up cases time the whole process). The outputs of both sides are sav
 compared here: equal, or different only as a documented difference (D/X) explains.
 
     python benchmarks/run.py                  # every case (takes a while: see README)
-    python benchmarks/run.py --quick          # the quick cases, 3 runs a side (< 3 min)
+    python benchmarks/run.py --quick          # the quick cases, 2-3 runs a side (< 3 min)
     python benchmarks/run.py -k region_mask   # cases whose name contains a pattern
     python benchmarks/run.py --no-gammapy     # skymask only
     python benchmarks/run.py --update-readme  # also put the table into benchmarks/README.md
@@ -492,6 +492,12 @@ def parse_arguments(argv=None):
         help="results file (default: benchmarks/results.json for a complete full run, "
         "benchmarks/results-partial.json otherwise)",
     )
+    parser.add_argument(
+        "--render",
+        action="store_true",
+        help="run nothing: print the report of the results file (with --update-readme, put "
+        "it into the README)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
     parser.add_argument(
         "--strict", action="store_true", help="exit status 1 also when a target is missed"
@@ -501,18 +507,35 @@ def parse_arguments(argv=None):
         parser.error(f"--repeat must be at least 1, got {args.repeat}")
     # Only a complete run (every case, both sides, default counts) stands for the README.
     args.complete = not (args.quick or args.patterns or args.repeat or args.no_gammapy)
-    if args.update_readme and not args.complete:
+    if args.update_readme and not args.complete and not args.render:
         parser.error(
             "--update-readme needs a complete run: every case with both libraries and the "
             "default run counts (no --quick, -k, --repeat or --no-gammapy)"
         )
-    if args.output is None:
+    if args.output is None and not args.render:
         args.output = RESULTS if args.complete else RESULTS.with_name("results-partial.json")
     return args
 
 
+def render(args) -> int:
+    """The report of an earlier run (``--render``), printed or put into the README."""
+    path = args.output or RESULTS
+    results = json.loads(path.read_text())
+    report = markdown_report(results)
+    print(report)
+    if args.update_readme:
+        if not results.get("complete"):
+            print(f"{path} is not a complete run: the README keeps its table", file=sys.stderr)
+            return 1
+        update_readme(report)
+        print(f"updated {README}")
+    return 0
+
+
 def main(argv=None) -> int:
     args = parse_arguments(argv)
+    if args.render:
+        return render(args)
     cases = select_cases(load_cases(), quick=args.quick, patterns=args.patterns)
     if args.list or not cases:
         for case in cases:
@@ -573,6 +596,7 @@ def main(argv=None) -> int:
         "command": command.strip(),
         "mode": "quick" if args.quick else "full",
         "selection": args.patterns,
+        "complete": args.complete,
         "duration_s": time.perf_counter() - started,
         "machine": machine_info(),
         "load_average": {"start": load_start, "max": load_max, "end": os.getloadavg()[0]},
