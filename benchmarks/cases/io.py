@@ -1,0 +1,133 @@
+"""FITS input and output of a 4000 x 4000 mask: ``Map.read`` and ``Map.write``.
+
+Reading: both libraries read the same file, once a mask written by skymask (uint8, ``MASK``
+HDU, D2) and once a mask written by gammapy (int64 in an HDU named ``mask``, so that gammapy
+reads it back as bool too). Writing: each library writes the same bool map with its defaults
+(``m.write("mask.fits", overwrite=True)``): skymask uint8 in a ``MASK`` extension, gammapy
+int64 in the primary HDU (D2).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from _framework import Case, Documented, Equal, Target
+
+SETUP = """
+import numpy as np
+NPIX = 4000
+rows, columns = np.ogrid[0:NPIX, 0:NPIX]
+DATA = (rows // 97 + columns // 89) % 3 == 0
+DATA |= (rows - 2000) ** 2 + (columns - 1500) ** 2 < 300**2
+del rows, columns
+"""
+
+MAKE = """
+from {library}.maps import Map, WcsGeom
+def make(data):
+    geom = WcsGeom.create(npix=data.shape[::-1], binsz=0.02, frame="galactic")
+    return Map.from_geom(geom, data=data.copy())
+"""
+
+PREPARE = (
+    MAKE
+    + """
+make(DATA).write(CASE_DIR + "/{name}.fits", overwrite=True{hdu})
+make(DATA[:40, :50]).write(CASE_DIR + "/{name}_small.fits", overwrite=True{hdu})
+"""
+)
+
+READ = """
+from {library}.maps import Map
+def warmup():
+    Map.read(CASE_DIR + "/{name}_small.fits")
+def run():
+    return Map.read(CASE_DIR + "/{name}.fits")
+def output(mask):
+    return {{"data": mask.data, "dtype": mask.data.dtype.str}}
+"""
+
+WRITE = (
+    MAKE
+    + """
+mask = make(DATA)
+small = make(DATA[:40, :50])
+def warmup():
+    small.write("small.fits", overwrite=True)
+def run():
+    mask.write("mask.fits", overwrite=True)
+def output(_):
+    import os
+    from astropy.io import fits
+    with fits.open("mask.fits") as hdus:
+        hdu = next(h for h in hdus if h.data is not None)
+        data = np.array(hdu.data)
+        return {{"data": data, "hdu": hdu.name, "bytes": os.path.getsize("mask.fits")}}
+"""
+)
+
+
+def check_written(ours, theirs, context):
+    """D2: the same pixels; skymask writes uint8 in MASK, gammapy int64 in PRIMARY."""
+    data = context.setup_namespace()["DATA"]
+    a, b = ours["data"], theirs["data"]
+    ok = (
+        np.array_equal(a.astype(bool), data)
+        and np.array_equal(b.astype(bool), data)
+        and set(np.unique(a)) <= {0, 1}
+        and set(np.unique(b)) <= {0, 1}
+    )
+    note = (
+        f"same {int(data.sum())} True pixels; skymask {a.dtype.name} in {ours['hdu']} "
+        f"({ours['bytes'] / 1e6:.1f} MB), gammapy {b.dtype.name} in {theirs['hdu']} "
+        f"({theirs['bytes'] / 1e6:.1f} MB)"
+    )
+    return bool(ok), note
+
+
+def read_case(name, writer, size, description, hdu=""):
+    prepare = PREPARE.format(library=writer, name=name, hdu=hdu)
+    return Case(
+        name=f"io.read_{name}_4000x4000",
+        area="io",
+        size=size,
+        description=description,
+        setup=SETUP,
+        prepare_skymask=prepare if writer == "skymask" else None,
+        prepare_gammapy=prepare if writer == "gammapy" else None,
+        skymask=READ.format(library="skymask", name=name),
+        gammapy=READ.format(library="gammapy", name=name),
+        compare=Equal(),
+        targets=[Target("speedup", 1, "issue 19"), Target("memory_ratio", 1, "issue 19")],
+        memory=("skymask", "gammapy"),
+        repeat=5,
+    )
+
+
+CASES = [
+    read_case(
+        "skymask_mask",
+        "skymask",
+        "full",
+        "`Map.read` of a 4000 x 4000 mask written by skymask (uint8, MASK HDU), same file",
+    ),
+    read_case(
+        "gammapy_int64_mask",
+        "gammapy",
+        "quick",
+        "`Map.read` of a 4000 x 4000 mask written by gammapy (int64, HDU 'mask'), same file",
+        hdu=', hdu="mask"',
+    ),
+    Case(
+        name="io.write_mask_4000x4000",
+        area="io",
+        size="full",
+        description="`Map.write` of a 4000 x 4000 bool mask, each library's default format",
+        setup=SETUP,
+        skymask=WRITE.format(library="skymask"),
+        gammapy=WRITE.format(library="gammapy"),
+        compare=Documented("D2", check_written),
+        targets=[Target("speedup", 2, "issue 19"), Target("memory_ratio", 1, "issue 19")],
+        memory=("skymask", "gammapy"),
+        repeat=5,
+    ),
+]
