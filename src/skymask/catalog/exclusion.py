@@ -13,7 +13,7 @@ from regions import CircleSkyRegion, Regions
 from scipy.spatial import cKDTree
 
 from ..maps import WcsGeom
-from ..maps.coord import skycoord_lonlat_deg
+from ..utils.frames import skycoord_lonlat_deg
 from ..utils.units import as_angle_deg, describe
 
 __all__ = [

@@ -12,15 +12,15 @@ from functools import cached_property
 
 import numpy as np
 from astropy import units as u
-from astropy.coordinates import FK4, FK5, ICRS, Angle, Galactic, SkyCoord
+from astropy.coordinates import Angle, SkyCoord, angular_separation
 from astropy.io import fits
-from astropy.time import Time
 from astropy.wcs import WCS, FITSFixedWarning
 
+from ..utils.frames import FRAMES, celestial_wcs, frame_from_wcs, sky_frame, skycoord_lonlat_deg
 from ..utils.units import as_angle, as_angle_deg, describe
 from ._solid_angle import pixel_solid_angles
 from .axes import MapAxes, MapAxis
-from .coord import FRAMES, MapCoord, sky_frame, skycoord_lonlat_deg
+from .coord import MapCoord
 
 __all__ = ["WcsGeom"]
 
@@ -130,63 +130,6 @@ def _refpix(refpix) -> np.ndarray:
     return values
 
 
-def _frame_from_wcs(wcs: WCS):
-    """(frame name, astropy frame instance) of a celestial WCS."""
-    ctype = wcs.wcs.ctype[0].upper()
-    if ctype.startswith("GLON"):
-        return "galactic", Galactic()
-    if ctype.startswith("RA"):
-        radesys = wcs.wcs.radesys.strip().upper()
-        equinox = wcs.wcs.equinox
-        if not radesys:
-            # The FITS WCS paper II defaults: no equinox is ICRS, before 1984 is FK4.
-            radesys = "ICRS" if not np.isfinite(equinox) else ("FK4" if equinox < 1984 else "FK5")
-        if radesys == "ICRS":
-            return "icrs", ICRS()
-        if radesys == "FK5":
-            return "fk5", FK5(
-                equinox=Time(2000.0 if not np.isfinite(equinox) else equinox, format="jyear")
-            )
-        if radesys in ("FK4", "FK4-NO-E"):
-            return "fk4", FK4(
-                equinox=Time(1950.0 if not np.isfinite(equinox) else equinox, format="byear")
-            )
-        raise ValueError(
-            f"unsupported celestial system RADESYS={radesys!r}: skymask supports ICRS, FK5, FK4 "
-            "and galactic maps"
-        )
-    raise ValueError(
-        f"unsupported sky frame: CTYPE1 is {wcs.wcs.ctype[0]!r}; "
-        "skymask supports RA/DEC (icrs, fk5, fk4) and GLON/GLAT (galactic) geometries"
-    )
-
-
-def _make_wcs(frame, proj, crval, crpix, cdelt) -> WCS:
-    if frame not in FRAMES:
-        raise ValueError(f"frame must be one of {sorted(FRAMES)}, got {describe(frame)}")
-    if not isinstance(proj, str) or not proj.isalpha() or len(proj) != 3:
-        raise ValueError(
-            f"proj must be a 3-letter FITS projection code such as 'CAR', got {proj!r}"
-        )
-    lon, lat = FRAMES[frame]
-    wcs = WCS(naxis=2)
-    wcs.wcs.ctype = [f"{lon.ljust(4, '-')}-{proj.upper()}", f"{lat.ljust(4, '-')}-{proj.upper()}"]
-    wcs.wcs.crval = crval
-    wcs.wcs.crpix = crpix
-    wcs.wcs.cdelt = cdelt
-    wcs.wcs.cunit = ["deg", "deg"]
-    if frame == "icrs":
-        wcs.wcs.radesys = "ICRS"
-    elif frame == "fk5":
-        wcs.wcs.radesys = "FK5"
-        wcs.wcs.equinox = 2000.0
-    elif frame == "fk4":
-        wcs.wcs.radesys = "FK4"
-        wcs.wcs.equinox = 1950.0
-    wcs.wcs.set()
-    return wcs
-
-
 def _celestial_wcs_from_header(header) -> WCS:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FITSFixedWarning)
@@ -221,7 +164,7 @@ class WcsGeom:
         self._wcs = wcs.deepcopy()
         self._npix = (nx, ny)
         self._axes = MapAxes(axes or ())
-        self._frame, self._sky_frame = _frame_from_wcs(self._wcs)
+        self._frame, self._sky_frame = frame_from_wcs(self._wcs)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -292,7 +235,7 @@ class WcsGeom:
             npix = tuple(np.rint(width / binsz).astype(int))
         npix = _npix_pair(npix)
         crpix = (npix + 1) / 2.0 if refpix is None else _refpix(refpix)
-        wcs = _make_wcs(frame, proj, crval, crpix, [-binsz[0], binsz[1]])
+        wcs = celestial_wcs(frame, proj, crval, crpix, [-binsz[0], binsz[1]])
         return cls(wcs, npix, axes=axes)
 
     @classmethod
@@ -706,7 +649,7 @@ class WcsGeom:
             raise TypeError(f"center must be a SkyCoord, got {describe(center)}")
         lon, lat = (np.radians(v) for v in self._center_lonlat)
         lon0, lat0 = (np.radians(v) for v in skycoord_lonlat_deg(center, self._sky_frame))
-        return Angle(np.degrees(_angular_distance(lon, lat, lon0, lat0)), u.deg)
+        return Angle(np.degrees(angular_separation(lon, lat, lon0, lat0)), u.deg)
 
     # ------------------------------------------------------------------ cutouts
     def cutout(self, position, width, mode="trim", odd_npix=False, min_npix=1) -> WcsGeom:
@@ -782,15 +725,3 @@ class WcsGeom:
 def _axis_summary(axis: MapAxis) -> str:
     edges = axis.edges
     return f"{axis.name}: {axis.nbin} bins, {edges[0].value:.4g}-{edges[-1].value:.4g} {axis.unit}"
-
-
-def _angular_distance(lon, lat, lon0, lat0):
-    """Great-circle distance in radians (Vincenty formula, accurate at all separations)."""
-    dlon = lon - lon0
-    sin_dlon, cos_dlon = np.sin(dlon), np.cos(dlon)
-    sin_lat, cos_lat = np.sin(lat), np.cos(lat)
-    sin_lat0, cos_lat0 = np.sin(lat0), np.cos(lat0)
-    num1 = cos_lat * sin_dlon
-    num2 = cos_lat0 * sin_lat - sin_lat0 * cos_lat * cos_dlon
-    denominator = sin_lat0 * sin_lat + cos_lat0 * cos_lat * cos_dlon
-    return np.arctan2(np.hypot(num1, num2), denominator)

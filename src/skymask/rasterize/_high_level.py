@@ -36,7 +36,7 @@ from regions import (
     TextSkyRegion,
 )
 
-from ..maps.coord import skycoord_lonlat_deg
+from ..utils.frames import skycoord_lonlat_deg
 from ..utils.units import describe
 from ._core import circle_limits, haversine_sin2_half, pixel_index, points_in_polygon
 from ._parse import SPHERICAL_REGION, parse_regions

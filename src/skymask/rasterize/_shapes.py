@@ -30,7 +30,7 @@ from regions import (
     RectangleSkyRegion,
 )
 
-from ..maps.coord import skycoord_lonlat_deg
+from ..utils.frames import skycoord_lonlat_deg
 from ..utils.units import describe
 from ._seam import RecentredPlane, has_seam, native_lonlat
 from ._tiles import cap_tiles

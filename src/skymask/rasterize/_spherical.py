@@ -17,7 +17,7 @@ import numpy as np
 from astropy import units as u
 from astropy.coordinates import SkyCoord
 
-from ..maps.coord import skycoord_lonlat_deg
+from ..utils.frames import skycoord_lonlat_deg
 from ._core import gnomonic, points_in_polygon, unit_vectors
 from ._tiles import cap_tiles
 
