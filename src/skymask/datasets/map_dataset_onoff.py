@@ -13,7 +13,8 @@ import numpy as np
 from astropy import units as u
 
 from .. import stats
-from ..estimators._core import TophatCorrelator, tophat_kernel
+from ..kernels.correlation import TophatCorrelator
+from ..kernels.footprint import disk_footprint
 from ..maps import Map
 from ..utils.units import as_angle_deg, describe
 from .map_dataset import check_dataset_name
@@ -200,7 +201,7 @@ class MapDatasetOnOff:
         )
         scales = self.geom.pixel_scales.to_value(u.deg)
         rx, ry = (round(degrees / scale, RATIO_DECIMALS) for scale in scales)
-        return tophat_kernel(rx, ry)
+        return disk_footprint(rx, ry)
 
     def __repr__(self):
         lines = [f"MapDatasetOnOff {self.name!r}", f"    geom          : {self.geom!r}"]

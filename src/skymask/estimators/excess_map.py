@@ -1,7 +1,8 @@
 """`ExcessMapEstimator`: correlated counts, excess, TS, significance and norm maps.
 
 The friendly layer: it reads the dataset, groups energy bins, builds the masks and the
-top-hat kernel, and hands plain arrays to `skymask.estimators._core`. It follows gammapy
+top-hat kernel, and hands plain arrays to `skymask.estimators._core` (statistics) and
+`skymask.kernels.correlation` (top-hat sums). It follows gammapy
 2.1's ``ExcessMapEstimator`` for ``MapDataset`` (Cash statistics); see
 ``docs/differences-from-gammapy.md`` for where it deliberately does not.
 """
@@ -15,6 +16,8 @@ from astropy import units as u
 from astropy.coordinates import Angle
 
 from ..datasets.checks import require_maps, require_non_negative
+from ..kernels import correlation
+from ..kernels.footprint import disk_footprint
 from ..maps import Map, MapAxis
 from ..utils.units import as_angle, describe
 from . import _core
@@ -189,8 +192,8 @@ class ExcessMapEstimator:
         self.energy_edges = energy_edges
         self.correlate_off = bool(correlate_off)
         self.spectral_model = as_spectral_model(spectral_model)
-        if method not in _core.METHODS:
-            raise ValueError(f"method must be one of {_core.METHODS}, got {method!r}")
+        if method not in correlation.METHODS:
+            raise ValueError(f"method must be one of {correlation.METHODS}, got {method!r}")
         self.method = method
 
     # ------------------------------------------------------------------ settings
@@ -249,7 +252,7 @@ class ExcessMapEstimator:
         scales = geom.pixel_scales.deg
         radius = self._correlation_radius.to_value(u.deg)
         radius_x, radius_y = (round(radius / scale, _RATIO_DECIMALS) for scale in scales)
-        return _core.tophat_kernel(radius_x, radius_y)
+        return disk_footprint(radius_x, radius_y)
 
     # ------------------------------------------------------------------ run
     def run(self, dataset) -> ExcessMaps:

@@ -7,10 +7,10 @@ from astropy import units as u
 from astropy.coordinates import Angle, SkyCoord
 from astropy.io import fits
 
+from ..kernels import containment as core
 from ..maps import Map
 from ..utils.io import make_path, write_fits
 from ..utils.units import as_angle, as_energy, describe
-from . import _containment as core
 from ._irf_io import read_irf_hdulist, write_irf_hdus
 
 __all__ = ["PSFMap"]

@@ -16,9 +16,9 @@ from astropy.coordinates import Angle
 from ..datasets import MapDataset
 from ..datasets.checks import require_maps
 from ..datasets.map_dataset_onoff import RATIO_DECIMALS, MapDatasetOnOff
+from ..kernels import correlation
 from ..maps import Map
 from ..utils.units import as_angle, describe
-from . import _core
 from .exclusion import check_exclusion_mask, check_fill_value, exclusion_on_geom
 
 __all__ = ["RingBackgroundMaker"]
@@ -98,7 +98,7 @@ class RingBackgroundMaker:
         12
         """
         inner, outer = self.radii_pix(geom)
-        return _core.RingCorrelator(inner, outer, (1, 1)).kernel
+        return correlation.RingCorrelator(inner, outer, (1, 1)).kernel
 
     def make_exclusion_mask(self, dataset) -> Map:
         """The exclusion mask on the dataset geometry (all True without a mask)."""
@@ -124,14 +124,14 @@ class RingBackgroundMaker:
         inner, outer = self.radii_pix(geom)
         planes = (-1, *geom.data_shape_image)
         allowed_planes = allowed.reshape(planes)
-        counts_off = _core.ring_sums(
+        counts_off = correlation.ring_sums(
             counts.data.reshape(planes), allowed_planes, inner, outer, self.method
         )
-        acceptance_off = _core.ring_sums(
+        acceptance_off = correlation.ring_sums(
             background.data.reshape(planes), allowed_planes, inner, outer, self.method
         )
         # FFT round-off must not turn "no OFF acceptance" into a tiny positive number.
-        n_positive = _core.ring_sums(
+        n_positive = correlation.ring_sums(
             (background.data > 0).reshape(planes), allowed_planes, inner, outer, self.method
         )
         acceptance_off[n_positive == 0] = 0.0

@@ -16,9 +16,9 @@ from astropy.coordinates import Angle, SkyCoord, angular_separation
 from astropy.io import fits
 from astropy.wcs import WCS, FITSFixedWarning
 
+from ..kernels.solid_angle import pixel_solid_angles
 from ..utils.frames import FRAMES, celestial_wcs, frame_from_wcs, sky_frame, skycoord_lonlat_deg
 from ..utils.units import as_angle, as_angle_deg, describe
-from ._solid_angle import pixel_solid_angles
 from .axes import MapAxes, MapAxis
 from .coord import MapCoord
 
@@ -624,7 +624,7 @@ class WcsGeom:
         The area on the sphere of each pixel's footprint (the image of the pixel square),
         integrated by subdividing the pixel where needed (relative error about 1e-10, below
         1e-8; up to 5e-8 for pixels touching a pole or the rim of an all-sky projection; see
-        `skymask.maps._solid_angle`): on equal-area projections (AIT, MOL, CEA) every pixel
+        `skymask.kernels.solid_angle`): on equal-area projections (AIT, MOL, CEA) every pixel
         has its analytic area, 20 deg AIT pixels 400 deg2. Pixels with a corner
         outside the projection (the rim of an all-sky AIT map, for example) give NaN. The
         shape is that of one image, also for cubes (`bin_volume` has the full data shape).

@@ -36,9 +36,9 @@ from regions import (
     TextSkyRegion,
 )
 
+from ..kernels.raster import circle_limits, haversine_sin2_half, pixel_index, points_in_polygon
 from ..utils.frames import skycoord_lonlat_deg
 from ..utils.units import describe
-from ._core import circle_limits, haversine_sin2_half, pixel_index, points_in_polygon
 from ._parse import SPHERICAL_REGION, parse_regions
 from ._seam import RecentredPlane, has_seam, native_lonlat
 from ._shapes import LOCAL_SHAPES, paint_local_shape, shape_outer_radius_deg

@@ -17,8 +17,8 @@ import numpy as np
 from astropy import units as u
 from astropy.coordinates import SkyCoord
 
+from ..kernels.raster import gnomonic, points_in_polygon, unit_vectors
 from ..utils.frames import skycoord_lonlat_deg
-from ._core import gnomonic, points_in_polygon, unit_vectors
 from ._tiles import cap_tiles
 
 __all__ = ["paint_contains", "paint_spherical_polygon"]

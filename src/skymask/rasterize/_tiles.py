@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import batched_tiles, boundary_bboxes, circle_boundary, haversine_sin2_half
+from ..kernels.raster import batched_tiles, boundary_bboxes, circle_boundary, haversine_sin2_half
 from ._seam import has_seam, native_lonlat, seam_distance_deg
 
 __all__ = ["cap_tiles", "may_reach_map", "separable_lonlat"]
