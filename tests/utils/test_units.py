@@ -14,7 +14,6 @@ from skymask.datasets.map_dataset_onoff import MapDatasetOnOff
 from skymask.estimators import ExcessMapEstimator
 from skymask.makers import RingBackgroundMaker
 from skymask.maps import Map, MapAxis, WcsGeom
-from skymask.maps.geom_masks import parse_width
 from skymask.utils.units import as_angle, as_angle_deg, as_energy, as_width
 
 # Expected degrees written out by hand (no parser involved).
@@ -193,7 +192,10 @@ ROUTES = {
         )
         * 0.25
     ),
-    "parse_width": lambda a: parse_width(a)[0],
+    "as_width": lambda a: as_width(a).to_value(u.deg),
+    "WcsGeom.width_in_pixels": lambda a: (
+        WcsGeom.create(npix=3, binsz=0.5).width_in_pixels(a)[0] * 0.5
+    ),
     "ExcessMapEstimator(correlation_radius=)": lambda a: (
         ExcessMapEstimator(correlation_radius=a).correlation_radius.deg
     ),

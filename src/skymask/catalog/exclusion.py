@@ -126,8 +126,9 @@ def exclusion_circles(
     Parameters are those of `SourceCatalog.exclusion_regions`, with the sources' extension
     radii already computed (degrees).
     """
-    radius_deg = _angle_deg(radius, "radius", positive=True)
-    margin_deg = _angle_deg(margin, "margin", positive=False)
+    # A circle region needs a positive radius (regions refuses 0).
+    radius_deg = as_angle_deg(radius, name="radius", scalar=True, finite=True, sign="positive")
+    margin_deg = as_angle_deg(margin, name="margin", scalar=True, finite=True, sign="non-negative")
     circle_deg = circle_radius_deg(extension_radius_deg, radius_deg, margin_deg)
     if geom is None:
         if select not in SELECT_MODES:
@@ -145,9 +146,3 @@ def exclusion_circles(
         for center, radius in zip(centers, circle_deg[keep], strict=True)
     ]
     return Regions(circles)
-
-
-def _angle_deg(value, name: str, *, positive: bool) -> float:
-    # A circle region needs a positive radius (regions refuses 0).
-    sign = "positive" if positive else "non-negative"
-    return as_angle_deg(value, name=name, scalar=True, finite=True, sign=sign)

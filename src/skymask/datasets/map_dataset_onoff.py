@@ -10,20 +10,15 @@ with `MapDatasetOnOff.li_ma_significance`.
 from __future__ import annotations
 
 import numpy as np
-from astropy import units as u
 
 from .. import stats
 from ..kernels.correlation import TophatCorrelator
 from ..kernels.footprint import disk_footprint
 from ..maps import Map
-from ..utils.units import as_angle_deg, describe
+from ..utils.units import as_angle, describe
 from .map_dataset import check_dataset_name
 
 __all__ = ["MapDatasetOnOff"]
-
-# Angle/pixel ratios are rounded to this many decimals (as in ExcessMapEstimator), so that
-# 0.3 deg on 0.1 deg pixels is exactly 3 pixels.
-RATIO_DECIMALS = 9
 
 
 class MapDatasetOnOff:
@@ -192,16 +187,14 @@ class MapDatasetOnOff:
         return Map.from_geom(geom, data=data)
 
     def _kernel(self, correlation_radius):
-        degrees = as_angle_deg(
+        radius = as_angle(
             correlation_radius,
             name="correlation_radius",
             scalar=True,
             finite=True,
             sign="non-negative",
         )
-        scales = self.geom.pixel_scales.to_value(u.deg)
-        rx, ry = (round(degrees / scale, RATIO_DECIMALS) for scale in scales)
-        return disk_footprint(rx, ry)
+        return disk_footprint(*self.geom.width_in_pixels(radius))
 
     def __repr__(self):
         lines = [f"MapDatasetOnOff {self.name!r}", f"    geom          : {self.geom!r}"]

@@ -28,9 +28,6 @@ from .spectral import as_spectral_model
 __all__ = ["ExcessMapEstimator", "energy_groups"]
 
 OPTIONAL = ("errn-errp", "ul", "sensitivity", "alpha", "acceptance_on", "acceptance_off")
-# Angle/pixel ratios are rounded to this many decimals, so that 0.3 deg on 0.1 deg pixels
-# is exactly 3 pixels (0.3 / 0.1 = 2.9999999999999996 in floating point).
-_RATIO_DECIMALS = 9
 
 
 def _parse_edges(energy_edges) -> u.Quantity:
@@ -249,10 +246,7 @@ class ExcessMapEstimator:
         """
         if not hasattr(geom, "pixel_scales"):
             geom = geom.counts.geom
-        scales = geom.pixel_scales.deg
-        radius = self._correlation_radius.to_value(u.deg)
-        radius_x, radius_y = (round(radius / scale, _RATIO_DECIMALS) for scale in scales)
-        return disk_footprint(radius_x, radius_y)
+        return disk_footprint(*geom.width_in_pixels(self._correlation_radius))
 
     # ------------------------------------------------------------------ run
     def run(self, dataset) -> ExcessMaps:

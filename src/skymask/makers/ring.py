@@ -15,7 +15,7 @@ from astropy.coordinates import Angle
 
 from ..datasets import MapDataset
 from ..datasets.checks import require_maps
-from ..datasets.map_dataset_onoff import RATIO_DECIMALS, MapDatasetOnOff
+from ..datasets.map_dataset_onoff import MapDatasetOnOff
 from ..kernels import correlation
 from ..maps import Map
 from ..utils.units import as_angle, describe
@@ -60,8 +60,8 @@ class RingBackgroundMaker:
     tag = "RingBackgroundMaker"
 
     def __init__(self, r_in, width, exclusion_mask=None, *, fill_value=False, method="auto"):
-        self.r_in = _angle(r_in, "r_in")
-        self.width = _angle(width, "width")
+        self.r_in = as_angle(r_in, name="r_in", scalar=True, finite=True, sign="non-negative")
+        self.width = as_angle(width, name="width", scalar=True, finite=True, sign="non-negative")
         self.exclusion_mask = check_exclusion_mask(exclusion_mask)
         self.fill_value = check_fill_value(fill_value)
         if method not in ("auto", "direct", "fft"):
@@ -82,9 +82,8 @@ class RingBackgroundMaker:
     # ------------------------------------------------------------------ pieces
     def radii_pix(self, geom) -> tuple[tuple[float, float], tuple[float, float]]:
         """``((r_in_x, r_in_y), (r_out_x, r_out_y))`` in pixels of ``geom`` (1e-9 rounded)."""
-        scales = geom.pixel_scales.to_value(u.deg)
-        inner = tuple(round(self.r_in.deg / s, RATIO_DECIMALS) for s in scales)
-        outer = tuple(round(self.r_out.deg / s, RATIO_DECIMALS) for s in scales)
+        inner = tuple(geom.width_in_pixels(self.r_in))
+        outer = tuple(geom.width_in_pixels(self.r_out))
         return inner, outer
 
     def kernel(self, geom) -> np.ndarray:
@@ -182,10 +181,6 @@ class RingBackgroundMaker:
                 "fill_value": self.fill_value,
             },
         )
-
-
-def _angle(value, name) -> Angle:
-    return as_angle(value, name=name, scalar=True, finite=True, sign="non-negative")
 
 
 def _require(dataset):

@@ -18,7 +18,7 @@ from astropy.wcs import WCS, FITSFixedWarning
 
 from ..kernels.solid_angle import pixel_solid_angles
 from ..utils.frames import FRAMES, celestial_wcs, frame_from_wcs, sky_frame, skycoord_lonlat_deg
-from ..utils.units import as_angle, as_angle_deg, describe
+from ..utils.units import RATIO_DECIMALS, as_angle, as_angle_deg, as_width, describe
 from .axes import MapAxes, MapAxis
 from .coord import MapCoord
 
@@ -26,21 +26,6 @@ __all__ = ["WcsGeom"]
 
 # wcslib's comparison flag that ignores ancillary keywords such as DATE-OBS.
 _WCSCOMPARE_ANCILLARY = 1
-
-
-def _pair_deg(value, name, *, finite=True):
-    """A scalar or (lon, lat) pair of angles as a float64 array of shape (2,), in degrees."""
-    if isinstance(value, (tuple, list)) and len(value) == 2:
-        result = np.array(
-            [as_angle_deg(v, name=name, scalar=True, finite=finite) for v in value], dtype=float
-        )
-    else:
-        result = np.atleast_1d(as_angle(value, name=name, finite=finite).deg)
-        if result.size == 1:
-            result = np.repeat(result.ravel(), 2)
-    if result.shape != (2,):
-        raise ValueError(f"{name} must be one angle or a (lon, lat) pair, got {describe(value)}")
-    return result
 
 
 def _is_per_plane(value) -> bool:
@@ -99,7 +84,7 @@ def _skydir_deg(skydir, frame) -> np.ndarray:
                 "skydir must be a SkyCoord or a (lon, lat) pair of angles in the geometry's "
                 f"frame, got {describe(skydir)}"
             )
-        crval = _pair_deg(tuple(skydir), "skydir", finite=False)
+        crval = as_angle(tuple(skydir), name="skydir", pair=True).deg
     if not np.all(np.isfinite(crval)):
         raise ValueError(
             f"skydir must be a finite position, got (lon, lat) = {crval.tolist()} deg"
@@ -223,13 +208,13 @@ class WcsGeom:
         """
         if _is_per_plane(binsz):
             raise _per_plane_error("binsz", binsz, "(lon, lat)", "(0.1, 0.2)")
-        binsz = _pair_deg(binsz, "binsz")
+        binsz = as_angle(binsz, name="binsz", finite=True, pair=True).deg
         if np.any(binsz <= 0):
             raise ValueError(f"binsz must be positive, got {binsz.tolist()} deg")
         crval = _skydir_deg(skydir, frame)
         if npix is None:
             width = (360.0, 180.0) if width is None else width
-            width = _pair_deg(width, "width")
+            width = as_angle(width, name="width", finite=True, pair=True).deg
             if np.any(width < 0):
                 raise ValueError(f"width must be non-negative, got {width.tolist()} deg")
             npix = tuple(np.rint(width / binsz).astype(int))
@@ -328,6 +313,45 @@ class WcsGeom:
         from astropy.wcs.utils import proj_plane_pixel_scales
 
         return Angle(proj_plane_pixel_scales(self._wcs), u.deg)
+
+    def width_in_pixels(self, width) -> np.ndarray:
+        """A width as pixel counts ``(along lon, along lat)``: the one angle-to-pixel rule.
+
+        An angle is divided by the pixel size of each axis (`pixel_scales`) and the ratio
+        rounded to 1e-9 (`skymask.utils.units.RATIO_DECIMALS`), so that 0.3 deg on 0.1 deg
+        pixels is exactly 3 pixels; a pixel count (``3 * u.pix``, ``"3 pix"``, or a plain
+        number, see `skymask.utils.units.as_width`) is used as it is. A ``(lon, lat)`` pair
+        gives one width per axis. Morphology, boundary masks, the excess estimator's top-hat,
+        the ring background and the on-off significance all convert through here.
+
+        Parameters
+        ----------
+        width : angle, pixel count, or (lon, lat) pair of either
+            Plain numbers are pixels (`~skymask.utils.units.as_width`); give angles with a
+            unit.
+
+        Returns
+        -------
+        ndarray of float, shape (2,)
+
+        Examples
+        --------
+        >>> import astropy.units as u
+        >>> from skymask.maps import WcsGeom
+        >>> geom = WcsGeom.create(npix=10, binsz=(0.1, 0.2))
+        >>> geom.width_in_pixels(0.3 * u.deg).tolist()
+        [3.0, 1.5]
+        >>> geom.width_in_pixels((2, "0.4 deg")).tolist()
+        [2.0, 2.0]
+        """
+        widths = as_width(width, pair=True)
+        scales = self.pixel_scales.deg
+        return np.array(
+            [
+                w.value if w.unit == u.pix else round(w.value / scale, RATIO_DECIMALS)
+                for w, scale in zip(widths, scales, strict=True)
+            ]
+        )
 
     @property
     def width(self) -> Angle:
@@ -671,7 +695,8 @@ class WcsGeom:
         """
         from astropy.nddata import Cutout2D
 
-        width_pix = np.clip(_pair_deg(width, "width") / self.pixel_scales.deg, min_npix, None)
+        width_deg = as_angle(width, name="width", finite=True, pair=True).deg
+        width_pix = np.clip(width_deg / self.pixel_scales.deg, min_npix, None)
         if odd_npix:
             width_pix = np.ceil(width_pix) // 2 * 2 + 1
         dummy = np.broadcast_to(np.float32(0), self.data_shape_image)

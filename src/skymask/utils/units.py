@@ -111,6 +111,7 @@ def as_angle(
     scalar: bool = False,
     finite: bool = False,
     sign: str | None = None,
+    pair: bool = False,
 ) -> Angle:
     """The one angle parser of skymask: any accepted angle input as an `~astropy.coordinates.Angle`
     in degrees (float64).
@@ -143,6 +144,9 @@ def as_angle(
         Require finite values.
     sign : {None, "non-negative", "positive"}
         Require values >= 0 or > 0 (NaN fails both).
+    pair : bool
+        Require one angle or a ``(lon, lat)`` pair of angles; the result has shape (2,) (one
+        angle is used for both axes).
 
     Returns
     -------
@@ -175,6 +179,13 @@ def as_angle(
     degrees = _angle_values_deg(value, name, plain_numbers)
     if scalar and degrees.ndim != 0:
         raise ValueError(f"{name} must be one angle, got {describe(value)}")
+    if pair:
+        if degrees.size == 1:
+            degrees = np.repeat(degrees.ravel(), 2)
+        if degrees.shape != (2,):
+            raise ValueError(
+                f"{name} must be one angle or a (lon, lat) pair, got {describe(value)}"
+            )
     if finite and not np.all(np.isfinite(degrees)):
         raise ValueError(f"{name} must be finite, got {describe(value)}")
     if sign is not None:
