@@ -92,11 +92,11 @@ def region_mask(geom, regions, inside=True):
     on the sphere, other shapes in the local pixel plane, ds9 exclude regions honoured). The
     sky mask is computed once and repeated over the non-spatial axes.
     """
-    from ..rasterize import rasterize_regions
+    from ..rasterize import rasterize
 
     if not isinstance(inside, (bool, np.bool_)):
         raise TypeError(f"inside must be True or False, got {describe(inside)}")
-    spatial = rasterize_regions(geom, regions)
+    spatial = rasterize(regions, geom.wcs, geom.data_shape_image)
     if not inside:
         np.logical_not(spatial, out=spatial)
     if geom.is_image:

@@ -39,13 +39,14 @@ from regions import (
 from ..kernels.raster import circle_limits, haversine_sin2_half, pixel_index, points_in_polygon
 from ..utils.frames import skycoord_lonlat_deg
 from ..utils.units import describe
+from ._grid import Grid
 from ._parse import SPHERICAL_REGION, parse_regions
 from ._seam import RecentredPlane, has_seam, native_lonlat
 from ._shapes import LOCAL_SHAPES, paint_local_shape, shape_outer_radius_deg
 from ._spherical import paint_contains, paint_spherical_polygon
 from ._tiles import cap_tiles, may_reach_map
 
-__all__ = ["rasterize_regions"]
+__all__ = ["rasterize", "rasterize_regions"]
 
 # Shapes without area: no pixel centre is inside them. (Text regions are points in `regions`,
 # so they must be recognised before points are.)
@@ -62,31 +63,63 @@ _SPHERICAL_POLYGON = _spherical("PolygonSphericalSkyRegion")
 _SPHERICAL_COMPOUND = _spherical("CompoundSphericalSkyRegion")
 
 
-def rasterize_regions(geom, regions) -> np.ndarray:
-    """Boolean (ny, nx) image: True inside the union of the regions.
+def rasterize(regions, wcs, shape) -> np.ndarray:
+    """Boolean ``shape`` (ny, nx) image on ``wcs``: True inside the union of the regions.
 
     ds9 exclude regions (``-circle(...)``) are removed from the union of the include regions;
     when only exclude regions are given, the include region is the whole image (the ds9 and
     funtools convention). Text labels and lines have no area and are ignored.
+
+    Parameters
+    ----------
+    regions : ds9 string or file, `regions.Regions`, list of regions, region or SkyCoord
+        Any input `parse_regions` accepts.
+    wcs : `~astropy.wcs.WCS`
+        Celestial WCS (ICRS, FK5, FK4 or galactic) of the image.
+    shape : (int, int)
+        Image shape ``(ny, nx)``.
+
+    Returns
+    -------
+    ndarray of bool, shape ``(ny, nx)``
+        A new, writable array.
+
+    Examples
+    --------
+    >>> from astropy.wcs import WCS
+    >>> wcs = WCS(naxis=2)
+    >>> wcs.wcs.ctype = ["GLON-CAR", "GLAT-CAR"]
+    >>> wcs.wcs.cdelt = [-0.1, 0.1]
+    >>> wcs.wcs.crpix = [5.5, 5.5]
+    >>> int(rasterize("galactic;circle(0, 0, 0.25)", wcs, (10, 10)).sum())
+    16
     """
-    geom = geom.to_image()
+    grid = Grid(wcs, shape)
     pairs = parse_regions(regions)
-    shape = geom.data_shape_image
+    shape = grid.data_shape_image
     included = [region for region, include in pairs if include]
     excluded = [region for region, include in pairs if not include]
     if excluded and not included:
         mask = np.ones(shape, dtype=bool)
     else:
         mask = np.zeros(shape, dtype=bool)
-        _paint(geom, included, mask)
+        _paint(grid, included, mask)
     if excluded:
         removed = np.zeros(shape, dtype=bool)
-        _paint(geom, excluded, removed)
+        _paint(grid, excluded, removed)
         mask &= ~removed
     return mask
 
 
-def _paint(geom, regions, out) -> None:
+def rasterize_regions(geom, regions) -> np.ndarray:
+    """`rasterize` on the sky grid of a geometry: ``rasterize(regions, geom.wcs, (ny, nx))``.
+
+    ``geom`` is anything with ``wcs`` and ``data_shape_image`` (a `~skymask.maps.WcsGeom`).
+    """
+    return rasterize(regions, geom.wcs, geom.data_shape_image)
+
+
+def _paint(grid, regions, out) -> None:
     """OR every region into ``out`` (a (ny, nx) bool array)."""
     circles, annuli, points, others = [], [], [], []
     for region in regions:
@@ -101,21 +134,21 @@ def _paint(geom, regions, out) -> None:
         else:
             others.append(region)
     if circles:
-        lon, lat = _centres_rad(geom, [r.center for r in circles])
+        lon, lat = _centres_rad(grid, [r.center for r in circles])
         radius = np.radians([r.radius.to_value(u.deg) for r in circles])
-        _paint_circles(geom, lon, lat, np.zeros_like(radius), radius, out)
+        _paint_circles(grid, lon, lat, np.zeros_like(radius), radius, out)
     if annuli:
-        lon, lat = _centres_rad(geom, [r.center for r in annuli])
+        lon, lat = _centres_rad(grid, [r.center for r in annuli])
         inner = np.radians([r.inner_radius.to_value(u.deg) for r in annuli])
         outer = np.radians([r.outer_radius.to_value(u.deg) for r in annuli])
-        _paint_circles(geom, lon, lat, inner, outer, out)
+        _paint_circles(grid, lon, lat, inner, outer, out)
     if points:
-        _paint_points(geom, points, out)
+        _paint_points(grid, points, out)
     for region in others:
-        _paint_other(geom, region, out)
+        _paint_other(grid, region, out)
 
 
-def _centres_rad(geom, centres):
+def _centres_rad(grid, centres):
     """Longitudes and latitudes (radians, geometry frame) of SkyCoords, grouped by frame."""
     lon = np.empty(len(centres))
     lat = np.empty(len(centres))
@@ -126,7 +159,7 @@ def _centres_rad(geom, centres):
         first = centres[indices[0]]
         group_lon, group_lat = np.array([_lonlat_deg(centres[i]) for i in indices]).T
         coords = SkyCoord(group_lon * u.deg, group_lat * u.deg, frame=first.frame)
-        glon, glat = skycoord_lonlat_deg(coords, geom.sky_frame)
+        glon, glat = skycoord_lonlat_deg(coords, grid.sky_frame)
         lon[indices] = np.radians(glon)
         lat[indices] = np.radians(glat)
     return lon, lat
@@ -150,23 +183,23 @@ def _frame_key(coord: SkyCoord):
     return (frame.name, getattr(frame, "equinox", None), getattr(frame, "obstime", None))
 
 
-def _paint_circles(geom, lon0, lat0, inner, outer, out) -> None:
+def _paint_circles(grid, lon0, lat0, inner, outer, out) -> None:
     """Annuli ``inner <= distance < outer`` on the sphere (inner 0: circles ``distance < r``)."""
     limit_inner, limit_outer = circle_limits(inner, outer)
-    for index, ix, iy, lon, lat in cap_tiles(geom, lon0, lat0, outer):
+    for index, ix, iy, lon, lat in cap_tiles(grid, lon0, lat0, outer):
         with np.errstate(invalid="ignore"):
             h = haversine_sin2_half(lon, lat, lon0[index], lat0[index])
             inside = (h < limit_outer[index]) & (h >= limit_inner[index])
         out[iy[inside], ix[inside]] = True
 
 
-def _paint_points(geom, points, out) -> None:
+def _paint_points(grid, points, out) -> None:
     ny, nx = out.shape
     xs, ys = [], []
     sky = [p for p in points if isinstance(p, PointSkyRegion)]
     if sky:
-        lon, lat = _centres_rad(geom, [p.center for p in sky])
-        x, y = geom.wcs.wcs_world2pix(np.degrees(lon), np.degrees(lat), 0)
+        lon, lat = _centres_rad(grid, [p.center for p in sky])
+        x, y = grid.wcs.wcs_world2pix(np.degrees(lon), np.degrees(lat), 0)
         xs.append(x)
         ys.append(y)
     pix = [p for p in points if isinstance(p, PointPixelRegion)]
@@ -190,43 +223,43 @@ def _polygon_cap(lon_deg, lat_deg):
     return lon_c, lat_c, float(2 * np.arcsin(np.sqrt(h)).max())
 
 
-def _paint_sky_polygon(geom, region, out) -> None:
+def _paint_sky_polygon(grid, region, out) -> None:
     """A sky polygon between its projected vertices; re-centred if it crosses the seam."""
-    lon, lat = skycoord_lonlat_deg(region.vertices, geom.sky_frame)
+    lon, lat = skycoord_lonlat_deg(region.vertices, grid.sky_frame)
     lon_c, lat_c, size = _polygon_cap(lon, lat)
-    margin = 2 * np.radians(np.hypot(*geom.pixel_scales.deg))
+    margin = 2 * np.radians(np.hypot(*grid.pixel_scales_deg))
     # Straight edges in the plane can stray from the vertices' cap: search twice as far.
     reach = min(2 * size + margin, np.pi)
-    if not may_reach_map(geom, np.array([lon_c]), np.array([lat_c]), reach)[0]:
+    if not may_reach_map(grid, np.array([lon_c]), np.array([lat_c]), reach)[0]:
         return
-    if has_seam(geom):
-        phi, theta = native_lonlat(geom.wcs, lon, lat)
+    if has_seam(grid):
+        phi, theta = native_lonlat(grid.wcs, lon, lat)
         direct = np.diff(np.append(phi, phi[0]))
         step = direct.copy()
         step[step > 180] -= 360
         step[step < -180] += 360
         if abs(step.sum()) > 180:
             raise ValueError(
-                f"the polygon {describe(region)} goes round a pole of the {geom.projection} "
+                f"the polygon {describe(region)} goes round a pole of the {grid.projection} "
                 "projection, where the map's pixel plane cannot hold it; use a "
                 "PolygonSphericalSkyRegion (regions >= 0.12), a circle, or a map projected "
                 "around the pole (TAN, ZEA)"
             )
         if np.any(step != direct):
             unwrapped = phi[0] + np.concatenate([[0.0], np.cumsum(step[:-1])])
-            plane = RecentredPlane(geom, 0.5 * (unwrapped.min() + unwrapped.max()))
+            plane = RecentredPlane(grid, 0.5 * (unwrapped.min() + unwrapped.max()))
             vx, vy = plane.from_native(unwrapped, theta)
-            for _, ix, iy, pixel_lon, pixel_lat in cap_tiles(geom, [lon_c], [lat_c], [reach]):
+            for _, ix, iy, pixel_lon, pixel_lat in cap_tiles(grid, [lon_c], [lat_c], [reach]):
                 x, y = plane.plane(np.degrees(pixel_lon), np.degrees(pixel_lat))
                 with np.errstate(invalid="ignore"):
                     inside = points_in_polygon(x, y, vx, vy)
                 out[iy[inside], ix[inside]] = True
             return
-    x, y = geom.wcs.wcs_world2pix(lon, lat, 0)
+    x, y = grid.wcs.wcs_world2pix(lon, lat, 0)
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
         raise ValueError(
             f"the polygon {describe(region)} reaches the map but some of its vertices are "
-            f"outside the {geom.projection} projection; use a projection that covers them"
+            f"outside the {grid.projection} projection; use a projection that covers them"
         )
     _paint_pixel_region(PolygonPixelRegion(vertices=PixCoord(x=x, y=y)), out)
 
@@ -242,30 +275,30 @@ def _paint_pixel_region(pixel: PixelRegion, out) -> None:
     out[iy0:iy1, ix0:ix1] |= np.asarray(pixel.contains(PixCoord(x=x, y=y)), dtype=bool)
 
 
-def _paint_other(geom, region, out) -> None:
+def _paint_other(grid, region, out) -> None:
     if isinstance(region, (CompoundSkyRegion, CompoundPixelRegion, _SPHERICAL_COMPOUND)):
         first = np.zeros_like(out)
         second = np.zeros_like(out)
-        _paint(geom, [region.region1], first)
-        _paint(geom, [region.region2], second)
+        _paint(grid, [region.region1], first)
+        _paint(grid, [region.region2], second)
         out |= region.operator(first, second)
         return
     if isinstance(region, LOCAL_SHAPES):
-        lon, lat = _centres_rad(geom, [region.center])
-        if may_reach_map(geom, lon, lat, np.radians(shape_outer_radius_deg(region)))[0]:
-            paint_local_shape(geom, region, out)
+        lon, lat = _centres_rad(grid, [region.center])
+        if may_reach_map(grid, lon, lat, np.radians(shape_outer_radius_deg(region)))[0]:
+            paint_local_shape(grid, region, out)
         return
     if isinstance(region, PolygonSkyRegion):
-        _paint_sky_polygon(geom, region, out)
+        _paint_sky_polygon(grid, region, out)
         return
     if isinstance(region, _SPHERICAL_POLYGON):
-        paint_spherical_polygon(geom, region, out)
+        paint_spherical_polygon(grid, region, out)
         return
     if SPHERICAL_REGION is not None and isinstance(region, SPHERICAL_REGION):
-        paint_contains(geom, region, out)
+        paint_contains(grid, region, out)
         return
     if isinstance(region, PixelRegion):
         _paint_pixel_region(region, out)
         return
     # Any other sky shape: the regions package's own conversion.
-    _paint_pixel_region(region.to_pixel(geom.wcs), out)
+    _paint_pixel_region(region.to_pixel(grid.wcs), out)
