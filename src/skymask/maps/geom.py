@@ -239,7 +239,7 @@ class WcsGeom:
         """Geometry of a map file (gadf or Fermi layouts), without reading the data."""
         from .io_fits import read_geom
 
-        return read_geom(filename, hdu=hdu, hdu_bands=hdu_bands, format=format)
+        return read_geom(filename, hdu=hdu, hdu_bands=hdu_bands, format=format, geom_class=cls)
 
     def to_header(self) -> fits.Header:
         """FITS header: the WCS, ``WCSSHAPE`` and the gadf ``AXCOLSi``/``INTERPi`` keys."""
@@ -618,8 +618,9 @@ class WcsGeom:
         [True, True, True, True, False]
         """
         from .geom_masks import energy_mask
+        from .map import Map  # the one upward edge: geometry methods that return maps
 
-        return energy_mask(self, energy_min, energy_max, round_to_edge)
+        return Map.from_geom(self, data=energy_mask(self, energy_min, energy_max, round_to_edge))
 
     def region_mask(self, regions, inside=True):
         """Bool map: True inside the regions (ds9 string or file, regions objects, SkyCoord).
@@ -629,8 +630,9 @@ class WcsGeom:
         See `skymask.rasterize`.
         """
         from .geom_masks import region_mask
+        from .map import Map  # the one upward edge: geometry methods that return maps
 
-        return region_mask(self, regions, inside=inside)
+        return Map.from_geom(self, data=region_mask(self, regions, inside=inside))
 
     def boundary_mask(self, width):
         """Bool map: False where a pixel centre is closer than ``width`` to the map edge.
@@ -638,8 +640,9 @@ class WcsGeom:
         ``width`` is an angle or a number of pixels, or a (lon, lat) pair applied per axis.
         """
         from .geom_masks import boundary_mask
+        from .map import Map  # the one upward edge: geometry methods that return maps
 
-        return boundary_mask(self, width)
+        return Map.from_geom(self, data=boundary_mask(self, width))
 
     # ------------------------------------------------------------------ sky measures
     def solid_angle(self) -> u.Quantity:

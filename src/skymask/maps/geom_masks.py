@@ -1,7 +1,8 @@
 """Masks built from a geometry alone: energy ranges, sky regions, map borders.
 
 These are the friendly layer behind `WcsGeom.energy_mask`, `WcsGeom.region_mask` and
-`WcsGeom.boundary_mask`; the pixel work happens in `skymask.rasterize` and plain numpy.
+`WcsGeom.boundary_mask`; the pixel work happens in `skymask.rasterize` and plain numpy. They
+return boolean arrays of the geometry's data shape; the `WcsGeom` methods wrap them in maps.
 """
 
 from __future__ import annotations
@@ -27,10 +28,9 @@ def _energy_axis(geom):
     )
 
 
-def _full_mask(geom, spatial=None, per_axis=None, axis_name=None):
-    """Writable bool Map on ``geom`` from a 2-D spatial mask and/or a 1-D mask along an axis."""
-    from .map import Map
-
+def _full_mask(geom, spatial=None, per_axis=None, axis_name=None) -> np.ndarray:
+    """Writable bool array of ``geom.data_shape`` from a 2-D spatial mask and/or a 1-D mask
+    along an axis."""
     shape = geom.data_shape
     data = np.ones(shape, dtype=bool)
     if spatial is not None:
@@ -41,7 +41,7 @@ def _full_mask(geom, spatial=None, per_axis=None, axis_name=None):
         view = [1] * len(shape)
         view[n_axes - 1 - index] = per_axis.size
         data &= per_axis.reshape(view)
-    return Map.from_geom(geom, data=data)
+    return data
 
 
 def energy_mask(geom, energy_min=None, energy_max=None, round_to_edge=False):
@@ -100,9 +100,7 @@ def region_mask(geom, regions, inside=True):
     if not inside:
         np.logical_not(spatial, out=spatial)
     if geom.is_image:
-        from .map import Map
-
-        return Map.from_geom(geom, data=spatial)
+        return spatial
     return _full_mask(geom, spatial=spatial)
 
 

@@ -140,11 +140,46 @@ class Map:
         Boolean maps written by skymask, and integer masks in HDUs whose name contains "mask",
         come back as bool. With ``checksum``, CHECKSUM/DATASUM are verified where present (a
         `~skymask.utils.exceptions.ChecksumWarning` if wrong; X60). A truncated file, or one
-        that is not a regular file, is an error.
+        that is not a regular file, is an error. ``Map.read`` gives a `WcsNDMap`; a subclass's
+        ``read`` gives that subclass.
         """
-        from .io_fits import read_map
+        from .io_fits import read_map_parts
 
-        return read_map(filename, hdu=hdu, hdu_bands=hdu_bands, format=format, checksum=checksum)
+        parts = read_map_parts(
+            filename,
+            hdu=hdu,
+            hdu_bands=hdu_bands,
+            format=format,
+            checksum=checksum,
+            geom_class=WcsGeom,
+        )
+        return cls._reading_class()(parts.geom, data=parts.data, unit=parts.unit, meta=parts.meta)
+
+    @classmethod
+    def from_hdulist(cls, hdulist, hdu=None, hdu_bands=None, format=None, *, filename=None) -> Map:
+        """Map from an open FITS HDU list (the image HDU ``hdu`` and its axes table).
+
+        See `read`; ``Map.from_hdulist`` gives a `WcsNDMap`, a subclass's gives the subclass.
+        ``filename`` names the file in error messages (default: the HDU list's own).
+        """
+        from .io_fits import map_parts_from_hdulist
+
+        if filename is None:
+            filename = getattr(hdulist, "filename", lambda: None)() or "<hdulist>"
+        parts = map_parts_from_hdulist(
+            hdulist,
+            hdu=hdu,
+            hdu_bands=hdu_bands,
+            format=format,
+            filename=filename,
+            geom_class=WcsGeom,
+        )
+        return cls._reading_class()(parts.geom, data=parts.data, unit=parts.unit, meta=parts.meta)
+
+    @classmethod
+    def _reading_class(cls):
+        """The class a reader builds: `WcsNDMap` for the base class, else ``cls`` itself."""
+        return WcsNDMap if cls is Map else cls
 
     def write(self, filename, overwrite=False, hdu=None, hdu_bands=None, checksum=False):
         """Write to FITS in gammapy's "gadf" layout, atomically.
