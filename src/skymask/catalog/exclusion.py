@@ -53,7 +53,7 @@ def _footprint_edge_lonlat(geom: WcsGeom) -> tuple[np.ndarray, np.ndarray]:
     y_edge = np.arange(2 * ny + 1) / 2 - 0.5
     x = np.concatenate([x_edge, x_edge, np.full_like(y_edge, -0.5), np.full_like(y_edge, nx - 0.5)])
     y = np.concatenate([np.full_like(x_edge, -0.5), np.full_like(x_edge, ny - 0.5), y_edge, y_edge])
-    lon, lat = geom.wcs.wcs_pix2world(x, y, 0)
+    lon, lat = geom.wcs.pixel_to_world_values(x, y)
     valid = np.isfinite(lon) & np.isfinite(lat)
     return lon[valid], lat[valid]
 

@@ -58,7 +58,7 @@ def source_pixels(source: WcsGeom, target: WcsGeom) -> tuple[np.ndarray, np.ndar
         return target_image.get_pix()
     coord = target_image.get_coord(frame=source.sky_frame)
     lon, lat = coord.lon.to_value("deg"), coord.lat.to_value("deg")
-    x, y = source.wcs.wcs_world2pix(lon, lat, 0)
+    x, y = source.wcs.world_to_pixel_values(lon, lat)
     return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
 

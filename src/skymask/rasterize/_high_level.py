@@ -157,7 +157,7 @@ def _paint_points(grid, points, out) -> None:
     sky = [p for p in points if isinstance(p, PointSkyRegion)]
     if sky:
         lon, lat = _centres_rad(grid, [p.center for p in sky])
-        x, y = grid.wcs.wcs_world2pix(np.degrees(lon), np.degrees(lat), 0)
+        x, y = grid.wcs.world_to_pixel_values(np.degrees(lon), np.degrees(lat))
         xs.append(x)
         ys.append(y)
     pix = [p for p in points if isinstance(p, PointPixelRegion)]
@@ -213,7 +213,7 @@ def _paint_sky_polygon(grid, region, out) -> None:
                     inside = points_in_polygon(x, y, vx, vy)
                 out[iy[inside], ix[inside]] = True
             return
-    x, y = grid.wcs.wcs_world2pix(lon, lat, 0)
+    x, y = grid.wcs.world_to_pixel_values(lon, lat)
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
         raise ValueError(
             f"the polygon {describe(region)} reaches the map but some of its vertices are "

@@ -72,7 +72,7 @@ def local_jacobian(grid, centre: SkyCoord, project=None):
     north = centre.directional_offset_by(0 * u.deg, _STEP_DEG * u.deg)
     lon, lat = skycoord_lonlat_deg(SkyCoord([centre, west, north]), grid.sky_frame)
     if project is None:
-        x, y = grid.wcs.wcs_world2pix(lon, lat, 0)
+        x, y = grid.wcs.world_to_pixel_values(lon, lat)
     else:
         x, y = project(lon, lat)
     jacobian = np.array([[x[1] - x[0], x[2] - x[0]], [y[1] - y[0], y[2] - y[0]]]) / _STEP_DEG
@@ -118,7 +118,7 @@ def _leaves_projection(grid, region, x0, y0, jacobian) -> bool:
     to_pixel = np.linalg.inv(_to_local(region, jacobian))
     x = x0 + to_pixel[0, 0] * u_coord + to_pixel[0, 1] * v_coord
     y = y0 + to_pixel[1, 0] * u_coord + to_pixel[1, 1] * v_coord
-    lon, lat = grid.wcs.wcs_pix2world(x, y, 0)
+    lon, lat = grid.wcs.pixel_to_world_values(x, y)
     return not (np.all(np.isfinite(lon)) and np.all(np.isfinite(lat)))
 
 
