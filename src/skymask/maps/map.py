@@ -557,9 +557,11 @@ class Map(NDArrayOperatorsMixin):
 
         Parameters
         ----------
-        width : angle, str or number
-            Kernel radius: an angle (``0.3 * u.deg``, ``"0.3 deg"``) or a number of pixels.
-            For ``kernel="box"`` it is the half-width of the box.
+        width : angle, str, number, or a (lon, lat) pair of these
+            Kernel radius: an angle (``0.3 * u.deg``, ``"0.3 deg"``) or a number of pixels
+            (a plain number is pixels, as in gammapy; ``3 * u.pix`` and ``"3 pix"`` too: see
+            `skymask.utils.units.as_width`). Angles become pixels through
+            `WcsGeom.width_in_pixels`. For ``kernel="box"`` it is the half-width of the box.
         kernel : {"disk", "box"}
             Disk (Euclidean distance in the pixel plane) or box (per axis).
         use_fft : ignored
