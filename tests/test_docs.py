@@ -52,3 +52,17 @@ def test_readme_example_runs(gammapy_data, tmp_path, monkeypatch):
     assert namespace["sources"].data.sum() == 61791
     assert namespace["exclusion"].data.sum() < 60538
     assert (tmp_path / "exclusion_mask.fits").exists()
+
+
+def test_registry_tables_in_the_docs_are_up_to_date():
+    # The catalogs and shapes tables are generated from the registries: after adding a
+    # catalog or a shape, run `python scripts/generate_docs_tables.py`.
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "generate_docs_tables", ROOT / "scripts" / "generate_docs_tables.py"
+    )
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script.outdated() == []
+    assert script.main(["--check"]) == 0

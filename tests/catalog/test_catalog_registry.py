@@ -202,3 +202,55 @@ def test_repr(hgps):
     assert "SourceCatalogHGPS(tag='hgps', 78 sources, 55 extended" in text
     assert "hgps_catalog_v1.fits.gz" in text
     assert "H.E.S.S." in str(hgps)
+
+
+# ---------------------------------------------------------------------- a toy catalog
+def test_a_toy_catalog_registers_itself_by_its_tag(tmp_path):
+    # Adding a catalog is one class: it registers itself in CATALOG_REGISTRY when defined.
+    import numpy as np
+    from astropy.table import Table
+
+    from skymask.catalog import SourceCatalog, SpatialComponents
+    from skymask.maps import WcsGeom
+
+    path = tmp_path / "toy.ecsv"
+    Table({"name": ["TOY J0", "TOY J1"], "ra": [83.6, 84.0], "dec": [22.0, 22.5]}).write(path)
+
+    class ToyCatalog(SourceCatalog):
+        tag = "toy"
+        description = "A toy catalog of two sources"
+        default_files = ("toy.ecsv",)
+        name_column = "name"
+        position_columns = ("ra", "dec", "icrs")
+
+        def _read(self, path):
+            table = Table.read(path)
+            n = len(table)
+            points = SpatialComponents(np.full((n, 1), "point"), np.zeros((n, 1)), np.zeros((n, 1)))
+            return table, points
+
+    try:
+        assert CATALOG_REGISTRY.get_cls("TOY") is ToyCatalog
+        assert CATALOG_REGISTRY.tags[-1] == "toy" and "toy" in CATALOG_REGISTRY
+        catalog = CATALOG_REGISTRY.get_cls("toy")(filename=path)
+        geom = WcsGeom.create(skydir=(83.8, 22.2), width=2, binsz=0.05)
+        mask = geom.region_mask(catalog.exclusion_regions("0.2 deg", geom=geom))
+        assert len(catalog) == 2 and mask.data.sum() > 0
+        with pytest.raises(ValueError, match="share the tag 'toy'"):
+
+            class Clash(SourceCatalog):
+                tag = "TOY"
+                default_files = ("toy.ecsv",)
+
+        class Unlisted(ToyCatalog):  # inherits the tag: not registered again
+            pass
+
+        class Hidden(SourceCatalog, register=False):
+            tag = "hidden"
+            default_files = ("toy.ecsv",)
+
+        assert CATALOG_REGISTRY.get_cls("toy") is ToyCatalog and "hidden" not in CATALOG_REGISTRY
+    finally:
+        CATALOG_REGISTRY.unregister("toy")
+    assert "toy" not in CATALOG_REGISTRY
+    assert len(CATALOG_REGISTRY) == 8

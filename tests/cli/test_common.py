@@ -43,8 +43,10 @@ def test_bad_angles(text):
 
 
 def test_angle_or_pixels():
-    assert angle_or_pixels("3pix") == 3.0
-    assert angle_or_pixels("3 pix") == 3.0
+    # The library's rule for morphology widths: plain numbers are pixels, as "3pix".
+    assert angle_or_pixels("3pix") == 3 * u.pix
+    assert angle_or_pixels("3 pix") == 3 * u.pix
+    assert angle_or_pixels("3") == 3 * u.pix
     assert angle_or_pixels("0.2 deg") == 0.2 * u.deg
     with pytest.raises(argparse.ArgumentTypeError, match="must not be negative"):
         angle_or_pixels("-1pix")

@@ -11,7 +11,7 @@ from scipy.integrate import quad
 from scipy.interpolate import PchipInterpolator
 from scipy.optimize import brentq
 
-from skymask.irf import _containment as core
+from skymask.kernels import containment as core
 
 
 def _random_profiles(seed, n, k=3):

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from skymask.datasets import MapDataset
+from skymask.kernels.correlation import ring_sums
 from skymask.makers import MapDatasetOnOff, RingBackgroundMaker
-from skymask.makers._core import ring_sums
 from skymask.maps import Map, MapAxis, WcsGeom
 
 from .oracles import nearest_lookup, ring_offsets, ring_sum

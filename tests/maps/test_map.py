@@ -383,3 +383,22 @@ def test_floor_division_and_single_bin_squash(image_geom):
 def test_npix_must_be_whole_numbers():
     with pytest.raises(ValueError, match="whole numbers"):
         WcsGeom.create(npix=10.7)
+
+
+def test_operators_come_from_the_numpy_mixin_and_keep_the_map_rules(image_geom):
+    # The operators are numpy's NDArrayOperatorsMixin; reflected power and floor division,
+    # unary plus and numpy scalars on the left follow the same unit rules.
+    from numpy.lib.mixins import NDArrayOperatorsMixin
+
+    assert issubclass(Map, NDArrayOperatorsMixin)
+    ratio = Map.from_geom(image_geom, data=2.0)
+    assert_array_equal((3**ratio).data, 9.0)
+    assert (3**ratio).unit == u.dimensionless_unscaled
+    assert_array_equal((7 // ratio).data, 3.0)
+    length = Map.from_geom(image_geom, data=2.0, unit="m")
+    assert (+length).unit == u.m and (+length).data is not length.data
+    with pytest.raises(u.UnitsError, match="exponent must be dimensionless"):
+        3**length
+    in_place = length.copy()
+    in_place **= 2
+    assert in_place.unit == u.m**2 and in_place.data[0, 0] == 4.0

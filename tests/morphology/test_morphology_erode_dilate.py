@@ -317,7 +317,7 @@ def test_bad_radius(function):
     with pytest.raises(TypeError, match=r"plain real number, got '0\.3 deg'"):
         function(*args, "0.3 deg")
     with pytest.raises(TypeError, match="plain real number"):
-        function(*args, [1, 2])
+        function(*args, [1, 2, 3])
     with pytest.raises(TypeError, match="plain real number"):
         function(*args, None)
 
@@ -373,3 +373,22 @@ def test_reference_erode_dilate(reference):
     dilated_fft = np.load(reference / "dilated.npy")
     assert dilated_fft.sum() == 391
     assert not (dilated_fft & ~dilated).any()
+
+
+@pytest.mark.parametrize("kernel", ["disk", "box"])
+@pytest.mark.parametrize("erode", [False, True])
+@pytest.mark.parametrize(("radius", "pixel_size"), CASES, ids=CASE_IDS)
+def test_radius_pair_in_pixels_equals_radius_and_pixel_size(radius, pixel_size, kernel, erode):
+    # The map layer passes per-axis pixel radii (WcsGeom.width_in_pixels): (r / sx, r / sy)
+    # with the exact ratios is the same kernel as r with pixel sizes (sx, sy).
+    exact = [Fraction(radius) / Fraction(size) for size in pixel_size]
+    rng = np.random.default_rng(zlib.crc32(repr((radius, pixel_size, kernel)).encode()))
+    mask = random_mask(rng, (2, 23, 31), 0.3 if not erode else 0.8)
+    function = binary_erode if erode else binary_dilate
+    actual = function(mask, tuple(float(r) for r in exact), kernel)
+    expected = oracle(mask, brute_footprint(radius, kernel, pixel_size), erode=erode)
+    np.testing.assert_array_equal(actual, expected)
+    np.testing.assert_array_equal(
+        trim(structuring_element(tuple(float(r) for r in exact), kernel)),
+        trim(brute_footprint(radius, kernel, pixel_size)),
+    )

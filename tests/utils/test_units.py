@@ -14,8 +14,7 @@ from skymask.datasets.map_dataset_onoff import MapDatasetOnOff
 from skymask.estimators import ExcessMapEstimator
 from skymask.makers import RingBackgroundMaker
 from skymask.maps import Map, MapAxis, WcsGeom
-from skymask.maps.geom_masks import parse_width
-from skymask.utils.units import as_angle, as_angle_deg, as_energy
+from skymask.utils.units import as_angle, as_angle_deg, as_energy, as_width
 
 # Expected degrees written out by hand (no parser involved).
 ACCEPTED = [
@@ -193,7 +192,10 @@ ROUTES = {
         )
         * 0.25
     ),
-    "parse_width": lambda a: parse_width(a)[0],
+    "as_width": lambda a: as_width(a).to_value(u.deg),
+    "WcsGeom.width_in_pixels": lambda a: (
+        WcsGeom.create(npix=3, binsz=0.5).width_in_pixels(a)[0] * 0.5
+    ),
     "ExcessMapEstimator(correlation_radius=)": lambda a: (
         ExcessMapEstimator(correlation_radius=a).correlation_radius.deg
     ),
@@ -222,7 +224,10 @@ def test_every_angle_input_refuses_one_s_read_as_an_arcsecond(route):
 
 def test_psf_and_on_off_radii_take_sexagesimal_notation_and_refuse_seconds():
     on_off = _on_off()
-    assert on_off._kernel("0d12m").shape == on_off._kernel("0.2 deg").shape
+    np.testing.assert_array_equal(
+        on_off.li_ma_significance(correlation_radius="0d12m").data,
+        on_off.li_ma_significance(correlation_radius="0.2 deg").data,
+    )
     with pytest.raises(ValueError, match="'1 s' is ambiguous"):
         on_off.li_ma_significance(correlation_radius="1 s")
     from tests.irf.test_psf import gauss_psf_map
@@ -248,3 +253,58 @@ def test_geometry_takes_the_compact_angle_notation_of_issue_11():
     assert geom.pixel_scales.deg.tolist() == pytest.approx([0.5, 0.5], rel=1e-12)
     geom = WcsGeom.create(width="1d30m", binsz="30m")
     assert geom.npix == (3, 3)
+
+
+# ---------------------------------------------------------------------- as_width
+# Expected (value, unit) written out by hand: plain numbers are pixels, angles degrees.
+WIDTHS = [
+    (3, (3.0, "pix")),
+    (2.5, (2.5, "pix")),
+    ("3", (3.0, "pix")),
+    ("3 pix", (3.0, "pix")),
+    ("3pix", (3.0, "pix")),
+    (3 * u.pix, (3.0, "pix")),
+    (np.float32(2), (2.0, "pix")),
+    (u.Quantity(2), (2.0, "pix")),
+    ("0.3 deg", (0.3, "deg")),
+    ("18arcmin", (0.3, "deg")),
+    ("0d18m", (0.3, "deg")),
+    (18 * u.arcmin, (0.3, "deg")),
+    (Angle("0.5 deg"), (0.5, "deg")),
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), WIDTHS)
+def test_as_width_plain_numbers_are_pixels_angles_are_degrees(value, expected):
+    width = as_width(value)
+    assert width.unit == u.Unit(expected[1])
+    assert width.value == pytest.approx(expected[0], rel=1e-12)
+
+
+def test_as_width_pairs():
+    assert as_width((1, "0.1 deg"), pair=True) == (1 * u.pix, 0.1 * u.deg)
+    assert as_width(2, pair=True) == (2 * u.pix, 2 * u.pix)
+    with pytest.raises(ValueError, match=r"one width or a \(lon, lat\) pair"):
+        as_width((1, 2, 3), pair=True)
+    with pytest.raises(TypeError, match="angle or a number of pixels"):
+        as_width((1, 2))  # a pair where one width is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "match"),
+    [
+        (-1, ValueError, "non-negative angle or pixel count"),
+        ("-0.1 deg", ValueError, "non-negative"),
+        (np.inf, ValueError, "non-negative"),
+        ("nan", ValueError, "non-negative"),
+        (None, TypeError, "angle or a number of pixels"),
+        (True, TypeError, "angle or a number of pixels"),
+        (2 * u.TeV, u.UnitConversionError, "angle or a number of pixels"),
+        ("2 TeV", u.UnitConversionError, "angle or a number of pixels"),
+        ("abc", ValueError, "angle or a number of pixels"),
+        ("1 s", ValueError, "'1 s' is ambiguous"),
+    ],
+)
+def test_as_width_errors_name_the_value_and_the_rule(value, error, match):
+    with pytest.raises(error, match=match):
+        as_width(value, name="width")

@@ -3,13 +3,23 @@
 from .core import SourceCatalog, UnknownSourceError
 from .exclusion import SELECT_MODES
 from .extension import DEFAULT_CONTAINMENT, SpatialComponents
-from .fermi import SourceCatalog2FHL, SourceCatalog3FGL, SourceCatalog3FHL, SourceCatalog4FGL
-from .hawc import SourceCatalog2HWC, SourceCatalog3HWC
-from .hess import SourceCatalogHGPS
 from .io import CatalogWarning
-from .lhaaso import SourceCatalog1LHAASO
 from .registry import CATALOG_REGISTRY, CatalogRegistry, UnknownCatalogError
 from .source import CatalogSource
+
+# The catalog modules: each class registers itself in CATALOG_REGISTRY when it is defined,
+# so the order of these imports is the order of CATALOG_REGISTRY.tags.
+# isort: split
+from .fermi import SourceCatalog2FHL, SourceCatalog3FGL, SourceCatalog3FHL, SourceCatalog4FGL
+
+# isort: split
+from .hess import SourceCatalogHGPS
+
+# isort: split
+from .hawc import SourceCatalog2HWC, SourceCatalog3HWC
+
+# isort: split
+from .lhaaso import SourceCatalog1LHAASO
 
 __all__ = [
     "CATALOG_REGISTRY",

@@ -25,6 +25,7 @@ from .io import (
     resolve_catalog_file,
     string_column,
 )
+from .registry import CATALOG_REGISTRY
 from .source import CatalogSource
 
 __all__ = ["SourceCatalog", "UnknownSourceError"]
@@ -74,6 +75,12 @@ class SourceCatalog:
     #: First word of the source names in this catalog's files ("3FHL" in "3FHL J0534.5+2201"),
     #: to recognise another catalog's file given under this tag.
     name_prefix: ClassVar[str] = ""
+
+    def __init_subclass__(cls, register: bool = True, **kwargs):
+        """Register a subclass that defines its own ``tag`` in `CATALOG_REGISTRY`."""
+        super().__init_subclass__(**kwargs)
+        if register and cls.__dict__.get("tag"):
+            CATALOG_REGISTRY.register(cls)
 
     def __init__(self, filename=None):
         if not self.default_files:
@@ -161,7 +168,7 @@ class SourceCatalog:
             return
         found = prefixes[0]
         other = next(
-            (cls for cls in _catalog_classes() if cls.name_prefix and cls.name_prefix == found),
+            (cls for cls in CATALOG_REGISTRY if cls.name_prefix and cls.name_prefix == found),
             None,
         )
         hint = (
@@ -380,14 +387,3 @@ class SourceCatalog:
 
     def __str__(self) -> str:
         return f"{self.description}\n{self!r}"
-
-
-def _catalog_classes():
-    """Every concrete catalog class (subclasses with default files), for messages."""
-    pending, found = [SourceCatalog], []
-    while pending:
-        for cls in pending.pop().__subclasses__():
-            pending.append(cls)
-            if cls.default_files:
-                found.append(cls)
-    return found

@@ -13,7 +13,7 @@ from regions import CircleSkyRegion, Regions
 from scipy.spatial import cKDTree
 
 from ..maps import WcsGeom
-from ..maps.coord import skycoord_lonlat_deg
+from ..utils.frames import skycoord_lonlat_deg
 from ..utils.units import as_angle_deg, describe
 
 __all__ = [
@@ -53,7 +53,7 @@ def _footprint_edge_lonlat(geom: WcsGeom) -> tuple[np.ndarray, np.ndarray]:
     y_edge = np.arange(2 * ny + 1) / 2 - 0.5
     x = np.concatenate([x_edge, x_edge, np.full_like(y_edge, -0.5), np.full_like(y_edge, nx - 0.5)])
     y = np.concatenate([np.full_like(x_edge, -0.5), np.full_like(x_edge, ny - 0.5), y_edge, y_edge])
-    lon, lat = geom.wcs.wcs_pix2world(x, y, 0)
+    lon, lat = geom.wcs.pixel_to_world_values(x, y)
     valid = np.isfinite(lon) & np.isfinite(lat)
     return lon[valid], lat[valid]
 
@@ -126,8 +126,9 @@ def exclusion_circles(
     Parameters are those of `SourceCatalog.exclusion_regions`, with the sources' extension
     radii already computed (degrees).
     """
-    radius_deg = _angle_deg(radius, "radius", positive=True)
-    margin_deg = _angle_deg(margin, "margin", positive=False)
+    # A circle region needs a positive radius (regions refuses 0).
+    radius_deg = as_angle_deg(radius, name="radius", scalar=True, finite=True, sign="positive")
+    margin_deg = as_angle_deg(margin, name="margin", scalar=True, finite=True, sign="non-negative")
     circle_deg = circle_radius_deg(extension_radius_deg, radius_deg, margin_deg)
     if geom is None:
         if select not in SELECT_MODES:
@@ -145,9 +146,3 @@ def exclusion_circles(
         for center, radius in zip(centers, circle_deg[keep], strict=True)
     ]
     return Regions(circles)
-
-
-def _angle_deg(value, name: str, *, positive: bool) -> float:
-    # A circle region needs a positive radius (regions refuses 0).
-    sign = "positive" if positive else "non-negative"
-    return as_angle_deg(value, name=name, scalar=True, finite=True, sign=sign)

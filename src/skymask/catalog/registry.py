@@ -1,13 +1,15 @@
-"""The catalog registry: ``CATALOG_REGISTRY.get_cls(tag)`` as in gammapy, ignoring letter case."""
+"""The catalog registry: ``CATALOG_REGISTRY.get_cls(tag)`` as in gammapy, ignoring letter case.
+
+Catalog classes register themselves: every `~skymask.catalog.SourceCatalog` subclass that
+defines its own ``tag`` is added to `CATALOG_REGISTRY` when the class is defined (in the order
+of definition), so adding a catalog touches its own module only (and the package's re-export
+line). A subclass that only inherits a tag is not registered; ``register=False`` in the class
+statement keeps a class out (``class Mine(SourceCatalog, register=False)``).
+"""
 
 from __future__ import annotations
 
 from ..utils.units import describe
-from .core import SourceCatalog
-from .fermi import SourceCatalog2FHL, SourceCatalog3FGL, SourceCatalog3FHL, SourceCatalog4FGL
-from .hawc import SourceCatalog2HWC, SourceCatalog3HWC
-from .hess import SourceCatalogHGPS
-from .lhaaso import SourceCatalog1LHAASO
 
 __all__ = ["CATALOG_REGISTRY", "CatalogRegistry", "UnknownCatalogError"]
 
@@ -23,6 +25,11 @@ class UnknownCatalogError(KeyError, ValueError):
 class CatalogRegistry:
     """Catalog classes by tag.
 
+    Parameters
+    ----------
+    classes : iterable of `~skymask.catalog.SourceCatalog` subclasses, optional
+        Classes to register now (more register themselves later, see the module notes).
+
     Examples
     --------
     >>> from skymask.catalog import CATALOG_REGISTRY
@@ -32,20 +39,42 @@ class CatalogRegistry:
     ('4fgl', '3fgl', '2fhl', '3fhl', 'hgps', '2hwc', '3hwc', '1LHAASO')
     """
 
-    def __init__(self, classes):
-        self._classes: dict[str, type[SourceCatalog]] = {}
+    def __init__(self, classes=()):
+        self._classes: dict[str, type] = {}
         for cls in classes:
-            tag = cls.tag.lower()
-            if tag in self._classes:
-                raise ValueError(f"two catalog classes share the tag {tag!r}")
-            self._classes[tag] = cls
+            self.register(cls)
+
+    def register(self, cls: type) -> type:
+        """Add ``cls`` under ``cls.tag`` (lookups ignore letter case); returns ``cls``.
+
+        Raises
+        ------
+        ValueError
+            An empty tag, or a tag another class already has.
+        """
+        tag = str(getattr(cls, "tag", "") or "").strip().lower()
+        if not tag:
+            raise ValueError(f"{cls.__name__} has no tag to register it under")
+        if tag in self._classes and self._classes[tag] is not cls:
+            raise ValueError(
+                f"two catalog classes share the tag {tag!r}: {self._classes[tag].__name__} and "
+                f"{cls.__name__}"
+            )
+        self._classes[tag] = cls
+        return cls
+
+    def unregister(self, tag: str) -> type:
+        """Remove and return the class registered under ``tag`` (any letter case)."""
+        cls = self.get_cls(tag)
+        del self._classes[tag.strip().lower()]
+        return cls
 
     @property
     def tags(self) -> tuple[str, ...]:
         """The catalogs' tags as gammapy spells them (lookups ignore letter case)."""
         return tuple(cls.tag for cls in self._classes.values())
 
-    def get_cls(self, tag: str) -> type[SourceCatalog]:
+    def get_cls(self, tag: str) -> type:
         """The catalog class for ``tag`` (any letter case, surrounding spaces ignored).
 
         Raises
@@ -77,15 +106,5 @@ class CatalogRegistry:
         return "CatalogRegistry:\n" + "\n".join(lines)
 
 
-CATALOG_REGISTRY = CatalogRegistry(
-    [
-        SourceCatalog4FGL,
-        SourceCatalog3FGL,
-        SourceCatalog2FHL,
-        SourceCatalog3FHL,
-        SourceCatalogHGPS,
-        SourceCatalog2HWC,
-        SourceCatalog3HWC,
-        SourceCatalog1LHAASO,
-    ]
-)
+#: Every catalog class, registered by its ``tag`` when it is defined.
+CATALOG_REGISTRY = CatalogRegistry()

@@ -5,8 +5,9 @@ Argument types turn command-line strings into the values the library takes (angl
 raise `argparse.ArgumentTypeError` with a message that shows an accepted form.
 
 Accepted angles: ``0.3deg``, ``"0.3 deg"``, ``18arcmin``, ``1e-3rad``, sexagesimal ``83d37m59s``
-or ``5h34m31.9s``, and plain numbers, which are degrees. Where a pixel count makes sense
-(erode, dilate and boundary widths) ``3pix`` means three pixels.
+or ``5h34m31.9s``, and plain numbers, which are degrees. The widths of erode, dilate and
+boundary follow the library's rule for morphology widths (`skymask.utils.units.as_width`):
+an angle, or a pixel count, ``3pix`` or a plain number.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from astropy import units as u
 
-from ..utils.units import as_angle
+from ..utils.units import as_angle, as_width
 
 __all__ = [
     "CliError",
@@ -57,19 +58,14 @@ def _quantity(text: str) -> u.Quantity | None:
         return None
 
 
-def _as_angle(text: str, *, allow_pixels: bool):
-    text = text.strip()
-    quantity = _quantity(text)
-    if allow_pixels and quantity is not None and quantity.isscalar and quantity.unit == u.pix:
-        return float(quantity.value)
+def _as_angle(text: str):
     # The library's one angle parser: the same forms (and refusals) as the Python API.
     try:
         return as_angle(text, name="angle", scalar=True)
     except (TypeError, ValueError) as exc:
         if "ambiguous" in str(exc):
             raise argparse.ArgumentTypeError(str(exc)) from None
-    forms = _ANGLE_FORMS + (", or 3pix for pixels" if allow_pixels else "")
-    raise argparse.ArgumentTypeError(f"not an angle: {text!r} ({forms})")
+    raise argparse.ArgumentTypeError(f"not an angle: {text!r} ({_ANGLE_FORMS})")
 
 
 def _finite(value, text: str):
@@ -82,17 +78,24 @@ def _finite(value, text: str):
 def angle(text: str) -> u.Quantity:
     """An angle in degrees (``0.3deg``, ``"0.3 deg"``, ``18arcmin``, plain degrees)."""
     text = text.strip()  # negative values arrive with a protective leading space
-    return _finite(_as_angle(text, allow_pixels=False), text)
+    return _finite(_as_angle(text), text)
 
 
-def angle_or_pixels(text: str) -> u.Quantity | float:
-    """An angle (as `angle`), or a pixel count written ``3pix`` (returned as a float)."""
+def angle_or_pixels(text: str) -> u.Quantity:
+    """A morphology width (`skymask.utils.units.as_width`): an angle, or a pixel count
+    (``3pix``, ``"3 pix"`` or a plain number), as a Quantity in deg or pix."""
     text = text.strip()
-    value = _finite(_as_angle(text, allow_pixels=True), text)
-    number = value if isinstance(value, float) else float(value.value)
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, got {text!r}")
-    return value
+    try:
+        return as_width(text, name="width")
+    except (TypeError, ValueError) as exc:
+        message = str(exc)
+        if "non-negative" in message:
+            raise argparse.ArgumentTypeError(f"must not be negative, got {text!r}") from None
+        if "ambiguous" in message:
+            raise argparse.ArgumentTypeError(message) from None
+        raise argparse.ArgumentTypeError(
+            f"not a width: {text!r} (an angle, e.g. 0.3deg, or pixels: 3pix or 3)"
+        ) from None
 
 
 def energy(text: str) -> u.Quantity:

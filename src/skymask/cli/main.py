@@ -83,8 +83,34 @@ class _UsageError(Exception):
         self.message = message
 
 
+def _registry_text(text: str) -> str:
+    """``{catalog_tags}`` and ``{region_shapes}`` in help texts, from the registries.
+
+    Filled in only when a help text is shown, so that the registries (and the catalog and
+    region modules) are not imported for every command.
+    """
+    if "{catalog_tags}" in text:
+        from ..catalog import CATALOG_REGISTRY
+
+        text = text.replace("{catalog_tags}", ", ".join(CATALOG_REGISTRY.tags))
+    if "{region_shapes}" in text:
+        from ..rasterize import PAINTERS
+
+        text = text.replace("{region_shapes}", ", ".join(PAINTERS.shapes()))
+    return text
+
+
 class _HelpFormatter(argparse.HelpFormatter):
-    """Fills descriptions paragraph by paragraph; indented blocks (examples) stay as written."""
+    """Fills descriptions paragraph by paragraph; indented blocks (examples) stay as written.
+
+    Catalog tags and region shapes come from the registries (`_registry_text`).
+    """
+
+    def _expand_help(self, action):
+        return _registry_text(super()._expand_help(action))
+
+    def _format_text(self, text):
+        return super()._format_text(_registry_text(text))
 
     def _fill_text(self, text, width, indent):
         blocks = []

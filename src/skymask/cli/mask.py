@@ -66,7 +66,8 @@ def add_parsers(commands) -> None:
         description="Mask that is True inside ds9 regions (or outside, with --outside). "
         "Circles and annuli are tested on the sphere; ds9 exclude regions (-circle(...)) "
         "are honoured; text labels, lines and other annotations mark no pixel. REGIONS '-' "
-        "reads the regions from standard input (for lists longer than a command line holds).",
+        "reads the regions from standard input (for lists longer than a command line holds). "
+        "Shapes: {region_shapes} (how each is tested: the shapes table of the user guide).",
         epilog="example:\n\n"
         "  skymask mask regions --like counts.fits --image --outside \\\n"
         "      'galactic;box(185,-4,1.0,0.5,45);icrs;circle(83.633,22.0145,0.3)' \\\n"
@@ -94,9 +95,7 @@ def add_parsers(commands) -> None:
         "      --skydir 83.633083 22.0145 --skydir-frame icrs --frame galactic \\\n"
         "      --width 5deg --binsz 0.02 -o exclusion_catalog.fits",
     )
-    catalog.add_argument(
-        "tag", metavar="TAG", help="catalog: 4fgl, 3fgl, 2fhl, 3fhl, hgps, 2hwc, 3hwc, 1lhaaso"
-    )
+    catalog.add_argument("tag", metavar="TAG", help="catalog tag (any letter case): {catalog_tags}")
     catalog.add_argument(
         "--radius",
         type=angle,

@@ -17,7 +17,7 @@ from ._geometry import add_geometry_options, geometry_from_args
 
 __all__ = ["add_parsers"]
 
-_WIDTH_FORMS = "an angle (0.3deg, 18arcmin, plain degrees) or a pixel count (3pix)"
+_WIDTH_FORMS = "an angle (0.3deg, 18arcmin) or a pixel count (3pix, or a plain number)"
 
 _OPERATIONS = {
     "and": "True where every mask is True (intersection)",

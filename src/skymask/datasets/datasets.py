@@ -16,7 +16,7 @@ from .map_dataset import MapDataset
 __all__ = ["Datasets", "Models"]
 
 # Readers by the YAML ``type``. They take the file name as resolved, without expanding it.
-_DATASET_TYPES = {"MapDataset": read_map_dataset}
+_DATASET_TYPES = {"MapDataset": (MapDataset, read_map_dataset)}
 
 
 class Models(Sequence):
@@ -171,8 +171,9 @@ class Datasets(Sequence):
                     f"{sorted(_DATASET_TYPES)}"
                 )
             file = resolve_entry(entry["filename"], path, allow_outside=allow_outside)
-            reader = _DATASET_TYPES[kind]
-            dataset = reader(file, name=entry.get("name"), checksum=checksum, expand=False)
+            cls, reader = _DATASET_TYPES[kind]
+            parts = reader(file, name=entry.get("name"), checksum=checksum, expand=False)
+            dataset = cls._from_parts(parts)
             datasets.append(dataset)
         if filename_models is not None:
             datasets.models = Models.read(filename_models, checksum=checksum)

@@ -10,7 +10,9 @@ import yaml
 from astropy.io import fits
 
 from ..irf import PSFMap
-from ..maps.io_fits import map_from_hdulist, map_to_hdus
+from ..irf.edisp import EDispKernelMap
+from ..maps import Map
+from ..maps.io_fits import map_to_hdus
 from ..utils.exceptions import ChecksumWarning
 from ..utils.io import OutputFile, check_overwrite, fits_writer, make_path, write_files
 from ..utils.reading import damaged_file_errors, open_fits, open_regular_file
@@ -39,18 +41,21 @@ YAML_FORMAT = {"sort_keys": False, "indent": 4, "width": 80, "default_flow_style
 _MAX_YAML_BYTES = 64 * 2**20
 
 
-def read_map_dataset(filename, name=None, checksum=True, *, expand=True):
-    """Read a MapDataset FITS file (see `MapDataset.read`).
+def read_map_dataset(filename, name=None, checksum=True, *, expand=True) -> dict:
+    """The parts of a MapDataset FITS file (see `MapDataset.read`, which builds the dataset).
 
     Any of the dataset HDUs may be absent, as in gammapy: the dataset then has None there and
     remembers which HDUs its file lacked, so that an estimator that needs one can say so. A
     truncated file, or one whose primary header announces more extensions (``NEXTEND``) than
     it holds, is an error, as is a file with none of the dataset HDUs. ``expand=False`` takes
     the name literally (no ``~`` or ``$VARS``: names read from a datasets YAML).
-    """
-    from ..irf.edisp import EDispKernelMap
-    from .map_dataset import MapDataset
 
+    Returns
+    -------
+    dict
+        ``arguments``: the keyword arguments of ``MapDataset(...)``; ``path``: the file read;
+        ``absent_hdus``: the dataset HDUs the file lacks.
+    """
     path = make_path(filename) if expand else Path(filename)
     with (
         open_fits(path, what="MapDataset file", checksum=checksum) as hdulist,
@@ -67,7 +72,7 @@ def read_map_dataset(filename, name=None, checksum=True, *, expand=True):
         for key in _MAP_HDUS:
             if key in names:
                 header = hdulist[key].header
-                maps[key] = map_from_hdulist(hdulist, hdu=key, filename=path)
+                maps[key] = Map.from_hdulist(hdulist, hdu=key, filename=path)
                 consumed |= {key, str(header.get("BANDSHDU", f"{key}_BANDS")).upper()}
         exposure = maps.get("EXPOSURE")
         if exposure is not None and "energy" in exposure.geom.axes.names:
@@ -90,23 +95,20 @@ def read_map_dataset(filename, name=None, checksum=True, *, expand=True):
             and key not in ("COMMENT", "HISTORY", "")
         }
         dataset_name = name or primary.get("NAME") or path.name.split(".")[0]
-    with damaged_file_errors(path, what="MapDataset file"):  # maps that do not fit together
-        dataset = MapDataset(
-            counts=maps.get("COUNTS"),
-            exposure=exposure,
-            background=maps.get("BACKGROUND"),
-            psf=psf,
-            edisp=edisp,
-            mask_safe=maps.get("MASK_SAFE"),
-            mask_fit=maps.get("MASK_FIT"),
-            name=dataset_name,
-            meta=meta,
-            extra_hdus=extra,
-        )
-    # Where the dataset came from and what its file lacked: see datasets.checks.require_maps.
-    dataset._source_file = path
-    dataset._absent_hdus = tuple(key for key in DATASET_HDUS if key not in names)
-    return dataset
+    arguments = {
+        "counts": maps.get("COUNTS"),
+        "exposure": exposure,
+        "background": maps.get("BACKGROUND"),
+        "psf": psf,
+        "edisp": edisp,
+        "mask_safe": maps.get("MASK_SAFE"),
+        "mask_fit": maps.get("MASK_FIT"),
+        "name": dataset_name,
+        "meta": meta,
+        "extra_hdus": extra,
+    }
+    absent = tuple(key for key in DATASET_HDUS if key not in names)
+    return {"arguments": arguments, "path": path, "absent_hdus": absent}
 
 
 def _rename_axis(m, old, new):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..maps import Map, MapAxis, WcsGeom
+from ..utils.reading import damaged_file_errors
 from ..utils.units import describe
 from .energy_range import EnergyBounds, EnergyRange, energy_range_of_mask
+from .io import read_map_dataset, write_map_dataset
 
 __all__ = ["MapDataset"]
 
@@ -119,14 +121,21 @@ class MapDataset:
         With ``checksum``, HDUs that carry a checksum are verified (a `ChecksumWarning` if
         one is wrong); HDUs without a checksum give no warning (D11).
         """
-        from .io import read_map_dataset
+        return cls._from_parts(read_map_dataset(filename, name=name, checksum=checksum))
 
-        return read_map_dataset(filename, name=name, checksum=checksum)
+    @classmethod
+    def _from_parts(cls, parts: dict) -> MapDataset:
+        """Build the dataset from `skymask.datasets.io.read_map_dataset`'s parts."""
+        path = parts["path"]
+        with damaged_file_errors(path, what="MapDataset file"):  # maps that do not fit together
+            dataset = cls(**parts["arguments"])
+        # Where the dataset came from and what its file lacked: see datasets.checks.require_maps.
+        dataset._source_file = path
+        dataset._absent_hdus = parts["absent_hdus"]
+        return dataset
 
     def write(self, filename, overwrite=False, checksum=False) -> None:
         """Write in gammapy's MapDataset layout, atomically (masks as uint8, read as bool)."""
-        from .io import write_map_dataset
-
         write_map_dataset(self, filename, overwrite=overwrite, checksum=checksum)
 
     def copy(self, name=None) -> MapDataset:
@@ -136,7 +145,7 @@ class MapDataset:
             key: None if getattr(self, key) is None else getattr(self, key).copy()
             for key in ("counts", "exposure", "background", "mask_safe", "mask_fit")
         }
-        return MapDataset(
+        return type(self)(
             psf=self.psf,
             edisp=self.edisp,
             name=self.name if name is None else name,

@@ -4,25 +4,20 @@ A small on/off dataset, as `RingBackgroundMaker` returns it: per voxel the ON co
 counts of the region the background was estimated from, and the acceptances (expected
 background counts) of both, so that ``alpha = acceptance / acceptance_off`` and the
 background in the ON voxel is ``alpha * counts_off``. The Li & Ma significance map follows
-with `MapDatasetOnOff.li_ma_significance`.
+with `MapDatasetOnOff.li_ma_significance`, computed by
+`skymask.estimators.significance.li_ma_significance_map` (imported when called: datasets sit
+below estimators).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from astropy import units as u
 
-from .. import stats
-from ..estimators._core import TophatCorrelator, tophat_kernel
 from ..maps import Map
-from ..utils.units import as_angle_deg, describe
+from ..utils.units import describe
 from .map_dataset import check_dataset_name
 
 __all__ = ["MapDatasetOnOff"]
-
-# Angle/pixel ratios are rounded to this many decimals (as in ExcessMapEstimator), so that
-# 0.3 deg on 0.1 deg pixels is exactly 3 pixels.
-RATIO_DECIMALS = 9
 
 
 class MapDatasetOnOff:
@@ -153,54 +148,11 @@ class MapDatasetOnOff:
         `~skymask.maps.Map`
             Float64 significance; NaN outside ``mask`` and where the OFF acceptance is 0.
         """
-        mask = self.mask
-        shape = self.geom.data_shape
-        used = np.ones(shape, bool) if mask is None else mask.data
-        arrays = {
-            name: np.where(used, np.asarray(getattr(self, name).data, dtype=float), 0.0)
-            for name in ("counts", "counts_off", "acceptance", "acceptance_off")
-        }
-        geom = self.geom
-        if not per_energy and geom.axes:
-            arrays = {
-                k: v.reshape(-1, *shape[-2:]).sum(axis=0)[np.newaxis] for k, v in arrays.items()
-            }
-            used = used.reshape(-1, *shape[-2:]).any(axis=0)[np.newaxis]
-            for axis in geom.axes:
-                geom = geom.squash(axis.name)
-        else:
-            arrays = {k: v.reshape(-1, *shape[-2:]) for k, v in arrays.items()}
-            used = used.reshape(-1, *shape[-2:])
-        if correlation_radius is not None:
-            kernel = self._kernel(correlation_radius)
-            correlate = TophatCorrelator(kernel, shape[-2:], method)
-            for key, value in arrays.items():
-                integer = bool(np.all(value == np.rint(value)))
-                arrays[key] = np.stack(
-                    [correlate(plane, integer=integer, nonnegative=True) for plane in value]
-                )
-        on, off = arrays["acceptance"], arrays["acceptance_off"]
-        valid = used & (off > 0) & (on > 0)
-        alpha = np.where(valid, on / np.where(valid, off, 1.0), 1.0)
-        significance = stats.li_ma_significance(
-            np.where(valid, arrays["counts"], 0.0),
-            np.where(valid, arrays["counts_off"], 0.0),
-            alpha,
-        )
-        data = np.where(valid, significance, np.nan).reshape(geom.data_shape)
-        return Map.from_geom(geom, data=data)
+        from ..estimators.significance import li_ma_significance_map
 
-    def _kernel(self, correlation_radius):
-        degrees = as_angle_deg(
-            correlation_radius,
-            name="correlation_radius",
-            scalar=True,
-            finite=True,
-            sign="non-negative",
+        return li_ma_significance_map(
+            self, correlation_radius, per_energy=per_energy, method=method
         )
-        scales = self.geom.pixel_scales.to_value(u.deg)
-        rx, ry = (round(degrees / scale, RATIO_DECIMALS) for scale in scales)
-        return tophat_kernel(rx, ry)
 
     def __repr__(self):
         lines = [f"MapDatasetOnOff {self.name!r}", f"    geom          : {self.geom!r}"]

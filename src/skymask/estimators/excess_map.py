@@ -1,7 +1,8 @@
 """`ExcessMapEstimator`: correlated counts, excess, TS, significance and norm maps.
 
 The friendly layer: it reads the dataset, groups energy bins, builds the masks and the
-top-hat kernel, and hands plain arrays to `skymask.estimators._core`. It follows gammapy
+top-hat kernel, and hands plain arrays to `skymask.estimators._core` (statistics) and
+`skymask.kernels.correlation` (top-hat sums). It follows gammapy
 2.1's ``ExcessMapEstimator`` for ``MapDataset`` (Cash statistics); see
 ``docs/differences-from-gammapy.md`` for where it deliberately does not.
 """
@@ -15,6 +16,8 @@ from astropy import units as u
 from astropy.coordinates import Angle
 
 from ..datasets.checks import require_maps, require_non_negative
+from ..kernels import correlation
+from ..kernels.footprint import disk_footprint
 from ..maps import Map, MapAxis
 from ..utils.units import as_angle, describe
 from . import _core
@@ -25,9 +28,6 @@ from .spectral import as_spectral_model
 __all__ = ["ExcessMapEstimator", "energy_groups"]
 
 OPTIONAL = ("errn-errp", "ul", "sensitivity", "alpha", "acceptance_on", "acceptance_off")
-# Angle/pixel ratios are rounded to this many decimals, so that 0.3 deg on 0.1 deg pixels
-# is exactly 3 pixels (0.3 / 0.1 = 2.9999999999999996 in floating point).
-_RATIO_DECIMALS = 9
 
 
 def _parse_edges(energy_edges) -> u.Quantity:
@@ -189,8 +189,8 @@ class ExcessMapEstimator:
         self.energy_edges = energy_edges
         self.correlate_off = bool(correlate_off)
         self.spectral_model = as_spectral_model(spectral_model)
-        if method not in _core.METHODS:
-            raise ValueError(f"method must be one of {_core.METHODS}, got {method!r}")
+        if method not in correlation.METHODS:
+            raise ValueError(f"method must be one of {correlation.METHODS}, got {method!r}")
         self.method = method
 
     # ------------------------------------------------------------------ settings
@@ -246,10 +246,7 @@ class ExcessMapEstimator:
         """
         if not hasattr(geom, "pixel_scales"):
             geom = geom.counts.geom
-        scales = geom.pixel_scales.deg
-        radius = self._correlation_radius.to_value(u.deg)
-        radius_x, radius_y = (round(radius / scale, _RATIO_DECIMALS) for scale in scales)
-        return _core.tophat_kernel(radius_x, radius_y)
+        return disk_footprint(*geom.width_in_pixels(self._correlation_radius))
 
     # ------------------------------------------------------------------ run
     def run(self, dataset) -> ExcessMaps:

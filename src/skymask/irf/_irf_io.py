@@ -26,7 +26,6 @@ from ..maps.io_fits import (
     axes_from_bands_hdu,
     axes_header_cards,
     axes_to_bands_hdu,
-    map_from_hdulist,
     map_to_hdus,
 )
 
@@ -98,7 +97,7 @@ def _gadf_map(hdulist, name, hdu_bands, filename):
     """(map, layout) for an image or region-table HDU."""
     hdu = _find_hdu(hdulist, name, filename, "map")
     if hdu.is_image:
-        m = map_from_hdulist(hdulist, hdu=hdu.name, hdu_bands=hdu_bands, filename=filename)
+        m = Map.from_hdulist(hdulist, hdu=hdu.name, hdu_bands=hdu_bands, filename=filename)
         return m, "image"
     if "DATA" in (n.upper() for n in hdu.columns.names):
         return _region_map(hdulist, hdu.name, hdu_bands, filename), "region"

@@ -7,10 +7,10 @@ from astropy import units as u
 from astropy.coordinates import Angle, SkyCoord
 from astropy.io import fits
 
+from ..kernels import containment as core
 from ..maps import Map
 from ..utils.io import make_path, write_fits
 from ..utils.units import as_angle, as_energy, describe
-from . import _containment as core
 from ._irf_io import read_irf_hdulist, write_irf_hdus
 
 __all__ = ["PSFMap"]
@@ -36,16 +36,6 @@ def _sr_factor(unit) -> float:
             f"a PSF map must be a density per solid angle (convertible to sr-1), got unit "
             f"'{unit}'{hint}"
         ) from None
-
-
-def _as_angle_rad(value, name) -> np.ndarray:
-    """Angles (Quantity, Angle or strings such as '0.1 deg') in radians; plain numbers refused."""
-    try:
-        angle = as_angle(value, name=name, plain_numbers=False, finite=True, sign="non-negative")
-    except u.UnitConversionError as exc:
-        # A unit of another kind is the wrong kind of input, as a plain number is.
-        raise TypeError(str(exc)) from None
-    return np.asarray(angle.to_value(u.rad), dtype=float)
 
 
 def _as_fraction(value) -> np.ndarray:
@@ -410,7 +400,11 @@ class PSFMap:
         ValueError
             Negative radii, energies outside the table, positions outside the sky grid.
         """
-        radius = _as_angle_rad(rad, "rad")
+        # Plain numbers are refused: gammapy reads them in the unit of the rad axis (radians
+        # in Fermi files, degrees in others), so neither reading would be safe.
+        radius = as_angle(
+            rad, name="rad", plain_numbers=False, finite=True, sign="non-negative"
+        ).to_value(u.rad)
         values = self._evaluate(core.containment_at_radius, radius, energy_true, position)
         return u.Quantity(values, u.dimensionless_unscaled)
 

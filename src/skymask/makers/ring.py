@@ -15,10 +15,10 @@ from astropy.coordinates import Angle
 
 from ..datasets import MapDataset
 from ..datasets.checks import require_maps
-from ..datasets.map_dataset_onoff import RATIO_DECIMALS, MapDatasetOnOff
+from ..datasets.map_dataset_onoff import MapDatasetOnOff
+from ..kernels import correlation
 from ..maps import Map
 from ..utils.units import as_angle, describe
-from . import _core
 from .exclusion import check_exclusion_mask, check_fill_value, exclusion_on_geom
 
 __all__ = ["RingBackgroundMaker"]
@@ -60,8 +60,8 @@ class RingBackgroundMaker:
     tag = "RingBackgroundMaker"
 
     def __init__(self, r_in, width, exclusion_mask=None, *, fill_value=False, method="auto"):
-        self.r_in = _angle(r_in, "r_in")
-        self.width = _angle(width, "width")
+        self.r_in = as_angle(r_in, name="r_in", scalar=True, finite=True, sign="non-negative")
+        self.width = as_angle(width, name="width", scalar=True, finite=True, sign="non-negative")
         self.exclusion_mask = check_exclusion_mask(exclusion_mask)
         self.fill_value = check_fill_value(fill_value)
         if method not in ("auto", "direct", "fft"):
@@ -82,9 +82,8 @@ class RingBackgroundMaker:
     # ------------------------------------------------------------------ pieces
     def radii_pix(self, geom) -> tuple[tuple[float, float], tuple[float, float]]:
         """``((r_in_x, r_in_y), (r_out_x, r_out_y))`` in pixels of ``geom`` (1e-9 rounded)."""
-        scales = geom.pixel_scales.to_value(u.deg)
-        inner = tuple(round(self.r_in.deg / s, RATIO_DECIMALS) for s in scales)
-        outer = tuple(round(self.r_out.deg / s, RATIO_DECIMALS) for s in scales)
+        inner = tuple(geom.width_in_pixels(self.r_in))
+        outer = tuple(geom.width_in_pixels(self.r_out))
         return inner, outer
 
     def kernel(self, geom) -> np.ndarray:
@@ -98,7 +97,7 @@ class RingBackgroundMaker:
         12
         """
         inner, outer = self.radii_pix(geom)
-        return _core.RingCorrelator(inner, outer, (1, 1)).kernel
+        return correlation.RingCorrelator(inner, outer, (1, 1)).kernel
 
     def make_exclusion_mask(self, dataset) -> Map:
         """The exclusion mask on the dataset geometry (all True without a mask)."""
@@ -124,14 +123,14 @@ class RingBackgroundMaker:
         inner, outer = self.radii_pix(geom)
         planes = (-1, *geom.data_shape_image)
         allowed_planes = allowed.reshape(planes)
-        counts_off = _core.ring_sums(
+        counts_off = correlation.ring_sums(
             counts.data.reshape(planes), allowed_planes, inner, outer, self.method
         )
-        acceptance_off = _core.ring_sums(
+        acceptance_off = correlation.ring_sums(
             background.data.reshape(planes), allowed_planes, inner, outer, self.method
         )
         # FFT round-off must not turn "no OFF acceptance" into a tiny positive number.
-        n_positive = _core.ring_sums(
+        n_positive = correlation.ring_sums(
             (background.data > 0).reshape(planes), allowed_planes, inner, outer, self.method
         )
         acceptance_off[n_positive == 0] = 0.0
@@ -182,10 +181,6 @@ class RingBackgroundMaker:
                 "fill_value": self.fill_value,
             },
         )
-
-
-def _angle(value, name) -> Angle:
-    return as_angle(value, name=name, scalar=True, finite=True, sign="non-negative")
 
 
 def _require(dataset):

@@ -6,45 +6,12 @@ from collections.abc import Mapping
 
 import numpy as np
 from astropy import units as u
-from astropy.coordinates import FK4, FK5, ICRS, BaseCoordinateFrame, Galactic, SkyCoord
+from astropy.coordinates import ICRS, SkyCoord
 
+from ..utils.frames import FRAMES, sky_frame, skycoord_lonlat_deg
+
+# FRAMES, sky_frame and skycoord_lonlat_deg live in skymask.utils.frames; kept importable here.
 __all__ = ["FRAMES", "MapCoord", "sky_frame", "skycoord_lonlat_deg"]
-
-# Sky frames a geometry can use, with the (lon, lat) CTYPE stems of each.
-FRAMES = {
-    "icrs": ("RA", "DEC"),
-    "fk5": ("RA", "DEC"),
-    "fk4": ("RA", "DEC"),
-    "galactic": ("GLON", "GLAT"),
-}
-
-
-def sky_frame(frame) -> BaseCoordinateFrame:
-    """An astropy frame instance for a frame name ("fk5": J2000, "fk4": B1950) or instance."""
-    if isinstance(frame, BaseCoordinateFrame):
-        return frame
-    frames = {
-        "icrs": ICRS,
-        "galactic": Galactic,
-        "fk5": lambda: FK5(equinox="J2000"),
-        "fk4": lambda: FK4(equinox="B1950"),
-    }
-    if frame not in frames:
-        raise ValueError(f"frame must be one of {sorted(frames)}, got {frame!r}")
-    return frames[frame]()
-
-
-def skycoord_lonlat_deg(skycoord: SkyCoord, frame) -> tuple[np.ndarray, np.ndarray]:
-    """Longitude and latitude in degrees of ``skycoord`` expressed in ``frame``.
-
-    ``frame`` is a name or an astropy frame instance; FK4/FK5 coordinates at another
-    equinox than the frame's are precessed.
-    """
-    target = sky_frame(frame)
-    if not skycoord.frame.is_equivalent_frame(target):
-        skycoord = skycoord.transform_to(target)
-    spherical = skycoord.spherical
-    return spherical.lon.to_value(u.deg), spherical.lat.to_value(u.deg)
 
 
 class MapCoord(Mapping):

@@ -1,7 +1,8 @@
 """Masks built from a geometry alone: energy ranges, sky regions, map borders.
 
 These are the friendly layer behind `WcsGeom.energy_mask`, `WcsGeom.region_mask` and
-`WcsGeom.boundary_mask`; the pixel work happens in `skymask.rasterize` and plain numpy.
+`WcsGeom.boundary_mask`; the pixel work happens in `skymask.rasterize` and plain numpy. They
+return boolean arrays of the geometry's data shape; the `WcsGeom` methods wrap them in maps.
 """
 
 from __future__ import annotations
@@ -9,14 +10,12 @@ from __future__ import annotations
 import numpy as np
 from astropy import units as u
 
-from ..utils.units import as_angle, as_energy, describe
+from ..utils.units import as_energy, describe
 
-__all__ = ["boundary_mask", "energy_mask", "parse_width", "region_mask", "width_in_pixels"]
+__all__ = ["boundary_mask", "energy_mask", "region_mask"]
 
 # Relative tolerance when comparing user energies with (often float32) stored edges (D1).
 ENERGY_RTOL = 1e-6
-# Angle / pixel-size ratios are rounded to this many decimals, so 0.3 deg / 0.1 deg is 3 (D4).
-RATIO_DECIMALS = 9
 
 
 def _energy_axis(geom):
@@ -29,10 +28,9 @@ def _energy_axis(geom):
     )
 
 
-def _full_mask(geom, spatial=None, per_axis=None, axis_name=None):
-    """Writable bool Map on ``geom`` from a 2-D spatial mask and/or a 1-D mask along an axis."""
-    from .map import Map
-
+def _full_mask(geom, spatial=None, per_axis=None, axis_name=None) -> np.ndarray:
+    """Writable bool array of ``geom.data_shape`` from a 2-D spatial mask and/or a 1-D mask
+    along an axis."""
     shape = geom.data_shape
     data = np.ones(shape, dtype=bool)
     if spatial is not None:
@@ -43,7 +41,7 @@ def _full_mask(geom, spatial=None, per_axis=None, axis_name=None):
         view = [1] * len(shape)
         view[n_axes - 1 - index] = per_axis.size
         data &= per_axis.reshape(view)
-    return Map.from_geom(geom, data=data)
+    return data
 
 
 def energy_mask(geom, energy_min=None, energy_max=None, round_to_edge=False):
@@ -94,77 +92,26 @@ def region_mask(geom, regions, inside=True):
     on the sphere, other shapes in the local pixel plane, ds9 exclude regions honoured). The
     sky mask is computed once and repeated over the non-spatial axes.
     """
-    from ..rasterize import rasterize_regions
+    from ..rasterize import rasterize
 
     if not isinstance(inside, (bool, np.bool_)):
         raise TypeError(f"inside must be True or False, got {describe(inside)}")
-    spatial = rasterize_regions(geom, regions)
+    spatial = rasterize(regions, geom.wcs, geom.data_shape_image)
     if not inside:
         np.logical_not(spatial, out=spatial)
     if geom.is_image:
-        from .map import Map
-
-        return Map.from_geom(geom, data=spatial)
+        return spatial
     return _full_mask(geom, spatial=spatial)
-
-
-def parse_width(value, *, name="width", shown=None) -> tuple[float, bool]:
-    """``(number, is_angle)``: an angle in degrees, or a plain number of pixels.
-
-    Angles are Quantities or strings such as ``"0.3 deg"``; plain numbers mean pixels. The
-    result must be finite and >= 0.
-    """
-    shown = value if shown is None else shown
-    if isinstance(value, str):
-        try:
-            value = float(value)
-        except ValueError:
-            # Angle strings go through the one angle parser ("0.3 deg", "18arcmin", "0d18m").
-            value = as_angle(value, name=name)
-    is_angle = isinstance(value, u.Quantity) and value.unit != u.dimensionless_unscaled
-    try:
-        number = (
-            float(as_angle(value, name=name, scalar=True).deg)
-            if is_angle
-            else float(u.Quantity(value).value)
-        )
-    except u.UnitConversionError:
-        raise u.UnitConversionError(
-            f"{name} must be an angle or a number of pixels, got {describe(shown)}"
-        ) from None
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{name} must be an angle or a number of pixels, got {describe(shown)}"
-        ) from None
-    if not np.isfinite(number) or number < 0:
-        raise ValueError(
-            f"{name} must be a non-negative angle or pixel count, got {describe(shown)}"
-        )
-    return number, is_angle
-
-
-def width_in_pixels(geom, width, *, name="width") -> np.ndarray:
-    """A width as pixel counts ``(along lon, along lat)``.
-
-    An angle (Quantity or string such as ``"0.3 deg"``) is divided by the pixel size; a plain
-    number means pixels. A (lon, lat) pair gives one value per axis. The ratio is rounded to
-    1e-9 so that 0.3 deg on 0.1 deg pixels is exactly 3 pixels.
-    """
-    values = width if isinstance(width, (tuple, list)) and len(width) == 2 else [width, width]
-    result = []
-    for value, scale in zip(values, geom.pixel_scales.deg, strict=True):
-        number, is_angle = parse_width(value, name=name, shown=width)
-        result.append(round(number / scale if is_angle else number, RATIO_DECIMALS))
-    return np.array(result)
 
 
 def boundary_mask(geom, width):
     """Mask that is False for pixels whose centre is closer than ``width`` to the map edge (D10).
 
-    ``width`` is an angle, a number of pixels, or a (lon, lat) pair of either, applied per axis:
-    the lon value trims columns, the lat value rows. 0 keeps every pixel.
+    ``width`` is an angle, a number of pixels (plain numbers are pixels), or a (lon, lat) pair
+    of either, applied per axis: the lon value trims columns, the lat value rows. 0 keeps
+    every pixel. See `WcsGeom.width_in_pixels`.
     """
-    wx, wy = width_in_pixels(geom, width)
+    wx, wy = geom.width_in_pixels(width)
     nx, ny = geom.npix
     # Distance of pixel centre i to the nearer edge, in pixels: min(i, n - 1 - i) + 0.5.
     keep_x = np.minimum(np.arange(nx), np.arange(nx)[::-1]) + 0.5 >= wx

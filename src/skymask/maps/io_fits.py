@@ -13,12 +13,18 @@ named "MASK" (so gammapy, which casts integer "mask" HDUs to bool, reads them as
 and read back as bool;
 other maps get ``BOOLEAN = F``. Integer maps without the key (files from gammapy, which writes
 masks as int64) read as bool when the HDU name contains "mask", as gammapy does.
+
+The readers return parts (a geometry and `MapParts`: geometry, data, unit, meta), never a map:
+`Map.read` / `Map.from_hdulist` and `WcsGeom.read` build the object with their own class
+(``cls(...)``), so subclasses round-trip as themselves, and this module imports neither the
+geometry nor the map module (the geometry class is passed in).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from typing import NamedTuple
 
 import numpy as np
 from astropy import units as u
@@ -28,16 +34,16 @@ from ..utils.io import check_overwrite, make_path, write_fits
 from ..utils.memory import check_allocation
 from ..utils.reading import damaged_file_errors, open_fits
 from .axes import MapAxes, MapAxis
-from .geom import WcsGeom
 
 __all__ = [
+    "MapParts",
     "axes_from_bands_hdu",
     "axes_header_cards",
     "axes_to_bands_hdu",
-    "map_from_hdulist",
+    "map_parts_from_hdulist",
     "map_to_hdus",
     "read_geom",
-    "read_map",
+    "read_map_parts",
     "write_map",
 ]
 
@@ -345,7 +351,16 @@ def _select_hdu(hdulist, hdu, filename):
     raise KeyError(f"{filename} has no HDU named '{hdu}'; its HDUs are {names}")
 
 
-def _geom_from_hdulist(hdulist, image, hdu_bands, format, filename):
+class MapParts(NamedTuple):
+    """What a map file holds: ``Map(geom, data=data, unit=unit, meta=meta)`` rebuilds it."""
+
+    geom: object
+    data: np.ndarray
+    unit: u.UnitBase
+    meta: dict
+
+
+def _geom_from_hdulist(hdulist, image, hdu_bands, format, filename, geom_class):
     """(geometry, bands HDU name) of an image HDU: its header plus its axes table, no data."""
     header = image.header
     names = {h.name.upper(): h for h in hdulist}
@@ -365,7 +380,7 @@ def _geom_from_hdulist(hdulist, image, hdu_bands, format, filename):
             raise type(exc)(f"{filename}: {_text(exc)}") from None
     _check_wcsshape(header, image.name, filename)
     try:
-        geom = WcsGeom.from_header(header, axes=axes)
+        geom = geom_class.from_header(header, axes=axes)
     except (ValueError, KeyError, TypeError) as exc:
         # wcslib's messages span lines and start with its source location: keep the reason.
         reason = " ".join(_WCSLIB_LOCATION.sub("", _text(exc)).split())
@@ -401,25 +416,28 @@ def _check_wcsshape(header, hdu_name, filename) -> None:
         )
 
 
-def read_geom(filename, hdu=None, hdu_bands=None, format=None) -> WcsGeom:
-    """The geometry of a map file, from its header and axes table (the data are not read)."""
+def read_geom(filename, hdu=None, hdu_bands=None, format=None, *, geom_class):
+    """The geometry of a map file, from its header and axes table (the data are not read).
+
+    ``geom_class`` (`~skymask.maps.WcsGeom` or a subclass) builds it with ``from_header``.
+    """
     path = make_path(filename)
     with (
         open_fits(path, what="map file", memmap=True, complete=False) as hdulist,
         damaged_file_errors(path, what="map file"),
     ):
         image = _select_hdu(hdulist, hdu, path)
-        return _geom_from_hdulist(hdulist, image, hdu_bands, format, path)[0]
+        return _geom_from_hdulist(hdulist, image, hdu_bands, format, path, geom_class)[0]
 
 
-def map_from_hdulist(hdulist, hdu=None, hdu_bands=None, format=None, filename="<hdulist>"):
-    """Build a map from an open HDU list (the image HDU and its bands table)."""
-    from .map import Map
-
+def map_parts_from_hdulist(
+    hdulist, hdu=None, hdu_bands=None, format=None, filename="<hdulist>", *, geom_class
+) -> MapParts:
+    """The parts of a map in an open HDU list (the image HDU and its bands table)."""
     image = _select_hdu(hdulist, hdu, filename)
     header = image.header
     names = {h.name.upper(): h for h in hdulist}
-    geom, bands_name = _geom_from_hdulist(hdulist, image, hdu_bands, format, filename)
+    geom, bands_name = _geom_from_hdulist(hdulist, image, hdu_bands, format, filename, geom_class)
     data = _image_data(image, filename)
     if data.shape != geom.data_shape:
         raise ValueError(
@@ -438,7 +456,7 @@ def map_from_hdulist(hdulist, hdu=None, hdu_bands=None, format=None, filename="<
         # Fermi tools leave BUNIT out: gtexpcube2 exposure cubes come with a GTI table,
         # diffuse model templates are intensities.
         unit = u.Unit("cm2 s") if "GTI" in names else u.Unit("cm-2 s-1 MeV-1 sr-1")
-    return Map.from_geom(geom, data=data, unit=unit, meta=_meta_from_header(header))
+    return MapParts(geom, data, unit, _meta_from_header(header))
 
 
 def _image_data(image, filename) -> np.ndarray:
@@ -465,14 +483,24 @@ def _image_data(image, filename) -> np.ndarray:
     return np.array(data, dtype=native)
 
 
-def read_map(filename, hdu=None, hdu_bands=None, format=None, checksum=True):
-    """Read a map; CHECKSUM/DATASUM are verified where present (a `ChecksumWarning` if wrong)."""
+def read_map_parts(
+    filename, hdu=None, hdu_bands=None, format=None, checksum=True, *, geom_class
+) -> MapParts:
+    """Read the parts of a map; CHECKSUM/DATASUM are verified where present (a
+    `ChecksumWarning` if wrong)."""
     path = make_path(filename)
     with (
         open_fits(path, what="map file", checksum=checksum) as hdulist,
         damaged_file_errors(path, what="map file"),
     ):
-        return map_from_hdulist(hdulist, hdu=hdu, hdu_bands=hdu_bands, format=format, filename=path)
+        return map_parts_from_hdulist(
+            hdulist,
+            hdu=hdu,
+            hdu_bands=hdu_bands,
+            format=format,
+            filename=path,
+            geom_class=geom_class,
+        )
 
 
 def write_map(m, filename, overwrite=False, hdu=None, hdu_bands=None, checksum=False):

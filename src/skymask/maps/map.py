@@ -6,6 +6,7 @@ import operator
 
 import numpy as np
 from astropy import units as u
+from numpy.lib.mixins import NDArrayOperatorsMixin
 
 from ..utils.arrays import array_protocol
 from ..utils.memory import check_allocation
@@ -33,7 +34,9 @@ _COMPARISON = {
 }
 _LOGICAL = {"and": np.logical_and, "or": np.logical_or, "xor": np.logical_xor}
 _REFLECTED_COMPARISON = {"lt": "gt", "le": "ge", "gt": "lt", "ge": "le", "eq": "eq", "ne": "ne"}
-_UFUNC_NAMES = {
+# The ufuncs behind Python's operators (numpy.lib.mixins.NDArrayOperatorsMixin calls them) and
+# their direct calls: a Map on either side gives a Map with the unit and bool rules below.
+_BINARY_UFUNCS = {
     np.add: "add",
     np.subtract: "sub",
     np.multiply: "mul",
@@ -53,13 +56,25 @@ _UFUNC_NAMES = {
     np.bitwise_or: "or",
     np.bitwise_xor: "xor",
 }
+_UNARY_UFUNCS = {
+    np.negative: "neg",
+    np.positive: "pos",
+    np.absolute: "abs",
+    np.invert: "invert",
+    np.logical_not: "invert",
+}
 
 
-class Map:
+class Map(NDArrayOperatorsMixin):
     """Base class of skymask maps; `Map.from_geom` and `Map.read` build the right subclass.
 
     A map is a geometry, a numpy array in data order (``(..., n_axis1, ny, nx)``), a unit and a
     meta dict. Boolean maps are masks.
+
+    Operators (``+ - * / // ** < <= > >= == != & | ^ ~``, their in-place forms, ``-m`` and
+    ``abs(m)``) come from `numpy.lib.mixins.NDArrayOperatorsMixin`: each calls its ufunc, and
+    `__array_ufunc__` applies the map rules (units, bool rules, geometry alignment), also for
+    numpy scalars on the left and direct ufunc calls such as ``np.logical_and(a, b)``.
     """
 
     def __init__(self, geom, data=None, dtype=None, meta=None, unit=""):
@@ -140,11 +155,46 @@ class Map:
         Boolean maps written by skymask, and integer masks in HDUs whose name contains "mask",
         come back as bool. With ``checksum``, CHECKSUM/DATASUM are verified where present (a
         `~skymask.utils.exceptions.ChecksumWarning` if wrong; X60). A truncated file, or one
-        that is not a regular file, is an error.
+        that is not a regular file, is an error. ``Map.read`` gives a `WcsNDMap`; a subclass's
+        ``read`` gives that subclass.
         """
-        from .io_fits import read_map
+        from .io_fits import read_map_parts
 
-        return read_map(filename, hdu=hdu, hdu_bands=hdu_bands, format=format, checksum=checksum)
+        parts = read_map_parts(
+            filename,
+            hdu=hdu,
+            hdu_bands=hdu_bands,
+            format=format,
+            checksum=checksum,
+            geom_class=WcsGeom,
+        )
+        return cls._reading_class()(parts.geom, data=parts.data, unit=parts.unit, meta=parts.meta)
+
+    @classmethod
+    def from_hdulist(cls, hdulist, hdu=None, hdu_bands=None, format=None, *, filename=None) -> Map:
+        """Map from an open FITS HDU list (the image HDU ``hdu`` and its axes table).
+
+        See `read`; ``Map.from_hdulist`` gives a `WcsNDMap`, a subclass's gives the subclass.
+        ``filename`` names the file in error messages (default: the HDU list's own).
+        """
+        from .io_fits import map_parts_from_hdulist
+
+        if filename is None:
+            filename = getattr(hdulist, "filename", lambda: None)() or "<hdulist>"
+        parts = map_parts_from_hdulist(
+            hdulist,
+            hdu=hdu,
+            hdu_bands=hdu_bands,
+            format=format,
+            filename=filename,
+            geom_class=WcsGeom,
+        )
+        return cls._reading_class()(parts.geom, data=parts.data, unit=parts.unit, meta=parts.meta)
+
+    @classmethod
+    def _reading_class(cls):
+        """The class a reader builds: `WcsNDMap` for the base class, else ``cls`` itself."""
+        return WcsNDMap if cls is Map else cls
 
     def write(self, filename, overwrite=False, hdu=None, hdu_bands=None, checksum=False):
         """Write to FITS in gammapy's "gadf" layout, atomically.
@@ -234,17 +284,26 @@ class Map:
         ``copy=False`` with a dtype conversion raises ValueError (the NumPy 2 contract)."""
         return array_protocol(self._data, dtype, copy, owner="map")
 
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        """numpy operators with a Map on either side give Maps (``norm * m`` with a numpy
-        scalar ``norm`` included); any other ufunc works on the plain data, as before."""
-        if method == "__call__" and not kwargs and len(inputs) == 2 and ufunc in _UFUNC_NAMES:
-            name = _UFUNC_NAMES[ufunc]
-            left, right = inputs
-            if left is self:
-                return self._binary(name, right)
-            if right is self:
-                return self._binary(name, left, reflected=True)
+    def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
+        """The map rules for the operator ufuncs (a Map on either side gives a Map; ``out=``
+        this map is the in-place form); any other ufunc works on the plain data, as before."""
+        if method == "__call__" and not kwargs:
+            name = _BINARY_UFUNCS.get(ufunc) if len(inputs) == 2 else None
+            if name is not None:
+                left, right = inputs
+                if out is not None:
+                    if len(out) == 1 and out[0] is self and left is self:
+                        return self._binary_inplace(name, right)
+                elif left is self:
+                    return self._binary(name, right)
+                elif right is self:
+                    return self._binary(name, left, reflected=True)
+            name = _UNARY_UFUNCS.get(ufunc) if len(inputs) == 1 else None
+            if name is not None and out is None and inputs[0] is self:
+                return self._unary(name)
         arrays = [x.data if isinstance(x, Map) else x for x in inputs]
+        if out is not None:
+            kwargs["out"] = tuple(x.data if isinstance(x, Map) else x for x in out)
         return getattr(ufunc, method)(*arrays, **kwargs)
 
     def _binary(self, name, other, reflected=False):
@@ -288,7 +347,11 @@ class Map:
         other_data = _numeric(other_data)
         scale = 1.0
         if name == "pow":
-            unit = _power_unit(self._unit, other_data, other_unit)
+            unit = (
+                _power_unit(other_unit, self_data, self._unit)
+                if reflected
+                else _power_unit(self._unit, other_data, other_unit)
+            )
         elif name == "floordiv":
             # As for Quantities: both sides in one unit, the quotient is a pure number.
             scale = _conversion_scale(other_unit, self._unit, name)
@@ -343,104 +406,25 @@ class Map:
         self._unit = result.unit
         return self
 
-    # arithmetic
-    def __add__(self, other):
-        return self._arithmetic("add", other)
+    def _binary_inplace(self, name, other):
+        if name in _LOGICAL:
+            return self._logical(name, other, inplace=True)
+        return self._inplace(self._binary(name, other))
 
-    def __radd__(self, other):
-        return self._arithmetic("add", other, reflected=True)
-
-    def __sub__(self, other):
-        return self._arithmetic("sub", other)
-
-    def __rsub__(self, other):
-        return self._arithmetic("sub", other, reflected=True)
-
-    def __mul__(self, other):
-        return self._arithmetic("mul", other)
-
-    def __rmul__(self, other):
-        return self._arithmetic("mul", other, reflected=True)
-
-    def __truediv__(self, other):
-        return self._arithmetic("truediv", other)
-
-    def __rtruediv__(self, other):
-        return self._arithmetic("truediv", other, reflected=True)
-
-    def __floordiv__(self, other):
-        return self._arithmetic("floordiv", other)
-
-    def __pow__(self, other):
-        return self._arithmetic("pow", other)
-
-    def __iadd__(self, other):
-        return self._inplace(self + other)
-
-    def __isub__(self, other):
-        return self._inplace(self - other)
-
-    def __imul__(self, other):
-        return self._inplace(self * other)
-
-    def __itruediv__(self, other):
-        return self._inplace(self / other)
-
-    def __neg__(self):
-        return self._new(self._geom, -_numeric(self._data), self._unit)
-
-    def __abs__(self):
-        return self._new(self._geom, np.abs(_numeric(self._data)), self._unit)
-
-    # comparisons
-    def __lt__(self, other):
-        return self._compare("lt", other)
-
-    def __le__(self, other):
-        return self._compare("le", other)
-
-    def __gt__(self, other):
-        return self._compare("gt", other)
-
-    def __ge__(self, other):
-        return self._compare("ge", other)
-
-    def __eq__(self, other):
-        return self._compare("eq", other)
-
-    def __ne__(self, other):
-        return self._compare("ne", other)
+    def _unary(self, name):
+        if name == "invert":
+            _require_bool(self._data, "~", "")
+            return self._new(self._geom, np.logical_not(self._data), u.dimensionless_unscaled)
+        data = _numeric(self._data)
+        if name == "neg":
+            data = -data
+        elif name == "abs":
+            data = np.abs(data)
+        else:
+            data = data.copy()
+        return self._new(self._geom, data, self._unit)
 
     __hash__ = None
-
-    # logical
-    def __and__(self, other):
-        return self._logical("and", other)
-
-    __rand__ = __and__
-
-    def __or__(self, other):
-        return self._logical("or", other)
-
-    __ror__ = __or__
-
-    def __xor__(self, other):
-        return self._logical("xor", other)
-
-    __rxor__ = __xor__
-
-    def __iand__(self, other):
-        return self._logical("and", other, inplace=True)
-
-    def __ior__(self, other):
-        return self._logical("or", other, inplace=True)
-
-    def __ixor__(self, other):
-        return self._logical("xor", other, inplace=True)
-
-    def __invert__(self):
-        _require_bool(self._data, "~", "")
-        return self._new(self._geom, np.logical_not(self._data), u.dimensionless_unscaled)
 
     # ------------------------------------------------------------------ reductions
     def reduce(self, axis_name, func=np.add, keepdims=False, weights=None) -> Map:
@@ -573,9 +557,11 @@ class Map:
 
         Parameters
         ----------
-        width : angle, str or number
-            Kernel radius: an angle (``0.3 * u.deg``, ``"0.3 deg"``) or a number of pixels.
-            For ``kernel="box"`` it is the half-width of the box.
+        width : angle, str, number, or a (lon, lat) pair of these
+            Kernel radius: an angle (``0.3 * u.deg``, ``"0.3 deg"``) or a number of pixels
+            (a plain number is pixels, as in gammapy; ``3 * u.pix`` and ``"3 pix"`` too: see
+            `skymask.utils.units.as_width`). Angles become pixels through
+            `WcsGeom.width_in_pixels`. For ``kernel="box"`` it is the half-width of the box.
         kernel : {"disk", "box"}
             Disk (Euclidean distance in the pixel plane) or box (per axis).
         use_fft : ignored

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .geom_masks import parse_width
-
 __all__ = ["binary_dilate", "binary_erode", "fill_holes", "hysteresis_threshold"]
 
 
@@ -17,19 +15,14 @@ def _require_mask(m, operation: str) -> None:
         )
 
 
-def _radius_and_pixel_size(geom, width):
-    """(radius, (pixel size x, pixel size y)) in one length unit: degrees, or pixels."""
-    radius, is_angle = parse_width(width)
-    return radius, (tuple(geom.pixel_scales.deg) if is_angle else (1.0, 1.0))
-
-
 def _morphology(m, width, kernel, operation):
-    from .. import morphology
+    from ..kernels import morphology
 
     _require_mask(m, operation)
-    radius, pixel_size = _radius_and_pixel_size(m.geom, width)
+    # The width in pixels along lon and lat (plain numbers are pixels), then the kernel.
+    radius_x, radius_y = m.geom.width_in_pixels(width)
     function = getattr(morphology, operation)
-    data = function(m.data, radius, kernel=kernel, pixel_size=pixel_size)
+    data = function(m.data, (radius_x, radius_y), kernel=kernel)
     return m.__class__(m.geom, data=data, meta=dict(m.meta))
 
 
@@ -42,14 +35,14 @@ def binary_dilate(m, width, kernel="disk"):
 
 
 def hysteresis_threshold(m, low, high, connectivity=1):
-    from ..morphology import hysteresis_threshold as kernel
+    from ..kernels.components import hysteresis_threshold as kernel
 
     data = kernel(np.asarray(m.data, dtype=float), low, high, connectivity=connectivity)
     return m.__class__(m.geom, data=data, meta=dict(m.meta))
 
 
 def fill_holes(m, connectivity=1):
-    from ..morphology import fill_holes as kernel
+    from ..kernels.components import fill_holes as kernel
 
     _require_mask(m, "fill_holes")
     return m.__class__(m.geom, data=kernel(m.data, connectivity=connectivity), meta=dict(m.meta))

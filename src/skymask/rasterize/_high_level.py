@@ -16,106 +16,97 @@ box, and shapes that cannot reach the map are dropped before any pixel is looked
 from __future__ import annotations
 
 import numpy as np
-import regions as _regions_package
 from astropy import units as u
 from astropy.coordinates import SkyCoord, SphericalRepresentation, UnitSphericalRepresentation
 from regions import (
-    CircleAnnulusSkyRegion,
-    CircleSkyRegion,
-    CompoundPixelRegion,
-    CompoundSkyRegion,
-    LinePixelRegion,
-    LineSkyRegion,
     PixCoord,
     PixelRegion,
     PointPixelRegion,
     PointSkyRegion,
     PolygonPixelRegion,
-    PolygonSkyRegion,
-    TextPixelRegion,
-    TextSkyRegion,
 )
 
-from ..maps.coord import skycoord_lonlat_deg
+from ..kernels.raster import circle_limits, haversine_sin2_half, pixel_index, points_in_polygon
+from ..utils.frames import skycoord_lonlat_deg
 from ..utils.units import describe
-from ._core import circle_limits, haversine_sin2_half, pixel_index, points_in_polygon
-from ._parse import SPHERICAL_REGION, parse_regions
+from ._grid import Grid
+from ._parse import parse_regions
 from ._seam import RecentredPlane, has_seam, native_lonlat
-from ._shapes import LOCAL_SHAPES, paint_local_shape, shape_outer_radius_deg
+from ._shapes import paint_local_shape, shape_outer_radius_deg
 from ._spherical import paint_contains, paint_spherical_polygon
 from ._tiles import cap_tiles, may_reach_map
+from .painters import PAINTERS, RegionPainter, radius_deg
 
-__all__ = ["rasterize_regions"]
-
-# Shapes without area: no pixel centre is inside them. (Text regions are points in `regions`,
-# so they must be recognised before points are.)
-_NO_AREA = (TextSkyRegion, TextPixelRegion, LineSkyRegion, LinePixelRegion)
+__all__ = ["rasterize", "rasterize_regions"]
 
 
-def _spherical(name: str):
-    return getattr(_regions_package, name, None) or type(name, (), {})
-
-
-_SPHERICAL_CIRCLE = _spherical("CircleSphericalSkyRegion")
-_SPHERICAL_ANNULUS = _spherical("CircleAnnulusSphericalSkyRegion")
-_SPHERICAL_POLYGON = _spherical("PolygonSphericalSkyRegion")
-_SPHERICAL_COMPOUND = _spherical("CompoundSphericalSkyRegion")
-
-
-def rasterize_regions(geom, regions) -> np.ndarray:
-    """Boolean (ny, nx) image: True inside the union of the regions.
+def rasterize(regions, wcs, shape) -> np.ndarray:
+    """Boolean ``shape`` (ny, nx) image on ``wcs``: True inside the union of the regions.
 
     ds9 exclude regions (``-circle(...)``) are removed from the union of the include regions;
     when only exclude regions are given, the include region is the whole image (the ds9 and
     funtools convention). Text labels and lines have no area and are ignored.
+
+    Parameters
+    ----------
+    regions : ds9 string or file, `regions.Regions`, list of regions, region or SkyCoord
+        Any input `parse_regions` accepts.
+    wcs : `~astropy.wcs.WCS`
+        Celestial WCS (ICRS, FK5, FK4 or galactic) of the image.
+    shape : (int, int)
+        Image shape ``(ny, nx)``.
+
+    Returns
+    -------
+    ndarray of bool, shape ``(ny, nx)``
+        A new, writable array.
+
+    Examples
+    --------
+    >>> from astropy.wcs import WCS
+    >>> wcs = WCS(naxis=2)
+    >>> wcs.wcs.ctype = ["GLON-CAR", "GLAT-CAR"]
+    >>> wcs.wcs.cdelt = [-0.1, 0.1]
+    >>> wcs.wcs.crpix = [5.5, 5.5]
+    >>> int(rasterize("galactic;circle(0, 0, 0.25)", wcs, (10, 10)).sum())
+    16
     """
-    geom = geom.to_image()
+    grid = Grid(wcs, shape)
     pairs = parse_regions(regions)
-    shape = geom.data_shape_image
+    shape = grid.data_shape_image
     included = [region for region, include in pairs if include]
     excluded = [region for region, include in pairs if not include]
     if excluded and not included:
         mask = np.ones(shape, dtype=bool)
     else:
         mask = np.zeros(shape, dtype=bool)
-        _paint(geom, included, mask)
+        _paint(grid, included, mask)
     if excluded:
         removed = np.zeros(shape, dtype=bool)
-        _paint(geom, excluded, removed)
+        _paint(grid, excluded, removed)
         mask &= ~removed
     return mask
 
 
-def _paint(geom, regions, out) -> None:
-    """OR every region into ``out`` (a (ny, nx) bool array)."""
-    circles, annuli, points, others = [], [], [], []
+def rasterize_regions(geom, regions) -> np.ndarray:
+    """`rasterize` on the sky grid of a geometry: ``rasterize(regions, geom.wcs, (ny, nx))``.
+
+    ``geom`` is anything with ``wcs`` and ``data_shape_image`` (a `~skymask.maps.WcsGeom`).
+    """
+    return rasterize(regions, geom.wcs, geom.data_shape_image)
+
+
+def _paint(grid, regions, out) -> None:
+    """OR every region into ``out`` (a (ny, nx) bool array), each group by its painter."""
+    groups: dict[int, tuple] = {}
     for region in regions:
-        if isinstance(region, (CircleSkyRegion, _SPHERICAL_CIRCLE)):
-            circles.append(region)
-        elif isinstance(region, (CircleAnnulusSkyRegion, _SPHERICAL_ANNULUS)):
-            annuli.append(region)
-        elif isinstance(region, _NO_AREA):
-            continue
-        elif isinstance(region, (PointSkyRegion, PointPixelRegion)):
-            points.append(region)
-        else:
-            others.append(region)
-    if circles:
-        lon, lat = _centres_rad(geom, [r.center for r in circles])
-        radius = np.radians([r.radius.to_value(u.deg) for r in circles])
-        _paint_circles(geom, lon, lat, np.zeros_like(radius), radius, out)
-    if annuli:
-        lon, lat = _centres_rad(geom, [r.center for r in annuli])
-        inner = np.radians([r.inner_radius.to_value(u.deg) for r in annuli])
-        outer = np.radians([r.outer_radius.to_value(u.deg) for r in annuli])
-        _paint_circles(geom, lon, lat, inner, outer, out)
-    if points:
-        _paint_points(geom, points, out)
-    for region in others:
-        _paint_other(geom, region, out)
+        painter = PAINTERS.painter_for(region)
+        groups.setdefault(id(painter), (painter, []))[1].append(region)
+    for painter, group in groups.values():
+        painter.paint(grid, group, out)
 
 
-def _centres_rad(geom, centres):
+def _centres_rad(grid, centres):
     """Longitudes and latitudes (radians, geometry frame) of SkyCoords, grouped by frame."""
     lon = np.empty(len(centres))
     lat = np.empty(len(centres))
@@ -126,7 +117,7 @@ def _centres_rad(geom, centres):
         first = centres[indices[0]]
         group_lon, group_lat = np.array([_lonlat_deg(centres[i]) for i in indices]).T
         coords = SkyCoord(group_lon * u.deg, group_lat * u.deg, frame=first.frame)
-        glon, glat = skycoord_lonlat_deg(coords, geom.sky_frame)
+        glon, glat = skycoord_lonlat_deg(coords, grid.sky_frame)
         lon[indices] = np.radians(glon)
         lat[indices] = np.radians(glat)
     return lon, lat
@@ -150,23 +141,23 @@ def _frame_key(coord: SkyCoord):
     return (frame.name, getattr(frame, "equinox", None), getattr(frame, "obstime", None))
 
 
-def _paint_circles(geom, lon0, lat0, inner, outer, out) -> None:
+def _paint_circles(grid, lon0, lat0, inner, outer, out) -> None:
     """Annuli ``inner <= distance < outer`` on the sphere (inner 0: circles ``distance < r``)."""
     limit_inner, limit_outer = circle_limits(inner, outer)
-    for index, ix, iy, lon, lat in cap_tiles(geom, lon0, lat0, outer):
+    for index, ix, iy, lon, lat in cap_tiles(grid, lon0, lat0, outer):
         with np.errstate(invalid="ignore"):
             h = haversine_sin2_half(lon, lat, lon0[index], lat0[index])
             inside = (h < limit_outer[index]) & (h >= limit_inner[index])
         out[iy[inside], ix[inside]] = True
 
 
-def _paint_points(geom, points, out) -> None:
+def _paint_points(grid, points, out) -> None:
     ny, nx = out.shape
     xs, ys = [], []
     sky = [p for p in points if isinstance(p, PointSkyRegion)]
     if sky:
-        lon, lat = _centres_rad(geom, [p.center for p in sky])
-        x, y = geom.wcs.wcs_world2pix(np.degrees(lon), np.degrees(lat), 0)
+        lon, lat = _centres_rad(grid, [p.center for p in sky])
+        x, y = grid.wcs.world_to_pixel_values(np.degrees(lon), np.degrees(lat))
         xs.append(x)
         ys.append(y)
     pix = [p for p in points if isinstance(p, PointPixelRegion)]
@@ -190,43 +181,43 @@ def _polygon_cap(lon_deg, lat_deg):
     return lon_c, lat_c, float(2 * np.arcsin(np.sqrt(h)).max())
 
 
-def _paint_sky_polygon(geom, region, out) -> None:
+def _paint_sky_polygon(grid, region, out) -> None:
     """A sky polygon between its projected vertices; re-centred if it crosses the seam."""
-    lon, lat = skycoord_lonlat_deg(region.vertices, geom.sky_frame)
+    lon, lat = skycoord_lonlat_deg(region.vertices, grid.sky_frame)
     lon_c, lat_c, size = _polygon_cap(lon, lat)
-    margin = 2 * np.radians(np.hypot(*geom.pixel_scales.deg))
+    margin = 2 * np.radians(np.hypot(*grid.pixel_scales_deg))
     # Straight edges in the plane can stray from the vertices' cap: search twice as far.
     reach = min(2 * size + margin, np.pi)
-    if not may_reach_map(geom, np.array([lon_c]), np.array([lat_c]), reach)[0]:
+    if not may_reach_map(grid, np.array([lon_c]), np.array([lat_c]), reach)[0]:
         return
-    if has_seam(geom):
-        phi, theta = native_lonlat(geom.wcs, lon, lat)
+    if has_seam(grid):
+        phi, theta = native_lonlat(grid.wcs, lon, lat)
         direct = np.diff(np.append(phi, phi[0]))
         step = direct.copy()
         step[step > 180] -= 360
         step[step < -180] += 360
         if abs(step.sum()) > 180:
             raise ValueError(
-                f"the polygon {describe(region)} goes round a pole of the {geom.projection} "
+                f"the polygon {describe(region)} goes round a pole of the {grid.projection} "
                 "projection, where the map's pixel plane cannot hold it; use a "
                 "PolygonSphericalSkyRegion (regions >= 0.12), a circle, or a map projected "
                 "around the pole (TAN, ZEA)"
             )
         if np.any(step != direct):
             unwrapped = phi[0] + np.concatenate([[0.0], np.cumsum(step[:-1])])
-            plane = RecentredPlane(geom, 0.5 * (unwrapped.min() + unwrapped.max()))
+            plane = RecentredPlane(grid, 0.5 * (unwrapped.min() + unwrapped.max()))
             vx, vy = plane.from_native(unwrapped, theta)
-            for _, ix, iy, pixel_lon, pixel_lat in cap_tiles(geom, [lon_c], [lat_c], [reach]):
+            for _, ix, iy, pixel_lon, pixel_lat in cap_tiles(grid, [lon_c], [lat_c], [reach]):
                 x, y = plane.plane(np.degrees(pixel_lon), np.degrees(pixel_lat))
                 with np.errstate(invalid="ignore"):
                     inside = points_in_polygon(x, y, vx, vy)
                 out[iy[inside], ix[inside]] = True
             return
-    x, y = geom.wcs.wcs_world2pix(lon, lat, 0)
+    x, y = grid.wcs.world_to_pixel_values(lon, lat)
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
         raise ValueError(
             f"the polygon {describe(region)} reaches the map but some of its vertices are "
-            f"outside the {geom.projection} projection; use a projection that covers them"
+            f"outside the {grid.projection} projection; use a projection that covers them"
         )
     _paint_pixel_region(PolygonPixelRegion(vertices=PixCoord(x=x, y=y)), out)
 
@@ -242,30 +233,194 @@ def _paint_pixel_region(pixel: PixelRegion, out) -> None:
     out[iy0:iy1, ix0:ix1] |= np.asarray(pixel.contains(PixCoord(x=x, y=y)), dtype=bool)
 
 
-def _paint_other(geom, region, out) -> None:
-    if isinstance(region, (CompoundSkyRegion, CompoundPixelRegion, _SPHERICAL_COMPOUND)):
-        first = np.zeros_like(out)
-        second = np.zeros_like(out)
-        _paint(geom, [region.region1], first)
-        _paint(geom, [region.region2], second)
-        out |= region.operator(first, second)
+# ---------------------------------------------------------------------- built-in painters
+class CirclePainter(RegionPainter):
+    region_names = ("CircleSkyRegion", "CircleSphericalSkyRegion")
+    shape = "circle"
+    rule = (
+        "on the sphere: the angular distance of the pixel centre from the centre is below the "
+        "radius (D5); 180 deg or more is the whole sky (X57)"
+    )
+
+    def bounding_circle(self, region):
+        return region.center, radius_deg(region.radius)
+
+    def paint(self, grid, regions, out) -> None:
+        lon, lat = _centres_rad(grid, [r.center for r in regions])
+        radius = np.radians([radius_deg(r.radius) for r in regions])
+        _paint_circles(grid, lon, lat, np.zeros_like(radius), radius, out)
+
+
+class AnnulusPainter(RegionPainter):
+    region_names = ("CircleAnnulusSkyRegion", "CircleAnnulusSphericalSkyRegion")
+    shape = "annulus"
+    rule = "on the sphere: inner radius <= angular distance of the pixel centre < outer radius"
+
+    def bounding_circle(self, region):
+        return region.center, radius_deg(region.outer_radius)
+
+    def paint(self, grid, regions, out) -> None:
+        lon, lat = _centres_rad(grid, [r.center for r in regions])
+        inner = np.radians([radius_deg(r.inner_radius) for r in regions])
+        outer = np.radians([radius_deg(r.outer_radius) for r in regions])
+        _paint_circles(grid, lon, lat, inner, outer, out)
+
+
+class LocalShapePainter(RegionPainter):
+    region_names = (
+        "EllipseSkyRegion",
+        "RectangleSkyRegion",
+        "EllipseAnnulusSkyRegion",
+        "RectangleAnnulusSkyRegion",
+    )
+    shape = "ellipse, box"
+    rule = (
+        "in the plane tangent to the sky at the shape centre, mapped onto the pixel grid by the "
+        "local WCS Jacobian; angles follow the shape frame's north (D12); across the seam of an "
+        "all-sky map in the projection re-centred on the shape (X54)"
+    )
+
+    def bounding_circle(self, region):
+        return region.center, shape_outer_radius_deg(region)
+
+    def paint(self, grid, regions, out) -> None:
+        for region in regions:
+            lon, lat = _centres_rad(grid, [region.center])
+            if may_reach_map(grid, lon, lat, np.radians(shape_outer_radius_deg(region)))[0]:
+                paint_local_shape(grid, region, out)
+
+
+class SkyPolygonPainter(RegionPainter):
+    region_names = ("PolygonSkyRegion",)
+    shape = "polygon"
+    rule = (
+        "in the pixel plane between the projected vertices, each edge the shorter way in "
+        "longitude; across the seam of an all-sky map in the re-centred projection (X54)"
+    )
+
+    def bounding_circle(self, region):
+        return _polygon_circle(region)
+
+    def paint(self, grid, regions, out) -> None:
+        for region in regions:
+            _paint_sky_polygon(grid, region, out)
+
+
+class SphericalPolygonPainter(RegionPainter):
+    region_names = ("PolygonSphericalSkyRegion",)
+    shape = "spherical polygon"
+    rule = "on the sphere: great-circle edges, any vertex order, within a hemisphere (X55)"
+
+    def bounding_circle(self, region):
+        return _polygon_circle(region)
+
+    def paint(self, grid, regions, out) -> None:
+        for region in regions:
+            paint_spherical_polygon(grid, region, out)
+
+
+class PointPainter(RegionPainter):
+    region_names = ("PointSkyRegion", "PointPixelRegion")
+    shape = "point"
+    rule = "the one pixel that contains the point (D9)"
+
+    def bounding_circle(self, region):
+        return (region.center, 0.0) if isinstance(region, PointSkyRegion) else None
+
+    def paint(self, grid, regions, out) -> None:
+        _paint_points(grid, regions, out)
+
+
+class NoAreaPainter(RegionPainter):
+    region_names = ("TextSkyRegion", "TextPixelRegion", "LineSkyRegion", "LinePixelRegion")
+    shape = "text, line"
+    rule = "no pixel: annotations have no area (X53)"
+
+    def paint(self, grid, regions, out) -> None:
         return
-    if isinstance(region, LOCAL_SHAPES):
-        lon, lat = _centres_rad(geom, [region.center])
-        if may_reach_map(geom, lon, lat, np.radians(shape_outer_radius_deg(region)))[0]:
-            paint_local_shape(geom, region, out)
-        return
-    if isinstance(region, PolygonSkyRegion):
-        _paint_sky_polygon(geom, region, out)
-        return
-    if isinstance(region, _SPHERICAL_POLYGON):
-        paint_spherical_polygon(geom, region, out)
-        return
-    if SPHERICAL_REGION is not None and isinstance(region, SPHERICAL_REGION):
-        paint_contains(geom, region, out)
-        return
-    if isinstance(region, PixelRegion):
-        _paint_pixel_region(region, out)
-        return
-    # Any other sky shape: the regions package's own conversion.
-    _paint_pixel_region(region.to_pixel(geom.wcs), out)
+
+
+class CompoundPainter(RegionPainter):
+    region_names = ("CompoundSkyRegion", "CompoundPixelRegion", "CompoundSphericalSkyRegion")
+    shape = "compound"
+    rule = "each member painted by its own painter, combined with the region's operator"
+
+    def paint(self, grid, regions, out) -> None:
+        for region in regions:
+            first = np.zeros_like(out)
+            second = np.zeros_like(out)
+            _paint(grid, [region.region1], first)
+            _paint(grid, [region.region2], second)
+            out |= region.operator(first, second)
+
+
+class SphericalContainsPainter(RegionPainter):
+    region_names = ("SphericalSkyRegion",)
+    shape = "other spherical"
+    rule = "`regions`' own `contains` on the pixel centres within the bounding circle (X55)"
+
+    def bounding_circle(self, region):
+        circle = region.bounding_circle
+        return circle.center, radius_deg(circle.radius)
+
+    def paint(self, grid, regions, out) -> None:
+        for region in regions:
+            paint_contains(grid, region, out)
+
+
+class PixelRegionPainter(RegionPainter):
+    region_names = ("PixelRegion",)
+    shape = "image-frame shapes"
+    rule = "`regions`' own `contains` on the pixel centres of the bounding box"
+
+    def paint(self, grid, regions, out) -> None:
+        for region in regions:
+            _paint_pixel_region(region, out)
+
+
+class OtherSkyPainter(RegionPainter):
+    region_names = ("SkyRegion",)
+    shape = "other sky shapes"
+    rule = (
+        "`regions`' own conversion to the pixel plane (`to_pixel`), then `contains` (no seam "
+        "handling; shapes that do not project onto the map mark nothing)"
+    )
+
+    def paint(self, grid, regions, out) -> None:
+        for region in regions:
+            pixel = region.to_pixel(grid.wcs)
+            try:
+                pixel.bounding_box  # noqa: B018  (NaN where the shape does not project)
+            except ValueError:
+                continue
+            _paint_pixel_region(pixel, out)
+
+
+def _polygon_circle(region):
+    lon, lat = _lonlat_of(region.vertices)
+    lon_c, lat_c, size = _polygon_cap(lon, lat)
+    centre = SkyCoord(
+        np.degrees(lon_c) * u.deg, np.degrees(lat_c) * u.deg, frame=region.vertices.frame
+    )
+    return centre, float(np.degrees(size))
+
+
+def _lonlat_of(coords):
+    spherical = coords.spherical
+    return spherical.lon.to_value(u.deg), spherical.lat.to_value(u.deg)
+
+
+for _painter in (
+    CirclePainter,
+    AnnulusPainter,
+    LocalShapePainter,
+    SkyPolygonPainter,
+    SphericalPolygonPainter,
+    PointPainter,
+    NoAreaPainter,
+    CompoundPainter,
+    SphericalContainsPainter,
+    PixelRegionPainter,
+    OtherSkyPainter,
+):
+    PAINTERS.register(_painter)

@@ -23,9 +23,9 @@ __all__ = ["RecentredPlane", "has_seam", "native_lonlat", "seam_distance_deg"]
 _ZENITHAL = {"AZP", "SZP", "TAN", "STG", "SIN", "ARC", "ZPN", "ZEA", "AIR"}
 
 
-def has_seam(geom) -> bool:
+def has_seam(grid) -> bool:
     """Whether the projection cuts the sky at native longitude 180 deg."""
-    return geom.projection not in _ZENITHAL
+    return grid.projection not in _ZENITHAL
 
 
 def native_lonlat(wcs, lon_deg, lat_deg):
@@ -64,17 +64,17 @@ class RecentredPlane:
     either; only the seam moves away from the shape.
     """
 
-    def __init__(self, geom, shift_deg: float):
-        self._wcs = geom.wcs
+    def __init__(self, grid, shift_deg: float):
+        self._wcs = grid.wcs
         self.shift = float(shift_deg)
         aux = WCS(naxis=2)
-        aux.wcs.ctype = [f"RA---{geom.projection}", f"DEC--{geom.projection}"]
+        aux.wcs.ctype = [f"RA---{grid.projection}", f"DEC--{grid.projection}"]
         aux.wcs.crval = [0.0, 0.0]
         aux.wcs.crpix = [0.0, 0.0]
         aux.wcs.cdelt = [1.0, 1.0]
         # Projection parameters (PVi_m of the latitude axis) shape the plane; keep them.
-        lat_axis = geom.wcs.wcs.lat + 1
-        aux.wcs.set_pv([(2, m, value) for i, m, value in geom.wcs.wcs.get_pv() if i == lat_axis])
+        lat_axis = grid.wcs.wcs.lat + 1
+        aux.wcs.set_pv([(2, m, value) for i, m, value in grid.wcs.wcs.get_pv() if i == lat_axis])
         aux.wcs.set()
         # The auxiliary sky must be the native sphere itself (projections with theta_0 = 0).
         probe = np.array([[30.0, 20.0], [-150.0, -40.0], [100.0, 60.0]])
@@ -84,7 +84,7 @@ class RecentredPlane:
             and np.allclose(native["theta"], probe[:, 1], atol=1e-9)
         ):
             raise ValueError(
-                f"shapes crossing the longitude seam of a {geom.projection} map are not "
+                f"shapes crossing the longitude seam of a {grid.projection} map are not "
                 "supported; use a CAR or AIT map centred elsewhere, or a zenithal projection"
             )
         self._aux = aux

@@ -30,7 +30,7 @@ from regions import (
     RectangleSkyRegion,
 )
 
-from ..maps.coord import skycoord_lonlat_deg
+from ..utils.frames import skycoord_lonlat_deg
 from ..utils.units import describe
 from ._seam import RecentredPlane, has_seam, native_lonlat
 from ._tiles import cap_tiles
@@ -62,7 +62,7 @@ def shape_outer_radius_deg(region) -> float:
     return 0.5 * (np.hypot(width, height) if kind == "box" else max(width, height))
 
 
-def local_jacobian(geom, centre: SkyCoord, project=None):
+def local_jacobian(grid, centre: SkyCoord, project=None):
     """Pixel position of ``centre`` and d(pixel)/d(west, north) there, in pixels per degree.
 
     ``project(lon, lat)`` (degrees in the map frame to plane coordinates) defaults to the map's
@@ -70,9 +70,9 @@ def local_jacobian(geom, centre: SkyCoord, project=None):
     """
     west = centre.directional_offset_by(270 * u.deg, _STEP_DEG * u.deg)
     north = centre.directional_offset_by(0 * u.deg, _STEP_DEG * u.deg)
-    lon, lat = skycoord_lonlat_deg(SkyCoord([centre, west, north]), geom.sky_frame)
+    lon, lat = skycoord_lonlat_deg(SkyCoord([centre, west, north]), grid.sky_frame)
     if project is None:
-        x, y = geom.wcs.wcs_world2pix(lon, lat, 0)
+        x, y = grid.wcs.world_to_pixel_values(lon, lat)
     else:
         x, y = project(lon, lat)
     jacobian = np.array([[x[1] - x[0], x[2] - x[0]], [y[1] - y[0], y[2] - y[0]]]) / _STEP_DEG
@@ -105,7 +105,7 @@ def _outline(kind, width, height):
     return 0.5 * width * np.cos(t), 0.5 * height * np.sin(t)
 
 
-def _leaves_projection(geom, region, x0, y0, jacobian) -> bool:
+def _leaves_projection(grid, region, x0, y0, jacobian) -> bool:
     """Whether the shape, drawn in the map's pixel plane, runs off the projection.
 
     On an all-sky map that happens where it crosses the longitude seam (or a pole): some
@@ -118,21 +118,21 @@ def _leaves_projection(geom, region, x0, y0, jacobian) -> bool:
     to_pixel = np.linalg.inv(_to_local(region, jacobian))
     x = x0 + to_pixel[0, 0] * u_coord + to_pixel[0, 1] * v_coord
     y = y0 + to_pixel[1, 0] * u_coord + to_pixel[1, 1] * v_coord
-    lon, lat = geom.wcs.wcs_pix2world(x, y, 0)
+    lon, lat = grid.wcs.pixel_to_world_values(x, y)
     return not (np.all(np.isfinite(lon)) and np.all(np.isfinite(lat)))
 
 
-def _paint_recentred(geom, region, out, phi) -> None:
+def _paint_recentred(grid, region, out, phi) -> None:
     """The shape in the projection re-centred on its native longitude ``phi``."""
-    plane = RecentredPlane(geom, phi)
-    x0, y0, jacobian = local_jacobian(geom, region.center, project=plane.plane)
+    plane = RecentredPlane(grid, phi)
+    x0, y0, jacobian = local_jacobian(grid, region.center, project=plane.plane)
     to_local = _to_local(region, jacobian)
     kind, (width, height), inner = _sizes(region)
-    lon, lat = skycoord_lonlat_deg(region.center, geom.sky_frame)
-    margin = 2 * np.radians(np.hypot(*geom.pixel_scales.deg))
+    lon, lat = skycoord_lonlat_deg(region.center, grid.sky_frame)
+    margin = 2 * np.radians(np.hypot(*grid.pixel_scales_deg))
     reach = min(np.radians(3 * shape_outer_radius_deg(region)) + margin, np.pi)
     centre = ([np.radians(lon)], [np.radians(lat)])
-    for _, ix, iy, pixel_lon, pixel_lat in cap_tiles(geom, *centre, [reach]):
+    for _, ix, iy, pixel_lon, pixel_lat in cap_tiles(grid, *centre, [reach]):
         x, y = plane.plane(np.degrees(pixel_lon), np.degrees(pixel_lat))
         dx, dy = x - x0, y - y0
         u_coord = to_local[0, 0] * dx + to_local[0, 1] * dy
@@ -144,18 +144,18 @@ def _paint_recentred(geom, region, out, phi) -> None:
         out[iy[inside], ix[inside]] = True
 
 
-def paint_local_shape(geom, region, out) -> None:
+def paint_local_shape(grid, region, out) -> None:
     """OR the pixels whose centres lie inside ``region`` (a `LOCAL_SHAPES` sky region)."""
-    x0, y0, jacobian = local_jacobian(geom, region.center)
-    if has_seam(geom) and _leaves_projection(geom, region, x0, y0, jacobian):
-        lon, lat = skycoord_lonlat_deg(region.center, geom.sky_frame)
-        phi, _ = native_lonlat(geom.wcs, np.atleast_1d(lon), np.atleast_1d(lat))
-        _paint_recentred(geom, region, out, float(phi[0]))
+    x0, y0, jacobian = local_jacobian(grid, region.center)
+    if has_seam(grid) and _leaves_projection(grid, region, x0, y0, jacobian):
+        lon, lat = skycoord_lonlat_deg(region.center, grid.sky_frame)
+        phi, _ = native_lonlat(grid.wcs, np.atleast_1d(lon), np.atleast_1d(lat))
+        _paint_recentred(grid, region, out, float(phi[0]))
         return
     if not (np.isfinite(x0) and np.isfinite(y0) and np.all(np.isfinite(jacobian))):
         raise ValueError(
             f"the region {describe(region)} reaches the map but its centre is outside the "
-            f"{geom.projection} projection; use a projection that covers it (CAR, AIT)"
+            f"{grid.projection} projection; use a projection that covers it (CAR, AIT)"
         )
     to_local = _to_local(region, jacobian)
     to_pixel = np.linalg.inv(to_local)

@@ -17,8 +17,8 @@ import numpy as np
 from astropy import units as u
 from astropy.coordinates import SkyCoord
 
-from ..maps.coord import skycoord_lonlat_deg
-from ._core import gnomonic, points_in_polygon, unit_vectors
+from ..kernels.raster import gnomonic, points_in_polygon, unit_vectors
+from ..utils.frames import skycoord_lonlat_deg
 from ._tiles import cap_tiles
 
 __all__ = ["paint_contains", "paint_spherical_polygon"]
@@ -27,9 +27,9 @@ __all__ = ["paint_contains", "paint_spherical_polygon"]
 _MIN_DEPTH = 1e-6
 
 
-def paint_spherical_polygon(geom, region, out) -> None:
+def paint_spherical_polygon(grid, region, out) -> None:
     """OR the pixels whose centres lie inside a great-circle polygon into ``out``."""
-    lon, lat = skycoord_lonlat_deg(region.vertices, geom.sky_frame)
+    lon, lat = skycoord_lonlat_deg(region.vertices, grid.sky_frame)
     vertices = unit_vectors(np.radians(lon), np.radians(lat))
     mean = vertices.mean(axis=0)
     norm = np.linalg.norm(mean)
@@ -45,27 +45,27 @@ def paint_spherical_polygon(geom, region, out) -> None:
     radius = float(np.arccos(np.clip(depth.min(), -1.0, 1.0)))
     lon_c = np.arctan2(centre[1], centre[0])
     lat_c = np.arcsin(np.clip(centre[2], -1.0, 1.0))
-    for _, ix, iy, pixel_lon, pixel_lat in cap_tiles(geom, [lon_c], [lat_c], [radius]):
+    for _, ix, iy, pixel_lon, pixel_lat in cap_tiles(grid, [lon_c], [lat_c], [radius]):
         x, y, cos_distance = gnomonic(unit_vectors(pixel_lon, pixel_lat), centre)
         with np.errstate(invalid="ignore"):
             inside = (cos_distance > 0) & points_in_polygon(x, y, vx, vy)
         out[iy[inside], ix[inside]] = True
 
 
-def paint_contains(geom, region, out) -> None:
+def paint_contains(grid, region, out) -> None:
     """OR the pixels for which ``region.contains`` is true, within its bounding circle."""
     circle = region.bounding_circle
-    lon, lat = skycoord_lonlat_deg(circle.center, geom.sky_frame)
+    lon, lat = skycoord_lonlat_deg(circle.center, grid.sky_frame)
     radius = np.radians(circle.radius.to_value(u.deg)) + 2 * np.radians(
-        np.hypot(*geom.pixel_scales.deg)
+        np.hypot(*grid.pixel_scales_deg)
     )
     for _, ix, iy, pixel_lon, pixel_lat in cap_tiles(
-        geom, [np.radians(lon)], [np.radians(lat)], [radius]
+        grid, [np.radians(lon)], [np.radians(lat)], [radius]
     ):
         good = np.isfinite(pixel_lon) & np.isfinite(pixel_lat)
         if not good.any():
             continue
-        coords = SkyCoord(pixel_lon[good] * u.rad, pixel_lat[good] * u.rad, frame=geom.sky_frame)
+        coords = SkyCoord(pixel_lon[good] * u.rad, pixel_lat[good] * u.rad, frame=grid.sky_frame)
         # regions 0.12's RangeSphericalSkyRegion.contains is wrong for coordinates in another
         # frame than the region's: give them in its frame.
         frame = getattr(region, "frame", None)

@@ -1,7 +1,16 @@
 """Input cleaning for the friendly layer: strings, numbers and Quantities to fixed units.
 
-Every public function that takes an angle or an energy goes through here, so the accepted
-forms and the error messages are the same everywhere.
+Every public function that takes an angle, a width or an energy goes through here, so the
+accepted forms and the error messages are the same everywhere.
+
+The rule for plain numbers: an angle given as a plain number means **degrees** wherever
+skymask takes an angle (`as_angle`: geometry sizes, region and correlation radii, ring
+radii, catalog exclusion radii, cutout widths). The one exception is the width of the mask
+morphology (`binary_erode`, `binary_dilate`, `boundary_mask`, and the command line's
+``erode``, ``dilate`` and ``boundary``), read by `as_width`: there a plain number means
+**pixels**, because that is gammapy's own documented meaning (``WcsGeom.binary_structure``:
+"If a float is given it is interpreted as width in pixels"). Wherever a width may be given
+in pixels, ``3 * u.pix`` and ``"3 pix"`` say so explicitly.
 """
 
 from __future__ import annotations
@@ -12,7 +21,20 @@ import numpy as np
 from astropy import units as u
 from astropy.coordinates import Angle
 
-__all__ = ["as_angle", "as_angle_deg", "as_energy", "as_quantity", "describe"]
+__all__ = [
+    "RATIO_DECIMALS",
+    "as_angle",
+    "as_angle_deg",
+    "as_energy",
+    "as_quantity",
+    "as_width",
+    "describe",
+]
+
+#: Angle / pixel-size ratios are rounded to this many decimals before use, so that 0.3 deg on
+#: 0.1 deg pixels is exactly 3 pixels (0.3 / 0.1 is 2.9999999999999996 in floating point).
+#: The one place of this rule: `skymask.maps.WcsGeom.width_in_pixels` applies it.
+RATIO_DECIMALS = 9
 
 #: Accepted angle forms, for error messages.
 ANGLE_FORMS = (
@@ -89,6 +111,7 @@ def as_angle(
     scalar: bool = False,
     finite: bool = False,
     sign: str | None = None,
+    pair: bool = False,
 ) -> Angle:
     """The one angle parser of skymask: any accepted angle input as an `~astropy.coordinates.Angle`
     in degrees (float64).
@@ -121,6 +144,9 @@ def as_angle(
         Require finite values.
     sign : {None, "non-negative", "positive"}
         Require values >= 0 or > 0 (NaN fails both).
+    pair : bool
+        Require one angle or a ``(lon, lat)`` pair of angles; the result has shape (2,) (one
+        angle is used for both axes).
 
     Returns
     -------
@@ -153,6 +179,13 @@ def as_angle(
     degrees = _angle_values_deg(value, name, plain_numbers)
     if scalar and degrees.ndim != 0:
         raise ValueError(f"{name} must be one angle, got {describe(value)}")
+    if pair:
+        if degrees.size == 1:
+            degrees = np.repeat(degrees.ravel(), 2)
+        if degrees.shape != (2,):
+            raise ValueError(
+                f"{name} must be one angle or a (lon, lat) pair, got {describe(value)}"
+            )
     if finite and not np.all(np.isfinite(degrees)):
         raise ValueError(f"{name} must be finite, got {describe(value)}")
     if sign is not None:
@@ -278,6 +311,120 @@ def _ambiguous_message(name, text, match) -> str:
         f"units as {number:g} {word} ({reading}); write the unit out, e.g. "
         f"'{number:g} {angle_unit}' or '{degrees:.6g} deg'"
     )
+
+
+def as_width(value, *, name: str = "width", pair: bool = False):
+    """A morphology width: an angle, or a number of pixels (plain numbers are pixels).
+
+    The widths of `~skymask.maps.Map.binary_erode`, `~skymask.maps.Map.binary_dilate` and
+    `~skymask.maps.WcsGeom.boundary_mask` (and of the command line's ``erode``, ``dilate`` and
+    ``boundary``) are read here. Elsewhere skymask reads a plain number as degrees
+    (`as_angle`); here, as in gammapy (``WcsGeom.binary_structure``: "If a float is given it is
+    interpreted as width in pixels"), a plain number is a pixel count. ``3 * u.pix`` and
+    ``"3 pix"`` are pixels too; every angle form of `as_angle` is an angle.
+
+    Parameters
+    ----------
+    value : angle-like, number, pixel Quantity or str
+        The width. With ``pair``, a ``(lon, lat)`` tuple or list of two widths is accepted too.
+    name : str
+        Name of the argument, for error messages.
+    pair : bool
+        Return a ``(lon, lat)`` tuple of two widths (one value is used for both axes).
+
+    Returns
+    -------
+    `~astropy.units.Quantity` or tuple of two
+        A scalar float64 Quantity in ``deg`` or in ``pix``, finite and >= 0.
+
+    Raises
+    ------
+    TypeError
+        Not a width kind (None, bool, a list where one width is expected).
+    ValueError
+        Negative, infinite or NaN, an ambiguous angle string (``"1 s"``), or a unit that is
+        neither an angle nor ``pix`` (a `~astropy.units.UnitConversionError`).
+
+    Examples
+    --------
+    >>> import astropy.units as u
+    >>> from skymask.utils.units import as_width
+    >>> as_width(3)
+    <Quantity 3. pix>
+    >>> as_width("0.3 deg")
+    <Quantity 0.3 deg>
+    >>> as_width("18arcmin")
+    <Quantity 0.3 deg>
+    >>> as_width((0.2 * u.deg, "2 pix"), pair=True)
+    (<Quantity 0.2 deg>, <Quantity 2. pix>)
+    """
+    if pair:
+        if isinstance(value, (tuple, list)):
+            if len(value) != 2:
+                raise ValueError(
+                    f"{name} must be one width or a (lon, lat) pair, got {describe(value)}"
+                )
+            return tuple(_one_width(v, name, shown=value) for v in value)
+        width = _one_width(value, name, shown=value)
+        return width, width
+    return _one_width(value, name, shown=value)
+
+
+def _one_width(value, name, shown) -> u.Quantity:
+    forms = "a plain number is pixels: 3, '3 pix', or an angle: '0.3 deg', 0.3 * u.deg"
+    kind = f"{name} must be an angle or a number of pixels ({forms})"
+    if value is None or isinstance(value, (bool, np.bool_, list, tuple, dict)):
+        raise TypeError(f"{kind}, got {describe(shown)}")
+    if isinstance(value, str):
+        number = _width_string(value, name, shown, kind)
+    elif isinstance(value, u.Quantity):
+        if value.unit == u.pix:
+            number = value.astype(float)
+        elif value.unit == u.dimensionless_unscaled:
+            number = u.Quantity(value.value, u.pix, dtype=float)
+        elif value.unit.physical_type == "angle":
+            number = u.Quantity(as_angle(value, name=name, scalar=True), u.deg)
+        else:
+            raise u.UnitConversionError(f"{kind}, got {describe(shown)} (unit '{value.unit}')")
+    else:
+        try:
+            number = u.Quantity(float(value), u.pix)
+        except (TypeError, ValueError):
+            raise TypeError(f"{kind}, got {describe(shown)}") from None
+    if not number.isscalar:
+        raise ValueError(f"{name} must be one width, got {describe(shown)}")
+    if not np.isfinite(number.value) or number.value < 0:
+        raise ValueError(
+            f"{name} must be a non-negative angle or pixel count ({forms}), got {describe(shown)}"
+        )
+    return number
+
+
+def _width_string(text, name, shown, kind) -> u.Quantity:
+    text = text.strip()
+    try:
+        return u.Quantity(float(text), u.pix)
+    except ValueError:
+        pass
+    quantity = _quantity_or_none(text)
+    if quantity is not None and quantity.unit == u.pix:
+        return quantity.astype(float)
+    # Angle strings go through the one angle parser ("0.3 deg", "18arcmin", "0d18m").
+    try:
+        return u.Quantity(as_angle(text, name=name, scalar=True), u.deg)
+    except u.UnitConversionError:
+        raise u.UnitConversionError(f"{kind}, got {describe(shown)}") from None
+    except ValueError as exc:
+        if "ambiguous" in str(exc):
+            raise
+        raise ValueError(f"{kind}, got {describe(shown)}") from None
+
+
+def _quantity_or_none(text: str) -> u.Quantity | None:
+    try:
+        return u.Quantity(text)
+    except (TypeError, ValueError):
+        return None
 
 
 def as_energy(value, *, name: str = "energy", unit=None) -> u.Quantity:

@@ -67,7 +67,7 @@ def hysteresis_threshold(
     Examples
     --------
     >>> import numpy as np
-    >>> from skymask.morphology import hysteresis_threshold
+    >>> from skymask.kernels.components import hysteresis_threshold
     >>> image = np.array([[0, 4, 4, 0, 4],
     ...                   [0, 0, 6, 0, 4],
     ...                   [4, 4, 0, 0, 0]])
@@ -134,7 +134,7 @@ def fill_holes(mask: np.ndarray, connectivity: int = 1) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> from skymask.morphology import fill_holes
+    >>> from skymask.kernels.components import fill_holes
     >>> ring = np.array([[0, 0, 0, 0, 0],
     ...                  [0, 1, 1, 1, 0],
     ...                  [0, 1, 0, 1, 0],

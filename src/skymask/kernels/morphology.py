@@ -10,11 +10,12 @@ Dilation makes a pixel True iff some True pixel lies at an offset inside the ker
 keeps a pixel iff every pixel at an offset inside the kernel is True, pixels outside the map
 counting as False. Both act on each image plane (the last two axes) separately.
 
-Comparisons use a relative tolerance of `RELATIVE_TOLERANCE` (1e-9): an offset whose length
-exceeds the radius by less than that fraction counts as inside. Angles divided by pixel sizes
-carry float noise (0.3 / 0.1 = 2.9999999999999996), and a user who asks for 0.3 deg on a
-0.1 deg grid means 3 pixels, with the pixels at exactly 3 pixels (and the 3-4-5 triangles of
-a 0.5 deg radius) inside.
+The disk is the one footprint of `skymask.kernels.footprint` (a relative tolerance of
+`RELATIVE_TOLERANCE`, 1e-9: an offset whose length exceeds the radius by less than that
+fraction counts as inside), so 0.3 deg on a 0.1 deg grid is exactly 3 pixels, with the pixels
+at exactly 3 pixels (and the 3-4-5 triangles of a 0.5 deg radius) inside. The radius may be
+one number (in the unit of ``pixel_size``) or an ``(x, y)`` pair, for example the per-axis
+pixel radii of `skymask.maps.WcsGeom.width_in_pixels`.
 
 How the cost stays flat in the radius: the disk uses the exact Euclidean feature transform of
 `scipy.ndimage.distance_transform_edt` (nearest True pixel for dilation, nearest False pixel
@@ -30,28 +31,24 @@ import numpy as np
 from scipy import ndimage
 
 from ._checks import check_kernel, check_mask, check_pixel_size, check_radius
+from .footprint import RELATIVE_TOLERANCE, disk_footprint, half_width
+from .footprint import SQUARED_LIMIT as _SQUARED_LIMIT
 
 __all__ = ["RELATIVE_TOLERANCE", "binary_dilate", "binary_erode", "structuring_element"]
-
-RELATIVE_TOLERANCE = 1e-9
-"""Offsets longer than the radius by less than this fraction count as inside the kernel."""
-
-# Normalised squared distances (offset length / radius)**2 are compared with this limit.
-_SQUARED_LIMIT = (1.0 + RELATIVE_TOLERANCE) ** 2
 
 # Distances are evaluated in blocks of about this many pixels so that the float temporaries
 # stay small next to the map itself (4000 x 1000 maps, many energy planes).
 _BLOCK_PIXELS = 1 << 18
 
 
-def _pixel_radii(radius: float, pixel_size: tuple[float, float]) -> tuple[float, float]:
-    """The radius in pixels along x and along y."""
-    return radius / pixel_size[0], radius / pixel_size[1]
-
-
-def _half_width(radius_pixels: float) -> int:
-    """Largest whole pixel offset along one axis that lies inside the kernel."""
-    return math.floor(radius_pixels * (1.0 + RELATIVE_TOLERANCE))
+def _pixel_radii(function, radius, pixel_size) -> tuple[float, float]:
+    """The radius in pixels along x and along y (``radius``: one number or an (x, y) pair)."""
+    if np.ndim(radius) == 1 and np.size(radius) == 2 and not hasattr(radius, "unit"):
+        radius_x, radius_y = (check_radius(r, function) for r in radius)
+    else:
+        radius_x = radius_y = check_radius(radius, function)
+    pixel_size = check_pixel_size(pixel_size, function)
+    return radius_x / pixel_size[0], radius_y / pixel_size[1]
 
 
 def structuring_element(radius: float, kernel: str = "disk", pixel_size=(1.0, 1.0)) -> np.ndarray:
@@ -59,8 +56,9 @@ def structuring_element(radius: float, kernel: str = "disk", pixel_size=(1.0, 1.
 
     Parameters
     ----------
-    radius : float
-        Kernel radius (disk) or half-width (box), >= 0, in the unit of ``pixel_size``.
+    radius : float or (float, float)
+        Kernel radius (disk) or half-width (box), >= 0, in the unit of ``pixel_size``; a pair
+        gives the radius along x and along y.
     kernel : {"disk", "box"}
         Shape of the kernel.
     pixel_size : float or (float, float)
@@ -82,7 +80,7 @@ def structuring_element(radius: float, kernel: str = "disk", pixel_size=(1.0, 1.
 
     Examples
     --------
-    >>> from skymask.morphology import structuring_element
+    >>> from skymask.kernels.morphology import structuring_element
     >>> structuring_element(1).astype(int)
     array([[0, 1, 0],
            [1, 1, 1],
@@ -93,18 +91,12 @@ def structuring_element(radius: float, kernel: str = "disk", pixel_size=(1.0, 1.
     (5, 3)
     """
     function = "structuring_element"
-    radius = check_radius(radius, function)
+    radius_x, radius_y = _pixel_radii(function, radius, pixel_size)
     kernel = check_kernel(kernel, function)
-    pixel_size = check_pixel_size(pixel_size, function)
-    radius_x, radius_y = _pixel_radii(radius, pixel_size)
-    half_x, half_y = _half_width(radius_x), _half_width(radius_y)
     if kernel == "box":
+        half_x, half_y = half_width(radius_x), half_width(radius_y)
         return np.ones((2 * half_y + 1, 2 * half_x + 1), dtype=bool)
-    dy, dx = np.ogrid[-half_y : half_y + 1, -half_x : half_x + 1]
-    # As in the kernels: below one pixel only offset 0 fits, and 0.5 keeps that without
-    # dividing by zero.
-    radius_x, radius_y = max(radius_x, 0.5), max(radius_y, 0.5)
-    return (dx / radius_x) ** 2 + (dy / radius_y) ** 2 <= _SQUARED_LIMIT
+    return disk_footprint(radius_x, radius_y)
 
 
 def binary_dilate(
@@ -120,10 +112,11 @@ def binary_dilate(
     ----------
     mask : ndarray of bool, shape (..., ny, nx)
         Boolean mask; leading axes are independent image planes.
-    radius : float
+    radius : float or (float, float)
         Kernel radius (disk) or half-width (box), >= 0, in the unit of ``pixel_size``
-        (pixels by default). Lengths within a relative 1e-9 of the radius count as inside,
-        so 0.3 with pixel size 0.1 is exactly 3 pixels.
+        (pixels by default); a pair gives the radius along x and along y. Lengths within
+        a relative 1e-9 of the radius count as inside, so 0.3 with pixel size 0.1 is
+        exactly 3 pixels.
     kernel : {"disk", "box"}
         Shape of the kernel.
     pixel_size : float or (float, float)
@@ -150,7 +143,7 @@ def binary_dilate(
     Examples
     --------
     >>> import numpy as np
-    >>> from skymask.morphology import binary_dilate
+    >>> from skymask.kernels.morphology import binary_dilate
     >>> mask = np.zeros((5, 5), dtype=bool)
     >>> mask[2, 2] = True
     >>> binary_dilate(mask, 1).astype(int)
@@ -187,10 +180,11 @@ def binary_erode(
     ----------
     mask : ndarray of bool, shape (..., ny, nx)
         Boolean mask; leading axes are independent image planes.
-    radius : float
+    radius : float or (float, float)
         Kernel radius (disk) or half-width (box), >= 0, in the unit of ``pixel_size``
-        (pixels by default). Lengths within a relative 1e-9 of the radius count as inside,
-        so 0.3 with pixel size 0.1 is exactly 3 pixels.
+        (pixels by default); a pair gives the radius along x and along y. Lengths within
+        a relative 1e-9 of the radius count as inside, so 0.3 with pixel size 0.1 is
+        exactly 3 pixels.
     kernel : {"disk", "box"}
         Shape of the kernel.
     pixel_size : float or (float, float)
@@ -216,7 +210,7 @@ def binary_erode(
     Examples
     --------
     >>> import numpy as np
-    >>> from skymask.morphology import binary_erode
+    >>> from skymask.kernels.morphology import binary_erode
     >>> mask = np.zeros((5, 6), dtype=bool)
     >>> mask[1:4, 1:6] = True  # touches the right-hand border
     >>> binary_erode(mask, 1).astype(int)
@@ -231,15 +225,13 @@ def binary_erode(
 
 def _erode_or_dilate(function, mask, radius, kernel, pixel_size, *, erode: bool) -> np.ndarray:
     mask = check_mask(mask, function)
-    radius = check_radius(radius, function)
+    radius_x, radius_y = _pixel_radii(function, radius, pixel_size)
     kernel = check_kernel(kernel, function)
-    pixel_size = check_pixel_size(pixel_size, function)
-    radius_x, radius_y = _pixel_radii(radius, pixel_size)
     ny, nx = mask.shape[-2:]
     # A half-width beyond the map size acts like the map size; clamping keeps filter sizes
     # and slices small for absurd radii.
-    half_x = min(_half_width(radius_x), nx)
-    half_y = min(_half_width(radius_y), ny)
+    half_x = min(half_width(radius_x), nx)
+    half_y = min(half_width(radius_y), ny)
     if (half_x == 0 and half_y == 0) or mask.size == 0:
         return mask.copy()
     if kernel == "box":

@@ -1,0 +1,280 @@
+"""Top-hat and ring correlation on plain arrays (numpy and scipy only).
+
+Images are float64 arrays of shape ``(ny, nx)`` (or stacks ``(n, ny, nx)``), footprints bool
+arrays from `skymask.kernels.footprint.disk_footprint`, radii floats in pixels.
+
+Correlation with a top-hat (a disk of ones, unnormalised) sums every pixel within the radius;
+outside the image counts as zero. Two methods give the same sums:
+
+``"direct"``
+    The disk is a stack of row segments ``[-w(dy), w(dy)]``. With the cumulative sum along x,
+    each segment sum is one subtraction, so the cost is ``(2 R + 1)`` array operations per plane
+    (it grows with the radius, not with the disk area) and integer data give exact integers.
+``"fft"``
+    Real FFTs (`scipy.fft`, float64, the kernel transformed once for all planes) on a padded
+    grid; the cost hardly depends on the radius. Round-off
+    (~1e-16 of the largest sum) is removed for integer-valued data by rounding, and negative
+    round-off of non-negative data is clipped at 0.
+
+``"auto"`` takes the direct method while ``2 R + 1 <= 0.8 log2(padded pixels per plane)``: the
+measured crossover (radius ~5 pixels on 100 x 100 images, ~7-8 on 1000 x 1000 and larger).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.fft import irfft2, next_fast_len, rfft2
+
+from .footprint import disk_footprint
+
+__all__ = [
+    "METHODS",
+    "RingCorrelator",
+    "TophatCorrelator",
+    "choose_method",
+    "correlate_tophat",
+    "ring_sums",
+]
+
+METHODS = ("auto", "direct", "fft")
+
+
+def _half_widths(kernel: np.ndarray) -> np.ndarray:
+    """Half width of the (convex, symmetric) kernel on each row."""
+    half_x = kernel.shape[1] // 2
+    widths = kernel.sum(axis=1)
+    if np.any(widths == 0) or np.any(widths % 2 == 0):
+        raise ValueError("the kernel must be a symmetric disk with a non-empty centre column")
+    if not np.array_equal(kernel[:, half_x], np.ones(kernel.shape[0], bool)):
+        raise ValueError("the kernel must contain its whole centre column")
+    return (widths - 1) // 2
+
+
+def choose_method(image_shape, kernel_shape) -> str:
+    """``"direct"`` or ``"fft"``, whichever is expected to be faster (see module docstring)."""
+    ny, nx = image_shape[-2:]
+    ky, kx = kernel_shape
+    padded = (ny + ky - 1) * (nx + kx - 1)
+    return "direct" if ky <= 0.8 * np.log2(max(padded, 2)) else "fft"
+
+
+class TophatCorrelator:
+    """Sums 2-D images of one shape over one top-hat footprint (see `correlate_tophat`).
+
+    The FFT of the kernel, or the buffers of the direct method, are made once and reused for
+    every image.
+
+    Parameters
+    ----------
+    kernel : ndarray of bool
+        Odd-sized symmetric disk (see `skymask.kernels.footprint.disk_footprint`).
+    image_shape : (int, int)
+        ``(ny, nx)`` of the images.
+    method : {"auto", "direct", "fft"}
+    """
+
+    def __init__(self, kernel, image_shape, method="auto"):
+        if method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+        kernel = np.asarray(kernel, dtype=bool)
+        self._widths = _half_widths(kernel)
+        self._kernel_shape = kernel.shape
+        self._image_shape = ny, nx = tuple(int(n) for n in image_shape)
+        self.method = choose_method(self._image_shape, kernel.shape) if method == "auto" else method
+        if self.method == "fft":
+            ky, kx = kernel.shape
+            self._fft_shape = (
+                next_fast_len(ny + ky - 1, real=True),
+                next_fast_len(nx + kx - 1, real=True),
+            )
+            self._kernel_ft = rfft2(kernel.astype(float), s=self._fft_shape)
+        else:
+            pad = int(self._widths.max())
+            self._cum = np.zeros((ny, nx + 2 * pad + 1))
+            self._segment = np.empty((ny, nx))
+
+    def __call__(self, image, *, integer=False, nonnegative=False) -> np.ndarray:
+        """Sums over the footprint (float64); ``integer``/``nonnegative`` clean FFT round-off."""
+        image = np.asarray(image, dtype=float)
+        if image.shape != self._image_shape:
+            raise ValueError(f"image shape {image.shape} differs from {self._image_shape}")
+        if self.method == "direct":
+            return self._direct(image)
+        ny, nx = self._image_shape
+        half_y, half_x = self._kernel_shape[0] // 2, self._kernel_shape[1] // 2
+        full = irfft2(rfft2(image, s=self._fft_shape) * self._kernel_ft, s=self._fft_shape)
+        out = full[half_y : half_y + ny, half_x : half_x + nx].copy()
+        if integer:
+            np.rint(out, out=out)
+        if nonnegative:
+            np.maximum(out, 0.0, out=out)
+        return out
+
+    def _direct(self, image):
+        ny, nx = self._image_shape
+        widths, cum, segment = self._widths, self._cum, self._segment
+        half_y = widths.size // 2
+        pad = int(widths.max())
+        out = np.zeros((ny, nx))
+        # Cumulative sum along x with pad + 1 leading zeros and pad trailing repeats: the sum
+        # over columns [x - w, x + w] (clipped to the image) is cum[x+w+pad+1] - cum[x-w+pad].
+        np.cumsum(image, axis=-1, out=cum[:, pad + 1 : pad + 1 + nx])
+        cum[:, pad + 1 + nx :] = cum[:, pad + nx : pad + nx + 1]
+        for dy in range(min(half_y, ny - 1) + 1):
+            w = int(widths[half_y + dy])
+            np.subtract(
+                cum[:, pad + 1 + w : pad + 1 + w + nx], cum[:, pad - w : pad - w + nx], out=segment
+            )
+            # out[y] += segment[y + dy] and (for dy > 0) out[y] += segment[y - dy]
+            out[: ny - dy] += segment[dy:]
+            if dy > 0:
+                out[dy:] += segment[: ny - dy]
+        return out
+
+
+def correlate_tophat(images, kernel, method="auto", *, integer=False, nonnegative=False):
+    """Sum of every image plane over the kernel footprint around each pixel.
+
+    Parameters
+    ----------
+    images : ndarray, shape (n, ny, nx) or (ny, nx)
+        Finite values.
+    kernel : ndarray of bool
+        Odd-sized symmetric disk (see `skymask.kernels.footprint.disk_footprint`).
+    method : {"auto", "direct", "fft"}
+    integer : bool
+        The images hold integers: round the FFT result to integers.
+    nonnegative : bool
+        The images are >= 0: clip FFT round-off below 0.
+
+    Returns
+    -------
+    ndarray of float64, the shape of ``images``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> image = np.zeros((5, 5)); image[2, 2] = 1.0
+    >>> correlate_tophat(image, disk_footprint(1.0), method="fft", integer=True)[1:4, 1:4]
+    array([[0., 1., 0.],
+           [1., 1., 1.],
+           [0., 1., 0.]])
+    """
+    images = np.asarray(images, dtype=float)
+    single = images.ndim == 2
+    stack = images[np.newaxis] if single else images
+    correlate = TophatCorrelator(kernel, stack.shape[-2:], method)
+    out = np.stack([correlate(plane, integer=integer, nonnegative=nonnegative) for plane in stack])
+    return out[0] if single else out
+
+
+# ---------------------------------------------------------------------- ring sums
+# The ring around a pixel is every pixel whose centre offset ``(dx, dy)`` satisfies
+# ``r_in <= d <= r_out`` with ``d^2 = (dx sx)^2 + (dy sy)^2`` (both edges inclusive, with the
+# relative slack of the disk footprint so that a radius of exactly n pixels includes the pixels
+# at distance n). It is the closed disk of radius ``r_out`` minus the open disk of radius
+# ``r_in``, so each ring sum is the difference of two top-hat sums: FFT (cost independent of
+# the ring size) or running row sums (cost growing with the radius, not the ring area),
+# whichever is faster. Outside the image counts as zero.
+
+# The open inner disk is the closed disk of a radius smaller by this fraction: larger than the
+# closed disk's slack (2e-9), far below any pixel-grid spacing of squared distances.
+_OPEN_DISK_SHRINK = 1e-7
+
+
+class RingCorrelator:
+    """Sums images of one shape over a ring footprint (see the module docstring).
+
+    Parameters
+    ----------
+    radius_in, radius_out : (float, float)
+        Inner and outer radius in pixels along x and y; ``0 <= radius_in <= radius_out``.
+    image_shape : (int, int)
+        ``(ny, nx)`` of the images.
+    method : {"auto", "direct", "fft"}
+        How the two disk sums are computed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ring = RingCorrelator((1.0, 1.0), (1.0, 1.0), (5, 5), method="fft")
+    >>> image = np.zeros((5, 5)); image[2, 2] = 1.0
+    >>> ring(image, integer=True)[1:4, 1:4]
+    array([[0., 1., 0.],
+           [1., 0., 1.],
+           [0., 1., 0.]])
+    """
+
+    def __init__(self, radius_in, radius_out, image_shape, method="auto"):
+        rin_x, rin_y = (float(r) for r in radius_in)
+        rout_x, rout_y = (float(r) for r in radius_out)
+        if not (0 <= rin_x <= rout_x and 0 <= rin_y <= rout_y):
+            raise ValueError(
+                f"ring radii must satisfy 0 <= r_in <= r_out, got r_in {radius_in} and "
+                f"r_out {radius_out} pixels"
+            )
+        self.outer_kernel = disk_footprint(rout_x, rout_y)
+        self._outer = TophatCorrelator(self.outer_kernel, image_shape, method)
+        if rin_x > 0 and rin_y > 0:
+            shrink = 1.0 - _OPEN_DISK_SHRINK
+            self.inner_kernel = disk_footprint(rin_x * shrink, rin_y * shrink)
+            self._inner = TophatCorrelator(self.inner_kernel, image_shape, method)
+        else:
+            self.inner_kernel = np.zeros((1, 1), dtype=bool)
+            self._inner = None
+
+    @property
+    def kernel(self) -> np.ndarray:
+        """The ring footprint as a bool array of the outer disk's shape."""
+        kernel = self.outer_kernel.copy()
+        ky, kx = self.inner_kernel.shape
+        cy, cx = kernel.shape[0] // 2, kernel.shape[1] // 2
+        kernel[
+            cy - ky // 2 : cy + ky // 2 + 1, cx - kx // 2 : cx + kx // 2 + 1
+        ] &= ~self.inner_kernel
+        return kernel
+
+    def __call__(self, image, *, integer=False, nonnegative=False) -> np.ndarray:
+        """Ring sums of one image (float64); ``integer``/``nonnegative`` clean FFT round-off."""
+        out = self._outer(image, integer=integer, nonnegative=nonnegative)
+        if self._inner is not None:
+            out -= self._inner(image, integer=integer, nonnegative=nonnegative)
+        if nonnegative:
+            np.maximum(out, 0.0, out=out)
+        return out
+
+
+def ring_sums(images, allowed, radius_in, radius_out, method="auto"):
+    """Sum of ``images`` over the allowed pixels of the ring around every pixel, per plane.
+
+    Parameters
+    ----------
+    images : ndarray, shape (n, ny, nx)
+        Finite where ``allowed``.
+    allowed : ndarray of bool, shape (n, ny, nx)
+        Pixels that may enter a ring (safe and not excluded).
+    radius_in, radius_out : (float, float)
+        Ring radii in pixels along x and y.
+    method : {"auto", "direct", "fft"}
+
+    Returns
+    -------
+    ndarray of float64, shape (n, ny, nx)
+        Integer-valued images give exact integers; non-negative ones non-negative sums.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> images = np.ones((1, 7, 7)); allowed = np.ones((1, 7, 7), bool)
+    >>> int(ring_sums(images, allowed, (2, 2), (2, 2))[0, 3, 3])
+    4
+    """
+    images = np.asarray(images, dtype=float)
+    allowed = np.asarray(allowed, dtype=bool)
+    ring = RingCorrelator(radius_in, radius_out, images.shape[-2:], method)
+    out = np.empty(images.shape)
+    for k in range(images.shape[0]):
+        plane = np.where(allowed[k], images[k], 0.0)
+        integer = bool(np.all(plane == np.rint(plane)))
+        out[k] = ring(plane, integer=integer, nonnegative=bool(np.all(plane >= 0)))
+    return out
