@@ -604,12 +604,13 @@ class WcsGeom:
         return np.all([i != -1 for i in idx], axis=0)
 
     # ------------------------------------------------------------------ masks
-    def energy_mask(self, energy_min=None, energy_max=None, round_to_edge=False):
+    def energy_mask(self, energy_min=None, energy_max=None, round_to_edge=False, *, chunks=None):
         """Bool map: True for the energy bins inside ``[energy_min, energy_max]``.
 
         Bounds are compared with the bin edges with a relative tolerance of 1e-6, so
         ``energy_mask(10 * u.GeV, 700 * u.GeV)`` keeps a bin whose float32 edge is
-        9.9999998 GeV. See `skymask.maps.geom_masks.energy_mask`.
+        9.9999998 GeV. See `skymask.maps.geom_masks.energy_mask`. ``chunks`` (dask chunk
+        sizes) gives a lazy, chunked mask (`skymask.maps.chunked`).
 
         Examples
         --------
@@ -622,29 +623,33 @@ class WcsGeom:
         from .geom_masks import energy_mask
         from .map import Map  # the one upward edge: geometry methods that return maps
 
-        return Map.from_geom(self, data=energy_mask(self, energy_min, energy_max, round_to_edge))
+        data = energy_mask(self, energy_min, energy_max, round_to_edge, chunks=chunks)
+        return Map.from_geom(self, data=data)
 
-    def region_mask(self, regions, inside=True):
+    def region_mask(self, regions, inside=True, *, chunks=None):
         """Bool map: True inside the regions (ds9 string or file, regions objects, SkyCoord).
 
         Circles and annuli are tested on the sphere, other shapes in the local pixel plane;
         ds9 exclude regions (``-circle``) are honoured; an empty list gives all False.
-        See `skymask.rasterize`.
+        See `skymask.rasterize`. ``chunks`` (dask chunk sizes such as ``(1, 500, 4000)`` or
+        ``"auto"``) gives a lazy mask painted chunk by chunk, each chunk painting only the
+        regions that reach it (sky regions only; the same pixels as without chunks).
         """
         from .geom_masks import region_mask
         from .map import Map  # the one upward edge: geometry methods that return maps
 
-        return Map.from_geom(self, data=region_mask(self, regions, inside=inside))
+        return Map.from_geom(self, data=region_mask(self, regions, inside=inside, chunks=chunks))
 
-    def boundary_mask(self, width):
+    def boundary_mask(self, width, *, chunks=None):
         """Bool map: False where a pixel centre is closer than ``width`` to the map edge.
 
         ``width`` is an angle or a number of pixels, or a (lon, lat) pair applied per axis.
+        ``chunks`` (dask chunk sizes) gives a lazy, chunked mask.
         """
         from .geom_masks import boundary_mask
         from .map import Map  # the one upward edge: geometry methods that return maps
 
-        return Map.from_geom(self, data=boundary_mask(self, width))
+        return Map.from_geom(self, data=boundary_mask(self, width, chunks=chunks))
 
     # ------------------------------------------------------------------ sky measures
     def solid_angle(self) -> u.Quantity:

@@ -28,10 +28,17 @@ def _energy_axis(geom):
     )
 
 
-def _full_mask(geom, spatial=None, per_axis=None, axis_name=None) -> np.ndarray:
+def _full_mask(geom, spatial=None, per_axis=None, axis_name=None, chunks=None) -> np.ndarray:
     """Writable bool array of ``geom.data_shape`` from a 2-D spatial mask and/or a 1-D mask
-    along an axis."""
+    along an axis (a lazy dask array with ``chunks``)."""
     shape = geom.data_shape
+    if chunks is not None:
+        from .chunked import broadcast_mask
+
+        position = None
+        if per_axis is not None:
+            position = len(geom.axes) - 1 - geom.axes.index_of(axis_name)
+        return broadcast_mask(spatial, shape, chunks, per_axis=per_axis, axis_position=position)
     data = np.ones(shape, dtype=bool)
     if spatial is not None:
         data &= spatial
@@ -44,7 +51,7 @@ def _full_mask(geom, spatial=None, per_axis=None, axis_name=None) -> np.ndarray:
     return data
 
 
-def energy_mask(geom, energy_min=None, energy_max=None, round_to_edge=False):
+def energy_mask(geom, energy_min=None, energy_max=None, round_to_edge=False, chunks=None):
     """Mask of the energy bins that lie inside ``[energy_min, energy_max]`` (D1).
 
     A bin is True when its lower edge is >= ``energy_min`` and its upper edge <= ``energy_max``,
@@ -81,21 +88,26 @@ def energy_mask(geom, energy_min=None, energy_max=None, round_to_edge=False):
     selected = (lo_edges >= low - ENERGY_RTOL * abs(low)) & (
         hi_edges <= high + ENERGY_RTOL * abs(high)
     )
-    return _full_mask(geom, per_axis=selected, axis_name=axis.name)
+    return _full_mask(geom, per_axis=selected, axis_name=axis.name, chunks=chunks)
 
 
-def region_mask(geom, regions, inside=True):
+def region_mask(geom, regions, inside=True, chunks=None):
     """Mask of the pixels inside (or, with ``inside=False``, outside) the regions.
 
     ``regions``: a ds9 string, a ds9 file path, a `regions.Regions`, a list of sky or pixel
     regions, one region, or a SkyCoord of points. See `skymask.rasterize` for the rules (circles
     on the sphere, other shapes in the local pixel plane, ds9 exclude regions honoured). The
-    sky mask is computed once and repeated over the non-spatial axes.
+    sky mask is computed once and repeated over the non-spatial axes. With ``chunks`` the
+    mask is a lazy dask array painted chunk by chunk (`skymask.maps.chunked.region_mask`).
     """
     from ..rasterize import rasterize
 
     if not isinstance(inside, (bool, np.bool_)):
         raise TypeError(f"inside must be True or False, got {describe(inside)}")
+    if chunks is not None:
+        from .chunked import region_mask as chunked_region_mask
+
+        return chunked_region_mask(geom, regions, inside, chunks)
     spatial = rasterize(regions, geom.wcs, geom.data_shape_image)
     if not inside:
         np.logical_not(spatial, out=spatial)
@@ -104,7 +116,7 @@ def region_mask(geom, regions, inside=True):
     return _full_mask(geom, spatial=spatial)
 
 
-def boundary_mask(geom, width):
+def boundary_mask(geom, width, chunks=None):
     """Mask that is False for pixels whose centre is closer than ``width`` to the map edge (D10).
 
     ``width`` is an angle, a number of pixels (plain numbers are pixels), or a (lon, lat) pair
@@ -116,4 +128,8 @@ def boundary_mask(geom, width):
     # Distance of pixel centre i to the nearer edge, in pixels: min(i, n - 1 - i) + 0.5.
     keep_x = np.minimum(np.arange(nx), np.arange(nx)[::-1]) + 0.5 >= wx
     keep_y = np.minimum(np.arange(ny), np.arange(ny)[::-1]) + 0.5 >= wy
+    if chunks is not None:
+        from .chunked import boundary_image
+
+        return _full_mask(geom, spatial=boundary_image(keep_y, keep_x, chunks, geom), chunks=chunks)
     return _full_mask(geom, spatial=keep_y[:, np.newaxis] & keep_x[np.newaxis, :])

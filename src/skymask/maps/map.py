@@ -11,6 +11,8 @@ from numpy.lib.mixins import NDArrayOperatorsMixin
 from ..utils.arrays import array_protocol
 from ..utils.memory import check_allocation
 from ..utils.units import describe
+from .chunked import as_array as _as_array
+from .chunked import is_dask
 from .geom import WcsGeom
 from .reproject import REQUIRED
 
@@ -149,15 +151,28 @@ class Map(NDArrayOperatorsMixin):
         return cls.from_geom(geom, meta=meta, unit=unit, dtype=dtype)
 
     @classmethod
-    def read(cls, filename, hdu=None, hdu_bands=None, format=None, checksum=True) -> Map:
+    def read(
+        cls, filename, hdu=None, hdu_bands=None, format=None, checksum=True, *, chunks=None
+    ) -> Map:
         """Read a map from FITS (gammapy "gadf" layout, Fermi ``EBOUNDS``/``ENERGIES`` cubes).
 
         Boolean maps written by skymask, and integer masks in HDUs whose name contains "mask",
         come back as bool. With ``checksum``, CHECKSUM/DATASUM are verified where present (a
         `~skymask.utils.exceptions.ChecksumWarning` if wrong; X60). A truncated file, or one
         that is not a regular file, is an error. ``Map.read`` gives a `WcsNDMap`; a subclass's
-        ``read`` gives that subclass.
+        ``read`` gives that subclass. ``chunks`` (dask chunk sizes, e.g. ``"auto"`` or
+        ``(1, 500, 4000)``) reads the data lazily, chunk by chunk, from an uncompressed file:
+        see `skymask.maps.io_chunked.read_chunked_map_parts`.
         """
+        if chunks is not None:
+            from .io_chunked import read_chunked_map_parts
+
+            parts = read_chunked_map_parts(
+                filename, hdu=hdu, hdu_bands=hdu_bands, format=format, chunks=chunks
+            )
+            return cls._reading_class()(
+                parts.geom, data=parts.data, unit=parts.unit, meta=parts.meta
+            )
         from .io_fits import read_map_parts
 
         parts = read_map_parts(
@@ -211,7 +226,17 @@ class Map(NDArrayOperatorsMixin):
             Name of the axes table; default ``<HDU>_BANDS``.
         checksum : bool
             Add CHECKSUM/DATASUM keywords.
+
+        A chunked (dask) map is computed and written chunk by chunk, never whole: see
+        `skymask.maps.io_chunked.write_chunked_map`.
         """
+        if is_dask(self._data):
+            from .io_chunked import write_chunked_map
+
+            write_chunked_map(
+                self, filename, overwrite=overwrite, hdu=hdu, hdu_bands=hdu_bands, checksum=checksum
+            )
+            return
         from .io_fits import write_map
 
         write_map(
@@ -241,6 +266,11 @@ class Map(NDArrayOperatorsMixin):
                     f"\n  map : {self._geom!r}\nreproject it first with interp_to_geom"
                 )
             value = value.data
+        if is_dask(value):
+            from .chunked import chunked_data
+
+            self._data = chunked_data(value, self._geom.data_shape)
+            return
         array = np.asarray(value)
         if array.dtype == object:
             raise TypeError(f"map data must be numeric or bool, got {describe(value)}")
@@ -331,6 +361,30 @@ class Map(NDArrayOperatorsMixin):
             params["data"] = self._data.copy()
         return self.__class__(**params)
 
+    @property
+    def is_chunked(self) -> bool:
+        """Whether the data is a dask array (lazy, chunked; see `skymask.maps.chunked`)."""
+        return is_dask(self._data)
+
+    def compute(self, **kwargs) -> Map:
+        """This map with its data computed into a numpy array (``kwargs`` go to dask's
+        ``compute``, e.g. ``scheduler="threads"``); an in-memory map is returned as it is.
+
+        Examples
+        --------
+        >>> import dask.array as da
+        >>> from skymask.maps import Map, WcsGeom
+        >>> geom = WcsGeom.create(npix=(4, 3), binsz=0.1)
+        >>> lazy = Map.from_geom(geom, data=da.ones((3, 4), chunks=2)) > 0
+        >>> lazy.is_chunked, lazy.compute().is_chunked, int(lazy.compute().data.sum())
+        (True, False, 12)
+        """
+        if not self.is_chunked:
+            return self
+        return self.__class__(
+            self._geom, data=self._data.compute(**kwargs), meta=dict(self.meta), unit=self._unit
+        )
+
     # ------------------------------------------------------------------ operator helpers
     def _operand(self, other):
         """(array broadcastable to this map's data, unit, result geom) for a binary operator."""
@@ -339,7 +393,7 @@ class Map(NDArrayOperatorsMixin):
             return data, other.unit, geom
         if isinstance(other, u.Quantity):
             return other.value, other.unit, self._geom
-        return np.asarray(other), u.dimensionless_unscaled, self._geom
+        return _as_array(other), u.dimensionless_unscaled, self._geom
 
     def _arithmetic(self, name, other, reflected=False):
         other_data, other_unit, geom = self._operand(other)
@@ -375,7 +429,7 @@ class Map(NDArrayOperatorsMixin):
             other_data = other_data * scale
         with np.errstate(invalid="ignore"):
             result = _COMPARISON[name](self._data, other_data)
-        return self._new(geom, np.asarray(result, dtype=bool), u.dimensionless_unscaled)
+        return self._new(geom, _as_array(result, dtype=bool), u.dimensionless_unscaled)
 
     def _logical(self, name, other, inplace=False):
         _require_bool(self._data, _SYMBOL[name], "left")
@@ -394,7 +448,7 @@ class Map(NDArrayOperatorsMixin):
         return self._new(geom, result, u.dimensionless_unscaled)
 
     def _new(self, geom, data, unit):
-        return self.__class__(geom, data=np.asarray(data), meta=dict(self.meta), unit=unit)
+        return self.__class__(geom, data=_as_array(data), meta=dict(self.meta), unit=unit)
 
     def _inplace(self, result: Map):
         if result.geom.data_shape != self._geom.data_shape:
@@ -439,7 +493,12 @@ class Map(NDArrayOperatorsMixin):
         if weights is not None:
             weights = weights.data if isinstance(weights, Map) else np.asarray(weights)
             data = data * weights
-        result = _nan_reduce(func, data, data_axis, keepdims)
+        if is_dask(data):
+            from .chunked import nan_reduce
+
+            result = nan_reduce(func, data, data_axis, keepdims, _nan_reduce)
+        else:
+            result = _nan_reduce(func, data, data_axis, keepdims)
         geom = self._geom.squash(axis_name) if keepdims else self._geom.drop(axis_name)
         return self.__class__(geom, data=result, meta=dict(self.meta), unit=self._unit)
 
@@ -640,7 +699,7 @@ _SYMBOL = {"and": "&", "or": "|", "xor": "^"}
 
 def _require_bool(data, symbol, side):
     """Logical operators take masks only: a float map's NaN and 0.5 would count as True."""
-    data = np.asarray(data)
+    data = _as_array(data)
     if data.dtype == bool:
         return
     where = f"the {side} operand of '{symbol}'" if side else f"'{symbol}'"
@@ -654,7 +713,7 @@ def _require_bool(data, symbol, side):
 
 def _numeric(data):
     """Booleans count as integers in arithmetic (True = 1)."""
-    data = np.asarray(data)
+    data = _as_array(data)
     return data.astype(np.int64) if data.dtype == bool else data
 
 
@@ -710,6 +769,10 @@ def _nan_reduce(func, data, axis, keepdims):
 
 
 def _summary(data: np.ndarray) -> str:
+    if is_dask(data):
+        from .chunked import summary
+
+        return summary(data)
     if data.dtype == bool:
         n_true = int(np.count_nonzero(data))
         fraction = 100.0 * n_true / data.size if data.size else 0.0

@@ -21,8 +21,13 @@ def _morphology(m, width, kernel, operation):
     _require_mask(m, operation)
     # The width in pixels along lon and lat (plain numbers are pixels), then the kernel.
     radius_x, radius_y = m.geom.width_in_pixels(width)
-    function = getattr(morphology, operation)
-    data = function(m.data, (radius_x, radius_y), kernel=kernel)
+    if m.is_chunked:
+        from .chunked import morphology as chunked_morphology
+
+        data = chunked_morphology(m.data, (radius_x, radius_y), kernel, operation)
+    else:
+        function = getattr(morphology, operation)
+        data = function(m.data, (radius_x, radius_y), kernel=kernel)
     return m.__class__(m.geom, data=data, meta=dict(m.meta))
 
 
@@ -37,6 +42,13 @@ def binary_dilate(m, width, kernel="disk"):
 def hysteresis_threshold(m, low, high, connectivity=1):
     from ..kernels.components import hysteresis_threshold as kernel
 
+    if m.is_chunked:
+        from .chunked import per_plane
+
+        data = per_plane(
+            kernel, m.data.astype(float), low=low, high=high, connectivity=connectivity
+        )
+        return m.__class__(m.geom, data=data, meta=dict(m.meta))
     data = kernel(np.asarray(m.data, dtype=float), low, high, connectivity=connectivity)
     return m.__class__(m.geom, data=data, meta=dict(m.meta))
 
@@ -45,4 +57,9 @@ def fill_holes(m, connectivity=1):
     from ..kernels.components import fill_holes as kernel
 
     _require_mask(m, "fill_holes")
+    if m.is_chunked:
+        from .chunked import per_plane
+
+        data = per_plane(kernel, m.data, connectivity=connectivity)
+        return m.__class__(m.geom, data=data, meta=dict(m.meta))
     return m.__class__(m.geom, data=kernel(m.data, connectivity=connectivity), meta=dict(m.meta))

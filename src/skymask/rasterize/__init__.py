@@ -9,6 +9,7 @@ Each region class is painted by the painter registered for it in `PAINTERS` (see
 from ._grid import Grid
 from ._high_level import rasterize, rasterize_regions
 from ._parse import parse_regions
+from ._windows import WindowPainter
 from .painters import PAINTERS, CapPainter, PainterRegistry, RegionPainter
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "Grid",
     "PainterRegistry",
     "RegionPainter",
+    "WindowPainter",
     "parse_regions",
     "rasterize",
     "rasterize_regions",

@@ -111,6 +111,12 @@ class OutputFile:
     def name(self) -> str:
         return self.label or str(self.path)
 
+    @property
+    def temporary_path(self) -> Path | None:
+        """The temporary being written (set while ``write`` runs): writers that fill it by
+        name from other processes (chunked maps on a cluster) need it."""
+        return self._temp
+
 
 def atomic_write(path, write: Callable[[BinaryIO], None], *, overwrite) -> Path:
     """Write one file atomically: ``write(fileobj)`` fills a temporary that replaces ``path``.
