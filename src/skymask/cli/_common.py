@@ -13,6 +13,7 @@ an angle, or a pixel count, ``3pix`` or a plain number.
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import re
 from pathlib import Path
@@ -160,11 +161,12 @@ def _read(path, hdu, reader):
         raise CliError(text if str(path) in text else f"cannot read {path}: {text}") from exc
 
 
-def read_map(path, hdu=None):
-    """The map in FITS file ``path`` (HDU ``hdu``, default the first image HDU)."""
+def read_map(path, hdu=None, chunks=None):
+    """The map in FITS file ``path`` (HDU ``hdu``, default the first image HDU); lazy and
+    chunked with dask ``chunks``."""
     from ..maps import Map
 
-    return _read(path, hdu, Map.read)
+    return _read(path, hdu, functools.partial(Map.read, chunks=chunks))
 
 
 def read_geom(path, hdu=None):
@@ -174,9 +176,9 @@ def read_geom(path, hdu=None):
     return _read(path, hdu, WcsGeom.read)
 
 
-def read_mask(path, hdu=None):
+def read_mask(path, hdu=None, chunks=None):
     """Like `read_map`, and the map must be a mask (boolean)."""
-    m = read_map(path, hdu=hdu)
+    m = read_map(path, hdu=hdu, chunks=chunks)
     if not m.is_mask:
         raise CliError(
             f"{path} holds a {m.data.dtype} map, not a mask (boolean map); make a mask first, "
@@ -231,6 +233,8 @@ def write_map(m, path: Path, args) -> None:
 
 
 def _summary(m) -> str:
+    if m.is_chunked:
+        return f"chunked {m.data.dtype} map of shape {m.data.shape}, written chunk by chunk"
     if not m.is_mask:
         return f"{m.data.dtype} map of shape {m.data.shape}"
     n_true = int(m.data.sum())

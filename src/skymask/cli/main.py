@@ -22,6 +22,7 @@ from astropy import units as u
 
 from . import mask, operations, view
 from ._common import CliError, one_line
+from ._dask import add_dask_options, dask_session
 
 __all__ = ["main", "run"]
 
@@ -155,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--debug", action="store_true", help=f"show tracebacks of errors (or set {DEBUG_ENV}=1)"
     )
+    add_dask_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     mask.add_parsers(commands)
     operations.add_parsers(commands)
@@ -266,7 +268,8 @@ def main(argv=None) -> int:
         warnings.showwarning = partial(_show_warning, prog)
         try:
             _check_output_is_not_an_input(args)
-            code = args.handler(args)
+            with dask_session(args):
+                code = args.handler(args)
             stdout.flush()
             return code
         except KeyboardInterrupt:

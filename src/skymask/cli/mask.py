@@ -15,6 +15,7 @@ from ._common import (
     read_mask,
     write_map,
 )
+from ._dask import chunks_for
 from ._geometry import add_geometry_options, geometry_from_args
 from ._progress import Progress
 
@@ -185,7 +186,9 @@ def _regions(args) -> int:
     if regions == "-":
         # A line break makes the text region text, never a file name.
         regions = sys.stdin.read() + "\n"
-    mask = _region_mask(geom, regions, inside=not args.outside, label=args.prog)
+    mask = _region_mask(
+        geom, regions, inside=not args.outside, label=args.prog, chunks=chunks_for(args, geom.ndim)
+    )
     write_map(mask, output, args)
     return 0
 
@@ -203,7 +206,9 @@ def _catalog(args) -> int:
     margin = "0 deg" if args.margin is None else args.margin
     regions = catalog.exclusion_regions(args.radius, geom=geom, margin=margin, select=args.select)
     print(f"{cls.tag}: {len(regions)} of {len(catalog)} sources selected ({args.select})")
-    mask = _region_mask(geom, regions, inside=not args.outside, label=args.prog)
+    mask = _region_mask(
+        geom, regions, inside=not args.outside, label=args.prog, chunks=chunks_for(args, geom.ndim)
+    )
     write_map(mask, output, args)
     return 0
 
@@ -256,13 +261,16 @@ def _read_dataset(path: Path, name):
     return datasets[0]
 
 
-def _region_mask(geom, regions, *, inside: bool, label: str):
+def _region_mask(geom, regions, *, inside: bool, label: str, chunks=None):
     """``geom.region_mask(regions, inside=inside)``, painted in chunks with a progress bar
     when stderr is a terminal and there are many regions.
 
     Chunks are only used when every region is an include region: the union of the chunks'
-    masks is then the mask of all regions.
+    masks is then the mask of all regions. With dask ``chunks`` the mask is chunked in pixels
+    instead (painted and written block by block; dask reports the progress).
     """
+    if chunks is not None:
+        return geom.region_mask(regions, inside=inside, chunks=chunks)
     from ..maps import Map
     from ..rasterize import parse_regions
 

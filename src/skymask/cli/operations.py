@@ -9,6 +9,7 @@ from ._common import (
     check_output,
     one_line,
     pair_of,
+    read_geom,
     read_map,
     read_mask,
     write_map,
@@ -155,13 +156,21 @@ def _combine(args) -> int:
 
 def _morphology(args) -> int:
     output = check_output(args.output, args.overwrite)
-    mask = read_mask(args.file, hdu=args.hdu)
+    mask = read_mask(args.file, hdu=args.hdu, chunks=_chunks(args))
     if args.operation == "erode":
         result = mask.binary_erode(args.width, kernel=args.kernel)
     else:
         result = mask.binary_dilate(args.width, kernel=args.kernel)
     write_map(result, output, args)
     return 0
+
+
+def _chunks(args):
+    from ._dask import chunks_for
+
+    if chunks_for(args, 2) is None:
+        return None
+    return chunks_for(args, read_geom(args.file, hdu=args.hdu).ndim)
 
 
 def _boundary(args) -> int:

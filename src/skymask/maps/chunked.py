@@ -159,14 +159,20 @@ def region_mask(geom, regions, inside, chunks):
     for y0 in np.cumsum((0, *chunks[-2][:-1])):
         for x0 in np.cumsum((0, *chunks[-1][:-1])):
             painter.window_wcs(int(y0), int(x0))
+    # The painter (all the regions) is one node of the graph, not a copy in every task: a
+    # cluster receives it once per worker.
+    from dask import delayed
+
+    token = da.core.tokenize(painter.pairs, geom.wcs.to_header_string(), geom.data_shape_image)
+    shared = delayed(painter, pure=True, name=f"skymask-regions-{token}")
     spatial = da.map_blocks(
         _paint_block,
-        painter,
+        shared,
         bool(inside),
         chunks=chunks[-2:],
         dtype=bool,
         meta=np.empty((0, 0), dtype=bool),
-        name=f"skymask-region-mask-{da.core.tokenize(painter.pairs, geom.wcs.to_header_string())}",
+        name=f"skymask-region-mask-{token}-{bool(inside)}-{da.core.tokenize(chunks[-2:])}",
     )
     return broadcast_mask(spatial, shape, chunks)
 

@@ -1,0 +1,46 @@
+"""A chunked mask built, dilated and written on a dask.distributed cluster of two worker
+processes is the in-memory mask, and the file is the in-memory write byte for byte."""
+
+import numpy as np
+import pytest
+
+pytest.importorskip("dask.array")
+distributed = pytest.importorskip("distributed")
+
+from skymask.maps import Map, MapAxis, WcsGeom  # noqa: E402
+
+REGIONS = (
+    "galactic;circle(0, 0, 0.3);circle(1.2, 0.4, 0.2);box(-1, -0.2, 0.6, 0.3, 30);"
+    "ellipse(2, 0, 0.4, 0.1, 60);-circle(0, 0, 0.08)"
+)
+
+
+def test_build_dilate_write_on_a_local_cluster(tmp_path):
+    axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+    geom = WcsGeom.create(npix=(300, 60), binsz=0.02, frame="galactic", axes=[axis])
+    expected = geom.region_mask(REGIONS, inside=False).binary_dilate("0.1 deg")
+    expected.write(tmp_path / "memory.fits")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        # Chunks of 4 rows: thinner than the dilation radius (5 pixels).
+        lazy = geom.region_mask(REGIONS, inside=False, chunks=(3, 4, 100))
+        dilated = lazy.binary_dilate("0.1 deg")
+        with distributed.get_task_stream(client) as stream:
+            dilated.write(tmp_path / "cluster.fits")
+        # The worker processes painted the chunks and wrote them.
+        workers = {task["worker"] for task in stream.data}
+        assert workers <= set(client.scheduler_info()["workers"])
+        assert len(workers) == 2
+        names = {
+            task["key"][0] if isinstance(task["key"], tuple) else task["key"]
+            for task in stream.data
+        }
+        assert any(str(name).startswith("skymask-region-mask") for name in names)
+    result = Map.read(tmp_path / "cluster.fits")
+    assert result.is_mask
+    np.testing.assert_array_equal(result.data, expected.data)
+    assert (tmp_path / "cluster.fits").read_bytes() == (tmp_path / "memory.fits").read_bytes()
