@@ -92,8 +92,14 @@ def chunked_data(value, shape):
             raise ValueError(
                 "the dask array has unknown chunk sizes; call compute_chunk_sizes() first"
             )
+        # New or stretched axes get chunks of one (one energy plane per chunk, say), so a
+        # sky mask repeated over 20 planes is not 20 planes per chunk.
+        n_new = len(shape) - value.ndim
+        chunks = [(1,) * n for n in shape[:n_new]]
+        for size, wanted, sizes in zip(value.shape, shape[n_new:], value.chunks, strict=False):
+            chunks.append(sizes if size == wanted else (1,) * wanted)
         try:
-            value = da.broadcast_to(value, shape)
+            value = da.broadcast_to(value, shape, chunks=tuple(chunks))
         except ValueError:
             raise ValueError(
                 f"data of shape {value.shape} does not fit the geometry's data shape "

@@ -40,6 +40,9 @@ from .io_fits import (
 
 __all__ = ["FileSection", "read_chunked_map_parts", "write_chunked_map"]
 
+# Largest band of whole rows computed and written at once by a chunked write.
+BAND_BYTES = 64 * 2**20
+
 
 class FileSection:
     """An array-like view of an image's data in a FITS file, for `dask.array.store` and
@@ -100,11 +103,27 @@ class FileSection:
             os.close(descriptor)
 
 
+def _full_rows(data):
+    """``data`` in chunks of whole rows (one contiguous run of the file per chunk and plane).
+
+    Rows cut into pieces would mean one small write per row and piece (tens of thousands of
+    system calls for a survey map); bands of whole rows are one write each. Bands stay below
+    `BAND_BYTES` (one row at least).
+    """
+    nx = data.shape[-1]
+    if len(data.chunks[-1]) == 1:
+        return data
+    row_bytes = nx * data.dtype.itemsize
+    rows = max(1, min(max(data.chunks[-2]), BAND_BYTES // max(row_bytes, 1)))
+    leading = {axis: 1 for axis in range(data.ndim - 2)}
+    return data.rechunk({**leading, data.ndim - 2: rows, data.ndim - 1: -1})
+
+
 def _write_dask_data(image, output_file, fileobj) -> int:
     """Replacement of astropy's dask writer for one HDU: chunks written in place, no memory
     map of the whole output (which would count the whole file in the process's memory)."""
     da = require_dask()
-    output = image.data
+    output = _full_rows(image.data)
     start = fileobj.tell()
     n_bytes = int(output.nbytes)
     # Extend the file over the data first, so that every chunk has its place.
