@@ -335,3 +335,33 @@ def test_chunked_write_errors(tmp_path):
     geom.region_mask("icrs;circle(0, 0, 0.3)").write(tmp_path / "y.fits.gz")
     with pytest.raises(ValueError, match="compressed"):
         Map.read(tmp_path / "y.fits.gz", chunks=4)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_correlation_chunked_equals_in_memory(data):
+    from skymask.kernels.correlation import correlate_tophat
+    from skymask.kernels.footprint import disk_footprint
+    from skymask.maps.chunked import correlate_tophat as chunked_correlate
+
+    ny, nx = data.draw(st.integers(3, 40)), data.draw(st.integers(3, 40))
+    n = data.draw(st.integers(1, 3))
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    counts = rng.poisson(data.draw(st.sampled_from([0.1, 3.0, 50.0])), size=(n, ny, nx))
+    chunks = (1, data.draw(st.integers(1, ny)), data.draw(st.integers(1, nx)))
+    # Radii up to the map size: chunks thinner than the kernel.
+    kernel = disk_footprint(data.draw(st.floats(0, 15)), data.draw(st.floats(0, 15)))
+    method = data.draw(st.sampled_from(["auto", "direct", "fft"]))
+    expected = correlate_tophat(counts, kernel, method, integer=True, nonnegative=True)
+    lazy = chunked_correlate(da.from_array(counts, chunks=chunks), kernel, method, integer=True)
+    assert lazy.chunks == da.from_array(counts, chunks=chunks).chunks
+    # Counts: exact integers both ways.
+    np.testing.assert_array_equal(lazy.compute(), expected)
+    # Floats: equal to round-off (each chunk sums in its own order).
+    values = rng.normal(size=counts.shape)
+    np.testing.assert_allclose(
+        chunked_correlate(da.from_array(values, chunks=chunks), kernel, method).compute(),
+        correlate_tophat(values, kernel, method),
+        rtol=1e-9,
+        atol=1e-9 * np.abs(values).sum(),
+    )

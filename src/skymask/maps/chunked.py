@@ -220,7 +220,7 @@ def _halo_chunks(sizes: tuple[int, ...], depth: int) -> tuple[int, ...]:
     return tuple(merged)
 
 
-def map_with_halo(function, data, depths: dict, **kwargs):
+def map_with_halo(function, data, depths: dict, dtype=None, **kwargs):
     """``function(block, **kwargs)`` on every chunk with a halo of ``depths[axis]`` pixels.
 
     Outside the map there is no halo (the function sees the map edge as its array edge).
@@ -247,10 +247,10 @@ def map_with_halo(function, data, depths: dict, **kwargs):
     work = data.rechunk(rechunk) if rechunk else data
     if any(depth.values()):
         result = work.map_overlap(
-            function, depth=depth, boundary="none", trim=True, dtype=data.dtype, **kwargs
+            function, depth=depth, boundary="none", trim=True, dtype=dtype or data.dtype, **kwargs
         )
     else:
-        result = work.map_blocks(function, dtype=data.dtype, **kwargs)
+        result = work.map_blocks(function, dtype=dtype or data.dtype, **kwargs)
     return result.rechunk(original) if result.chunks != original else result
 
 
@@ -292,3 +292,62 @@ def boundary_image(keep_y, keep_x, chunks, geom):
     rows = da.from_array(np.asarray(keep_y)[:, np.newaxis], chunks=(spatial[0], (1,)))
     columns = da.from_array(np.asarray(keep_x)[np.newaxis, :], chunks=((1,), spatial[1]))
     return (rows & columns).rechunk(spatial)
+
+
+def _correlate_block(block, kernel, method, integer, nonnegative):
+    from ..kernels.correlation import correlate_tophat as kernel_correlate
+
+    planes = block.reshape((-1, *block.shape[-2:]))
+    result = kernel_correlate(planes, kernel, method, integer=integer, nonnegative=nonnegative)
+    return result.reshape(block.shape)
+
+
+def correlate_tophat(data, kernel, method="auto", *, integer=False, nonnegative=False):
+    """Lazy top-hat sums of every image plane of a dask array (the excess estimator's
+    correlation), chunk by chunk with a halo of the kernel's half size.
+
+    Outside the map counts as zero, as in `skymask.kernels.correlation.correlate_tophat`.
+    Integer-valued data (counts, with ``integer=True``) give exactly the in-memory sums; other
+    data agree to round-off (each chunk sums in its own order, and ``method="auto"`` may choose
+    another method for a chunk than for the whole map).
+
+    Parameters
+    ----------
+    data : dask array, shape (..., ny, nx)
+        Finite values.
+    kernel : ndarray of bool
+        Odd-sized symmetric disk (`skymask.kernels.footprint.disk_footprint`).
+    method : {"auto", "direct", "fft"}
+    integer, nonnegative : bool
+        See `skymask.kernels.correlation.correlate_tophat`.
+
+    Returns
+    -------
+    dask array of float64, the shape and chunks of ``data``.
+
+    Examples
+    --------
+    >>> import dask.array as da
+    >>> from skymask.kernels.footprint import disk_footprint
+    >>> counts = da.ones((6, 8), chunks=3)
+    >>> sums = correlate_tophat(counts, disk_footprint(1.0), integer=True).compute()
+    >>> sums[0, :3].tolist(), sums[2, 2]
+    ([3.0, 4.0, 4.0], np.float64(5.0))
+    """
+    kernel = np.asarray(kernel, dtype=bool)
+    if data.ndim < 2 or kernel.ndim != 2:
+        raise ValueError(
+            f"correlate_tophat needs images (..., ny, nx) and a 2-D kernel, got shapes "
+            f"{data.shape} and {kernel.shape}"
+        )
+    depths = {data.ndim - 2: kernel.shape[0] // 2 + 1, data.ndim - 1: kernel.shape[1] // 2 + 1}
+    return map_with_halo(
+        _correlate_block,
+        data,
+        depths,
+        dtype=np.float64,
+        kernel=kernel,
+        method=method,
+        integer=integer,
+        nonnegative=nonnegative,
+    )
