@@ -365,3 +365,18 @@ def test_correlation_chunked_equals_in_memory(data):
         rtol=1e-9,
         atol=1e-9 * np.abs(values).sum(),
     )
+
+
+def test_lookups_on_chunked_maps():
+    axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+    geom = WcsGeom.create(npix=(9, 7), binsz=0.1, axes=[axis])
+    values = np.arange(np.prod(geom.data_shape), dtype=float).reshape(geom.data_shape)
+    memory = Map.from_geom(geom, data=values)
+    lazy = Map.from_geom(geom, data=da.from_array(values, chunks=(1, 3, 4)))
+    idx = ([0, 8, -1, 4], [0, 6, 2, -1], [1, 0, 1, 0])
+    np.testing.assert_array_equal(lazy.get_by_idx(idx), memory.get_by_idx(idx))
+    assert lazy.get_image_by_idx((1,)).is_chunked
+    np.testing.assert_array_equal(
+        lazy.slice_by_idx({"energy": slice(1, 2)}).compute().data,
+        memory.slice_by_idx({"energy": slice(1, 2)}).data,
+    )

@@ -578,7 +578,10 @@ class Map(NDArrayOperatorsMixin):
         idx = np.broadcast_arrays(*[np.atleast_1d(np.asarray(i)) for i in idx])
         inside = np.all([i != -1 for i in idx], axis=0)
         clipped = tuple(np.where(inside, i, 0) for i in idx[::-1])
-        values = self._data[clipped]
+        # dask indexes point lists through vindex (numpy-style fancy indexing).
+        values = (
+            np.asarray(self._data.vindex[clipped]) if is_dask(self._data) else self._data[clipped]
+        )
         fill = False if self.is_mask else (np.nan if values.dtype.kind == "f" else 0)
         return np.where(inside, values, fill)
 
