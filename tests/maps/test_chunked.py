@@ -335,6 +335,10 @@ def test_chunked_write_errors(tmp_path):
     geom.region_mask("icrs;circle(0, 0, 0.3)").write(tmp_path / "y.fits.gz")
     with pytest.raises(ValueError, match="compressed"):
         Map.read(tmp_path / "y.fits.gz", chunks=4)
+    # By content, not by name.
+    (tmp_path / "y.fits.gz").rename(tmp_path / "z.fits")
+    with pytest.raises(ValueError, match="compressed"):
+        Map.read(tmp_path / "z.fits", chunks=4)
 
 
 @SETTINGS

@@ -4,6 +4,7 @@ processes is the in-memory mask, and the file is the in-memory write byte for by
 import numpy as np
 import pytest
 
+dask = pytest.importorskip("dask")
 pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 
@@ -15,7 +16,7 @@ REGIONS = (
 )
 
 
-def test_build_dilate_write_on_a_local_cluster(tmp_path):
+def test_build_dilate_write_on_a_local_cluster(tmp_path, capsys):
     axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
     geom = WcsGeom.create(npix=(300, 60), binsz=0.02, frame="galactic", axes=[axis])
     expected = geom.region_mask(REGIONS, inside=False).binary_dilate("0.1 deg")
@@ -29,8 +30,15 @@ def test_build_dilate_write_on_a_local_cluster(tmp_path):
         # Chunks of 4 rows: thinner than the dilation radius (5 pixels).
         lazy = geom.region_mask(REGIONS, inside=False, chunks=(3, 4, 100))
         dilated = lazy.binary_dilate("0.1 deg")
-        with distributed.get_task_stream(client) as stream:
+        with (
+            distributed.get_task_stream(client) as stream,
+            dask.config.set({"skymask.progress": True}),
+        ):
             dilated.write(tmp_path / "cluster.fits")
+        # distributed's text progress bar, drawn on stderr (stdout stays for results).
+        captured = capsys.readouterr()
+        assert "100% Completed" in captured.err
+        assert "Completed" not in captured.out
         # The worker processes painted the chunks and wrote them.
         workers = {task["worker"] for task in stream.data}
         assert workers <= set(client.scheduler_info()["workers"])

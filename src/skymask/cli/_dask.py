@@ -3,8 +3,9 @@
 With any of them the mask commands build chunked masks (`skymask.maps.chunked`) and write
 them chunk by chunk. The threaded scheduler runs them by default (a dask progress bar on a
 terminal's stderr); ``--workers N`` starts a local ``dask.distributed`` cluster of N worker
-processes, ``--scheduler ADDRESS`` connects to a running one (its dashboard shows the
-progress; the output file must be on a disk the workers share).
+processes, ``--scheduler ADDRESS`` connects to a running one (the output file must be on a
+disk the workers share). On a terminal, distributed runs draw distributed's text progress
+bar on stderr while the mask is written, and ``--scheduler`` prints the dashboard link.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def dask_session(args):
     if workers and address:
         raise CliError("give either --workers (a local cluster) or --scheduler (a running one)")
     try:
-        import dask  # noqa: F401
+        import dask
     except ImportError:
         raise CliError(
             "--chunks, --workers and --scheduler need dask: pip install 'skymask[dask]'"
@@ -110,6 +111,8 @@ def dask_session(args):
                 client = stack.enter_context(Client(address, timeout="10s"))
             except OSError as exc:
                 raise CliError(f"cannot reach the dask scheduler at {address}: {exc}") from exc
+        if sys.stderr.isatty():
+            stack.enter_context(dask.config.set({"skymask.progress": True}))
         link = getattr(client, "dashboard_link", None) if address else None
         print(
             f"dask: {len(client.scheduler_info().get('workers', {}))} workers"

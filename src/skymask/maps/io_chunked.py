@@ -17,8 +17,10 @@ chunk's part only). Uncompressed files with plain BITPIX data (no BSCALE/BZERO) 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import sys
 
 import numpy as np
 from astropy import units as u
@@ -119,6 +121,41 @@ def _full_rows(data):
     return data.rechunk({**leading, data.ndim - 2: rows, data.ndim - 1: -1})
 
 
+def _distributed_client():
+    """The active ``dask.distributed`` client, or None (threads, or no distributed)."""
+    if "distributed" not in sys.modules:
+        return None
+    from distributed import default_client
+
+    try:
+        return default_client()
+    except ValueError:
+        return None
+
+
+def _compute(stored) -> None:
+    """Compute a store, with dask's progress bar on stderr when ``skymask.progress`` is set in
+    dask's configuration (the command line sets it on a terminal).
+
+    The threaded scheduler draws `dask.diagnostics.ProgressBar` through its callbacks (the
+    command line registers it); a ``dask.distributed`` cluster has no such callbacks, so its
+    text progress bar (`distributed.progress`, which writes to stdout) is drawn here, on stderr.
+    """
+    import dask
+
+    client = _distributed_client()
+    if client is None or not dask.config.get("skymask.progress", False):
+        stored.compute()
+        return
+    from distributed import progress
+
+    future = client.compute(stored)
+    with contextlib.redirect_stdout(sys.stderr):
+        progress(future, multi=False)
+    print(file=sys.stderr)
+    future.result()
+
+
 def _write_dask_data(image, output_file, fileobj) -> int:
     """Replacement of astropy's dask writer for one HDU: chunks written in place, no memory
     map of the whole output (which would count the whole file in the process's memory)."""
@@ -131,7 +168,7 @@ def _write_dask_data(image, output_file, fileobj) -> int:
     fileobj.write(b"\0")
     fileobj.flush()
     target = FileSection(output_file.temporary_path, start, output.shape, output.dtype)
-    da.store(output, target, lock=False, compute=True)
+    _compute(da.store(output, target, lock=False, compute=False))
     fileobj.seek(start + n_bytes)
     return n_bytes
 
@@ -202,9 +239,15 @@ def read_chunked_map_parts(filename, hdu=None, hdu_bands=None, format=None, chun
     path = make_path(filename)
     if not path.is_file():
         raise FileNotFoundError(f"no map file at {path}")
+    with open(path, "rb") as stream:
+        magic = stream.read(3)
+    # gzip, bzip2 or zip: astropy decompresses them whole; chunks need the plain bytes.
+    if magic[:2] in (b"\x1f\x8b", b"PK") or magic == b"BZh":
+        raise ValueError(
+            f"{path} is compressed: read it without chunks, or decompress it first (chunks "
+            "are read in place)"
+        )
     with fits.open(path, memmap=False, lazy_load_hdus=False) as hdulist:
-        if hdulist.fileinfo(0)["filemode"] is None or path.name.lower().endswith(".gz"):
-            raise ValueError(f"{path} is compressed: read it without chunks")
         image = _select_hdu(hdulist, hdu, path)
         header = image.header
         geom, bands_name = _geom_from_hdulist(hdulist, image, hdu_bands, format, path, WcsGeom)
