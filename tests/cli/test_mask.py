@@ -211,3 +211,45 @@ def test_significance_errors(cli, tmp_path, crab_dataset_file, gammapy_data):
     result = cli(*base, crab_dataset_file, "--threshold", "nan", "-o", out)
     assert_error(result, "skymask mask significance", "must be finite")
     assert files_in(tmp_path) == set()
+
+
+# ---------------------------------------------------------------------- catalog with the PSF
+def test_catalog_psf_cube_equals_brute_force_and_python(cli, tmp_path, gammapy_data):
+    """``--psf``: one plane per energy bin, each the disks of radius sqrt(r^2 + r95(E)^2)."""
+    from astropy.coordinates import SkyCoord
+
+    from skymask.datasets import MapDataset
+
+    dataset_file = gammapy_data / "fermi-3fhl-crab" / "Fermi-LAT-3FHL_data_Fermi-LAT.fits"
+    catalog_file = gammapy_data / "catalogs" / "fermi" / "gll_psch_v13.fit.gz"
+    out = tmp_path / "psf.fits"
+    result = cli(
+        "mask", "catalog", "3fhl", "--radius", "0.3deg", "--like", dataset_file,
+        "--psf", dataset_file, "--select", "overlap", "--catalog-file", catalog_file,
+        "--outside", "-o", out,
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert "bin 0 (lowest edge 0.01 TeV)" in result.out
+    mask = Map.read(out)
+    dataset = MapDataset.read(dataset_file)
+    geom = dataset.counts.geom
+    assert mask.geom == geom and mask.data.dtype == bool
+    # Brute force: the Crab (the one 3FHL source reaching this map) with radii from the PSF.
+    crab = CATALOG_REGISTRY.get_cls("3fhl")(catalog_file)["3FHL J0534.5+2201"].position
+    edges = geom.axes["energy"].edges[:-1]
+    r95 = dataset.psf.containment_radius(0.95, edges, position=crab).deg
+    distance = geom.to_image().get_coord().skycoord.separation(SkyCoord(crab)).deg
+    expected = np.array([distance >= np.hypot(0.3, r) for r in r95])
+    np.testing.assert_array_equal(mask.data, expected)
+    assert (~mask.data).sum(axis=(1, 2)).tolist() == sorted(
+        (~expected).sum(axis=(1, 2)), reverse=True
+    )
+
+
+def test_catalog_psf_needs_an_energy_axis(cli, tmp_path, gammapy_data):
+    dataset_file = gammapy_data / "fermi-3fhl-crab" / "Fermi-LAT-3FHL_data_Fermi-LAT.fits"
+    args = ["mask", "catalog", "3fhl", "--radius", "0.3deg", *TUTORIAL_GEOMETRY]
+    result = cli(*args, "--psf", dataset_file, "-o", tmp_path / "x.fits")
+    assert_error(result, "skymask mask catalog", "no energy axis", "--energy-bounds")
+    result = cli(*args, "--psf", dataset_file, "--containment", "1.5", "-o", tmp_path / "x.fits")
+    assert result.code == 2 and "must be in (0, 1)" in result.err

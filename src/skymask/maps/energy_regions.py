@@ -97,7 +97,7 @@ class EnergyDependentCircles:
     >>> from astropy.coordinates import Angle, SkyCoord
     >>> class ToyPSF:
     ...     def containment_radius(self, fraction, energy_true, position=None):
-    ...         e = np.broadcast_to(energy_true.to_value("GeV"), np.shape(position))
+    ...         e = energy_true.to_value("GeV") + np.zeros(np.shape(position))
     ...         return Angle(0.4 - 0.15 * np.log10(e / 10), "deg")
     >>> circles = EnergyDependentCircles(
     ...     SkyCoord([0, 2], [0, 0], unit="deg", frame="galactic"), "0.3 deg", ToyPSF()
