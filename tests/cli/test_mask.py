@@ -253,3 +253,32 @@ def test_catalog_psf_needs_an_energy_axis(cli, tmp_path, gammapy_data):
     assert_error(result, "skymask mask catalog", "no energy axis", "--energy-bounds")
     result = cli(*args, "--psf", dataset_file, "--containment", "1.5", "-o", tmp_path / "x.fits")
     assert result.code == 2 and "must be in (0, 1)" in result.err
+
+
+# ---------------------------------------------------------------------- converge
+def test_converge_writes_the_fixed_point_of_make_exclusion_mask(cli, tmp_path, gammapy_data):
+    from skymask.datasets import MapDataset
+    from skymask.estimators import ExcessMapEstimator
+    from skymask.makers import FoVBackgroundMaker
+
+    dataset_file = gammapy_data / "fermi-3fhl-crab" / "Fermi-LAT-3FHL_data_Fermi-LAT.fits"
+    out = tmp_path / "converged.fits"
+    args = ["mask", "converge", dataset_file, "--correlation-radius", "0.4deg"]
+    result = cli(*args, "-o", out)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0].split() == ["step", "norm", "significant", "excluded", "changed"]
+    assert lines[-2].split()[-1] == "0"  # the last step changed nothing
+    mask = Map.read(out)
+    assert mask.is_mask
+    # One more step by hand gives the same mask.
+    dataset = MapDataset.read(dataset_file)
+    normalised = FoVBackgroundMaker(exclusion_mask=mask).run(dataset)
+    sqrt_ts = ExcessMapEstimator("0.4 deg", selection_optional=[]).run(normalised)["sqrt_ts"]
+    np.testing.assert_array_equal(mask.data, ~np.any(sqrt_ts.data >= 5, axis=0))
+    # Not converged within --max-iter: the last mask is written, exit code 3, a warning.
+    short = cli(*args, "--max-iter", "1", "-o", tmp_path / "short.fits")
+    assert short.code == 3
+    assert "did not converge" in short.err and (tmp_path / "short.fits").exists()
+    bad = cli(*args, "--background", "ring", "-o", tmp_path / "x.fits")
+    assert_error(bad, "skymask mask converge", "--ring R_IN WIDTH")

@@ -199,6 +199,10 @@ def add_parsers(commands) -> None:
     add_output_options(significance)
     significance.set_defaults(handler=_significance, prog=significance.prog)
 
+    from .converge import add_parser as add_converge_parser
+
+    add_converge_parser(kinds)
+
 
 # ---------------------------------------------------------------------- handlers
 def _regions(args) -> int:
