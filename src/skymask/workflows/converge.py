@@ -272,6 +272,7 @@ def make_exclusion_mask(
         names=("iteration", "norm", "n_significant", "n_excluded", "n_changed"),
         dtype=(int, float, int, int, int),
     )
+    history["norm"].format = ".4f"
     if reason != "converged":
         detail = (
             f"the mask of step {len(rows)} repeats that of step {previous}: the iteration "
