@@ -15,6 +15,7 @@ from ._common import (
     read_mask,
     write_map,
 )
+from .recipes import add_print_recipe_option, print_recipe
 
 _DESCRIPTION = """\
 Exclusion mask of the significant sky, iterated until it is consistent with the background
@@ -95,6 +96,7 @@ def add_parser(kinds) -> None:
         help="most steps (default: %(default)s)",
     )
     add_output_options(parser)
+    add_print_recipe_option(parser)
     parser.set_defaults(handler=_converge, prog=parser.prog)
 
 
@@ -136,8 +138,34 @@ def _converge(args) -> int:
         )
     result.mask.meta["converge"] = result.reason
     write_map(result.mask, output, args)
+    _print_recipe(args)
     for warning in caught:
         if issubclass(warning.category, ExclusionNotConvergedWarning):
             print(f"{args.prog}: warning: {warning.message}", file=sys.stderr)
             return 3
     return 0
+
+
+def _print_recipe(args) -> None:
+    dataset = str(Path(args.dataset).resolve())
+    steps = []
+    step = {
+        "converge": dataset,
+        "threshold": args.threshold,
+        "correlation_radius": f"{args.correlation_radius.to_value('deg'):g} deg",
+    }
+    if args.name is not None:
+        step["dataset"] = args.name
+    if args.low is not None:
+        step["low"] = args.low
+    if args.dilate is not None:
+        step["dilate"] = f"{args.dilate.value:g} {args.dilate.unit.to_string()}"
+    step["background"] = args.background
+    if args.ring is not None:
+        step["ring"] = [f"{r.to_value('deg'):g} deg" for r in args.ring]
+    step["max_iter"] = args.max_iter
+    if args.initial is not None:
+        steps.append({"read": str(Path(args.initial).resolve()), "name": "initial"})
+        step["initial"] = "initial"
+    steps.append(step)
+    print_recipe(args, steps, geometry={"like": dataset, "image": True})

@@ -18,6 +18,7 @@ from ._common import (
 )
 from ._geometry import add_geometry_options, geometry_from_args
 from ._progress import Progress
+from .recipes import add_print_recipe_option, print_recipe
 
 __all__ = ["add_parsers"]
 
@@ -82,6 +83,7 @@ def add_parsers(commands) -> None:
     regions.add_argument("--outside", action="store_true", help=_OUTSIDE_HELP)
     add_geometry_options(regions)
     add_output_options(regions)
+    add_print_recipe_option(regions)
     regions.set_defaults(handler=_regions, prog=regions.prog)
 
     catalog = kinds.add_parser(
@@ -145,6 +147,7 @@ def add_parsers(commands) -> None:
     )
     add_geometry_options(catalog)
     add_output_options(catalog)
+    add_print_recipe_option(catalog)
     catalog.set_defaults(handler=_catalog, prog=catalog.prog)
 
     significance = kinds.add_parser(
@@ -197,6 +200,7 @@ def add_parsers(commands) -> None:
         help="use this mask (same geometry as the counts) as the dataset's fit mask",
     )
     add_output_options(significance)
+    add_print_recipe_option(significance)
     significance.set_defaults(handler=_significance, prog=significance.prog)
 
     from .converge import add_parser as add_converge_parser
@@ -214,7 +218,16 @@ def _regions(args) -> int:
         regions = sys.stdin.read() + "\n"
     mask = _region_mask(geom, regions, inside=not args.outside, label=args.prog)
     write_map(mask, output, args)
+    step = {"regions": str(Path(regions).resolve()) if _is_file(regions) else regions}
+    print_recipe(args, [{**step, "outside": bool(args.outside)}])
     return 0
+
+
+def _is_file(text) -> bool:
+    try:
+        return "\n" not in text and ";" not in text and Path(text).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _catalog(args) -> int:
@@ -237,7 +250,25 @@ def _catalog(args) -> int:
     else:
         mask = _psf_aware_mask(catalog, geom, margin, args)
     write_map(mask, output, args)
+    step = {"catalog": cls.tag, "radius": _quantity_text(args.radius)}
+    if args.margin is not None:
+        step["margin"] = _quantity_text(args.margin)
+    step["select"] = args.select
+    if args.catalog_file is not None:
+        step["file"] = str(Path(args.catalog_file).resolve())
+    if args.psf is not None:
+        step.update(
+            psf=str(Path(args.psf).resolve()),
+            containment=args.containment,
+            psf_energy=args.psf_energy,
+        )
+    step["outside"] = bool(args.outside)
+    print_recipe(args, [step])
     return 0
+
+
+def _quantity_text(quantity) -> str:
+    return f"{quantity.value:g} {quantity.unit.to_string()}"
 
 
 def _fraction(text: str) -> float:
@@ -311,6 +342,19 @@ def _significance(args) -> int:
         mask = ~significant
         progress.update(3, "writing")
         write_map(mask, output, args)
+    step = {
+        "significance": str(Path(args.dataset).resolve()),
+        "threshold": args.threshold,
+        "correlation_radius": _quantity_text(args.correlation_radius),
+    }
+    if args.low is not None:
+        step.update(low=args.low, connectivity=args.connectivity)
+    if args.name is not None:
+        step["dataset"] = args.name
+    if args.mask_fit is not None:
+        print("# note: --mask-fit has no recipe step; the recipe uses the dataset's own masks")
+    # The recipe's significance step gives the sky image (significant in any energy group).
+    print_recipe(args, [step], geometry={"like": str(Path(args.dataset).resolve()), "image": True})
     return 0
 
 
