@@ -282,3 +282,49 @@ def test_converge_writes_the_fixed_point_of_make_exclusion_mask(cli, tmp_path, g
     assert "did not converge" in short.err and (tmp_path / "short.fits").exists()
     bad = cli(*args, "--background", "ring", "-o", tmp_path / "x.fits")
     assert_error(bad, "skymask mask converge", "--ring R_IN WIDTH")
+
+
+# ---------------------------------------------------------------------- recipes
+def test_build_replay_info_and_print_recipe(cli, tmp_path, monkeypatch, gammapy_data):
+    """A shell session printed as a recipe rebuilds the same mask; replay and info see it."""
+    import yaml
+
+    monkeypatch.chdir(tmp_path)
+    dataset = gammapy_data / "fermi-3fhl-crab" / "Fermi-LAT-3FHL_data_Fermi-LAT.fits"
+    first = cli(
+        "mask", "regions", "--like", dataset, "--image", "--outside",
+        "galactic;box(185,-4,1.0,0.5,45)", "-o", "box.fits", "--print-recipe",
+    )  # fmt: skip
+    assert first.code == 0, first.err
+    second = cli("dilate", "box.fits", "--width", "0.2deg", "-o", "grown.fits", "--print-recipe")
+    assert second.code == 0, second.err
+    documents = [
+        yaml.safe_load(result.out.split("rebuilds it):\n", 1)[1]) for result in (first, second)
+    ]
+    # Join the two printed recipes: the first's geometry, both steps (the read is replaced).
+    recipe = {
+        "geometry": documents[0]["geometry"],
+        "steps": documents[0]["steps"] + documents[1]["steps"][1:],
+    }
+    (tmp_path / "session.yaml").write_text(yaml.safe_dump(recipe))
+    built = cli("build", "session.yaml", "-o", "rebuilt.fits")
+    assert built.code == 0, built.err
+    assert "with provenance" in built.out
+    np.testing.assert_array_equal(Map.read("rebuilt.fits").data, Map.read("grown.fits").data)
+    info = cli("info", "rebuilt.fits")
+    assert "provenance : built by skymask" in info.out
+    assert "- dilate: 0.2 deg" in info.out
+    replayed = cli("replay", "rebuilt.fits")
+    assert replayed.code == 0 and "bit-identical" in replayed.out
+    # Replay a file built from a regions file that changed afterwards: exit code 1.
+    (tmp_path / "src.reg").write_text("icrs\ncircle(83.63, 22.01, 0.3)\n")
+    (tmp_path / "r.yaml").write_text(
+        f"geometry: {{like: {dataset}, image: true}}\nsteps: [{{regions: src.reg}}]\n"
+    )
+    assert cli("build", "r.yaml", "-o", "r.fits").code == 0
+    (tmp_path / "src.reg").write_text("icrs\ncircle(83.63, 22.01, 0.6)\n")
+    changed = cli("replay", "r.fits")
+    assert changed.code == 1
+    assert "steps[0].regions" in changed.out and "DIFFERS" in changed.out
+    plain = cli("replay", "box.fits")
+    assert_error(plain, "skymask replay", "no PROVENANCE extension")

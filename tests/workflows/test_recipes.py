@@ -168,7 +168,8 @@ def test_provenance_extension_content(tmp_path):
     [
         ("steps: [{not: null}]", "needs a 'geometry'"),
         (GEOMETRY + "steps: []", "non-empty list"),
-        (GEOMETRY + "steps: [{smooth: 1}]", "must start with its kind"),
+        (GEOMETRY + "steps: [{smooth: 1}]", "exactly one step kind"),
+        (GEOMETRY + "steps: [{erode: 1, dilate: 1}]", "exactly one step kind"),
         (GEOMETRY + "steps: [{erode: 1, radius: 2}]", r"step 0 \(erode\): unknown options"),
         (GEOMETRY + "steps: [{erode: 1}]", "needs an earlier step"),
         (GEOMETRY + "steps: [{regions: 'icrs;circle(10,20,1)'}, {not: x}]", "no earlier step"),

@@ -19,7 +19,7 @@ earlier steps, and the last step's mask is the result::
         of: [box, sources]
       - erode: 0.2 deg
 
-Step kinds (the first key of a step names it; its value is the main argument):
+Step kinds (the key that names the step; its value is the main argument):
 
 ========================  ==========================================================
 ``read: FILE``            a mask file, put on the recipe geometry (nearest pixel)
@@ -598,9 +598,12 @@ def replay(filename) -> ReplayReport:
 
 # ---------------------------------------------------------------------- checks
 def _kind(step) -> str:
-    # The first key names the step ("converge" takes a "dilate" option, for example).
-    first = next(iter(step), None)
-    return first if first in STEP_KINDS else "?"
+    """The step kind: the one key that is a kind, or, when an option has a kind's name
+    ("converge" takes "dilate"), the kind whose options hold all the others."""
+    kinds = [key for key in step if key in STEP_KINDS]
+    if len(kinds) > 1:
+        kinds = [k for k in kinds if all(o == k or o in _OPTIONS[k] for o in kinds)]
+    return kinds[0] if len(kinds) == 1 else "?"
 
 
 def _check_step(index, step) -> None:
@@ -611,7 +614,7 @@ def _check_step(index, step) -> None:
     kind = _kind(step)
     if kind == "?":
         raise RecipeError(
-            f"step {index} must start with its kind, one of {list(STEP_KINDS)}, got "
+            f"step {index} must name exactly one step kind of {list(STEP_KINDS)}, got "
             f"{list(step)}"
         )
     unknown = sorted(set(step) - {kind, "name", "of"} - _OPTIONS[kind])
