@@ -56,6 +56,10 @@ c = Map.read(f"{out}/cube_mask.fits")
 check("cube mask reads as bool with its energy axis", c.data.dtype == bool and np.array_equal(c.data, ref["cube"]) and c.geom.axes[0].name == "energy", (c.data.dtype, c.geom.axes.names))
 eroded = m.binary_erode(0.1 * u.deg)  # fails in gammapy unless the mask is bool
 check("gammapy morphology works on the read mask", eroded.data.sum() <= m.data.sum())
+r = Map.read(f"{out}/recipe_mask.fits")
+check("recipe mask with a PROVENANCE extension reads as bool", r.data.dtype == bool and np.array_equal(r.data, ref["recipe"]), r.data.dtype)
+p = Map.read(f"{out}/psf_exclusion.fits")
+check("PSF-aware exclusion cube reads as bool, one plane per energy", p.data.dtype == bool and np.array_equal(p.data, ref["psf_exclusion"]) and p.geom.axes[0].name == "energy", (p.data.dtype, p.geom.axes.names))
 f = Map.read(f"{out}/float_map.fits")
 check("float map with unit", f.unit == u.Unit("cm-2 s-1") and np.allclose(f.data, ref["float_map"]), f.unit)
 print(json.dumps(results))
@@ -89,6 +93,21 @@ def write_files(out: Path, data_dir: Path) -> None:
     )
     float_map.write(out / "float_map.fits", overwrite=True)
 
+    from skymask.catalog import CATALOG_REGISTRY
+    from skymask.workflows import MaskRecipe
+
+    recipe = MaskRecipe.from_yaml(
+        "geometry: {skydir: [184.55, -5.78], frame: galactic, width: 3 deg, binsz: 0.05}\n"
+        "steps:\n"
+        "  - {regions: 'galactic;circle(184.55, -5.78, 0.5)', outside: true}\n"
+        "  - {erode: 0.1 deg}\n"
+    )
+    recipe_mask = recipe.write(out / "recipe_mask.fits", overwrite=True)
+    catalog = CATALOG_REGISTRY.get_cls("3fhl")(data_dir / "catalogs/fermi/gll_psch_v13.fit.gz")
+    circles = catalog.exclusion_regions("0.3 deg", geom=geom, psf=dataset.psf)
+    psf_exclusion = geom.region_mask(circles, inside=False)
+    psf_exclusion.write(out / "psf_exclusion.fits", overwrite=True)
+
     # gammapy's own containment radius of the original PSF, for the PSF round trip.
     np.savez(
         out / "arrays.npz",
@@ -104,6 +123,8 @@ def write_files(out: Path, data_dir: Path) -> None:
         crval=image_geom.wcs.wcs.crval,
         cube=cube.data,
         float_map=float_map.data,
+        recipe=recipe_mask.data,
+        psf_exclusion=psf_exclusion.data,
     )
 
 

@@ -211,3 +211,120 @@ def test_significance_errors(cli, tmp_path, crab_dataset_file, gammapy_data):
     result = cli(*base, crab_dataset_file, "--threshold", "nan", "-o", out)
     assert_error(result, "skymask mask significance", "must be finite")
     assert files_in(tmp_path) == set()
+
+
+# ---------------------------------------------------------------------- catalog with the PSF
+def test_catalog_psf_cube_equals_brute_force_and_python(cli, tmp_path, gammapy_data):
+    """``--psf``: one plane per energy bin, each the disks of radius sqrt(r^2 + r95(E)^2)."""
+    from astropy.coordinates import SkyCoord
+
+    from skymask.datasets import MapDataset
+
+    dataset_file = gammapy_data / "fermi-3fhl-crab" / "Fermi-LAT-3FHL_data_Fermi-LAT.fits"
+    catalog_file = gammapy_data / "catalogs" / "fermi" / "gll_psch_v13.fit.gz"
+    out = tmp_path / "psf.fits"
+    result = cli(
+        "mask", "catalog", "3fhl", "--radius", "0.3deg", "--like", dataset_file,
+        "--psf", dataset_file, "--select", "overlap", "--catalog-file", catalog_file,
+        "--outside", "-o", out,
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert "bin 0 (lowest edge 0.01 TeV)" in result.out
+    mask = Map.read(out)
+    dataset = MapDataset.read(dataset_file)
+    geom = dataset.counts.geom
+    assert mask.geom == geom and mask.data.dtype == bool
+    # Brute force: the Crab (the one 3FHL source reaching this map) with radii from the PSF.
+    crab = CATALOG_REGISTRY.get_cls("3fhl")(catalog_file)["3FHL J0534.5+2201"].position
+    edges = geom.axes["energy"].edges[:-1]
+    r95 = dataset.psf.containment_radius(0.95, edges, position=crab).deg
+    distance = geom.to_image().get_coord().skycoord.separation(SkyCoord(crab)).deg
+    expected = np.array([distance >= np.hypot(0.3, r) for r in r95])
+    np.testing.assert_array_equal(mask.data, expected)
+    assert (~mask.data).sum(axis=(1, 2)).tolist() == sorted(
+        (~expected).sum(axis=(1, 2)), reverse=True
+    )
+
+
+def test_catalog_psf_needs_an_energy_axis(cli, tmp_path, gammapy_data):
+    dataset_file = gammapy_data / "fermi-3fhl-crab" / "Fermi-LAT-3FHL_data_Fermi-LAT.fits"
+    args = ["mask", "catalog", "3fhl", "--radius", "0.3deg", *TUTORIAL_GEOMETRY]
+    result = cli(*args, "--psf", dataset_file, "-o", tmp_path / "x.fits")
+    assert_error(result, "skymask mask catalog", "no energy axis", "--energy-bounds")
+    result = cli(*args, "--psf", dataset_file, "--containment", "1.5", "-o", tmp_path / "x.fits")
+    assert result.code == 2 and "must be in (0, 1)" in result.err
+
+
+# ---------------------------------------------------------------------- converge
+def test_converge_writes_the_fixed_point_of_make_exclusion_mask(cli, tmp_path, gammapy_data):
+    from skymask.datasets import MapDataset
+    from skymask.estimators import ExcessMapEstimator
+    from skymask.makers import FoVBackgroundMaker
+
+    dataset_file = gammapy_data / "fermi-3fhl-crab" / "Fermi-LAT-3FHL_data_Fermi-LAT.fits"
+    out = tmp_path / "converged.fits"
+    args = ["mask", "converge", dataset_file, "--correlation-radius", "0.4deg"]
+    result = cli(*args, "-o", out)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0].split() == ["step", "norm", "significant", "excluded", "changed"]
+    assert lines[-2].split()[-1] == "0"  # the last step changed nothing
+    mask = Map.read(out)
+    assert mask.is_mask
+    # One more step by hand gives the same mask.
+    dataset = MapDataset.read(dataset_file)
+    normalised = FoVBackgroundMaker(exclusion_mask=mask).run(dataset)
+    sqrt_ts = ExcessMapEstimator("0.4 deg", selection_optional=[]).run(normalised)["sqrt_ts"]
+    np.testing.assert_array_equal(mask.data, ~np.any(sqrt_ts.data >= 5, axis=0))
+    # Not converged within --max-iter: the last mask is written, exit code 3, a warning.
+    short = cli(*args, "--max-iter", "1", "-o", tmp_path / "short.fits")
+    assert short.code == 3
+    assert "did not converge" in short.err and (tmp_path / "short.fits").exists()
+    bad = cli(*args, "--background", "ring", "-o", tmp_path / "x.fits")
+    assert_error(bad, "skymask mask converge", "--ring R_IN WIDTH")
+
+
+# ---------------------------------------------------------------------- recipes
+def test_build_replay_info_and_print_recipe(cli, tmp_path, monkeypatch, gammapy_data):
+    """A shell session printed as a recipe rebuilds the same mask; replay and info see it."""
+    import yaml
+
+    monkeypatch.chdir(tmp_path)
+    dataset = gammapy_data / "fermi-3fhl-crab" / "Fermi-LAT-3FHL_data_Fermi-LAT.fits"
+    first = cli(
+        "mask", "regions", "--like", dataset, "--image", "--outside",
+        "galactic;box(185,-4,1.0,0.5,45)", "-o", "box.fits", "--print-recipe",
+    )  # fmt: skip
+    assert first.code == 0, first.err
+    second = cli("dilate", "box.fits", "--width", "0.2deg", "-o", "grown.fits", "--print-recipe")
+    assert second.code == 0, second.err
+    documents = [
+        yaml.safe_load(result.out.split("rebuilds it):\n", 1)[1]) for result in (first, second)
+    ]
+    # Join the two printed recipes: the first's geometry, both steps (the read is replaced).
+    recipe = {
+        "geometry": documents[0]["geometry"],
+        "steps": documents[0]["steps"] + documents[1]["steps"][1:],
+    }
+    (tmp_path / "session.yaml").write_text(yaml.safe_dump(recipe))
+    built = cli("build", "session.yaml", "-o", "rebuilt.fits")
+    assert built.code == 0, built.err
+    assert "with provenance" in built.out
+    np.testing.assert_array_equal(Map.read("rebuilt.fits").data, Map.read("grown.fits").data)
+    info = cli("info", "rebuilt.fits")
+    assert "provenance : built by skymask" in info.out
+    assert "- dilate: 0.2 deg" in info.out
+    replayed = cli("replay", "rebuilt.fits")
+    assert replayed.code == 0 and "bit-identical" in replayed.out
+    # Replay a file built from a regions file that changed afterwards: exit code 1.
+    (tmp_path / "src.reg").write_text("icrs\ncircle(83.63, 22.01, 0.3)\n")
+    (tmp_path / "r.yaml").write_text(
+        f"geometry: {{like: {dataset}, image: true}}\nsteps: [{{regions: src.reg}}]\n"
+    )
+    assert cli("build", "r.yaml", "-o", "r.fits").code == 0
+    (tmp_path / "src.reg").write_text("icrs\ncircle(83.63, 22.01, 0.6)\n")
+    changed = cli("replay", "r.fits")
+    assert changed.code == 1
+    assert "steps[0].regions" in changed.out and "DIFFERS" in changed.out
+    plain = cli("replay", "box.fits")
+    assert_error(plain, "skymask replay", "no PROVENANCE extension")

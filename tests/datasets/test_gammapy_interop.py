@@ -25,4 +25,4 @@ def test_gammapy_reads_skymask_files(gammapy_data):
     if result.returncode == 2 and "no gammapy environment" in result.stdout:
         pytest.skip("no gammapy 2.1 environment (run benchmarks/setup_gammapy_env.sh)")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "13 of 13 checks passed in gammapy" in result.stdout
+    assert "15 of 15 checks passed in gammapy" in result.stdout

@@ -13,7 +13,6 @@ import numpy as np
 from astropy import units as u
 from astropy.coordinates import Angle, SkyCoord
 from astropy.table import Table
-from regions import Regions
 
 from ..utils.units import describe
 from .exclusion import exclusion_circles
@@ -229,7 +228,9 @@ class SourceCatalog:
         margin="0 deg",
         containment: float = DEFAULT_CONTAINMENT,
         select: str = "inside",
-    ) -> Regions:
+        psf=None,
+        energy_point: str = "lower",
+    ):
         """One circle per source, to exclude the sources from background estimation.
 
         Each circle is centred on the catalog position with radius
@@ -245,7 +246,8 @@ class SourceCatalog:
         margin : angle, default "0 deg"
             Added to the extension radius of extended sources.
         containment : float, default 0.95
-            Fraction of a Gaussian source inside its extension radius.
+            Fraction of a Gaussian source inside its extension radius, and with ``psf`` the
+            fraction of the PSF inside the PSF radius.
         select : {"inside", "overlap"}
             With ``geom``: ``"inside"`` keeps sources whose position is inside the geometry
             (``geom.contains``, as in the gammapy tutorial); ``"overlap"`` also keeps sources
@@ -253,10 +255,23 @@ class SourceCatalog:
             pixels, sampled every half pixel, so a kept circle may just touch a border pixel
             without covering its centre).
 
+        psf : `~skymask.irf.PSFMap`, optional
+            Make the radius follow the PSF: each source's radius at energy E becomes
+            ``sqrt(r**2 + r_psf(E)**2)``, with ``r`` the radius above and ``r_psf`` the
+            ``containment`` radius of the PSF at the source position. The result is then an
+            `~skymask.maps.EnergyDependentCircles`, which ``geom.region_mask`` paints into a
+            cube (one plane per energy bin). With ``geom`` and ``select="overlap"`` a source is
+            kept when its largest radius over the geometry's energy bins reaches the map.
+        energy_point : {"lower", "center"}, default "lower"
+            With ``psf``: where in each energy bin the PSF radius is taken. The lowest edge
+            (default) has the bin's largest radius, so every photon energy of the bin is
+            covered; see `~skymask.maps.EnergyDependentCircles`.
+
         Returns
         -------
-        `~regions.Regions`
-            `~regions.CircleSkyRegion` objects in the catalog frame, in catalog order. With
+        `~regions.Regions` or `~skymask.maps.EnergyDependentCircles`
+            `~regions.CircleSkyRegion` objects in the catalog frame, in catalog order (with
+            ``psf``: the energy-dependent circles of the same sources). With
             ``geom.region_mask(regions)`` they give the catalog exclusion mask.
         """
         return exclusion_circles(
@@ -266,6 +281,9 @@ class SourceCatalog:
             geom=geom,
             margin=margin,
             select=select,
+            psf=psf,
+            containment=containment,
+            energy_point=energy_point,
         )
 
     #: Alias of `exclusion_regions`.

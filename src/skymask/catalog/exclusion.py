@@ -12,7 +12,7 @@ from astropy.coordinates import Angle, SkyCoord
 from regions import CircleSkyRegion, Regions
 from scipy.spatial import cKDTree
 
-from ..maps import WcsGeom
+from ..maps import EnergyDependentCircles, WcsGeom
 from ..utils.frames import skycoord_lonlat_deg
 from ..utils.units import as_angle_deg, describe
 
@@ -120,11 +120,16 @@ def exclusion_circles(
     geom=None,
     margin="0 deg",
     select: str = "inside",
-) -> Regions:
+    psf=None,
+    containment: float = 0.95,
+    energy_point: str = "lower",
+):
     """One `~regions.CircleSkyRegion` per source, sized ``max(radius, extension_radius + margin)``.
 
     Parameters are those of `SourceCatalog.exclusion_regions`, with the sources' extension
-    radii already computed (degrees).
+    radii already computed (degrees). With ``psf`` the circles grow with the PSF: the result
+    is an `~skymask.maps.EnergyDependentCircles` (``containment`` and ``energy_point`` are
+    used only then).
     """
     # A circle region needs a positive radius (regions refuses 0).
     radius_deg = as_angle_deg(radius, name="radius", scalar=True, finite=True, sign="positive")
@@ -137,8 +142,16 @@ def exclusion_circles(
         # Sources without a finite position (warned about when the catalog was read).
         finite = np.isfinite(spherical.lon.deg) & np.isfinite(spherical.lat.deg)
         keep = np.flatnonzero(np.broadcast_to(finite, circle_deg.shape))
+    elif psf is not None:
+        keep = _select_psf_aware(
+            geom, positions, circle_deg, select, psf, containment, energy_point
+        )
     else:
         keep = np.flatnonzero(select_in_geometry(geom, positions, circle_deg, select))
+    if psf is not None:
+        return EnergyDependentCircles(
+            positions[keep], circle_deg[keep], psf, containment, energy_point
+        )
     # Iterating over a SkyCoord array is the cheapest way to scalar SkyCoords.
     centers = positions[keep] if len(keep) else []
     circles = [
@@ -146,3 +159,33 @@ def exclusion_circles(
         for center, radius in zip(centers, circle_deg[keep], strict=True)
     ]
     return Regions(circles)
+
+
+def _select_psf_aware(geom, positions, circle_deg, select, psf, containment, energy_point):
+    """Sources a geometry keeps when their circles grow with the PSF.
+
+    ``"inside"`` does not depend on the radius. ``"overlap"`` uses each source's largest
+    radius over the geometry's energy bins (the radius of the whole cube's footprint); the
+    PSF is evaluated only for the sources outside the map.
+    """
+    keep = select_in_geometry(geom, positions, circle_deg, "inside")
+    if select == "inside" or keep.all():
+        return np.flatnonzero(keep)
+    if select not in SELECT_MODES:
+        raise ValueError(f"select must be one of {SELECT_MODES}, got {describe(select)}")
+    outside = np.flatnonzero(~keep)
+    finite = np.isfinite(positions[outside].spherical.lon.deg) & np.isfinite(
+        positions[outside].spherical.lat.deg
+    )
+    outside = outside[finite]
+    names = [name.lower() for name in geom.axes.names]
+    if not outside.size or ("energy" not in names and "energy_true" not in names):
+        grown = circle_deg
+    else:
+        circles = EnergyDependentCircles(
+            positions[outside], circle_deg[outside], psf, containment, energy_point
+        )
+        axis = geom.axes["energy" if "energy" in names else "energy_true"]
+        grown = np.array(circle_deg, dtype=float, copy=True)
+        grown[outside] = circles.radii_for_axis(axis).deg.max(axis=1)
+    return np.flatnonzero(select_in_geometry(geom, positions, grown, "overlap"))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from astropy import units as u
 
-from . import mask, operations, view
+from . import mask, operations, recipes, view
 from ._common import CliError, one_line
 from ._dask import add_dask_options, dask_session
 
@@ -161,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     mask.add_parsers(commands)
     operations.add_parsers(commands)
     view.add_parsers(commands)
+    recipes.add_parsers(commands)
 
     demo = commands.add_parser(
         "demo",

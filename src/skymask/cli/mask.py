@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import math
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from ._common import (
 from ._dask import chunks_for
 from ._geometry import add_geometry_options, geometry_from_args
 from ._progress import Progress
+from .recipes import add_print_recipe_option, print_recipe
 
 __all__ = ["add_parsers"]
 
@@ -82,6 +84,7 @@ def add_parsers(commands) -> None:
     regions.add_argument("--outside", action="store_true", help=_OUTSIDE_HELP)
     add_geometry_options(regions)
     add_output_options(regions)
+    add_print_recipe_option(regions)
     regions.set_defaults(handler=_regions, prog=regions.prog)
 
     catalog = kinds.add_parser(
@@ -121,8 +124,31 @@ def add_parsers(commands) -> None:
         "--catalog-file", metavar="FILE", help="catalog FITS file (default: from $GAMMAPY_DATA)"
     )
     catalog.add_argument("--outside", action="store_true", help=_OUTSIDE_HELP)
+    catalog.add_argument(
+        "--psf",
+        metavar="FILE",
+        help="grow every circle with the PSF of FILE (a MapDataset or PSF map file with a PSF "
+        "HDU): radius sqrt(r^2 + r_psf(E)^2) per energy bin, giving one mask plane per energy "
+        "bin (the geometry needs an energy axis: --like DATASET, or --energy-bounds/--energy-bins)",
+    )
+    catalog.add_argument(
+        "--containment",
+        type=_fraction,
+        default=0.95,
+        metavar="FRACTION",
+        help="with --psf: the PSF fraction inside r_psf (default 0.95); it is also the "
+        "fraction of an extended source inside its extension radius",
+    )
+    catalog.add_argument(
+        "--psf-energy",
+        choices=("lower", "center"),
+        default="lower",
+        help="with --psf: take r_psf at each energy bin's lowest edge (default: the bin's "
+        "largest radius, so every energy of the bin is covered) or at its centre",
+    )
     add_geometry_options(catalog)
     add_output_options(catalog)
+    add_print_recipe_option(catalog)
     catalog.set_defaults(handler=_catalog, prog=catalog.prog)
 
     significance = kinds.add_parser(
@@ -175,7 +201,12 @@ def add_parsers(commands) -> None:
         help="use this mask (same geometry as the counts) as the dataset's fit mask",
     )
     add_output_options(significance)
+    add_print_recipe_option(significance)
     significance.set_defaults(handler=_significance, prog=significance.prog)
+
+    from .converge import add_parser as add_converge_parser
+
+    add_converge_parser(kinds)
 
 
 # ---------------------------------------------------------------------- handlers
@@ -190,7 +221,16 @@ def _regions(args) -> int:
         geom, regions, inside=not args.outside, label=args.prog, chunks=chunks_for(args, geom.ndim)
     )
     write_map(mask, output, args)
+    step = {"regions": str(Path(regions).resolve()) if _is_file(regions) else regions}
+    print_recipe(args, [{**step, "outside": bool(args.outside)}])
     return 0
+
+
+def _is_file(text) -> bool:
+    try:
+        return "\n" not in text and ";" not in text and Path(text).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _catalog(args) -> int:
@@ -204,13 +244,86 @@ def _catalog(args) -> int:
     except FileNotFoundError as exc:
         raise CliError(f"{exc} (on the command line: --catalog-file FILE)") from exc
     margin = "0 deg" if args.margin is None else args.margin
-    regions = catalog.exclusion_regions(args.radius, geom=geom, margin=margin, select=args.select)
-    print(f"{cls.tag}: {len(regions)} of {len(catalog)} sources selected ({args.select})")
-    mask = _region_mask(
-        geom, regions, inside=not args.outside, label=args.prog, chunks=chunks_for(args, geom.ndim)
-    )
+    if args.psf is None:
+        regions = catalog.exclusion_regions(
+            args.radius, geom=geom, margin=margin, select=args.select
+        )
+        print(f"{cls.tag}: {len(regions)} of {len(catalog)} sources selected ({args.select})")
+        mask = _region_mask(
+            geom,
+            regions,
+            inside=not args.outside,
+            label=args.prog,
+            chunks=chunks_for(args, geom.ndim),
+        )
+    else:
+        mask = _psf_aware_mask(catalog, geom, margin, args)
     write_map(mask, output, args)
+    step = {"catalog": cls.tag, "radius": _quantity_text(args.radius)}
+    if args.margin is not None:
+        step["margin"] = _quantity_text(args.margin)
+    step["select"] = args.select
+    if args.catalog_file is not None:
+        step["file"] = str(Path(args.catalog_file).resolve())
+    if args.psf is not None:
+        step.update(
+            psf=str(Path(args.psf).resolve()),
+            containment=args.containment,
+            psf_energy=args.psf_energy,
+        )
+    step["outside"] = bool(args.outside)
+    print_recipe(args, [step])
     return 0
+
+
+def _quantity_text(quantity) -> str:
+    return f"{quantity.value:g} {quantity.unit.to_string()}"
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number in (0, 1), got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1), got {text!r}")
+    return value
+
+
+def _psf_aware_mask(catalog, geom, margin, args):
+    """The catalog exclusion cube whose radii grow with the PSF of ``--psf``."""
+    from ..irf import PSFMap
+
+    names = [name.lower() for name in geom.axes.names]
+    if "energy" not in names and "energy_true" not in names:
+        raise CliError(
+            "--psf gives one mask plane per energy bin, but the geometry has no energy axis: "
+            "use --like DATASET (without --image) or --energy-bounds EMIN EMAX --energy-bins N"
+        )
+    try:
+        psf = PSFMap.read(args.psf, hdu="PSF")
+    except FileNotFoundError as exc:
+        raise CliError(f"{exc} (on the command line: --psf FILE)") from exc
+    circles = catalog.exclusion_regions(
+        args.radius,
+        geom=geom,
+        margin=margin,
+        select=args.select,
+        psf=psf,
+        containment=args.containment,
+        energy_point=args.psf_energy,
+    )
+    print(f"{catalog.tag}: {len(circles)} of {len(catalog)} sources selected ({args.select})")
+    axis = geom.axes["energy" if "energy" in geom.axes.names else "energy_true"]
+    radii = circles.radii_for_axis(axis).deg
+    where = "lowest edge" if args.psf_energy == "lower" else "centre"
+    for index, energy in enumerate(circles.bin_energies(axis)):
+        if len(circles):
+            print(
+                f"  bin {index} ({where} {energy:.4g}): radius {radii[:, index].min():.3f} to "
+                f"{radii[:, index].max():.3f} deg with the PSF's {args.containment:.0%} radius"
+            )
+    return geom.region_mask(circles, inside=not args.outside)
 
 
 def _significance(args) -> int:
@@ -238,6 +351,19 @@ def _significance(args) -> int:
         mask = ~significant
         progress.update(3, "writing")
         write_map(mask, output, args)
+    step = {
+        "significance": str(Path(args.dataset).resolve()),
+        "threshold": args.threshold,
+        "correlation_radius": _quantity_text(args.correlation_radius),
+    }
+    if args.low is not None:
+        step.update(low=args.low, connectivity=args.connectivity)
+    if args.name is not None:
+        step["dataset"] = args.name
+    if args.mask_fit is not None:
+        print("# note: --mask-fit has no recipe step; the recipe uses the dataset's own masks")
+    # The recipe's significance step gives the sky image (significant in any energy group).
+    print_recipe(args, [step], geometry={"like": str(Path(args.dataset).resolve()), "image": True})
     return 0
 
 

@@ -15,6 +15,7 @@ from ._common import (
     write_map,
 )
 from ._geometry import add_geometry_options, geometry_from_args
+from .recipes import add_print_recipe_option, print_recipe
 
 __all__ = ["add_parsers"]
 
@@ -43,6 +44,7 @@ def add_parsers(commands) -> None:
     combine.add_argument("operation", choices=tuple(_OPERATIONS), metavar="{and,or,xor,not}")
     combine.add_argument("files", nargs="+", metavar="FILE", help="mask FITS files")
     add_output_options(combine)
+    add_print_recipe_option(combine)
     combine.set_defaults(handler=_combine, prog=combine.prog)
 
     rules = {
@@ -76,6 +78,7 @@ def add_parsers(commands) -> None:
             help="disk (default), or box, whose half-width is WIDTH",
         )
         add_output_options(parser)
+        add_print_recipe_option(parser)
         parser.set_defaults(handler=_morphology, operation=name, prog=parser.prog)
 
     boundary = commands.add_parser(
@@ -97,6 +100,7 @@ def add_parsers(commands) -> None:
         help=f"margin, one value or a LON,LAT pair (0.5deg,0.2deg): {_WIDTH_FORMS}",
     )
     add_output_options(boundary)
+    add_print_recipe_option(boundary)
     boundary.set_defaults(handler=_boundary, prog=boundary.prog)
 
     reproject = commands.add_parser(
@@ -123,6 +127,7 @@ def add_parsers(commands) -> None:
     )
     add_geometry_options(reproject, like_help="take the target geometry from the map in FILE")
     add_output_options(reproject)
+    add_print_recipe_option(reproject)
     reproject.set_defaults(handler=_reproject, prog=reproject.prog)
 
 
@@ -151,7 +156,26 @@ def _combine(args) -> int:
                     f"cannot combine {path} with {args.files[0]}: {one_line(exc)}"
                 ) from exc
     write_map(result, output, args)
+    reads = [{"read": _absolute(path), "name": f"mask{i}"} for i, path in enumerate(args.files)]
+    if args.operation == "not":
+        steps = [reads[0], {"not": None}]
+    else:
+        steps = [*reads, {"combine": args.operation, "of": [r["name"] for r in reads]}]
+    print_recipe(args, steps, geometry={"like": _absolute(args.files[0])})
     return 0
+
+
+def _absolute(path) -> str:
+    from pathlib import Path
+
+    return str(Path(path).resolve())
+
+
+def _width_text(width):
+    """A width (or a (lon, lat) pair of widths) as recipe text: "0.2 deg", "3 pix"."""
+    if isinstance(width, (tuple, list)):
+        return [_width_text(item) for item in width]
+    return f"{width.value:g} {width.unit.to_string()}"
 
 
 def _morphology(args) -> int:
@@ -162,6 +186,9 @@ def _morphology(args) -> int:
     else:
         result = mask.binary_dilate(args.width, kernel=args.kernel)
     write_map(result, output, args)
+    step = {args.operation: _width_text(args.width), "kernel": args.kernel}
+    geometry = {"like": _absolute(args.file)}
+    print_recipe(args, [{"read": _absolute(args.file)}, step], geometry=geometry)
     return 0
 
 
@@ -177,6 +204,8 @@ def _boundary(args) -> int:
     output = check_output(args.output, args.overwrite)
     geom = read_map(args.file, hdu=args.hdu).geom
     write_map(geom.boundary_mask(args.width), output, args)
+    steps = [{"boundary": _width_text(args.width)}]
+    print_recipe(args, steps, geometry={"like": _absolute(args.file)})
     return 0
 
 
@@ -186,4 +215,5 @@ def _reproject(args) -> int:
     geom = geometry_from_args(args)
     result = mask.interp_to_geom(geom, fill_value=args.fill_value == "true")
     write_map(result, output, args)
+    print_recipe(args, [{"read": _absolute(args.file), "fill_value": args.fill_value == "true"}])
     return 0

@@ -93,6 +93,9 @@ def _info(args) -> int:
         size = max(len(label) for label in labels)
         for label, (plane, _) in zip(labels, m.iter_by_image_data(), strict=True):
             print(f"  {label:<{size}} : {_fraction(plane)}")
+    from .recipes import print_provenance
+
+    print_provenance(args.file)
     return 0
 
 

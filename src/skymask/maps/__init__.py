@@ -2,7 +2,8 @@
 
 from .axes import MapAxes, MapAxis
 from .coord import MapCoord
+from .energy_regions import EnergyDependentCircles
 from .geom import WcsGeom
 from .map import Map, WcsNDMap
 
-__all__ = ["Map", "MapAxes", "MapAxis", "MapCoord", "WcsGeom", "WcsNDMap"]
+__all__ = ["EnergyDependentCircles", "Map", "MapAxes", "MapAxis", "MapCoord", "WcsGeom", "WcsNDMap"]

@@ -11,6 +11,7 @@ import numpy as np
 from astropy import units as u
 
 from ..utils.units import as_energy, describe
+from .energy_regions import EnergyDependentCircles
 
 __all__ = ["boundary_mask", "energy_mask", "region_mask"]
 
@@ -99,11 +100,20 @@ def region_mask(geom, regions, inside=True, chunks=None):
     on the sphere, other shapes in the local pixel plane, ds9 exclude regions honoured). The
     sky mask is computed once and repeated over the non-spatial axes. With ``chunks`` the
     mask is a lazy dask array painted chunk by chunk (`skymask.maps.chunked.region_mask`).
+    `EnergyDependentCircles` give one sky mask per energy bin (the geometry needs an energy
+    axis).
     """
     from ..rasterize import rasterize
 
     if not isinstance(inside, (bool, np.bool_)):
         raise TypeError(f"inside must be True or False, got {describe(inside)}")
+    if isinstance(regions, EnergyDependentCircles):
+        if chunks is not None:
+            raise ValueError(
+                "PSF-aware (energy-dependent) regions are painted in memory, plane by plane: "
+                "drop chunks= (a chunked version is not available yet)"
+            )
+        return _energy_dependent_mask(geom, regions, inside)
     if chunks is not None:
         from .chunked import region_mask as chunked_region_mask
 
@@ -114,6 +124,33 @@ def region_mask(geom, regions, inside=True, chunks=None):
     if geom.is_image:
         return spatial
     return _full_mask(geom, spatial=spatial)
+
+
+def _energy_dependent_mask(geom, circles, inside):
+    """One sky mask per energy bin, each painted with the circles' radii in that bin."""
+    from ..rasterize import rasterize
+
+    names = [name.lower() for name in geom.axes.names]
+    if "energy" not in names and "energy_true" not in names:
+        raise ValueError(
+            "PSF-aware (energy-dependent) regions give one mask plane per energy bin, but "
+            f"this geometry has the axes {geom.axes.names}: build the geometry with an energy "
+            "axis, e.g. geom.to_cube([MapAxis.from_energy_bounds('10 GeV', '1 TeV', nbin=5)])"
+        )
+    axis = _energy_axis(geom)
+    planes = circles.planes(axis)
+    shape = geom.data_shape
+    n_axes = len(geom.axes)
+    energy_dim = n_axes - 1 - geom.axes.index_of(axis.name)
+    data = np.empty(shape, dtype=bool)
+    for index, regions in enumerate(planes):
+        spatial = rasterize(regions, geom.wcs, geom.data_shape_image)
+        if not inside:
+            np.logical_not(spatial, out=spatial)
+        view = [slice(None)] * len(shape)
+        view[energy_dim] = index
+        data[tuple(view)] = spatial
+    return data
 
 
 def boundary_mask(geom, width, chunks=None):
