@@ -69,6 +69,7 @@ STEP_CASES = {
     "regions": "  - {regions: 'galactic;box(185, -4, 1.0, 0.5, 45)', outside: true}\n",
     "catalog": "  - {catalog: 3fhl, radius: 0.3 deg, select: overlap, outside: true}\n",
     "catalog-psf": "  - {catalog: 3fhl, radius: 0.3 deg, psf: CRAB, outside: true}\n",
+    "regions-psf": "  - {regions: 'icrs;circle(83.63, 22.01, 0.3)', psf: CRAB, outside: true}\n",
     "significance": "  - {significance: CRAB, threshold: 5, correlation_radius: 0.4 deg}\n",
     "converge": "  - {converge: CRAB, correlation_radius: 0.4 deg, dilate: 0.2 deg}\n",
     "read+not": "  - {read: MASK}\n  - {not: null}\n",
@@ -90,7 +91,7 @@ def test_build_then_replay_is_bit_identical_for_every_step_type(tmp_path, crab_f
     Map.from_geom(small, dtype="float32").write(tmp_path / "small.fits")
     text = (
         "geometry: {like: crab.fits"
-        + (", image: true}" if case != "catalog-psf" else "}")
+        + (", image: true}" if not case.endswith("-psf") else "}")
         + "\nsteps:\n"
         + STEP_CASES[case]
     )
@@ -107,6 +108,8 @@ def test_build_then_replay_is_bit_identical_for_every_step_type(tmp_path, crab_f
     # Each input is recorded with its SHA-256 (checked with hashlib here).
     provenance = read_provenance(out)
     assert provenance["inputs"], "every recipe here reads at least one file"
+    if case.endswith("-psf"):
+        assert mask.data.ndim == 3 and (~mask.data).sum(axis=(1, 2))[0] > (~mask.data[-1]).sum()
     for record in provenance["inputs"]:
         with open(record.path, "rb") as stream:
             assert record.sha256 == hashlib.sha256(stream.read()).hexdigest()

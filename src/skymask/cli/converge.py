@@ -15,6 +15,7 @@ from ._common import (
     read_mask,
     write_map,
 )
+from ._datasets import read_dataset as _read_dataset
 from .recipes import add_print_recipe_option, print_recipe
 
 _DESCRIPTION = """\
@@ -105,7 +106,6 @@ def _converge(args) -> int:
     import warnings
 
     from ..workflows import ExclusionNotConvergedWarning, make_exclusion_mask
-    from .mask import _read_dataset
 
     output = check_output(args.output, args.overwrite)
     if args.background == "ring" and args.ring is None:

@@ -17,6 +17,7 @@ from ._common import (
     write_map,
 )
 from ._dask import chunks_for
+from ._datasets import read_dataset as _read_dataset
 from ._geometry import add_geometry_options, geometry_from_args
 from ._progress import Progress
 from .recipes import add_print_recipe_option, print_recipe
@@ -368,25 +369,6 @@ def _significance(args) -> int:
 
 
 # ---------------------------------------------------------------------- helpers
-def _read_dataset(path: Path, name):
-    from ..datasets import Datasets, MapDataset
-
-    if not path.is_file():
-        raise CliError(f"no such file: {path}")
-    if path.suffix.lower() not in (".yaml", ".yml"):
-        if name is not None:
-            raise CliError("--name selects a dataset of a YAML index; DATASET is a FITS file")
-        return MapDataset.read(path)
-    datasets = Datasets.read(path)
-    if name is not None:
-        return datasets[name]
-    if len(datasets) != 1:
-        raise CliError(
-            f"{path} holds {len(datasets)} datasets {datasets.names}; choose one with --name"
-        )
-    return datasets[0]
-
-
 def _region_mask(geom, regions, *, inside: bool, label: str, chunks=None):
     """``geom.region_mask(regions, inside=inside)``, painted in chunks with a progress bar
     when stderr is a terminal and there are many regions.

@@ -3,8 +3,11 @@
 `run_demo` walks through the tutorial (``reference/mask_maps_tutorial.py``): a fit mask from
 an energy range and a sky box, exclusion masks from ds9 regions, from a source catalog and
 from a significance map, their union and intersection, erosion and dilation, a fit mask with
-a PSF margin, and a write / read cycle of the exclusion mask. Every mask is written as FITS and
-every figure as PNG into one folder, and a summary table is printed.
+a PSF margin, and a write / read cycle of the exclusion mask; then what goes beyond the
+tutorial (`skymask.demo.beyond`): a PSF-aware catalog exclusion cube, a converged significance
+exclusion with its record, and the final mask rebuilt from a recipe with its provenance.
+Every mask is written as FITS and every figure as PNG into one folder, and a summary table is
+printed.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from ..maps import Map, WcsGeom
 from ..maps.plotting import format_energy
 from ..utils.io import check_overwrite
 from . import figures
+from .beyond import beyond_steps
 from .simulate import CRAB, DEFAULT_SEED, simulate
 from .sources import BuiltinCatalog
 
@@ -39,6 +43,7 @@ CORRELATION_RADIUS = "0.4 deg"
 SIGNIFICANCE_THRESHOLD = 5.0
 MORPHOLOGY_WIDTH = 0.2 * u.deg
 DATASETS_FILE = Path("fermi-3fhl-crab") / "Fermi-LAT-3FHL_datasets.yaml"
+DATASET_FILE = Path("fermi-3fhl-crab") / "Fermi-LAT-3FHL_data_Fermi-LAT.fits"
 #: The tutorial's catalog first; gammapy-data ships 3FHL but not 4FGL.
 CATALOG_TAGS = ("4fgl", "3fhl")
 
@@ -201,6 +206,13 @@ class _Outputs:
             name, description, mask.data.shape, int(np.count_nonzero(mask.data)), path
         )
         return mask
+
+    def record(self, name: str, mask: Map, description: str, path: Path) -> None:
+        """Record a mask written elsewhere (e.g. with its provenance)."""
+        self.masks[name] = mask.copy()
+        self.summaries[name] = MaskSummary(
+            name, description, mask.data.shape, int(np.count_nonzero(mask.data)), path
+        )
 
     def figure(self, name: str) -> Path:
         path = self.out / f"{name}.png"
@@ -440,6 +452,17 @@ def run_demo(out: Path, data: Path | None = None, *, overwrite: bool = False) ->
     _significance_steps(inputs, outputs)
     psf_r95 = _boundary_steps(inputs, outputs)
     _write_read_step(intersection, outputs)
+    beyond_steps(
+        inputs,
+        outputs,
+        dataset_file=None if data is None else Path(data) / DATASET_FILE,
+        settings={
+            "radius": f"{CATALOG_RADIUS.deg:g} deg",
+            "correlation_radius": CORRELATION_RADIUS,
+            "threshold": SIGNIFICANCE_THRESHOLD,
+            "width": f"{MORPHOLOGY_WIDTH.to_value('deg'):g} deg",
+        },
+    )
 
     result = DemoResult(
         out=out,

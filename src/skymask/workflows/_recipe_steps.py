@@ -14,7 +14,7 @@ __all__ = ["provenance_from_file", "run_steps", "write_with_provenance"]
 
 
 def _error(index, kind, message):
-    from .recipes import RecipeError
+    from ._recipe_base import RecipeError
 
     return RecipeError(f"step {index} ({kind}): {message}")
 
@@ -25,7 +25,7 @@ def build_geometry(recipe):
     from astropy.coordinates import SkyCoord
 
     from ..maps import MapAxis, WcsGeom
-    from .recipes import RecipeError
+    from ._recipe_base import RecipeError
 
     spec = recipe.geometry
     if spec.get("like") is not None:
@@ -119,9 +119,23 @@ def _step_read(recipe, geom, step, results):
 
 def _step_regions(recipe, geom, step, results):
     value = step["regions"]
-    from .recipes import _is_region_file
+    from ._recipe_base import _is_region_file
 
     regions = str(recipe.resolve(value)) if _is_region_file(value, recipe) else value
+    if step.get("psf") is not None:
+        from ..irf import PSFMap
+        from ..maps import EnergyDependentCircles
+        from ..rasterize import parse_regions
+
+        pairs = parse_regions(regions)
+        if not all(include for _, include in pairs):
+            raise ValueError("with psf, every region must be an include region (no '-circle')")
+        regions = EnergyDependentCircles.from_regions(
+            [region for region, _ in pairs],
+            PSFMap.read(recipe.resolve(step["psf"]), hdu="PSF"),
+            containment=step.get("containment", 0.95),
+            energy_point=step.get("psf_energy", "lower"),
+        )
     return geom.region_mask(regions, inside=not step.get("outside", False))
 
 
@@ -266,7 +280,7 @@ _STEPS = {
 
 def run_steps(recipe):
     """Run every step; the last step's mask is the result."""
-    from .recipes import RecipeError, _kind
+    from ._recipe_base import RecipeError, _kind
 
     geom = build_geometry(recipe)
     results = {}
@@ -338,7 +352,7 @@ def write_with_provenance(mask, recipe, inputs, filename, *, overwrite, checksum
 def provenance_from_file(filename) -> dict | None:
     """The PROVENANCE table of a file as a dict, or None."""
     from ..utils.reading import open_fits
-    from .recipes import InputFile
+    from ._recipe_base import InputFile
 
     with open_fits(filename) as hdulist:
         if "PROVENANCE" not in hdulist:
@@ -349,7 +363,7 @@ def provenance_from_file(filename) -> dict | None:
         kinds = [str(value).strip() for value in table["KIND"]]
         recipe_rows = [i for i, kind in enumerate(kinds) if kind == "recipe"]
         if len(recipe_rows) != 1:
-            from .recipes import RecipeError
+            from ._recipe_base import RecipeError
 
             raise RecipeError(f"{filename}: the PROVENANCE table has no single recipe row")
         row = recipe_rows[0]

@@ -23,7 +23,8 @@ Step kinds (the key that names the step; its value is the main argument):
 
 ========================  ==========================================================
 ``read: FILE``            a mask file, put on the recipe geometry (nearest pixel)
-``regions: TEXT|FILE``    `~skymask.maps.WcsGeom.region_mask` (``outside: true``)
+``regions: TEXT|FILE``    `~skymask.maps.WcsGeom.region_mask` (``outside: true``;
+                          circles grow with ``psf``, ``containment``, ``psf_energy``)
 ``catalog: TAG``          catalog exclusion circles (``radius``, ``margin``,
                           ``select``, ``file``, ``psf``, ``containment``,
                           ``psf_energy``, ``outside``)
@@ -61,6 +62,15 @@ from pathlib import Path
 import numpy as np
 
 from ..utils.units import describe
+from ._recipe_base import (
+    _GEOMETRY_KEYS,
+    STEP_KINDS,
+    InputFile,
+    RecipeError,
+    _check_step,
+    _is_region_file,
+    _kind,
+)
 
 __all__ = [
     "PROVENANCE_HDU",
@@ -78,69 +88,6 @@ __all__ = [
 RECIPE_VERSION = 1
 #: Name of the FITS extension that holds a mask's provenance.
 PROVENANCE_HDU = "PROVENANCE"
-#: The step kinds, in the order of the module table.
-STEP_KINDS = (
-    "read",
-    "regions",
-    "catalog",
-    "significance",
-    "converge",
-    "combine",
-    "not",
-    "erode",
-    "dilate",
-    "boundary",
-    "reproject",
-)
-# Options each step kind takes (besides its key, ``name`` and ``of``).
-_OPTIONS = {
-    "read": {"fill_value"},
-    "regions": {"outside"},
-    "catalog": {
-        "radius",
-        "margin",
-        "select",
-        "file",
-        "psf",
-        "containment",
-        "psf_energy",
-        "outside",
-    },
-    "significance": {"threshold", "correlation_radius", "low", "connectivity", "dataset"},
-    "converge": {
-        "threshold",
-        "correlation_radius",
-        "low",
-        "dilate",
-        "background",
-        "ring",
-        "max_iter",
-        "initial",
-        "dataset",
-    },
-    "combine": set(),
-    "not": set(),
-    "erode": {"kernel"},
-    "dilate": {"kernel"},
-    "boundary": set(),
-    "reproject": {"fill_value"},
-}
-_GEOMETRY_KEYS = {"like", "image", "skydir", "skydir_frame", "frame", "width", "binsz", "npix"}
-_GEOMETRY_KEYS |= {"proj", "energy", "refpix"}
-
-
-class RecipeError(ValueError):
-    """A recipe that cannot be built: the message names the step and the rule."""
-
-
-@dataclass(frozen=True)
-class InputFile:
-    """An input file of a recipe: where the recipe names it and its content's SHA-256."""
-
-    name: str
-    path: str
-    sha256: str
-    size: int
 
 
 @dataclass
@@ -446,7 +393,9 @@ class MaskRecipe:
                 kind == "regions" and _is_region_file(step[kind], self)
             ):
                 yield where, self.resolve(step[kind])
-            elif kind == "catalog":
+            if kind == "regions" and step.get("psf") is not None:
+                yield f"{where}.psf", self.resolve(step["psf"])
+            if kind == "catalog":
                 yield f"{where}.file", self._catalog_path(step)
                 if step.get("psf") is not None:
                     yield f"{where}.psf", self.resolve(step["psf"])
@@ -594,38 +543,3 @@ def replay(filename) -> ReplayReport:
         and np.array_equal(stored.data, mask.data)
     )
     return ReplayReport(identical=identical, changed=changed, mask=mask)
-
-
-# ---------------------------------------------------------------------- checks
-def _kind(step) -> str:
-    """The step kind: the one key that is a kind, or, when an option has a kind's name
-    ("converge" takes "dilate"), the kind whose options hold all the others."""
-    kinds = [key for key in step if key in STEP_KINDS]
-    if len(kinds) > 1:
-        kinds = [k for k in kinds if all(o == k or o in _OPTIONS[k] for o in kinds)]
-    return kinds[0] if len(kinds) == 1 else "?"
-
-
-def _check_step(index, step) -> None:
-    if not isinstance(step, dict):
-        raise RecipeError(
-            f"step {index} must be a mapping such as {{erode: 0.2 deg}}, got {describe(step)}"
-        )
-    kind = _kind(step)
-    if kind == "?":
-        raise RecipeError(
-            f"step {index} must name exactly one step kind of {list(STEP_KINDS)}, got {list(step)}"
-        )
-    unknown = sorted(set(step) - {kind, "name", "of"} - _OPTIONS[kind])
-    if unknown:
-        raise RecipeError(
-            f"step {index} ({kind}): unknown options {unknown}; it takes "
-            f"{sorted(_OPTIONS[kind] | {'name', 'of'})}"
-        )
-
-
-def _is_region_file(value, recipe) -> bool:
-    text = str(value)
-    if "\n" in text or ";" in text or "(" in text:
-        return False
-    return recipe.resolve(text).is_file()
