@@ -696,7 +696,8 @@ class MapAxis:
         ax.set_xlabel(f"{quantity} [{u.Unit(unit).to_string('latex_inline')}]")
         low, high = self.bounds
         if low != high:
-            ax.set_xlim(self.bounds)
+            # Quantities with astropy's quantity_support (gammapy's use), else plain values.
+            ax.set_xlim(self.bounds if ax.xaxis.units is not None else self.bounds.value)
         return ax
 
     # ------------------------------------------------------------------ comparison
