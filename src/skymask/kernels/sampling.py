@@ -204,23 +204,28 @@ def interpolate_points(data, pix, method: str = "linear"):
     offset, corners = _point_offsets(data.shape, pix, finite, method == "nearest")
     if method == "nearest":
         return flat[offset], finite
+    # Each corner is a gather at ``offset + shift``: taken from the view ``flat[shift:]`` so
+    # that no shifted index array is built; weights multiply up from (1 - t, t) per axis.
     result = np.zeros(finite.shape)
     bad_values = False
     for combination in range(1 << len(corners)):
-        index = offset
-        weight = 1.0
+        shift = 0
+        weight = None
         for bit, (stride, t) in enumerate(corners):
-            if combination >> bit & 1:
-                index = index + stride
-                weight = weight * t
-            else:
-                weight = weight * (1.0 - t)
-        values = flat[index].astype(float)
-        good = np.isfinite(values)
-        if not good.all():
+            factor = t if combination >> bit & 1 else 1.0 - t
+            shift += stride if combination >> bit & 1 else 0
+            weight = factor if weight is None else weight * factor
+        values = np.take(flat[shift:], offset)
+        if values.dtype != np.float64:
+            values = values.astype(np.float64)
+        if values.dtype.kind == "f" and not np.isfinite(values).all():
             bad_values = True
-            values = np.where(good, values, 0.0)
-        result += weight * values
+            values = np.where(np.isfinite(values), values, 0.0)
+        if weight is None:
+            result += values
+        else:
+            values *= weight
+            result += values
     if bad_values and not np.isfinite(data).any():
         result[...] = np.nan
     return result, finite
