@@ -337,15 +337,6 @@ class MapCoord:
         keys = ", ".join(f"{key}: {np.shape(value)}" for key, value in self._data.items())
         return f"MapCoord(frame={self.frame!r}, {keys})"
 
-    def __str__(self):
-        return (
-            f"{self.__class__.__name__}\n\n"
-            f"\taxes     : {self.axis_names}\n"
-            f"\tshape    : {self.shape[::-1]}\n"
-            f"\tndim     : {self.ndim}\n"
-            f"\tframe : {self.frame}\n"
-        )
-
 
 def _skycoord_lonlat(skycoord, frame):
     """(lon, lat, frame) of a SkyCoord, converted to ``frame`` if given."""
