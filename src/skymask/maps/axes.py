@@ -46,11 +46,16 @@ def _interp_linear(x, xp, fp):
     if xp[0] > xp[-1]:
         xp, fp = xp[::-1], fp[::-1]
     x = np.asarray(x, dtype=float)
-    idx = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, len(xp) - 2)
-    x0, x1 = xp[idx], xp[idx + 1]
-    f0, f1 = fp[idx], fp[idx + 1]
+    # numpy.interp inside (several times faster than a searchsorted stencil on 1e6 values),
+    # the outer segments continued beyond the ends.
+    result = np.asarray(np.interp(x, xp, fp), dtype=float)
     with np.errstate(invalid="ignore"):
-        return f0 + (x - x0) * (f1 - f0) / (x1 - x0)
+        below, above = x < xp[0], x > xp[-1]
+    if below.any():
+        result[below] = fp[0] + (x[below] - xp[0]) * (fp[1] - fp[0]) / (xp[1] - xp[0])
+    if above.any():
+        result[above] = fp[-1] + (x[above] - xp[-1]) * (fp[-1] - fp[-2]) / (xp[-1] - xp[-2])
+    return result
 
 
 class MapAxis:
