@@ -180,12 +180,15 @@ def test_set_skips_outside_positions_and_masks_take_booleans_only_x70():
 
 
 def test_quantities_are_converted_to_the_map_unit():
+    # gammapy 2.1 stores 250 here (the number, whatever its unit; X70)
     m = Map.create(npix=(2, 1), binsz=1, unit="m")
     m.set_by_idx(([0], [0]), 250 * u.cm)
     m.fill_by_idx(([1], [0]), weights=[10.0] * u.cm)
     assert_allclose(m.data, [[2.5, 0.1]])
     with pytest.raises(u.UnitConversionError, match="map's unit 'm'"):
         m.fill_by_idx(([1], [0]), weights=[1.0] * u.s)
+    with pytest.raises(u.UnitConversionError, match="map's unit 'm'"):
+        m.set_by_idx(([1], [0]), 3 * u.s)
 
 
 def test_get_by_idx_and_pix_fill_values_and_shapes():
