@@ -139,3 +139,20 @@ def test_plot_helpers():
         assert_allclose(ax.get_xlim(), [0.03, 300])
     finally:
         plt.close(fig)
+
+
+def test_map_axes_transforms_and_centre():
+    energy = MapAxis.from_energy_edges([1, 10, 100] * u.TeV)
+    offset = MapAxis.from_edges([0, 1, 2, 4] * u.deg, name="offset")
+    axes = MapAxes([energy, offset])
+    coords = {"energy": [5, 500, 50] * u.TeV, "offset": [0.5, 3.0, -1.0] * u.deg}
+    # clipped by default (gammapy): 500 TeV -> last bin, -1 deg -> first bin
+    assert [i.tolist() for i in axes.coord_to_idx(coords)] == [[0, 1, 1], [0, 2, 0]]
+    assert [i.tolist() for i in axes.coord_to_idx(coords, clip=False)] == [[0, -1, 1], [0, 2, -1]]
+    # bin centres: geometric for log (10 TeV is pixel 0.5), arithmetic for lin
+    centre_energy, centre_offset = axes.center_coord
+    assert_allclose(centre_energy.to_value("TeV"), 10.0)
+    assert_allclose(centre_offset.to_value("deg"), 1.5)
+    pix = axes.coord_to_pix(coords)
+    assert_allclose(axes.pix_to_coord(pix)[1].to_value("deg"), [0.5, 3.0, -1.0])
+    assert axes.drop("energy").names == ["offset"] and axes.is_allclose(axes.copy())

@@ -873,6 +873,43 @@ class MapAxes(tuple):
             axes[index] = axes[index].rename(new_name)
         return MapAxes(axes)
 
+    def coord_to_idx(self, coord, clip=True) -> tuple[np.ndarray, ...]:
+        """Bin indices of ``coord`` (a dict or `~skymask.maps.MapCoord` by axis name), one
+        array per axis; clipped to the axis by default, as gammapy."""
+        return tuple(axis.coord_to_idx(coord[axis.name], clip=clip) for axis in self)
+
+    def coord_to_pix(self, coord) -> tuple[np.ndarray, ...]:
+        """Pixel coordinates of ``coord`` (a dict or MapCoord by axis name), one per axis."""
+        return tuple(axis.coord_to_pix(coord[axis.name]) for axis in self)
+
+    def pix_to_coord(self, pix) -> tuple:
+        """Axis coordinates of pixel coordinates given in axis order."""
+        return tuple(axis.pix_to_coord(p) for axis, p in zip(self, pix, strict=True))
+
+    def pix_to_idx(self, pix, clip=False) -> tuple[np.ndarray, ...]:
+        """Bin indices of pixel coordinates given in axis order (-1 outside unless ``clip``)."""
+        return tuple(axis.pix_to_idx(p, clip=clip) for axis, p in zip(self, pix, strict=True))
+
+    @property
+    def center_coord(self) -> tuple:
+        """Coordinate of the middle pixel ``(nbin - 1) / 2`` of every axis."""
+        return tuple(axis.pix_to_coord((axis.nbin - 1) / 2.0) for axis in self)
+
+    def drop(self, axis_name: str) -> MapAxes:
+        """The axes without the named one."""
+        index = self.index(axis_name)
+        return MapAxes(axis for i, axis in enumerate(self) if i != index)
+
+    def is_allclose(self, other, **kwargs) -> bool:
+        """Same number of axes, each `MapAxis.is_allclose` to the other's."""
+        return len(self) == len(other) and all(
+            a.is_allclose(b, **kwargs) for a, b in zip(self, other, strict=True)
+        )
+
+    def copy(self) -> MapAxes:
+        """The axes themselves (axes are immutable)."""
+        return self
+
     def assert_names(self, required_names, allow_extra=False) -> None:
         """Raise ValueError unless the axes start with ``required_names``, in that order
         (and have no others unless ``allow_extra``)."""
