@@ -215,3 +215,11 @@ def test_image_planes_by_idx_pix_and_coord(cube):
     assert_array_equal(cube.get_image_by_coord((500 * u.TeV,)).data, cube.data[3])
     with pytest.raises(IndexError, match="outside axis 0"):
         cube.get_image_by_pix((4.6,))
+
+
+def test_slice_by_idx_with_an_axis_the_map_lacks_is_an_error_x72(cube):
+    # gammapy 2.1 ignores names the map does not have: a typo returns the whole map
+    with pytest.raises(KeyError, match="no axis named 'enrgy'"):
+        cube.slice_by_idx({"enrgy": 0})
+    sliced = cube.slice_by_idx({"energy": slice(0, 1)})
+    assert sliced.data.shape == (1, 5, 6) and np.shares_memory(sliced.data, cube.data)
