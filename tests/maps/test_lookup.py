@@ -223,3 +223,19 @@ def test_slice_by_idx_with_an_axis_the_map_lacks_is_an_error_x72(cube):
         cube.slice_by_idx({"enrgy": 0})
     sliced = cube.slice_by_idx({"energy": slice(0, 1)})
     assert sliced.data.shape == (1, 5, 6) and np.shares_memory(sliced.data, cube.data)
+
+
+def test_chunked_maps_look_up_lazily_and_refuse_in_place_writes(cube):
+    da = pytest.importorskip("dask.array")
+    chunked = Map.from_geom(cube.geom, data=da.from_array(cube.data, chunks=(2, 3, 3)))
+    coords = {"lon": LON, "lat": LAT, "energy": ENERGY}
+    assert_array_equal(chunked.get_by_coord(coords), cube.get_by_coord(coords))
+    assert_array_equal(chunked.get_by_idx(([0, 9], [0, 0], [3, 0])), [cube.data[3, 0, 0], np.nan])
+    for call in (
+        lambda: chunked.set_by_idx(([0], [0], [0]), 1.0),
+        lambda: chunked.fill_by_coord(coords),
+        lambda: chunked.interp_by_coord(coords),
+    ):
+        with pytest.raises(TypeError, match=r"m = m\.compute\(\) first"):
+            call()
+    assert_allclose(chunked.compute().interp_by_coord(coords), cube.interp_by_coord(coords))
