@@ -35,6 +35,9 @@ class Equal:
     """Both sides must give identical values (same shape; dtypes may differ, e.g. >i8 vs i8)."""
 
     keys: Sequence[str] | None = None  # None: every key both sides return
+    # Relative tolerance for float outputs that two correct implementations round differently
+    # (interpolation: the same formula summed in another order); 0 means identical.
+    rtol: float = 0.0
     kind = "equal"
 
 
@@ -223,8 +226,9 @@ def interleave(n_skymask: int, n_gammapy: int) -> list[str]:
     return order
 
 
-def compare_equal(ours: dict, theirs: dict, keys=None) -> tuple[bool, str]:
-    """Identical values under every shared key (or ``keys``); a note says what was compared."""
+def compare_equal(ours: dict, theirs: dict, keys=None, rtol: float = 0.0) -> tuple[bool, str]:
+    """Identical values under every shared key (or ``keys``), floats within ``rtol`` if it is
+    not 0; a note says what was compared."""
     keys = list(keys) if keys is not None else sorted(set(ours) & set(theirs))
     if not keys:
         return False, "no output to compare"
@@ -236,7 +240,17 @@ def compare_equal(ours: dict, theirs: dict, keys=None) -> tuple[bool, str]:
         a, b = np.asarray(a), np.asarray(b)
         if a.shape != b.shape:
             return False, f"{key}: shapes differ, {a.shape} vs {b.shape}"
-        same = np.array_equal(a, b, equal_nan=a.dtype.kind == "f" and b.dtype.kind == "f")
+        floats = a.dtype.kind == "f" and b.dtype.kind == "f"
+        if rtol and floats:
+            close = np.isclose(a, b, rtol=rtol, atol=0, equal_nan=True)
+            if not close.all():
+                return (
+                    False,
+                    f"{key}: {int(np.count_nonzero(~close))} elements differ by > {rtol:g}",
+                )
+            notes.append(f"{key}: equal within {rtol:g} {a.shape}")
+            continue
+        same = np.array_equal(a, b, equal_nan=floats)
         if not same:
             differ = int(np.count_nonzero(a != b))
             return False, f"{key}: {differ} elements differ"

@@ -439,7 +439,7 @@ class CaseRunner:
         ours, theirs = self.outputs["skymask"], self.outputs["gammapy"]
         try:
             if isinstance(case.compare, Equal):
-                ok, note = compare_equal(ours, theirs, case.compare.keys)
+                ok, note = compare_equal(ours, theirs, case.compare.keys, case.compare.rtol)
                 status = "equal" if ok else "MISMATCH"
             else:
                 assert isinstance(case.compare, Documented)

@@ -106,3 +106,26 @@ def test_fill_holes():
     ring[3, 3] = False
     filled = Map.from_geom(geom, data=ring).fill_holes()
     assert filled.data[3, 3]
+
+
+def test_lon_lat_width_pair_is_applied_per_axis_as_boundary_mask_takes_it():
+    # (lon, lat) = (0.2 deg, 0.4 deg) on 0.1 deg pixels: a 2 x 4 pixel ellipse (disk) or a
+    # 5 x 9 box. Oracle: scipy.ndimage with the explicit structuring element.
+    geom = WcsGeom.create(npix=(30, 25), binsz=0.1)
+    rng = np.random.default_rng(7)
+    mask = Map.from_geom(geom, data=rng.random(geom.data_shape) > 0.3)
+    dy, dx = np.mgrid[-4:5, -2:3]
+    disk = (dx / 2.0) ** 2 + (dy / 4.0) ** 2 <= 1 + 1e-9
+    box = np.ones((9, 5), dtype=bool)
+    width = (0.2 * u.deg, "0.4 deg")
+    for kernel, footprint in (("disk", disk), ("box", box)):
+        dilated = mask.binary_dilate(width, kernel=kernel)
+        assert_array_equal(dilated.data, ndimage.binary_dilation(mask.data, footprint))
+        eroded = mask.binary_erode(width, kernel=kernel)
+        # pixels outside the map count as False
+        oracle = ndimage.binary_erosion(mask.data, footprint, border_value=0)
+        assert_array_equal(eroded.data, oracle)
+        assert eroded.is_mask and dilated.is_mask
+    # the same pair trims the border as boundary_mask does: 2 columns, 4 rows
+    full = Map.from_geom(geom, data=True)
+    assert_array_equal(full.binary_erode(width, kernel="box").data, geom.boundary_mask(width).data)

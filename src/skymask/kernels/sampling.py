@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["METHODS", "linear_stencil", "nearest_index", "sample"]
+__all__ = ["METHODS", "interpolate_points", "linear_stencil", "nearest_index", "sample"]
 
 METHODS = ("nearest", "linear")
 
@@ -133,3 +133,99 @@ def sample(data, spatial, axes, method: str, fill_value):
     if np.any(outside):
         out = np.where(outside, np.asarray(fill_value).astype(out.dtype), out)
     return out
+
+
+def _point_offsets(shape, pix, finite, nearest: bool):
+    """Flat base offsets and, per interpolated dimension, (element stride, weight)."""
+    strides = np.cumprod((1, *shape[::-1][:-1]))  # elements per step, in pix order
+    offset = np.zeros(finite.shape, dtype=np.int64)
+    corners = []
+    for size, stride, p in zip(shape[::-1], strides, pix, strict=True):
+        if size == 1:
+            continue  # a one-pixel axis is constant along itself (gammapy ignores it)
+        safe = np.where(finite, p, 0.0)
+        if nearest:
+            # Ties go to the lower pixel, as scipy's RegularGridInterpolator (gammapy).
+            offset += np.clip(np.ceil(safe - 0.5), 0, size - 1).astype(np.int64) * stride
+        else:
+            i0 = np.clip(np.floor(safe), 0, size - 2).astype(np.int64)
+            offset += i0 * stride
+            corners.append((stride, safe - i0))
+    return offset, corners
+
+
+def interpolate_points(data, pix, method: str = "linear"):
+    """Values of ``data`` at scattered pixel coordinates (the kernel of `Map.interp_by_pix`).
+
+    Grid nodes are at the integer pixel coordinates (pixel centres). ``"linear"`` is
+    multi-linear between the nodes and extrapolates linearly beyond the outermost centres;
+    ``"nearest"`` takes the nearest node, clipped to the grid (ties go to the lower index).
+    Axes of one pixel are constant along themselves. These are the rules of gammapy's
+    ``interp_by_pix`` (scipy's ``RegularGridInterpolator`` with ``fill_value=None``).
+
+    Parameters
+    ----------
+    data : ndarray
+        Values in data order ``(..., n_axis1, ny, nx)``.
+    pix : sequence of array-like
+        One pixel-coordinate array per dimension in the reverse of data order
+        ``(x, y, axis1, ...)``, broadcastable against each other.
+    method : {"linear", "nearest"}
+
+    Returns
+    -------
+    values : ndarray
+        ``"nearest"``: ``data``'s dtype; ``"linear"``: float64, non-finite data values
+        counting as 0 (as in gammapy) unless every data value is non-finite.
+    finite : ndarray of bool
+        Whether every coordinate of the point is finite; where not, ``values`` is
+        meaningless (the caller fills it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> data = np.arange(6.0).reshape(2, 3)
+    >>> values, finite = interpolate_points(data, ([0.5, 3.0, np.nan], [0.5, 0.0, 0.0]))
+    >>> values[finite].tolist(), finite.tolist()
+    ([2.0, 3.0], [True, True, False])
+    >>> interpolate_points(data, ([0.5, 1.5], [0.0, 1.0]), "nearest")[0].tolist()
+    [0.0, 4.0]
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    data = np.asarray(data)
+    if len(pix) != data.ndim:
+        raise ValueError(
+            f"need {data.ndim} pixel coordinate arrays (x, y, axes...), got {len(pix)}"
+        )
+    pix = np.broadcast_arrays(*(np.asarray(p, dtype=float) for p in pix))
+    finite = np.logical_and.reduce([np.isfinite(p) for p in pix])
+    flat = data.reshape(-1)
+    offset, corners = _point_offsets(data.shape, pix, finite, method == "nearest")
+    if method == "nearest":
+        return flat[offset], finite
+    # Each corner is a gather at ``offset + shift``: taken from the view ``flat[shift:]`` so
+    # that no shifted index array is built; weights multiply up from (1 - t, t) per axis.
+    result = np.zeros(finite.shape)
+    bad_values = False
+    for combination in range(1 << len(corners)):
+        shift = 0
+        weight = None
+        for bit, (stride, t) in enumerate(corners):
+            factor = t if combination >> bit & 1 else 1.0 - t
+            shift += stride if combination >> bit & 1 else 0
+            weight = factor if weight is None else weight * factor
+        values = np.take(flat[shift:], offset)
+        if values.dtype != np.float64:
+            values = values.astype(np.float64)
+        if values.dtype.kind == "f" and not np.isfinite(values).all():
+            bad_values = True
+            values = np.where(np.isfinite(values), values, 0.0)
+        if weight is None:
+            result += values
+        else:
+            values *= weight
+            result += values
+    if bad_values and not np.isfinite(data).any():
+        result[...] = np.nan
+    return result, finite

@@ -4,6 +4,16 @@ from .axes import MapAxes, MapAxis
 from .coord import MapCoord
 from .energy_regions import EnergyDependentCircles
 from .geom import WcsGeom
+from .label_axis import LabelMapAxis
 from .map import Map, WcsNDMap
 
-__all__ = ["EnergyDependentCircles", "Map", "MapAxes", "MapAxis", "MapCoord", "WcsGeom", "WcsNDMap"]
+__all__ = [
+    "EnergyDependentCircles",
+    "LabelMapAxis",
+    "Map",
+    "MapAxes",
+    "MapAxis",
+    "MapCoord",
+    "WcsGeom",
+    "WcsNDMap",
+]

@@ -147,6 +147,7 @@ class WcsGeom:
         if nx < 1 or ny < 1:
             raise ValueError(f"npix must be positive, got {(nx, ny)}")
         self._wcs = wcs.deepcopy()
+        self._wcs.array_shape = (ny, nx)  # as gammapy: the WCS knows the image shape
         self._npix = (nx, ny)
         self._axes = MapAxes(axes or ())
         self._frame, self._sky_frame = frame_from_wcs(self._wcs)
@@ -469,20 +470,23 @@ class WcsGeom:
             data = {key: np.broadcast_to(value, full, subok=True) for key, value in data.items()}
         return MapCoord(data, frame=self._sky_frame if frame is None else frame)
 
-    def get_pix(self) -> tuple[np.ndarray, np.ndarray]:
-        """Pixel coordinates ``(x, y)`` of the image pixel centres, each of shape (ny, nx)."""
-        nx, ny = self._npix
-        y, x = np.indices((ny, nx), dtype=float)
-        return x, y
-
     def _split_coords(self, coords):
         """(lon_deg, lat_deg, [axis coords...]) in the geometry frame; axis coords may be None."""
         if isinstance(coords, SkyCoord):
             lon, lat = skycoord_lonlat_deg(coords, self._sky_frame)
             return lon, lat, [None] * len(self._axes)
         if isinstance(coords, MapCoord):
-            coords = coords.to_frame(self._sky_frame) if coords.frame else coords
-        if isinstance(coords, (MapCoord, dict)):
+            if coords.frame is None or coords._same_frame(self._sky_frame):
+                lon = as_angle_deg(coords["lon"], name="lon")
+                lat = as_angle_deg(coords["lat"], name="lat")
+            else:
+                lon, lat = skycoord_lonlat_deg(coords.skycoord, self._sky_frame)
+            if not coords.match_by_name:
+                # Tuple-made coordinates (axis0, axis1, ...) match the axes by position.
+                rest = list(coords)[2:] + [None] * len(self._axes)
+                return lon, lat, rest[: len(self._axes)]
+            return lon, lat, [coords.get(axis.name) for axis in self._axes]
+        if isinstance(coords, dict):
             if "skycoord" in coords:
                 lon, lat = skycoord_lonlat_deg(coords["skycoord"], self._sky_frame)
             else:
@@ -498,8 +502,10 @@ class WcsGeom:
                 rest.append(value)
             return lon, lat, rest
         if isinstance(coords, (tuple, list)):
-            if len(coords) < 2:
-                raise ValueError(f"coordinates need at least (lon, lat), got {describe(coords)}")
+            if len(coords) < 2 and not (coords and isinstance(coords[0], SkyCoord)):
+                raise ValueError(
+                    f"coordinates need at least (lon, lat) or (skycoord,), got {describe(coords)}"
+                )
             if isinstance(coords[0], SkyCoord):
                 lon, lat = skycoord_lonlat_deg(coords[0], self._sky_frame)
                 rest = list(coords[1:])
@@ -602,6 +608,117 @@ class WcsGeom:
     def contains_pix(self, pix) -> np.ndarray:
         idx = self.pix_to_idx(pix)
         return np.all([i != -1 for i in idx], axis=0)
+
+    # ------------------------------------------------------------------ gammapy pixel API
+    # get_pix, get_idx, center_coord, shape_axes, is_regular, rename_axes (issue 14 item 2).
+    def get_pix(self, idx=None, mode="center") -> tuple[np.ndarray, ...]:
+        """Pixel coordinates ``(x, y, axis pixels...)`` of every bin, each of the data shape.
+
+        Parameters
+        ----------
+        idx : tuple of int, optional
+            Non-spatial indices: only that image plane (arrays of shape ``(1, ..., ny, nx)``).
+        mode : {"center", "edges"}
+            Pixel centres, or the ``(ny + 1, nx + 1)`` grid of pixel corners for x and y
+            (non-spatial axes stay at bin centres).
+
+        Returns
+        -------
+        tuple of ndarray
+            Float arrays; NaN where the position is outside the projection (the corners of
+            an all-sky AIT map), as gammapy.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> x, y = WcsGeom.create(npix=(3, 2), binsz=1).get_pix()
+        >>> x.tolist(), y.tolist()
+        ([[0.0, 1.0, 2.0], [0.0, 1.0, 2.0]], [[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]])
+        """
+        if mode not in ("center", "edges"):
+            raise ValueError(f"mode must be 'center' or 'edges', got {mode!r}")
+        nx, ny = self._npix
+        start = -0.5 if mode == "edges" else 0.0
+        pix_all = [np.arange(start, nx, dtype=float), np.arange(start, ny, dtype=float)]
+        if idx is None:
+            pix_all += [np.arange(axis.nbin, dtype=float) for axis in self._axes]
+        else:
+            if len(idx) != len(self._axes):
+                raise ValueError(
+                    f"idx needs one index per non-spatial axis {self._axes.names}, got {idx}"
+                )
+            pix_all += [np.array([float(i)]) for i in idx]
+        pix = np.meshgrid(*pix_all[::-1], indexing="ij")[::-1]
+        lon, _ = self._lonlat(mode, None)
+        outside = ~np.isfinite(lon)
+        if outside.any():
+            for p in pix:
+                p[..., outside] = np.nan
+        return tuple(pix)
+
+    def get_idx(self, idx=None, flat=False) -> tuple[np.ndarray, ...]:
+        """Integer indices ``(ix, iy, axis indices...)`` of every bin (-1 outside the projection).
+
+        Parameters
+        ----------
+        idx : tuple of int, optional
+            Non-spatial indices of one image plane (see `get_pix`).
+        flat : bool
+            Return 1-D arrays of the bins inside the projection only.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> ix, iy = WcsGeom.create(npix=(3, 2), binsz=1).get_idx()
+        >>> ix.dtype.kind, iy.tolist()
+        ('i', [[0, 0, 0], [1, 1, 1]])
+        """
+        pix = self.get_pix(idx=idx, mode="center")
+        if flat:
+            pix = tuple(p[np.isfinite(p)] for p in pix)
+        return tuple(np.where(np.isfinite(p), p, -1).astype(np.int64) for p in pix)
+
+    @property
+    def center_coord(self) -> tuple:
+        """Coordinates ``(lon, lat, axis coordinates...)`` of the centre of the geometry.
+
+        The centre of a non-spatial axis is at pixel ``(nbin - 1) / 2`` (an edge for an even
+        number of bins), as gammapy.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> lon, lat = WcsGeom.create(npix=3, binsz=1, skydir=(10, 20)).center_coord
+        >>> float(lon.value), float(lat.value)
+        (10.0, 20.0)
+        """
+        pix = (*self.center_pix, *[(axis.nbin - 1) / 2.0 for axis in self._axes])
+        return self.pix_to_coord(tuple(np.array(p) for p in pix))
+
+    @property
+    def shape_axes(self) -> tuple[int, ...]:
+        """Number of bins of the non-spatial axes, in axis order (gammapy's name)."""
+        return self._axes.shape
+
+    @property
+    def is_regular(self) -> bool:
+        """Always True: every image plane has the same pixel grid.
+
+        gammapy's irregular geometries (one pixel size per plane) are not supported (X48).
+        """
+        return True
+
+    def rename_axes(self, names, new_names) -> WcsGeom:
+        """The geometry with non-spatial axes renamed (one name, or lists of names).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> WcsGeom.create(npix=2, axes=[axis]).rename_axes("energy", "energy_true").axes.names
+        ['energy_true']
+        """
+        return WcsGeom(self._wcs, self._npix, axes=self._axes.rename_axes(names, new_names))
 
     # ------------------------------------------------------------------ masks
     def energy_mask(self, energy_min=None, energy_max=None, round_to_edge=False, *, chunks=None):

@@ -14,6 +14,7 @@ from ..utils.units import describe
 from .chunked import as_array as _as_array
 from .chunked import is_dask
 from .geom import WcsGeom
+from .map_lookup import LookupMixin
 from .reproject import REQUIRED
 
 __all__ = ["Map", "WcsNDMap"]
@@ -67,7 +68,7 @@ _UNARY_UFUNCS = {
 }
 
 
-class Map(NDArrayOperatorsMixin):
+class Map(LookupMixin, NDArrayOperatorsMixin):
     """Base class of skymask maps; `Map.from_geom` and `Map.read` build the right subclass.
 
     A map is a geometry, a numpy array in data order (``(..., n_axis1, ny, nx)``), a unit and a
@@ -519,22 +520,6 @@ class Map(NDArrayOperatorsMixin):
         )
 
     # ------------------------------------------------------------------ slicing
-    def get_image_by_idx(self, idx) -> Map:
-        """The image plane at non-spatial index tuple ``idx`` (axis order); a view of the data."""
-        idx = tuple(int(i) for i in np.atleast_1d(idx))
-        if len(idx) != len(self._geom.axes):
-            raise ValueError(
-                f"need one index per non-spatial axis {self._geom.axes.names}, got {idx}"
-            )
-        for i, (j, axis) in enumerate(zip(idx, self._geom.axes, strict=True)):
-            if not -axis.nbin <= j < axis.nbin:
-                raise IndexError(
-                    f"index {j} out of range for axis {i} '{axis.name}' ({axis.nbin} bins)"
-                )
-        return self.__class__(
-            self._geom.to_image(), data=self._data[idx[::-1]], meta=dict(self.meta), unit=self._unit
-        )
-
     def slice_by_idx(self, slices: dict) -> Map:
         """Sub-map from ``{axis_name: slice or int}``; an int drops the axis, a slice keeps it."""
         geom = self._geom
@@ -570,24 +555,10 @@ class Map(NDArrayOperatorsMixin):
             yield self.get_image_by_idx(idx)
 
     # ------------------------------------------------------------------ lookups
-    def get_by_idx(self, idx):
-        """Values at integer indices ``(ix, iy, axis indices...)``; NaN (or False/0) outside.
-
-        Scalar indices give shape (1,), as in gammapy.
-        """
-        idx = np.broadcast_arrays(*[np.atleast_1d(np.asarray(i)) for i in idx])
-        inside = np.all([i != -1 for i in idx], axis=0)
-        clipped = tuple(np.where(inside, i, 0) for i in idx[::-1])
-        # dask indexes point lists through vindex (numpy-style fancy indexing).
-        values = (
-            np.asarray(self._data.vindex[clipped]) if is_dask(self._data) else self._data[clipped]
-        )
-        fill = False if self.is_mask else (np.nan if values.dtype.kind == "f" else 0)
-        return np.where(inside, values, fill)
-
-    def get_by_coord(self, coords):
-        """Values at world coordinates (nearest pixel); NaN (or False/0) outside the map."""
-        return self.get_by_idx(self._geom.coord_to_idx(coords))
+    # get_by_*, set_by_*, fill_by_*, interp_by_*, get_image_by_*: see map_lookup.py.
+    def rename_axes(self, names, new_names) -> Map:
+        """A copy on the geometry with non-spatial axes renamed (see `WcsGeom.rename_axes`)."""
+        return self.copy(geom=self._geom.rename_axes(names, new_names))
 
     def interp_to_geom(self, geom, *, fill_value=REQUIRED, method=None) -> Map:
         """This map evaluated at the pixel centres of ``geom`` (frames converted).

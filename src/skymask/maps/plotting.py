@@ -31,6 +31,8 @@ def format_energy(energy: u.Quantity) -> str:
 def bin_label(axis, index: int) -> str:
     """Panel title of bin ``index`` of ``axis``: ``"Energy 10.0 GeV - 28.9 GeV"``."""
     title = axis.name.replace("_", " ").capitalize() or "Bin"
+    if axis.node_type == "label":
+        return f"{title} {axis.center[index]}"
     if axis.node_type == "edges":
         low, high = axis.edges[index], axis.edges[index + 1]
         if axis.is_energy_axis:
