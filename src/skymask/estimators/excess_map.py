@@ -16,6 +16,7 @@ from astropy import units as u
 from astropy.coordinates import Angle
 
 from ..datasets.checks import require_maps, require_non_negative
+from ..datasets.map_dataset import NOT_EVALUATED_KEY
 from ..kernels import correlation
 from ..kernels.footprint import disk_footprint
 from ..maps import Map, MapAxis
@@ -346,6 +347,12 @@ class ExcessMapEstimator:
             "sed_type_init": "likelihood",
             "correlation_radius": f"{self._correlation_radius.deg:g} deg",
         }
+        # Source models skymask keeps but does not evaluate would change npred: say so.
+        not_evaluated = ", ".join(getattr(dataset, "models_not_evaluated", []))
+        if not_evaluated:
+            meta[NOT_EVALUATED_KEY] = not_evaluated
+            for m in maps.values():
+                m.meta[NOT_EVALUATED_KEY] = not_evaluated
         return ExcessMaps(maps, meta=meta, reference_spectral_model=self.spectral_model)
 
 

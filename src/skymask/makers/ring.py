@@ -168,7 +168,7 @@ class RingBackgroundMaker:
         return MapDatasetOnOff(
             counts=dataset.counts.copy(),
             counts_off=maps["counts_off"],
-            acceptance=dataset.background.copy(),
+            acceptance=dataset.npred_background(),
             acceptance_off=maps["acceptance_off"],
             mask_safe=Map.from_geom(geom, data=safe),
             mask_fit=None if dataset.mask_fit is None else dataset.mask_fit.copy(),
@@ -189,7 +189,8 @@ def _require(dataset):
         ("counts", "background"),
         needed_by="the ring background (counts and a background template, the acceptance)",
     )
-    return dataset.counts, dataset.background
+    # gammapy's acceptance: the predicted background (the template times the FoV norm).
+    return dataset.counts, dataset.npred_background()
 
 
 def _check_finite(dataset_name, name, data, allowed):
