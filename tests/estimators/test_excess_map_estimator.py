@@ -336,8 +336,8 @@ def test_invalid_datasets(crab_dataset):
     with pytest.raises(TypeError, match="boolean"):  # refused by the MapDataset setter
         bad.mask_safe = crab_dataset.background
     bad.mask_safe = None
-    bad.counts_off = crab_dataset.counts
-    with pytest.raises(NotImplementedError, match="on-off"):
+    bad.counts_off = crab_dataset.counts  # an on-off dataset without acceptances
+    with pytest.raises(ValueError, match=r"dataset\.acceptance must be a map"):
         estimator.run(bad)
 
 
