@@ -319,7 +319,11 @@ def test_selection_all_in_a_list_is_accepted_as_every_optional_map():
 
 def test_unknown_result_name(tutorial_result):
     with pytest.raises(KeyError, match="available"):
-        tutorial_result["flux"]
+        tutorial_result["fluxx"]
+    with pytest.raises(KeyError, match="selection_optional"):
+        tutorial_result["npred_excess_ul"]  # norm_ul was not selected
+    with pytest.raises(AttributeError, match="available"):
+        _ = tutorial_result.norm_ul
 
 
 def test_invalid_datasets(crab_dataset):

@@ -63,7 +63,7 @@ def onoff_statistics(
     -------
     dict of str to float64 ndarray
         ``counts``, ``npred``, ``npred_excess``, ``ts``, ``sqrt_ts``, ``norm``, ``norm_err``,
-        ``npred_background`` and the selected optional maps.
+        and the selected optional maps.
     """
     mask = np.asarray(mask, dtype=bool)
     correlate = TophatCorrelator(kernel, mask.shape[-2:], method)
@@ -132,7 +132,6 @@ def _plane(
             "sqrt_ts": stat.sqrt_ts,
             "norm": excess / exposure,
             "norm_err": stat.error.astype(float) * n_sigma / exposure,
-            "npred_background": stat.n_bkg.astype(float),
         }
         if "errn-errp" in selection:
             values["norm_errn"] = stat.compute_errn(n_sigma) / exposure

@@ -371,7 +371,12 @@ class ExcessMapEstimator:
             meta[NOT_EVALUATED_KEY] = not_evaluated
             for m in maps.values():
                 m.meta[NOT_EVALUATED_KEY] = not_evaluated
-        return ExcessMaps(maps, meta=meta, reference_spectral_model=self.spectral_model)
+        return ExcessMaps(
+            maps,
+            meta=meta,
+            reference_spectral_model=self.spectral_model,
+            has_exposure=reco_exposure is not None,
+        )
 
 
 def _positive(value, name) -> float:
@@ -418,8 +423,7 @@ def _onoff_inputs(dataset, shape, used):
         data = None if m is None else np.asarray(getattr(m, "data", m), dtype=float)
         if data is None or data.shape != shape:
             raise ValueError(
-                f"dataset.{name} must be a map on the counts geometry {shape}, got "
-                f"{describe(m)}"
+                f"dataset.{name} must be a map on the counts geometry {shape}, got {describe(m)}"
             )
         bad = used & ~(data >= 0)
         if np.any(bad):
