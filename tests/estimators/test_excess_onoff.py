@@ -152,3 +152,26 @@ def test_on_off_image_without_energy_axis_and_optional_maps():
     for name in ("norm_errn", "norm_errp", "norm_ul", "norm_sensitivity", "alpha"):
         assert np.all(np.isfinite(result[name].data)), name
     assert_allclose(result["acceptance_off"].data, 4.0)
+
+
+def test_correlate_off_false_keeps_the_pixel_off_counts():
+    # gammapy's test_excess_map_estimator_map_dataset_on_off_no_correlation, built without
+    # MapDatasetOnOff.create: counts 2, counts_off 1, acceptances 1, two bins, first selected.
+    axis = MapAxis.from_energy_bounds(0.1, 10, 2, unit="TeV")
+    geom = WcsGeom.create(npix=20, binsz=0.02, axes=[axis])
+    on_off = MapDatasetOnOff(
+        counts=Map.from_geom(geom, data=2.0),
+        counts_off=Map.from_geom(geom, data=1.0),
+        acceptance=Map.from_geom(geom, data=1.0),
+        acceptance_off=Map.from_geom(geom, data=1.0),
+        mask_safe=Map.from_geom(geom, data=True),
+    )
+    estimator = ExcessMapEstimator(0.11 * u.deg, energy_edges=[0.1, 1] * u.TeV, correlate_off=False)
+    result = estimator.run(on_off)
+    assert result.npred.data.shape == (1, 20, 20)
+    assert result.npred.data[0, 10, 10] == 194  # gammapy 2.1
+    assert_allclose(result.npred_excess.data[0, 10, 10], 97)
+    assert_allclose(result.sqrt_ts.data[0, 10, 10], 0.780125, atol=1e-3)
+    correlated = ExcessMapEstimator(0.11 * u.deg, energy_edges=[0.1, 1, 10] * u.TeV)
+    result = correlated.run(on_off)
+    assert_allclose(result.sqrt_ts.data[:, 10, 10], 5.741116, atol=1e-5)  # gammapy 2.1

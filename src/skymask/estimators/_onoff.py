@@ -40,6 +40,9 @@ def onoff_statistics(
     n_sigma_sensitivity=5.0,
     sensitivity_threshold=None,
     method="auto",
+    correlate_off=True,
+    acceptance=None,
+    acceptance_off=None,
 ) -> dict:
     """WStat excess maps of stacks of image planes ``(n, ny, nx)``; NaN outside ``mask``.
 
@@ -58,6 +61,12 @@ def onoff_statistics(
     n_sigma, n_sigma_ul, selection, n_sigma_sensitivity, sensitivity_threshold, method
         As in `skymask.estimators._core.excess_statistics`; ``selection`` may also hold
         ``"alpha"`` (the correlated alpha).
+    correlate_off : bool
+        False: gammapy's ``correlate_off=False``, ``n_off`` is the pixel's own OFF counts and
+        ``alpha = C(acceptance) / acceptance_off`` (needs ``acceptance`` and
+        ``acceptance_off``).
+    acceptance, acceptance_off : ndarray, optional
+        Per plane, for ``correlate_off=False``.
 
     Returns
     -------
@@ -81,6 +90,7 @@ def onoff_statistics(
             selection=selection,
             n_sigma_sensitivity=n_sigma_sensitivity,
             sensitivity_threshold=sensitivity_threshold,
+            uncorrelated=None if correlate_off else (acceptance[k], acceptance_off[k]),
         )
         for name, selected in values.items():
             if name not in result:
@@ -107,13 +117,21 @@ def _plane(
     selection,
     n_sigma_sensitivity,
     sensitivity_threshold,
+    uncorrelated=None,
 ) -> dict:
     integer = bool(np.all(counts == np.rint(counts)))
     n_on = np.rint(_sum32(correlate, counts, mask, integer=integer, nonnegative=True))[mask]
-    n_off = _sum32(correlate, counts_off, mask, nonnegative=True)[mask]
-    background_sum = _sum32(correlate, background, mask, nonnegative=True)[mask]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        alpha = background_sum / n_off  # float32 / float32, as gammapy
+    if uncorrelated is None:
+        n_off = _sum32(correlate, counts_off, mask, nonnegative=True)[mask]
+        background_sum = _sum32(correlate, background, mask, nonnegative=True)[mask]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            alpha = background_sum / n_off  # float32 / float32, as gammapy
+    else:
+        acceptance, acceptance_off = uncorrelated
+        n_off = counts_off[mask].astype(np.float32)
+        acceptance_sum = _sum32(correlate, acceptance, mask, nonnegative=True)[mask]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            alpha = (acceptance_sum / acceptance_off[mask]).astype(np.float32)
     # float32 arrays, as gammapy hands them over: its excess n_on - alpha n_off (and so the
     # signal at the likelihood maximum) is computed in float32.
     stat = WStatCountsStatistic(n_on, n_off, alpha, np.zeros(n_on.shape, np.float32))

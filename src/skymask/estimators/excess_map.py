@@ -118,7 +118,8 @@ def _check_finite(name, values, where):
 
 
 class ExcessMapEstimator:
-    """Correlated excess and significance maps of a map dataset (Cash, known background).
+    """Correlated excess and significance maps of a map dataset (Cash, known background) or
+    of an on-off dataset (WStat, background from OFF counts).
 
     Parameters
     ----------
@@ -132,14 +133,17 @@ class ExcessMapEstimator:
     selection_optional : None, "all" or list of str
         ``"all"`` (alone or in a list, as gammapy) selects every optional map.
         Extra maps: ``"errn-errp"`` (asymmetric errors), ``"ul"`` (upper limits),
-        ``"sensitivity"``; ``"alpha"``, ``"acceptance_on"``, ``"acceptance_off"`` are accepted
-        for on-off datasets, which skymask does not support yet (they add nothing).
+        ``"sensitivity"``; for on-off datasets also ``"alpha"`` (correlated),
+        ``"acceptance_on"`` and ``"acceptance_off"`` (ignored for other datasets).
     energy_edges : None, "all" or energies
         None: sum all energy bins into one group (gammapy's default); ``"all"``: one map per
         bin; energies: groups between these edges, snapped to the dataset's (see
         `energy_groups`).
     correlate_off : bool
-        For on-off datasets only (accepted for compatibility).
+        For on-off datasets: True (default) sums the OFF counts over the top-hat too and
+        takes ``alpha = C(alpha_pixel * counts_off) / C(counts_off)``; False keeps each
+        pixel's OFF counts with ``alpha = C(acceptance) / acceptance_off`` (gammapy's two
+        modes).
     spectral_model : None, float or model
         Reference spectrum of the norm maps: None is a power law of index 2, a number the index
         of a power law (see `~skymask.estimators.PowerLawSpectralModel`).
@@ -343,8 +347,23 @@ class ExcessMapEstimator:
         }
         kernel = self.estimate_kernel(geom)
         if on_off:
+            acceptance = acceptance_off = None
+            if not self.correlate_off:
+                acceptance = _group_sum(dataset.acceptance.data, weights, groups)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    # gammapy's grouped acceptance_off: acceptance * counts_off / background.
+                    acceptance_off = acceptance * counts_off / npred
             arrays = _onoff.onoff_statistics(
-                counts, counts_off, npred, mask, kernel, reco_exposure, **options
+                counts,
+                counts_off,
+                npred,
+                mask,
+                kernel,
+                reco_exposure,
+                correlate_off=self.correlate_off,
+                acceptance=acceptance,
+                acceptance_off=acceptance_off,
+                **options,
             )
             arrays.update(_acceptance_maps(dataset, weights, groups, mask, self.selection_optional))
         else:
