@@ -123,16 +123,21 @@ class RingBackgroundMaker:
         inner, outer = self.radii_pix(geom)
         planes = (-1, *geom.data_shape_image)
         allowed_planes = allowed.reshape(planes)
-        counts_off = correlation.ring_sums(
-            counts.data.reshape(planes), allowed_planes, inner, outer, self.method
+        # The three sums in one call: one transform of the ring, one FFT call for all planes.
+        # The third (pixels with positive background) keeps FFT round-off from turning "no OFF
+        # acceptance" into a tiny positive number.
+        stack = np.concatenate(
+            [
+                np.asarray(counts.data, dtype=float).reshape(planes),
+                np.asarray(background.data, dtype=float).reshape(planes),
+                (background.data > 0).reshape(planes).astype(float),
+            ]
         )
-        acceptance_off = correlation.ring_sums(
-            background.data.reshape(planes), allowed_planes, inner, outer, self.method
+        n = allowed_planes.shape[0]
+        sums = correlation.ring_sums(
+            stack, np.concatenate([allowed_planes] * 3), inner, outer, self.method
         )
-        # FFT round-off must not turn "no OFF acceptance" into a tiny positive number.
-        n_positive = correlation.ring_sums(
-            (background.data > 0).reshape(planes), allowed_planes, inner, outer, self.method
-        )
+        counts_off, acceptance_off, n_positive = sums[:n], sums[n : 2 * n], sums[2 * n :]
         acceptance_off[n_positive == 0] = 0.0
         shape = geom.data_shape
         return {
