@@ -9,6 +9,8 @@ left out of the ring sums. The result is a `MapDatasetOnOff` with
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from astropy import units as u
 from astropy.coordinates import Angle
@@ -123,22 +125,23 @@ class RingBackgroundMaker:
         inner, outer = self.radii_pix(geom)
         planes = (-1, *geom.data_shape_image)
         allowed_planes = allowed.reshape(planes)
-        # The three sums in one call: one transform of the ring, one FFT call for all planes.
-        # The third (pixels with positive background) keeps FFT round-off from turning "no OFF
-        # acceptance" into a tiny positive number.
+        # Both sums in one call: one transform of the ring, one FFT call for all planes.
         stack = np.concatenate(
             [
                 np.asarray(counts.data, dtype=float).reshape(planes),
                 np.asarray(background.data, dtype=float).reshape(planes),
-                (background.data > 0).reshape(planes).astype(float),
             ]
         )
         n = allowed_planes.shape[0]
-        sums = correlation.ring_sums(
-            stack, np.concatenate([allowed_planes] * 3), inner, outer, self.method
+        ring = _ring_correlator(
+            tuple(inner), tuple(outer), tuple(geom.data_shape_image), self.method
         )
-        counts_off, acceptance_off, n_positive = sums[:n], sums[n : 2 * n], sums[2 * n :]
-        acceptance_off[n_positive == 0] = 0.0
+        sums = correlation.ring_sums(
+            stack, np.concatenate([allowed_planes] * 2), inner, outer, correlator=ring
+        )
+        counts_off, acceptance_off = sums[:n], sums[n:]
+        positive = allowed_planes & (background.data.reshape(planes) > 0)
+        _zero_without_positive_acceptance(acceptance_off, positive, inner, outer, self.method)
         shape = geom.data_shape
         return {
             "counts_off": Map.from_geom(geom, data=counts_off.reshape(shape)),
@@ -186,6 +189,42 @@ class RingBackgroundMaker:
                 "fill_value": self.fill_value,
             },
         )
+
+
+@functools.lru_cache(maxsize=4)
+def _ring_correlator(inner, outer, image_shape, method):
+    """The ring correlator (its kernel transform), kept for repeated runs on one geometry."""
+    return correlation.RingCorrelator(inner, outer, image_shape, method)
+
+
+#: At most this many suspect pixels are checked one by one (else one more ring sum).
+_MAX_SUSPECTS = 20000
+
+
+def _zero_without_positive_acceptance(acceptance_off, positive, inner, outer, method):
+    """Set ``acceptance_off`` to exactly 0 where the ring holds no positive allowed background.
+
+    FFT round-off must not turn "no OFF acceptance" into a tiny positive number. Only pixels
+    whose sum is tiny can be such places (a true sum is at least one positive background
+    value): those are checked exactly, against the ring footprint; if there are very many,
+    the ring sum of ``positive`` decides instead.
+    """
+    scale = float(acceptance_off.max(initial=0.0))
+    suspects = np.nonzero(acceptance_off <= 1e-6 * scale)
+    if len(suspects[0]) > _MAX_SUSPECTS:
+        n_positive = correlation.ring_sums(positive.astype(float), positive, inner, outer, method)
+        acceptance_off[n_positive == 0] = 0.0
+        return
+    if len(suspects[0]) == 0:
+        return
+    kernel = correlation.RingCorrelator(inner, outer, (1, 1)).kernel
+    ky, kx = kernel.shape
+    padded = np.pad(positive, ((0, 0), (ky // 2, ky // 2), (kx // 2, kx // 2)))
+    k, y, x = suspects
+    dy, dx = np.nonzero(kernel)
+    # padded[k, y + dy, x + dx] is the pixel at offset (dy - ky // 2, dx - kx // 2).
+    hits = padded[k[:, None], y[:, None] + dy, x[:, None] + dx].any(axis=1)
+    acceptance_off[k[~hits], y[~hits], x[~hits]] = 0.0
 
 
 def _require(dataset):
