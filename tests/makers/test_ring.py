@@ -210,3 +210,21 @@ def test_on_off_dataset_maps_and_validation():
         RingBackgroundMaker("-0.1 deg", "0.1 deg")
     with pytest.raises(TypeError, match="True or False"):
         RingBackgroundMaker("0.1 deg", "0.1 deg", fill_value=None)
+
+
+def test_no_off_acceptance_is_exactly_zero_by_either_check(simulated, monkeypatch):
+    # The pixels whose ring holds no allowed background are found exactly, whether the few
+    # suspect pixels are checked one by one or (many of them) by one more ring sum.
+    from skymask.makers import ring as ring_module
+
+    left = WcsGeom.create(npix=(40, 101), binsz=BINSZ, frame="galactic", refpix=(51.0, 51.0))
+    exclusion = Map.from_geom(left, data=True)
+    maker = RingBackgroundMaker(R_IN, WIDTH, exclusion_mask=exclusion, fill_value=False)
+    one_by_one = maker.run(simulated).acceptance_off.data
+    monkeypatch.setattr(ring_module, "_MAX_SUSPECTS", 0)
+    by_ring_sum = maker.run(simulated).acceptance_off.data
+    allowed = nearest_lookup(exclusion.data, left, simulated.counts.geom.to_image(), False)
+    has_off = ring_sum(np.ones((NPIX, NPIX)), allowed, 10, 16) > 0
+    for result in (one_by_one, by_ring_sum):
+        np.testing.assert_array_equal(result[0] > 0, has_off)
+        assert np.all(result[:, ~has_off] == 0.0)
