@@ -131,3 +131,42 @@ CASES = [
         repeat=5,
     ),
 ]
+
+
+# --- MapDataset.read (issue 15) --------------------------------------------------------------
+# The Fermi-LAT Crab dataset of the tutorials (gammapy-data): counts, background, exposure,
+# PSF and EDisp maps, masks; both libraries read the same file.
+DATASET_SETUP = """
+import os
+DATASET = os.path.join(
+    os.environ["GAMMAPY_DATA"], "fermi-3fhl-crab", "Fermi-LAT-3FHL_data_Fermi-LAT.fits"
+)
+"""
+
+DATASET_READ = """
+from {library}.datasets import MapDataset
+def run():
+    return MapDataset.read(DATASET)
+def output(dataset):
+    return {{
+        "counts": dataset.counts.data,
+        "background": dataset.background.data,
+        "exposure": dataset.exposure.data,
+        "mask_safe": dataset.mask_safe.data,
+    }}
+"""
+
+CASES.append(
+    Case(
+        name="io.map_dataset_read_crab",
+        area="io",
+        size="quick",
+        description="`MapDataset.read` of the Fermi-LAT Crab dataset file (8 maps, PSF, EDisp)",
+        setup=DATASET_SETUP,
+        skymask=DATASET_READ.format(library="skymask"),
+        gammapy=DATASET_READ.format(library="gammapy"),
+        compare=Equal(),
+        targets=[Target("speedup", 1, "issue 15")],
+        repeat=7,
+    )
+)

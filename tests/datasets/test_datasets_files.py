@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from astropy.io import fits
 
-from skymask.datasets import Datasets, MapDataset, Models
+from skymask.datasets import Datasets, FoVBackgroundModel, MapDataset, Models
 from skymask.estimators import ExcessMapEstimator
 from skymask.makers import FoVBackgroundMaker, RingBackgroundMaker
 from skymask.maps import Map, MapAxis, WcsGeom
@@ -47,7 +47,7 @@ def test_index_named_like_a_dataset_file_is_refused_before_writing(tmp_path):
         datasets.write(tmp_path / "crab.fits")
     assert list(tmp_path.iterdir()) == []
     with_models = Datasets([_dataset("a")])
-    with_models.models = Models([{"name": "bkg", "type": "FoVBackgroundModel"}])
+    with_models.models = Models([FoVBackgroundModel("a")])
     with pytest.raises(ValueError, match="the index and the models file would both be"):
         with_models.write(tmp_path / "d.yaml", filename_models=tmp_path / "d.yaml")
     assert list(tmp_path.iterdir()) == []

@@ -7,7 +7,7 @@ import pytest
 import yaml
 from astropy.io import fits
 
-from skymask.datasets import Datasets, MapDataset
+from skymask.datasets import Datasets, MapDataset, ModelNotEvaluatedWarning
 from skymask.datasets.io import dump_yaml, yaml_checksum
 from skymask.utils.exceptions import ChecksumWarning
 
@@ -23,9 +23,11 @@ def env_data(gammapy_data, monkeypatch):
 
 def test_read_tutorial_yaml_without_checksum_warning_d11(env_data):
     # gammapy 2.1 warns "Checksum verification failed" here although the file has no checksum.
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    # The one warning is that the Crab's sky model is kept but not evaluated.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         datasets = Datasets.read(CRAB_YAML, filename_models=CRAB_MODELS)
+    assert [w.category for w in caught] == [ModelNotEvaluatedWarning]
     assert datasets.names == ["Fermi-LAT"]
     assert datasets["Fermi-LAT"] is datasets[0]
     assert [d.name for d in datasets] == ["Fermi-LAT"]
@@ -131,14 +133,16 @@ def test_fits_checksum_wrong_warns(env_data, tmp_path):
 
 
 def test_write_and_read_back(env_data, tmp_path):
-    datasets = Datasets.read(CRAB_YAML, filename_models=CRAB_MODELS)
+    with pytest.warns(ModelNotEvaluatedWarning):
+        datasets = Datasets.read(CRAB_YAML, filename_models=CRAB_MODELS)
     out = tmp_path / "out" / "datasets.yaml"
     out.parent.mkdir()
     datasets.write(out, filename_models=tmp_path / "out" / "models.yaml", checksum=True)
     assert (out.parent / "Fermi-LAT.fits").exists()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         back = Datasets.read(out, filename_models=tmp_path / "out" / "models.yaml")
+    assert [w.category for w in caught] == [ModelNotEvaluatedWarning]
     assert back.names == ["Fermi-LAT"]
     assert back["Fermi-LAT"].counts.data.sum() == 3004
     assert back.models.names == datasets.models.names

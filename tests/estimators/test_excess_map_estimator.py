@@ -319,7 +319,11 @@ def test_selection_all_in_a_list_is_accepted_as_every_optional_map():
 
 def test_unknown_result_name(tutorial_result):
     with pytest.raises(KeyError, match="available"):
-        tutorial_result["flux"]
+        tutorial_result["fluxx"]
+    with pytest.raises(KeyError, match="selection_optional"):
+        tutorial_result["npred_excess_ul"]  # norm_ul was not selected
+    with pytest.raises(AttributeError, match="available"):
+        _ = tutorial_result.norm_ul
 
 
 def test_invalid_datasets(crab_dataset):
@@ -336,8 +340,8 @@ def test_invalid_datasets(crab_dataset):
     with pytest.raises(TypeError, match="boolean"):  # refused by the MapDataset setter
         bad.mask_safe = crab_dataset.background
     bad.mask_safe = None
-    bad.counts_off = crab_dataset.counts
-    with pytest.raises(NotImplementedError, match="on-off"):
+    bad.counts_off = crab_dataset.counts  # an on-off dataset without acceptances
+    with pytest.raises(ValueError, match=r"dataset\.acceptance must be a map"):
         estimator.run(bad)
 
 

@@ -75,8 +75,16 @@ def test_scale_norm_on_the_tutorial_dataset(crab, tutorial_exclusion):
     assert result.meta["BKG_NORM"] == pytest.approx(GAMMAPY_SCALE_NORM, rel=1e-12)
     assert result.meta["BKG_ERR"] == pytest.approx(GAMMAPY_SCALE_ERROR, rel=1e-12)
     assert result.meta["BKG_METH"] == "scale" and result.meta["BKG_OK"] is True
-    # The returned dataset carries the scaled background and the input's masks.
-    np.testing.assert_allclose(result.background.data, expected * background_before, rtol=1e-12)
+    # The returned dataset carries the norm in its background model (gammapy's place), the
+    # template unchanged, npred_background() scaled, and the input's masks.
+    bkg_model = result.background_model
+    assert bkg_model.name == f"{crab.name}-bkg"
+    assert bkg_model.spectral_model.norm.value == pytest.approx(GAMMAPY_SCALE_NORM, rel=1e-12)
+    assert bkg_model.spectral_model.norm.error == pytest.approx(GAMMAPY_SCALE_ERROR, rel=1e-12)
+    np.testing.assert_array_equal(result.background.data, background_before)
+    np.testing.assert_allclose(
+        result.npred_background().data, expected * background_before, rtol=1e-12
+    )
     np.testing.assert_array_equal(result.mask_safe.data, safe_before)
     assert result.mask_fit is None
     # The input is left as it was.
@@ -197,7 +205,8 @@ def test_undeterminable_norm_warns_and_marks_the_dataset_unusable(method):
     assert not result.mask_safe.data.any()
     assert dataset.mask_safe.data.all()  # the input is untouched
     assert result.meta["BKG_OK"] is False and "BKG_NORM" not in result.meta
-    np.testing.assert_array_equal(result.background.data, dataset.background.data)
+    np.testing.assert_array_equal(result.npred_background().data, dataset.background.data)
+    assert result.background_model.spectral_model.norm.value == 1.0
 
     no_counts = _synthetic()
     no_counts.counts.data[...] = 0

@@ -9,6 +9,7 @@ from skymask.datasets import MapDataset
 from skymask.kernels.correlation import ring_sums
 from skymask.makers import MapDatasetOnOff, RingBackgroundMaker
 from skymask.maps import Map, MapAxis, WcsGeom
+from skymask.stats import li_ma_significance
 
 from .oracles import nearest_lookup, ring_offsets, ring_sum
 
@@ -138,7 +139,9 @@ def test_partial_exclusion_coverage_follows_fill_value_not_nan(simulated):
         has_off = ring_sum(np.ones((NPIX, NPIX)), allowed, 10, 16) > 0
         np.testing.assert_array_equal(on_off.mask_safe.data[0], has_off)
         significance = on_off.li_ma_significance()
-        np.testing.assert_array_equal(np.isfinite(significance.data[0]), has_off)
+        # NaN where no OFF counts enter (gammapy's alpha is then undefined).
+        with_off_counts = has_off & (on_off.counts_off.data.sum(axis=0) > 0)
+        np.testing.assert_array_equal(np.isfinite(significance.data[0]), with_off_counts)
         if not fill_value:
             assert not has_off.all()  # far right: the ring holds no covered pixel
 
@@ -196,7 +199,10 @@ def test_on_off_dataset_maps_and_validation():
     assert on_off.alpha.data[0].tolist()[:2] == [0.25, 0.25] and np.isnan(on_off.alpha.data[0, 2])
     assert on_off.background.data[0, 0] == 2.5 and on_off.excess.data[0, 0] == 2.5
     significance = on_off.li_ma_significance()
-    assert np.isnan(significance.data[0, 2]) and significance.data[0, 1] > 0
+    # gammapy's alpha = C(alpha_pixel n_off) / C(n_off) is undefined without OFF counts (NaN
+    # there, as in gammapy) and without OFF acceptance; elsewhere Li & Ma's equation 17.
+    assert np.isnan(significance.data[0, 2]) and np.isnan(significance.data[0, 1])
+    assert significance.data[0, 0] == pytest.approx(float(li_ma_significance(5, 10, 0.25)))
     assert "counts_off" in repr(on_off)
     with pytest.raises(ValueError, match="counts geometry"):
         MapDatasetOnOff(counts, off, acceptance, Map.from_geom(WcsGeom.create(npix=2), data=1.0))
@@ -204,3 +210,21 @@ def test_on_off_dataset_maps_and_validation():
         RingBackgroundMaker("-0.1 deg", "0.1 deg")
     with pytest.raises(TypeError, match="True or False"):
         RingBackgroundMaker("0.1 deg", "0.1 deg", fill_value=None)
+
+
+def test_no_off_acceptance_is_exactly_zero_by_either_check(simulated, monkeypatch):
+    # The pixels whose ring holds no allowed background are found exactly, whether the few
+    # suspect pixels are checked one by one or (many of them) by one more ring sum.
+    from skymask.makers import ring as ring_module
+
+    left = WcsGeom.create(npix=(40, 101), binsz=BINSZ, frame="galactic", refpix=(51.0, 51.0))
+    exclusion = Map.from_geom(left, data=True)
+    maker = RingBackgroundMaker(R_IN, WIDTH, exclusion_mask=exclusion, fill_value=False)
+    one_by_one = maker.run(simulated).acceptance_off.data
+    monkeypatch.setattr(ring_module, "_MAX_SUSPECTS", 0)
+    by_ring_sum = maker.run(simulated).acceptance_off.data
+    allowed = nearest_lookup(exclusion.data, left, simulated.counts.geom.to_image(), False)
+    has_off = ring_sum(np.ones((NPIX, NPIX)), allowed, 10, 16) > 0
+    for result in (one_by_one, by_ring_sum):
+        np.testing.assert_array_equal(result[0] > 0, has_off)
+        assert np.all(result[:, ~has_off] == 0.0)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import stat
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..utils.io import check_overwrite, make_path, write_files
 from ..utils.reading import regular_file
 from ..utils.units import describe
-from .io import dataset_output, read_map_dataset, read_yaml, write_yaml, yaml_output
+from .io import dataset_output, read_map_dataset, read_yaml, yaml_output
 from .map_dataset import MapDataset
+from .models import ModelNotEvaluatedWarning, Models, applies_to, component_name
 
 __all__ = ["Datasets", "Models"]
 
@@ -19,71 +21,54 @@ __all__ = ["Datasets", "Models"]
 _DATASET_TYPES = {"MapDataset": (MapDataset, read_map_dataset)}
 
 
-class Models(Sequence):
-    """The components of a gammapy models YAML file, kept as parsed (no model evaluation).
-
-    Each component is a dict (``name``, ``type``, ``spectral``, ``spatial``, ...).
-    `for_dataset` gives those attached to a dataset (via ``datasets_names``, or all).
-    """
-
-    def __init__(self, components=(), covariance=None):
-        self._components = [dict(c) for c in components]
-        self.covariance = covariance
-
-    @classmethod
-    def read(cls, filename, checksum=True) -> Models:
-        path = regular_file(make_path(filename), what="models file")
-        data = read_yaml(path, checksum=checksum)
-        components = data.get("components", [])
-        if not isinstance(components, list):
-            raise ValueError(f"{path}: 'components' must be a list, got {describe(components)}")
-        return cls(components, covariance=data.get("covariance"))
-
-    def to_dict(self) -> dict:
-        data = {"components": [dict(c) for c in self._components]}
-        if self.covariance is not None:
-            data["covariance"] = self.covariance
-        return data
-
-    def write(self, filename, overwrite=False, checksum=False) -> None:
-        write_yaml(self.to_dict(), make_path(filename), overwrite=overwrite, checksum=checksum)
-
-    @property
-    def names(self) -> list[str]:
-        return [c.get("name", f"model-{i}") for i, c in enumerate(self._components)]
-
-    def for_dataset(self, name: str) -> Models:
-        return Models(
-            [c for c in self._components if name in c.get("datasets_names", [name])],
-            covariance=self.covariance,
-        )
-
-    def __getitem__(self, key):
-        if isinstance(key, str):
-            for name, component in zip(self.names, self._components, strict=True):
-                if name == key:
-                    return component
-            raise KeyError(f"no model named {key!r}; the models are {self.names}")
-        return self._components[key]
-
-    def __len__(self):
-        return len(self._components)
-
-    def __repr__(self):
-        kinds = ", ".join(
-            f"{n} ({c.get('type', '?')})" for n, c in zip(self.names, self._components, strict=True)
-        )
-        return f"Models({kinds or 'none'})"
-
-
 class Datasets(Sequence):
     """Ordered datasets with unique names; ``datasets["Fermi-LAT"]`` or ``datasets[0]``."""
 
     def __init__(self, datasets=()):
         self._datasets: list[MapDataset] = []
-        self.models: Models | None = None
+        self._unattached = []
         for dataset in datasets:
             self.append(dataset)
+
+    @property
+    def models(self) -> Models | None:
+        """The models of all datasets (and those set that name no dataset here); None if none.
+
+        Setting it gives each dataset the components that apply to it (see
+        `MapDataset.models`); components that name no dataset of this collection are kept
+        (written back by `write`), never dropped. One `ModelNotEvaluatedWarning` names the
+        source models skymask keeps without evaluating them.
+        """
+        components, seen = [], set()
+        for dataset in self._datasets:
+            for component in dataset.models or ():
+                if id(component) not in seen:
+                    seen.add(id(component))
+                    components.append(component)
+        components += self._unattached
+        if not components:
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ModelNotEvaluatedWarning)
+            return Models(components)
+
+    @models.setter
+    def models(self, value):
+        models = None if value is None else Models(value)
+        for dataset in self._datasets:
+            dataset._set_models(models, warn=False)
+        self._unattached = [
+            c for c in models or () if not any(applies_to(c, name) for name in self.names)
+        ]
+        if models is not None and models.sky_models:
+            names = [component_name(c) for c in models.sky_models]
+            warnings.warn(
+                f"skymask does not evaluate the source models {names}: they are kept and "
+                "written back, and npred() and excess maps do not include them "
+                "(meta['MODELS_NOT_EVALUATED'] names them)",
+                ModelNotEvaluatedWarning,
+                stacklevel=2,
+            )
 
     def append(self, dataset: MapDataset) -> None:
         if not isinstance(dataset, MapDataset):
@@ -176,7 +161,20 @@ class Datasets(Sequence):
             dataset = cls._from_parts(parts)
             datasets.append(dataset)
         if filename_models is not None:
-            datasets.models = Models.read(filename_models, checksum=checksum)
+            models = Models.read(filename_models, checksum=checksum)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ModelNotEvaluatedWarning)
+                datasets.models = models
+            if models.sky_models:
+                names = [component_name(c) for c in models.sky_models]
+                warnings.warn(
+                    f"{filename_models}: skymask does not evaluate the source models {names}; "
+                    "they are kept and written back by Datasets.write, and npred() and excess "
+                    "maps do not include them (meta['MODELS_NOT_EVALUATED'] names them). "
+                    "FoVBackgroundModel norms are applied by npred_background()",
+                    ModelNotEvaluatedWarning,
+                    stacklevel=2,
+                )
         return datasets
 
     def write(self, filename, filename_models=None, overwrite=False, checksum=False) -> None:
@@ -200,10 +198,11 @@ class Datasets(Sequence):
             dataset_output(dataset, path.parent / file, checksum=checksum)
             for dataset, file in zip(self._datasets, files, strict=True)
         ]
-        if filename_models is not None and self.models is not None:
+        models = self.models
+        if filename_models is not None and models is not None:
             outputs.append(
                 yaml_output(
-                    self.models.to_dict(),
+                    models.to_dict(),
                     make_path(filename_models),
                     checksum=checksum,
                     label="the models file",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ..maps import Map, MapAxis, WcsGeom
@@ -9,6 +11,10 @@ from ..utils.reading import damaged_file_errors
 from ..utils.units import describe
 from .energy_range import EnergyBounds, EnergyRange, energy_range_of_mask
 from .io import read_map_dataset, write_map_dataset
+from .models import FoVBackgroundModel, ModelNotEvaluatedWarning, Models
+
+#: The meta key of results that would include source models skymask does not evaluate.
+NOT_EVALUATED_KEY = "MODELS_NOT_EVALUATED"
 
 __all__ = ["MapDataset"]
 
@@ -35,6 +41,9 @@ class MapDataset:
     extra_hdus : list of astropy HDUs, optional
         HDUs read from a file that skymask does not model (GTI, META_TABLE, ...): written back
         unchanged.
+    models : `~skymask.datasets.models.Models` or list, optional
+        Models of the dataset (see `models`): a `FoVBackgroundModel` is applied by
+        `npred_background`; source models are kept, not evaluated.
 
     Notes
     -----
@@ -56,6 +65,7 @@ class MapDataset:
         name=None,
         meta=None,
         extra_hdus=None,
+        models=None,
     ):
         self.counts = _check_map(counts, "counts")
         self.exposure = _check_map(exposure, "exposure")
@@ -75,6 +85,8 @@ class MapDataset:
             )
         self.mask_safe = mask_safe
         self.mask_fit = mask_fit
+        self._models = None
+        self.models = models
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -151,8 +163,25 @@ class MapDataset:
             name=self.name if name is None else name,
             meta=dict(self.meta),
             extra_hdus=[hdu.copy() for hdu in self.extra_hdus],
+            models=self._copied_models(name),
             **copied,
         )
+
+    def _copied_models(self, name=None):
+        """Copies of the models (the background model renamed with the dataset)."""
+        if self._models is None:
+            return None
+        new_name = self.name if name is None else name
+        components = []
+        for component in self._models:
+            if isinstance(component, FoVBackgroundModel):
+                component = component.copy()
+                component.datasets_names = [new_name]
+                component.name = f"{new_name}-bkg"
+            components.append(component)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ModelNotEvaluatedWarning)
+            return Models(components)
 
     # ------------------------------------------------------------------ geometry
     @property
@@ -241,18 +270,111 @@ class MapDataset:
             return Map.from_geom(self.geom.to_image(), data=True)
         return self._image(mask)
 
+    # ------------------------------------------------------------------ models
+    @property
+    def models(self) -> Models | None:
+        """The dataset's models (those of the models given that apply to this dataset).
+
+        Setting it keeps the components whose ``datasets_names`` include this dataset's name
+        (or that name no dataset): at most one `FoVBackgroundModel` (for this dataset), which
+        `npred_background` applies, and source models, which skymask keeps (written back by
+        ``Datasets.write``) but does not evaluate: a `ModelNotEvaluatedWarning` says so, and
+        `npred` and the estimators' maps carry ``meta["MODELS_NOT_EVALUATED"]``.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.datasets.models import FoVBackgroundModel
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=2, axes=[axis]), name="a")
+        >>> dataset.background.data[...] = 2.0
+        >>> dataset.models = [FoVBackgroundModel(dataset_name="a")]
+        >>> dataset.background_model.spectral_model.norm.value = 1.5
+        >>> float(dataset.npred_background().data.sum())
+        12.0
+        """
+        return self._models
+
+    @models.setter
+    def models(self, value):
+        self._set_models(value, warn=True)
+
+    def _set_models(self, value, warn):
+        if value is None:
+            self._models = None
+            return
+        selected = Models(value).for_dataset(self.name)
+        background = [c for c in selected if isinstance(c, FoVBackgroundModel)]
+        if len(background) > 1:
+            raise ValueError(
+                f"dataset {self.name!r} can have one FoVBackgroundModel, got "
+                f"{[c.name for c in background]}"
+            )
+        self._models = selected
+        if warn and self.models_not_evaluated:
+            warnings.warn(
+                f"dataset {self.name!r}: skymask does not evaluate the models "
+                f"{self.models_not_evaluated}; they are kept and written back, and npred() and "
+                "excess maps do not include them (meta['MODELS_NOT_EVALUATED'] names them)",
+                ModelNotEvaluatedWarning,
+                stacklevel=3,
+            )
+
+    @property
+    def background_model(self) -> FoVBackgroundModel | None:
+        """The `FoVBackgroundModel` of this dataset, or None."""
+        if self._models is None:
+            return None
+        for component in self._models:
+            if isinstance(component, FoVBackgroundModel):
+                return component
+        return None
+
+    @property
+    def models_not_evaluated(self) -> list[str]:
+        """Names of the models (or model parts) that skymask keeps but does not evaluate."""
+        if self._models is None:
+            return []
+        names = [
+            name
+            for name, c in zip(self._models.names, self._models, strict=True)
+            if not isinstance(c, FoVBackgroundModel)
+        ]
+        background = self.background_model
+        if background is not None and background.spatial_model is not None:
+            names.append(f"{background.name} (spatial model)")
+        return names
+
+    def _flag(self, m: Map, background_only=False) -> Map:
+        names = self.models_not_evaluated
+        if background_only:
+            names = [n for n in names if n.endswith("(spatial model)")]
+        if names:
+            m.meta[NOT_EVALUATED_KEY] = ", ".join(names)
+        return m
+
     # ------------------------------------------------------------------ predictions
     def npred_background(self) -> Map:
-        """Predicted background counts (the background map; zeros if there is none)."""
+        """Predicted background counts: the template times the `FoVBackgroundModel` norm.
+
+        As gammapy: ``background * norm * (E / reference) ** -tilt`` at the energy-bin
+        centres (the template alone without background model; zeros without template).
+        """
         if self.background is None:
             return Map.from_geom(self.geom, data=0.0)
-        return self.background.copy()
+        model = self.background_model
+        if model is None:
+            return self._flag(self.background.copy(), background_only=True)
+        data = self.background.data * model.evaluate_geom(self.background.geom)
+        result = Map.from_geom(self.background.geom, data=data, unit=self.background.unit)
+        return self._flag(result, background_only=True)
 
     def npred(self) -> Map:
-        """Predicted counts. skymask evaluates no source models: this is the background."""
+        """Predicted counts: the background (source models are not evaluated; see `models`)."""
         npred = self.npred_background()
         np.clip(npred.data, 0, None, out=npred.data)
-        return npred
+        return self._flag(npred)
 
     # ------------------------------------------------------------------ energy ranges
     @property

@@ -3,9 +3,9 @@
 A small on/off dataset, as `RingBackgroundMaker` returns it: per voxel the ON counts, the OFF
 counts of the region the background was estimated from, and the acceptances (expected
 background counts) of both, so that ``alpha = acceptance / acceptance_off`` and the
-background in the ON voxel is ``alpha * counts_off``. The Li & Ma significance map follows
-with `MapDatasetOnOff.li_ma_significance`, computed by
-`skymask.estimators.significance.li_ma_significance_map` (imported when called: datasets sit
+background in the ON voxel is ``alpha * counts_off``. Its significance map is that of
+`~skymask.estimators.ExcessMapEstimator` (gammapy's WStat statistics and correlated alpha);
+`MapDatasetOnOff.li_ma_significance` is a shortcut to it (imported when called: datasets sit
 below estimators).
 """
 
@@ -128,15 +128,17 @@ class MapDatasetOnOff:
 
     # ------------------------------------------------------------------ significance
     def li_ma_significance(self, correlation_radius=None, *, per_energy=False, method="auto"):
-        """Li & Ma (1983, eq. 17) significance map of the ON counts against the OFF estimate.
+        """Li & Ma (1983, eq. 17) significance map: ``ExcessMapEstimator(...).run(self).sqrt_ts``.
+
+        One implementation: this is the ``sqrt_ts`` map of
+        `~skymask.estimators.ExcessMapEstimator` (gammapy's WStat statistics, which equal Li &
+        Ma's equation 17 without a signal model, and gammapy's correlated
+        ``alpha = C(alpha_pixel * counts_off) / C(counts_off)``).
 
         Parameters
         ----------
         correlation_radius : angle, optional
-            Sum ``counts``, ``counts_off``, ``acceptance`` and ``acceptance_off`` over a
-            top-hat of this radius first (every pixel centre within it, as
-            `~skymask.estimators.ExcessMapEstimator`); then
-            ``alpha = sum(acceptance) / sum(acceptance_off)``. None: no correlation.
+            Top-hat radius of the sums (every pixel centre within it). None: no correlation.
         per_energy : bool
             Keyword only. False (default): the energy bins are summed first and the result has
             one energy bin (as ExcessMapEstimator's default); True: one map per bin.
@@ -146,7 +148,7 @@ class MapDatasetOnOff:
         Returns
         -------
         `~skymask.maps.Map`
-            Float64 significance; NaN outside ``mask`` and where the OFF acceptance is 0.
+            Float64 significance; NaN outside ``mask`` and where no OFF counts enter.
         """
         from ..estimators.significance import li_ma_significance_map
 

@@ -16,11 +16,12 @@ from astropy import units as u
 from astropy.coordinates import Angle
 
 from ..datasets.checks import require_maps, require_non_negative
+from ..datasets.map_dataset import NOT_EVALUATED_KEY
 from ..kernels import correlation
 from ..kernels.footprint import disk_footprint
 from ..maps import Map, MapAxis
 from ..utils.units import as_angle, describe
-from . import _core
+from . import _core, _onoff
 from .exposure import estimate_exposure_reco_energy
 from .result import ExcessMaps
 from .spectral import as_spectral_model
@@ -117,7 +118,8 @@ def _check_finite(name, values, where):
 
 
 class ExcessMapEstimator:
-    """Correlated excess and significance maps of a map dataset (Cash, known background).
+    """Correlated excess and significance maps of a map dataset (Cash, known background) or
+    of an on-off dataset (WStat, background from OFF counts).
 
     Parameters
     ----------
@@ -131,14 +133,17 @@ class ExcessMapEstimator:
     selection_optional : None, "all" or list of str
         ``"all"`` (alone or in a list, as gammapy) selects every optional map.
         Extra maps: ``"errn-errp"`` (asymmetric errors), ``"ul"`` (upper limits),
-        ``"sensitivity"``; ``"alpha"``, ``"acceptance_on"``, ``"acceptance_off"`` are accepted
-        for on-off datasets, which skymask does not support yet (they add nothing).
+        ``"sensitivity"``; for on-off datasets also ``"alpha"`` (correlated),
+        ``"acceptance_on"`` and ``"acceptance_off"`` (ignored for other datasets).
     energy_edges : None, "all" or energies
         None: sum all energy bins into one group (gammapy's default); ``"all"``: one map per
         bin; energies: groups between these edges, snapped to the dataset's (see
         `energy_groups`).
     correlate_off : bool
-        For on-off datasets only (accepted for compatibility).
+        For on-off datasets: True (default) sums the OFF counts over the top-hat too and
+        takes ``alpha = C(alpha_pixel * counts_off) / C(counts_off)``; False keeps each
+        pixel's OFF counts with ``alpha = C(acceptance) / acceptance_off`` (gammapy's two
+        modes).
     spectral_model : None, float or model
         Reference spectrum of the norm maps: None is a power law of index 2, a number the index
         of a power law (see `~skymask.estimators.PowerLawSpectralModel`).
@@ -249,6 +254,21 @@ class ExcessMapEstimator:
         return disk_footprint(*geom.width_in_pixels(self._correlation_radius))
 
     # ------------------------------------------------------------------ run
+    @staticmethod
+    def _npred(dataset, shape, used, weights, groups):
+        """The grouped ``npred()`` of a MapDataset (background and models)."""
+        # Without a background the significance would be that of the counts over zero.
+        needed_by = "ExcessMapEstimator (the significance of the counts over the background)"
+        require_maps(dataset, ("background",), needed_by=needed_by)
+        require_non_negative(dataset, "background", used, needed_by="ExcessMapEstimator")
+        npred_data = np.asarray(dataset.npred().data)
+        if npred_data.shape != shape:
+            raise ValueError(
+                f"dataset.npred() has shape {npred_data.shape}, the counts {shape}: they must "
+                "be on the same geometry"
+            )
+        return _group_sum(npred_data, weights, groups)
+
     def run(self, dataset) -> ExcessMaps:
         """Compute the maps for a map dataset.
 
@@ -266,12 +286,13 @@ class ExcessMapEstimator:
             ``norm_err`` and the selected optional maps, one plane per energy group, NaN
             outside the mask.
         """
-        if getattr(dataset, "counts_off", None) is not None:
-            raise NotImplementedError(
-                "on-off datasets (counts_off, WStat) are not supported yet; use a MapDataset "
-                "with a background model"
-            )
+        on_off = getattr(dataset, "counts_off", None) is not None
         counts_map = dataset.counts
+        # An on-off image without energy axis (a ring background of an image) is one plane.
+        image = on_off and isinstance(counts_map, Map) and not counts_map.geom.axes
+        if image:
+            dataset = _ImagePlane(dataset)
+            counts_map = dataset.counts
         if not isinstance(counts_map, Map) or "energy" not in counts_map.geom.axes.names:
             raise ValueError("dataset.counts must be a Map with a reconstructed 'energy' axis")
         geom = counts_map.geom
@@ -284,27 +305,23 @@ class ExcessMapEstimator:
         safe = _mask_data(dataset.mask_safe, shape, "mask_safe")
         fit = _mask_data(dataset.mask_fit, shape, "mask_fit")
         weights = np.ones(shape, dtype=bool) if safe is None else safe
-        # Without a background the significance would be that of the counts over zero.
-        needed_by = "ExcessMapEstimator (the significance of the counts over the background)"
-        require_maps(dataset, ("background",), needed_by=needed_by)
         used = weights if fit is None else weights & fit
-        require_non_negative(dataset, "background", used, needed_by="ExcessMapEstimator")
         counts = _group_sum(counts_map.data, weights, groups)
-        npred_data = np.asarray(dataset.npred().data)
-        if npred_data.shape != shape:
-            raise ValueError(
-                f"dataset.npred() has shape {npred_data.shape}, the counts {shape}: they must "
-                "be on the same geometry"
-            )
-        npred = _group_sum(npred_data, weights, groups)
-        del npred_data
+        if on_off:
+            counts_off, background = _onoff_inputs(dataset, shape, used)
+            counts_off = _group_sum(counts_off, weights, groups)
+            npred = _group_sum(background, weights, groups)
+        else:
+            npred = self._npred(dataset, shape, used, weights, groups)
         mask = _combine_masks(
             None if safe is None else _group_any(safe, groups),
             None if fit is None else _group_any(fit, groups),
             counts.shape,
         )
         _check_finite("counts", counts, mask)
-        _check_finite("npred", npred, mask)
+        _check_finite("background" if on_off else "npred", npred, mask)
+        if on_off:
+            _check_finite("counts_off", counts_off, mask)
         if np.any(mask & (counts < 0)):
             raise ValueError("counts must be >= 0 inside the mask; they are measured counts")
 
@@ -320,24 +337,45 @@ class ExcessMapEstimator:
         threshold = None
         if self.apply_threshold_sensitivity:
             threshold = (self.gamma_min_sensitivity, self.bkg_syst_fraction_sensitivity)
-        arrays = _core.excess_statistics(
-            counts,
-            npred,
-            mask,
-            self.estimate_kernel(geom),
-            reco_exposure,
-            n_sigma=self.n_sigma,
-            n_sigma_ul=self.n_sigma_ul,
-            selection=self._selection_optional,
-            n_sigma_sensitivity=self.n_sigma_sensitivity,
-            sensitivity_threshold=threshold,
-            method=self.method,
-        )
+        options = {
+            "n_sigma": self.n_sigma,
+            "n_sigma_ul": self.n_sigma_ul,
+            "selection": self._selection_optional,
+            "n_sigma_sensitivity": self.n_sigma_sensitivity,
+            "sensitivity_threshold": threshold,
+            "method": self.method,
+        }
+        kernel = self.estimate_kernel(geom)
+        if on_off:
+            acceptance = acceptance_off = None
+            if not self.correlate_off:
+                acceptance = _group_sum(dataset.acceptance.data, weights, groups)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    # gammapy's grouped acceptance_off: acceptance * counts_off / background.
+                    acceptance_off = acceptance * counts_off / npred
+            arrays = _onoff.onoff_statistics(
+                counts,
+                counts_off,
+                npred,
+                mask,
+                kernel,
+                reco_exposure,
+                correlate_off=self.correlate_off,
+                acceptance=acceptance,
+                acceptance_off=acceptance_off,
+                **options,
+            )
+            arrays.update(_acceptance_maps(dataset, weights, groups, mask, self.selection_optional))
+        else:
+            arrays = _core.excess_statistics(counts, npred, mask, kernel, reco_exposure, **options)
         edges = axis.edges[[start for start, _ in groups] + [groups[-1][1]]]
         group_axis = MapAxis.from_edges(edges, interp=axis.interp, name="energy")
         out_geom = geom.replace_axis(group_axis)
         order = ["npred", "npred_excess", "counts", "ts", "sqrt_ts", "norm", "norm_err"]
         order += [name for name in arrays if name not in order]
+        if image:
+            out_geom = geom.to_image()
+            arrays = {name: values[0] for name, values in arrays.items()}
         maps = {name: Map.from_geom(out_geom, data=arrays[name]) for name in order}
         meta = {
             "n_sigma": self.n_sigma,
@@ -346,7 +384,18 @@ class ExcessMapEstimator:
             "sed_type_init": "likelihood",
             "correlation_radius": f"{self._correlation_radius.deg:g} deg",
         }
-        return ExcessMaps(maps, meta=meta, reference_spectral_model=self.spectral_model)
+        # Source models skymask keeps but does not evaluate would change npred: say so.
+        not_evaluated = ", ".join(getattr(dataset, "models_not_evaluated", []))
+        if not_evaluated:
+            meta[NOT_EVALUATED_KEY] = not_evaluated
+            for m in maps.values():
+                m.meta[NOT_EVALUATED_KEY] = not_evaluated
+        return ExcessMaps(
+            maps,
+            meta=meta,
+            reference_spectral_model=self.spectral_model,
+            has_exposure=reco_exposure is not None,
+        )
 
 
 def _positive(value, name) -> float:
@@ -367,6 +416,56 @@ def _group_sum(data, weights, groups) -> np.ndarray:
         # where(), not a product: a NaN in an unsafe bin does not enter the sum.
         np.sum(np.where(weights[start:stop], data[start:stop], 0.0), axis=0, out=out[k])
     return out
+
+
+class _ImagePlane:
+    """An on-off dataset on an image geometry seen as one energy plane (no exposure)."""
+
+    _MAPS = ("counts", "counts_off", "acceptance", "acceptance_off", "mask_safe", "mask_fit")
+
+    def __init__(self, dataset):
+        axis = MapAxis.from_edges([1.0, 10.0], unit="TeV", name="energy", interp="log")
+        geom = dataset.counts.geom.to_cube([axis])
+        for name in self._MAPS:
+            m = getattr(dataset, name, None)
+            plane = None if m is None else Map.from_geom(geom, data=m.data[np.newaxis])
+            setattr(self, name, plane)
+        self.exposure = None
+
+
+def _onoff_inputs(dataset, shape, used):
+    """OFF counts and the per-pixel background ``alpha * counts_off`` (0 without OFF
+    acceptance, as gammapy) of an on-off dataset, checked."""
+    arrays = {}
+    for name in ("counts_off", "acceptance", "acceptance_off"):
+        m = getattr(dataset, name, None)
+        data = None if m is None else np.asarray(getattr(m, "data", m), dtype=float)
+        if data is None or data.shape != shape:
+            raise ValueError(
+                f"dataset.{name} must be a map on the counts geometry {shape}, got {describe(m)}"
+            )
+        bad = used & ~(data >= 0)
+        if np.any(bad):
+            raise ValueError(
+                f"dataset.{name} has {int(np.count_nonzero(bad))} negative or non-finite values "
+                "inside the mask; they are counts or acceptances (>= 0)"
+            )
+        arrays[name] = data
+    has_off = arrays["acceptance_off"] > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alpha = arrays["acceptance"] / np.where(has_off, arrays["acceptance_off"], 1.0)
+    background = np.where(has_off, alpha * arrays["counts_off"], 0.0)
+    return arrays["counts_off"], background
+
+
+def _acceptance_maps(dataset, weights, groups, mask, selection) -> dict:
+    """gammapy's optional ``acceptance_on``/``acceptance_off`` maps (grouped, not correlated)."""
+    maps = {}
+    for key, name in (("acceptance_on", "acceptance"), ("acceptance_off", "acceptance_off")):
+        if key in selection:
+            data = _group_sum(getattr(dataset, name).data, weights, groups)
+            maps[key] = np.where(mask, data, np.nan)
+    return maps
 
 
 def _combine_masks(safe, fit, shape) -> np.ndarray:

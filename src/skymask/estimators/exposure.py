@@ -91,7 +91,7 @@ def estimate_exposure_reco_energy(dataset, spectral_model=None, normalize=True) 
             f"exposure ({exposure.unit}) times the model's integral flux ({flux.unit}) must be "
             f"dimensionless; check the exposure unit (e.g. 'cm2 s') and {describe(model)}"
         ) from None
-    matrix = _migration_matrix(dataset.edisp, energy_axis, energy_axis_true)
+    matrix = _migration_matrix(getattr(dataset, "edisp", None), energy_axis, energy_axis_true)
     ny, nx = counts_geom.data_shape_image
     reco = (matrix.T @ npred_true.reshape(matrix.shape[0], -1)).reshape(-1, ny, nx)
     unit = ""

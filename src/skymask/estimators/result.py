@@ -11,12 +11,28 @@ from ..maps import Map
 __all__ = ["ExcessMaps"]
 
 
+#: Suffixes of the norm maps an estimator can compute (``norm``, ``norm_err``, ...).
+NORM_SUFFIXES = ("", "_err", "_errn", "_errp", "_ul", "_sensitivity")
+#: The flux-like quantities derived from the norms (gammapy's SED types).
+SED_TYPES = ("dnde", "e2dnde", "flux", "eflux")
+
+
 class ExcessMaps(Mapping):
     """Named maps of one estimator run (``result["sqrt_ts"]``), all on the same geometry.
 
-    Behaves like a read-only dict of `~skymask.maps.Map` (``keys()``, ``items()``, ``in``).
-    Every map is float64 with NaN outside the mask the estimator used. The ``energy`` axis
-    holds the energy groups.
+    Behaves like a read-only dict of `~skymask.maps.Map` (``keys()``, ``items()``, ``in``:
+    the computed maps) with attribute access (``result.sqrt_ts``). Every map is float64 with
+    NaN outside the mask the estimator used. The ``energy`` axis holds the energy groups.
+
+    As gammapy's ``FluxMaps``, more quantities are derived on request:
+
+    * ``npred_background = npred - npred_excess``;
+    * ``npred_excess_err``, ``_errn``, ``_errp``, ``_ul``: ``npred_excess / norm`` times
+      ``norm_err``, ... (those whose norm map was computed: see ``selection_optional``);
+    * ``flux``, ``eflux``, ``dnde``, ``e2dnde`` with the same suffixes (and
+      ``_sensitivity``): the norm times the reference spectrum's integral flux, energy flux,
+      differential flux and ``E**2`` differential flux in each energy group, only where the
+      dataset had an exposure (without one, the norm is in counts and there is no flux).
 
     Parameters
     ----------
@@ -27,7 +43,7 @@ class ExcessMaps(Mapping):
         The spectrum a norm of 1 stands for.
     """
 
-    def __init__(self, maps: dict, meta=None, reference_spectral_model=None):
+    def __init__(self, maps: dict, meta=None, reference_spectral_model=None, has_exposure=True):
         maps = dict(maps)
         if not maps:
             raise ValueError("ExcessMaps needs at least one map")
@@ -42,15 +58,82 @@ class ExcessMaps(Mapping):
         self._maps = maps
         self.meta = dict(meta or {})
         self.reference_spectral_model = reference_spectral_model
+        self.has_exposure = bool(has_exposure)
 
     def __getitem__(self, name):
-        try:
+        if name in self._maps:
             return self._maps[name]
-        except KeyError:
+        derived = self._derive(name) if isinstance(name, str) else None
+        if derived is None:
             raise KeyError(
-                f"no map named {name!r} in this result; available: {list(self._maps)}. "
-                "Optional maps need selection_optional (e.g. ['errn-errp', 'ul'] or 'all')"
-            ) from None
+                f"no map named {name!r} in this result; available: {self.quantities}. "
+                "Optional maps need selection_optional (e.g. ['errn-errp', 'ul'] or 'all'); "
+                "flux maps need a dataset with an exposure"
+            )
+        return derived
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self[name]
+        except KeyError as error:
+            raise AttributeError(error.args[0]) from None
+
+    def _derive(self, name):
+        """A derived quantity (see the class docstring), or None if it cannot be made."""
+        maps = self._maps
+        if name == "npred_background":
+            if "npred" in maps and "npred_excess" in maps:
+                return self._new(maps["npred"].data - maps["npred_excess"].data)
+            return None
+        if name == "npred_excess_ref" or name.startswith("npred_excess_"):
+            suffix = name[len("npred_excess") :]
+            if suffix == "_ref":
+                suffix = ""
+            if not {"npred_excess", "norm", f"norm{suffix}"} <= set(maps):
+                return None
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ref = maps["npred_excess"].data / maps["norm"].data
+            return self._new(ref * maps[f"norm{suffix}"].data)
+        for sed in SED_TYPES:
+            if name == sed or name.startswith(sed + "_"):
+                suffix = name[len(sed) :]
+                if suffix not in NORM_SUFFIXES or f"norm{suffix}" not in maps:
+                    return None
+                reference = self._reference_values(sed)
+                if reference is None:
+                    return None
+                data = maps[f"norm{suffix}"].data * reference.value.reshape(-1, 1, 1)
+                return self._new(data, unit=reference.unit)
+        return None
+
+    def _reference_values(self, sed):
+        """The reference spectrum's ``sed`` value per energy group (None if unavailable)."""
+        model = self.reference_spectral_model
+        geom = self.geom
+        if not self.has_exposure or model is None or "energy" not in geom.axes.names:
+            return None
+        axis = geom.axes["energy"]
+        edges = axis.edges
+        if sed == "dnde":
+            return model(axis.center)
+        if sed == "e2dnde":
+            return (model(axis.center) * axis.center**2).to("TeV cm-2 s-1")
+        function = getattr(model, "integral" if sed == "flux" else "energy_flux", None)
+        return None if function is None else function(edges[:-1], edges[1:])
+
+    def _new(self, data, unit=""):
+        return Map.from_geom(self.geom, data=data, unit=unit)
+
+    @property
+    def quantities(self) -> list[str]:
+        """Every quantity this result can give: the maps and those derived from them."""
+        candidates = ["npred_background", "npred_excess_ref"]
+        candidates += [f"npred_excess{s}" for s in NORM_SUFFIXES[1:5]]
+        candidates += [f"{sed}{s}" for sed in SED_TYPES for s in NORM_SUFFIXES]
+        derived = [n for n in candidates if n not in self._maps and self._derive(n) is not None]
+        return list(self._maps) + derived
 
     def __iter__(self):
         return iter(self._maps)

@@ -85,6 +85,25 @@ class PowerLawSpectralModel:
             values = low**exponent * np.expm1(exponent * log_ratio) / exponent
         return (self._amplitude * self._reference * values).to(u.Unit("cm-2 s-1"))
 
+    def energy_flux(self, energy_min, energy_max) -> u.Quantity:
+        """Energy flux between two energies, in ``TeV cm-2 s-1`` (index 2 gives a logarithm).
+
+        Examples
+        --------
+        >>> model = PowerLawSpectralModel(index=2, amplitude="1 cm-2 s-1 TeV-1")
+        >>> model.energy_flux("1 TeV", "10 TeV").round(6)
+        <Quantity 2.302585 TeV / (s cm2)>
+        """
+        low = (as_energy(energy_min, name="energy_min") / self._reference).to_value("")
+        high = (as_energy(energy_max, name="energy_max") / self._reference).to_value("")
+        exponent = 2.0 - self._index
+        log_ratio = np.log(high / low)
+        if np.isclose(exponent, 0.0, atol=1e-12):
+            values = log_ratio
+        else:
+            values = low**exponent * np.expm1(exponent * log_ratio) / exponent
+        return (self._amplitude * self._reference**2 * values).to(u.Unit("TeV cm-2 s-1"))
+
     def __repr__(self):
         return (
             f"PowerLawSpectralModel(index={self._index:g}, amplitude='{self._amplitude:g}', "

@@ -213,15 +213,40 @@ class RingCorrelator:
                 f"ring radii must satisfy 0 <= r_in <= r_out, got r_in {radius_in} and "
                 f"r_out {radius_out} pixels"
             )
+        if method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, got {method!r}")
         self.outer_kernel = disk_footprint(rout_x, rout_y)
-        self._outer = TophatCorrelator(self.outer_kernel, image_shape, method)
-        if rin_x > 0 and rin_y > 0:
+        has_inner = rin_x > 0 and rin_y > 0
+        if has_inner:
             shrink = 1.0 - _OPEN_DISK_SHRINK
             self.inner_kernel = disk_footprint(rin_x * shrink, rin_y * shrink)
-            self._inner = TophatCorrelator(self.inner_kernel, image_shape, method)
         else:
             self.inner_kernel = np.zeros((1, 1), dtype=bool)
-            self._inner = None
+        ny, nx = self._image_shape = tuple(int(n) for n in image_shape)
+        self.method = choose_method(image_shape, self.outer_kernel.shape)
+        if method != "auto":
+            self.method = method
+        self._outer = self._inner = None
+        if self.method == "fft":
+            # One transform of the ring itself: one product and one inverse FFT per image
+            # (the difference of two disk sums would need two).
+            ky, kx = self.outer_kernel.shape
+            self._fft_shape = (
+                next_fast_len(ny + ky - 1, real=True),
+                next_fast_len(nx + kx - 1, real=True),
+            )
+            self._ring_ft = rfft2(self.kernel.astype(float), s=self._fft_shape)
+            return
+        self._outer = TophatCorrelator(self.outer_kernel, image_shape, method)
+        if has_inner:
+            self._inner = TophatCorrelator(self.inner_kernel, image_shape, method)
+
+    def _fft_sums(self, images):
+        """Raw FFT ring sums of an image or a stack of images ``(..., ny, nx)``."""
+        ny, nx = self._image_shape
+        half_y, half_x = self.outer_kernel.shape[0] // 2, self.outer_kernel.shape[1] // 2
+        full = irfft2(rfft2(images, s=self._fft_shape) * self._ring_ft, s=self._fft_shape)
+        return full[..., half_y : half_y + ny, half_x : half_x + nx].copy()
 
     @property
     def kernel(self) -> np.ndarray:
@@ -236,15 +261,23 @@ class RingCorrelator:
 
     def __call__(self, image, *, integer=False, nonnegative=False) -> np.ndarray:
         """Ring sums of one image (float64); ``integer``/``nonnegative`` clean FFT round-off."""
-        out = self._outer(image, integer=integer, nonnegative=nonnegative)
-        if self._inner is not None:
-            out -= self._inner(image, integer=integer, nonnegative=nonnegative)
+        if self.method == "fft":
+            image = np.asarray(image, dtype=float)
+            if image.shape != self._image_shape:
+                raise ValueError(f"image shape {image.shape} differs from {self._image_shape}")
+            out = self._fft_sums(image)
+            if integer:
+                np.rint(out, out=out)
+        else:
+            out = self._outer(image, integer=integer, nonnegative=nonnegative)
+            if self._inner is not None:
+                out -= self._inner(image, integer=integer, nonnegative=nonnegative)
         if nonnegative:
             np.maximum(out, 0.0, out=out)
         return out
 
 
-def ring_sums(images, allowed, radius_in, radius_out, method="auto"):
+def ring_sums(images, allowed, radius_in, radius_out, method="auto", *, correlator=None):
     """Sum of ``images`` over the allowed pixels of the ring around every pixel, per plane.
 
     Parameters
@@ -256,6 +289,9 @@ def ring_sums(images, allowed, radius_in, radius_out, method="auto"):
     radius_in, radius_out : (float, float)
         Ring radii in pixels along x and y.
     method : {"auto", "direct", "fft"}
+    correlator : `RingCorrelator`, optional
+        Keyword only. A correlator made for these radii and image shape, reused across calls
+        (its kernel transform is computed once).
 
     Returns
     -------
@@ -271,10 +307,20 @@ def ring_sums(images, allowed, radius_in, radius_out, method="auto"):
     """
     images = np.asarray(images, dtype=float)
     allowed = np.asarray(allowed, dtype=bool)
-    ring = RingCorrelator(radius_in, radius_out, images.shape[-2:], method)
+    ring = correlator or RingCorrelator(radius_in, radius_out, images.shape[-2:], method)
+    planes = np.where(allowed, images, 0.0)
+    if ring.method == "fft":
+        # All planes in one transform call (the FFT of a stack over its last two axes).
+        out = ring._fft_sums(planes)
+        for k in range(planes.shape[0]):
+            if np.all(planes[k] == np.rint(planes[k])):
+                np.rint(out[k], out=out[k])
+            if np.all(planes[k] >= 0):
+                np.maximum(out[k], 0.0, out=out[k])
+        return out
     out = np.empty(images.shape)
     for k in range(images.shape[0]):
-        plane = np.where(allowed[k], images[k], 0.0)
+        plane = planes[k]
         integer = bool(np.all(plane == np.rint(plane)))
         out[k] = ring(plane, integer=integer, nonnegative=bool(np.all(plane >= 0)))
     return out

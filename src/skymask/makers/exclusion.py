@@ -75,4 +75,8 @@ def exclusion_on_geom(exclusion_mask: Map | None, geom: WcsGeom, fill_value: boo
     """
     if exclusion_mask is None:
         return np.ones(geom.data_shape, dtype=bool)
+    image = geom.to_image()
+    if exclusion_mask.geom == image and exclusion_mask.data.dtype == bool:
+        # The same sky grid: the nearest-pixel lookup is the identity (no coordinates needed).
+        return np.broadcast_to(exclusion_mask.data, geom.data_shape).copy()
     return exclusion_mask.interp_to_geom(geom, fill_value=fill_value, method="nearest").data

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..datasets import MapDataset
+from ..datasets import FoVBackgroundModel, MapDataset
 from ..datasets.checks import require_maps
 from ..maps import Map
 from ..utils.exceptions import SkymaskWarning
@@ -109,8 +109,10 @@ class FoVBackgroundMaker:
     >>> dataset = MapDataset.create(WcsGeom.create(npix=4, axes=[axis]), background=2.0)
     >>> dataset.counts.data[...] = 3.0
     >>> result = FoVBackgroundMaker(method="scale").run(dataset)
-    >>> result.meta["BKG_NORM"], float(result.background.data.sum()), dataset.meta
+    >>> result.meta["BKG_NORM"], float(result.npred_background().data.sum()), dataset.meta
     (1.5, 48.0, {})
+    >>> result.background_model.spectral_model.norm.value
+    1.5
     """
 
     tag = "FoVBackgroundMaker"
@@ -154,7 +156,7 @@ class FoVBackgroundMaker:
         for mask in (dataset.mask_safe, dataset.mask_fit):
             if mask is not None:
                 allowed = allowed & mask.data
-        return allowed & np.isfinite(dataset.background.data)
+        return allowed & np.isfinite(dataset.npred_background().data)
 
     def estimate_norm(self, dataset) -> BackgroundNorm:
         """The norm of the dataset's background, without changing anything.
@@ -167,7 +169,7 @@ class FoVBackgroundMaker:
         """
         allowed = self.allowed_pixels(dataset)
         counts = np.asarray(dataset.counts.data, dtype=float)[allowed]
-        background = np.asarray(dataset.background.data, dtype=float)[allowed]
+        background = np.asarray(dataset.npred_background().data, dtype=float)[allowed]
         if not np.all(np.isfinite(counts)):
             raise ValueError(
                 f"dataset {dataset.name!r} has {int(np.count_nonzero(~np.isfinite(counts)))} "
@@ -221,7 +223,7 @@ class FoVBackgroundMaker:
 
     # ------------------------------------------------------------------ run
     def run(self, dataset: MapDataset, observation=None) -> MapDataset:
-        """A new dataset with the background scaled by the norm; the input is not changed.
+        """A new dataset whose background model carries the norm; the input is not changed.
 
         Parameters
         ----------
@@ -233,22 +235,31 @@ class FoVBackgroundMaker:
         Returns
         -------
         `~skymask.datasets.MapDataset`
-            Copies of the input's maps, with ``background`` = norm x the input background, the
-            same ``mask_fit`` and ``mask_safe`` (the exclusion is not written into them), and
-            the norm in ``meta`` (``BKG_NORM``, ``BKG_ERR``, ``BKG_ERRN``/``BKG_ERRP`` for
-            "fit", ``BKG_METH``, ``BKG_OK``), which survive `MapDataset.write`. The norm is
-            relative to the input background. If the norm cannot be determined (no counts or
-            no background left in the allowed pixels), a `BackgroundNormWarning` is issued,
-            the background is left unscaled, ``mask_safe`` is all False (the dataset is
-            unusable, as in gammapy) and ``BKG_OK`` is False.
+            Copies of the input's maps and models, as gammapy: the ``background`` template
+            unchanged and a `~skymask.datasets.FoVBackgroundModel` (``<name>-bkg``, created
+            if the input had none) whose ``spectral_model.norm`` is multiplied by the norm
+            (its ``error`` set), so that ``npred_background()`` = norm x the input's
+            ``npred_background()``; the same ``mask_fit`` and ``mask_safe`` (the exclusion is
+            not written into them); the norm also in ``meta`` (``BKG_NORM``, ``BKG_ERR``,
+            ``BKG_ERRN``/``BKG_ERRP`` for "fit", ``BKG_METH``, ``BKG_OK``), relative to the
+            input's ``npred_background()``. `MapDataset.write` keeps the meta; the model is
+            written by ``Datasets.write(..., filename_models=...)``. If the norm cannot be
+            determined (no counts or no background left in the allowed pixels), a
+            `BackgroundNormWarning` is issued, the norm is left unchanged, ``mask_safe`` is all
+            False (the dataset is unusable, as in gammapy) and ``BKG_OK`` is False.
         """
         if not isinstance(dataset, MapDataset):
             raise TypeError(f"dataset must be a MapDataset, got {describe(dataset)}")
         norm = self.estimate_norm(dataset)
-        background = dataset.background.copy()
-        mask_safe = None if dataset.mask_safe is None else dataset.mask_safe.copy()
+        new = dataset.copy()
+        if new.background_model is None:
+            models = [] if new.models is None else list(new.models)
+            new._set_models([*models, FoVBackgroundModel(dataset.name)], warn=False)
+        mask_safe = new.mask_safe
         if norm.success:
-            background.data = background.data * norm.value
+            parameter = new.background_model.spectral_model.norm
+            parameter.error = abs(parameter.value) * norm.error
+            parameter.value = parameter.value * norm.value
         else:
             warnings.warn(
                 f"{self.tag} could not normalise the background of dataset {dataset.name!r}: "
@@ -259,20 +270,10 @@ class FoVBackgroundMaker:
                 stacklevel=2,
             )
             mask_safe = Map.from_geom(_geom(dataset), data=False)
-        meta = {k: v for k, v in dataset.meta.items() if k not in META_KEYS}
-        meta.update(norm.to_meta())
-        return MapDataset(
-            counts=dataset.counts.copy(),
-            exposure=None if dataset.exposure is None else dataset.exposure.copy(),
-            background=background,
-            psf=dataset.psf,
-            edisp=dataset.edisp,
-            mask_safe=mask_safe,
-            mask_fit=None if dataset.mask_fit is None else dataset.mask_fit.copy(),
-            name=dataset.name,
-            meta=meta,
-            extra_hdus=list(dataset.extra_hdus),
-        )
+        new.mask_safe = mask_safe
+        new.meta = {k: v for k, v in dataset.meta.items() if k not in META_KEYS}
+        new.meta.update(norm.to_meta())
+        return new
 
 
 def _geom(dataset):

@@ -9,6 +9,8 @@ left out of the ring sums. The result is a `MapDatasetOnOff` with
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from astropy import units as u
 from astropy.coordinates import Angle
@@ -123,17 +125,23 @@ class RingBackgroundMaker:
         inner, outer = self.radii_pix(geom)
         planes = (-1, *geom.data_shape_image)
         allowed_planes = allowed.reshape(planes)
-        counts_off = correlation.ring_sums(
-            counts.data.reshape(planes), allowed_planes, inner, outer, self.method
+        # Both sums in one call: one transform of the ring, one FFT call for all planes.
+        stack = np.concatenate(
+            [
+                np.asarray(counts.data, dtype=float).reshape(planes),
+                np.asarray(background.data, dtype=float).reshape(planes),
+            ]
         )
-        acceptance_off = correlation.ring_sums(
-            background.data.reshape(planes), allowed_planes, inner, outer, self.method
+        n = allowed_planes.shape[0]
+        ring = _ring_correlator(
+            tuple(inner), tuple(outer), tuple(geom.data_shape_image), self.method
         )
-        # FFT round-off must not turn "no OFF acceptance" into a tiny positive number.
-        n_positive = correlation.ring_sums(
-            (background.data > 0).reshape(planes), allowed_planes, inner, outer, self.method
+        sums = correlation.ring_sums(
+            stack, np.concatenate([allowed_planes] * 2), inner, outer, correlator=ring
         )
-        acceptance_off[n_positive == 0] = 0.0
+        counts_off, acceptance_off = sums[:n], sums[n:]
+        positive = allowed_planes & (background.data.reshape(planes) > 0)
+        _zero_without_positive_acceptance(acceptance_off, positive, inner, outer, self.method)
         shape = geom.data_shape
         return {
             "counts_off": Map.from_geom(geom, data=counts_off.reshape(shape)),
@@ -168,7 +176,7 @@ class RingBackgroundMaker:
         return MapDatasetOnOff(
             counts=dataset.counts.copy(),
             counts_off=maps["counts_off"],
-            acceptance=dataset.background.copy(),
+            acceptance=dataset.npred_background(),
             acceptance_off=maps["acceptance_off"],
             mask_safe=Map.from_geom(geom, data=safe),
             mask_fit=None if dataset.mask_fit is None else dataset.mask_fit.copy(),
@@ -183,13 +191,50 @@ class RingBackgroundMaker:
         )
 
 
+@functools.lru_cache(maxsize=4)
+def _ring_correlator(inner, outer, image_shape, method):
+    """The ring correlator (its kernel transform), kept for repeated runs on one geometry."""
+    return correlation.RingCorrelator(inner, outer, image_shape, method)
+
+
+#: At most this many suspect pixels are checked one by one (else one more ring sum).
+_MAX_SUSPECTS = 20000
+
+
+def _zero_without_positive_acceptance(acceptance_off, positive, inner, outer, method):
+    """Set ``acceptance_off`` to exactly 0 where the ring holds no positive allowed background.
+
+    FFT round-off must not turn "no OFF acceptance" into a tiny positive number. Only pixels
+    whose sum is tiny can be such places (a true sum is at least one positive background
+    value): those are checked exactly, against the ring footprint; if there are very many,
+    the ring sum of ``positive`` decides instead.
+    """
+    scale = float(acceptance_off.max(initial=0.0))
+    suspects = np.nonzero(acceptance_off <= 1e-6 * scale)
+    if len(suspects[0]) > _MAX_SUSPECTS:
+        n_positive = correlation.ring_sums(positive.astype(float), positive, inner, outer, method)
+        acceptance_off[n_positive == 0] = 0.0
+        return
+    if len(suspects[0]) == 0:
+        return
+    kernel = correlation.RingCorrelator(inner, outer, (1, 1)).kernel
+    ky, kx = kernel.shape
+    padded = np.pad(positive, ((0, 0), (ky // 2, ky // 2), (kx // 2, kx // 2)))
+    k, y, x = suspects
+    dy, dx = np.nonzero(kernel)
+    # padded[k, y + dy, x + dx] is the pixel at offset (dy - ky // 2, dx - kx // 2).
+    hits = padded[k[:, None], y[:, None] + dy, x[:, None] + dx].any(axis=1)
+    acceptance_off[k[~hits], y[~hits], x[~hits]] = 0.0
+
+
 def _require(dataset):
     require_maps(
         dataset,
         ("counts", "background"),
         needed_by="the ring background (counts and a background template, the acceptance)",
     )
-    return dataset.counts, dataset.background
+    # gammapy's acceptance: the predicted background (the template times the FoV norm).
+    return dataset.counts, dataset.npred_background()
 
 
 def _check_finite(dataset_name, name, data, allowed):

@@ -33,9 +33,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import lambertw, xlog1py
 
+from .fit_statistics import CASH_MU_MIN
+
 __all__ = [
-    "CASH_MU_MIN",
-    "cash",
     "cash_errn",
     "cash_errp",
     "cash_excess_matching_significance",
@@ -45,9 +45,6 @@ __all__ = [
     "li_ma_significance",
     "on_off_excess",
 ]
-
-#: Lower truncation of the expected counts in `cash` (gammapy's value).
-CASH_MU_MIN = 1e-25
 
 # Below this |x| the series of f(x) = (1 + x) ln(1 + x) - x is used (error < 1e-17 relative).
 _SERIES_LIMIT = 1e-2
@@ -88,21 +85,6 @@ def _check_positive(name, value):
         if np.any(value <= 0):
             raise ValueError(f"{name} must be > 0, got a minimum of {np.nanmin(value)}")
     return value
-
-
-def cash(n_on, mu):
-    """Cash statistic ``2 (mu - n_on ln mu)``, with ``mu`` truncated to 1e-25.
-
-    Examples
-    --------
-    >>> from skymask.stats import cash
-    >>> float(cash(0, 2))
-    4.0
-    """
-    n_on = np.asarray(n_on, dtype=float)
-    mu = np.asarray(mu, dtype=float)
-    mu = np.where(mu <= CASH_MU_MIN, CASH_MU_MIN, mu)
-    return 2.0 * (mu - n_on * np.log(mu))
 
 
 def cash_ts(n_on, mu_bkg):
