@@ -173,3 +173,23 @@ def test_real_datasets_converge_to_a_fixed_point(gammapy_data, path, radius, dil
     np.testing.assert_array_equal(
         one_more_step(dataset, result.mask, 5, radius, dilate), result.mask.data
     )
+
+
+def test_ring_background_converges_to_a_fixed_point(gammapy_data):
+    from skymask.makers import RingBackgroundMaker
+
+    dataset = MapDataset.read(gammapy_data / "fermi-3fhl-gc" / "fermi-3fhl-gc.fits.gz")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ExclusionNotConvergedWarning)
+        result = make_exclusion_mask(
+            dataset, correlation_radius="0.2 deg", background="ring", ring=("0.5 deg", "0.3 deg")
+        )
+    assert result.converged and result.n_iter <= 10
+    # The record's norm is the mean ring alpha (acceptance on / off), well below 1 here.
+    assert 0 < result.history["norm"][-1] < 1
+    # One more step by hand: the ring background with this mask, sqrt(TS), threshold.
+    on_off = RingBackgroundMaker("0.5 deg", "0.3 deg", exclusion_mask=result.mask).run(dataset)
+    sqrt_ts = ExcessMapEstimator("0.2 deg", selection_optional=[]).run(on_off)["sqrt_ts"]
+    with np.errstate(invalid="ignore"):
+        significant = np.any(sqrt_ts.data >= 5, axis=0)
+    np.testing.assert_array_equal(result.mask.data, ~significant)
