@@ -25,7 +25,6 @@ Everything here works on plain arrays and a ``pix_to_lonlat(x, y) -> (lon, lat)`
 from __future__ import annotations
 
 import numpy as np
-from scipy import ndimage
 
 __all__ = ["pixel_solid_angles"]
 
@@ -66,6 +65,8 @@ def pixel_solid_angles(pix_to_lonlat, nx: int, ny: int) -> np.ndarray:
     if outside.any():
         # Near the edge of the projection (the rim of an all-sky AIT map) the sides become
         # singular.
+        from scipy import ndimage  # deferred: scipy.ndimage costs start-up time
+
         near_edge = ndimage.binary_dilation(
             outside, structure=np.ones((3, 3), bool), iterations=_EDGE_PIXELS
         )
