@@ -130,3 +130,20 @@ def test_linear_longitudes():
     assert linear_longitudes(np.radians([1.0, 2.0, 4.0])) is None  # not linear
     assert linear_longitudes(np.radians([1.0])) is None  # one column: no step
     assert linear_longitudes(np.array([0.0, np.nan])) is None
+
+
+@pytest.mark.parametrize("outer_deg", [179.8, 179.95, 179.999, 180.0])
+def test_near_whole_rows_on_fine_pixels(outer_deg):
+    # Rows that are almost whole (the span's half-width near 180 deg) are where the closed
+    # form is least precise: fine pixels around the antipode of the centre.
+    lon_x, lat_y = _grid(400, 60, 190.2, -0.001, -20.03, 0.001)
+    ours, oracle = _spans(
+        lon_x,
+        lat_y,
+        np.radians([10.0]),
+        np.radians([20.0]),
+        np.zeros(1),
+        np.radians([outer_deg]),
+    )
+    assert not oracle.all()
+    np.testing.assert_array_equal(ours, oracle)

@@ -24,7 +24,14 @@ from .raster import haversine_sin2_half
 __all__ = ["linear_longitudes", "paint_cap_rows"]
 
 # Spans are filled in batches of at most this many pixels (keeps the index arrays small).
-_BATCH_PIXELS = 1 << 17
+_BATCH_PIXELS = 1 << 15
+# Span ends closer than this (in columns) to a pixel centre are checked with the per-pixel
+# test. The closed form is exact to ~1e-9 columns, and `linear_longitudes` accepts columns
+# 1e-6 of a step off the linear model: far below this margin.
+_UNSURE = 1e-4
+# Near a whole row (half-width near pi) arcsin amplifies rounding (to ~1e-8 rad): those spans
+# are always checked. Below this the half-width is exact to ~1e-12 rad.
+_NEAR_PI = np.pi - 1e-3
 
 
 def linear_longitudes(lon_x):
@@ -46,8 +53,13 @@ def linear_longitudes(lon_x):
 
 
 def _span_ends(lo, hi):
-    """Integer columns strictly between ``lo`` and ``hi``: ``[floor(lo) + 1, ceil(hi))``."""
-    return np.floor(lo).astype(np.int64) + 1, np.ceil(hi).astype(np.int64)
+    """Integer columns strictly between ``lo`` and ``hi``: ``[floor(lo) + 1, ceil(hi))``, and
+    which ends lie within `_UNSURE` columns of a pixel centre (where rounding may decide)."""
+    first, stop = np.floor(lo) + 1, np.ceil(hi)
+    unsure = (np.minimum(first - lo, lo - first + 1) < _UNSURE) | (
+        np.minimum(stop - hi, hi - stop + 1) < _UNSURE
+    )
+    return first.astype(np.int64), stop.astype(np.int64), unsure
 
 
 def paint_cap_rows(out, lon_x, lat_y, lon0, lat0, limit_inner, limit_outer):
@@ -89,9 +101,16 @@ def paint_cap_rows(out, lon_x, lat_y, lon0, lat0, limit_inner, limit_outer):
     limit_outer = np.asarray(limit_outer, dtype=float).ravel()
     if lon0.size == 0:
         return
+    spans = _spans(nx, lon_x, lat_y, start, step, lon0, lat0, limit_inner, limit_outer)
+    if spans is not None:
+        _fill(out, *spans)
+
+
+def _spans(nx, lon_x, lat_y, start, step, lon0, lat0, limit_inner, limit_outer):
+    """``(row, first, stop)`` of every span (its temporaries freed before the filling)."""
     region, row = _band_rows(lat_y, lat0, limit_outer)
     if region.size == 0:
-        return
+        return None
     lat = lat_y[row]
     sin_dlat = np.sin((lat - lat0[region]) / 2.0)
     a = sin_dlat * sin_dlat
@@ -103,7 +122,7 @@ def paint_cap_rows(out, lon_x, lat_y, lon0, lat0, limit_inner, limit_outer):
     region, row = region[keep], row[keep]
     half_outer, half_inner = half_outer[keep], half_inner[keep]
     if region.size == 0:
-        return
+        return None
     period = 2 * np.pi / abs(step)
     # The centre column of each span, the copy nearest the middle of the map.
     centre = (lon0[region] - start) / step
@@ -117,20 +136,22 @@ def paint_cap_rows(out, lon_x, lat_y, lon0, lat0, limit_inner, limit_outer):
     parts = []
     for shift in shifts:
         middle = centre + shift
-        o0, o1 = _span_ends(middle - half_outer * scale, middle + half_outer * scale)
+        o0, o1, unsure = _span_ends(middle - half_outer * scale, middle + half_outer * scale)
         low, high = middle - 0.5 * period, middle + 0.5 * period
-        o0, o1 = columns.refine(o0, o1, region, row, limit_outer, low, high)
+        unsure |= half_outer > _NEAR_PI
+        columns.refine(o0, o1, unsure, region, row, limit_outer, low, high)
         has_inner = half_inner >= 0
         if has_inner.any():
-            i0, i1 = _span_ends(middle - half_inner * scale, middle + half_inner * scale)
-            i0, i1 = columns.refine(i0, i1, region, row, limit_inner, low, high)
+            i0, i1, unsure = _span_ends(middle - half_inner * scale, middle + half_inner * scale)
+            unsure |= half_inner > _NEAR_PI
+            columns.refine(i0, i1, unsure & has_inner, region, row, limit_inner, low, high)
             # Outside the inner span (empty where it is empty): [o0, i0) and [i1, o1).
             has_inner &= i0 < i1
             parts.append((row, o0, np.where(has_inner, np.minimum(o1, i0), o1)))
             parts.append((row[has_inner], np.maximum(o0, i1)[has_inner], o1[has_inner]))
         else:
             parts.append((row, o0, o1))
-    _fill(out, *(np.concatenate(p) for p in zip(*parts, strict=True)))
+    return tuple(np.concatenate(p) for p in zip(*parts, strict=True))
 
 
 def _band_rows(lat_y, lat0, limit_outer):
@@ -180,19 +201,24 @@ class _Columns:
         h = haversine_sin2_half(lon, self.lat_y[row], self.lon0[region], self.lat0[region])
         return h < limit[region]
 
-    def refine(self, first, stop, region, row, limit, low, high):
-        """Move the span ends ``[first, stop)`` by one column where rounding misplaced them.
+    def refine(self, first, stop, unsure, region, row, limit, low, high):
+        """Move the ``unsure`` span ends ``[first, stop)`` (in place) by one column where
+        rounding put them on the wrong side of the per-pixel test.
 
         The span never grows beyond half a period from its centre (``low``, ``high``: columns
         of the antipodal meridian), where the columns belong to the next copy of the span.
         """
-        before = self.inside(first - 1, region, row, limit) & (first - 1 >= low)
-        at_first = self.inside(first, region, row, limit)
-        first = np.where(before, first - 1, np.where(at_first, first, first + 1))
-        after = self.inside(stop, region, row, limit) & (stop <= high)
-        at_last = self.inside(stop - 1, region, row, limit)
-        stop = np.where(after, stop + 1, np.where(at_last, stop, stop - 1))
-        return first, stop
+        pick = np.flatnonzero(unsure)
+        if pick.size == 0:
+            return
+        f, t, low, high = first[pick], stop[pick], low[pick], high[pick]
+        region, row = region[pick], row[pick]
+        before = self.inside(f - 1, region, row, limit) & (f - 1 >= low)
+        at_first = self.inside(f, region, row, limit)
+        first[pick] = np.where(before, f - 1, np.where(at_first, f, f + 1))
+        after = self.inside(t, region, row, limit) & (t <= high)
+        at_last = self.inside(t - 1, region, row, limit)
+        stop[pick] = np.where(after, t + 1, np.where(at_last, t, t - 1))
 
 
 def _fill(out, row, first, stop):
