@@ -29,6 +29,31 @@ def test_importing_a_layer_does_not_import_a_higher_one(module, forbidden):
     assert _imported(module, forbidden) == []
 
 
+@pytest.mark.parametrize(
+    ("module", "deferred"),
+    [
+        # Start-up (issue 19): these are imported by the functions that use them.
+        ("skymask.maps", "scipy"),
+        ("skymask.maps", "matplotlib"),
+        ("skymask.maps", "regions"),
+        ("skymask.catalog", "scipy.spatial"),
+        ("skymask.irf", "scipy.interpolate"),
+        ("skymask.estimators", "scipy.ndimage"),
+    ],
+)
+def test_importing_a_package_defers_heavy_imports(module, deferred):
+    assert _imported(module, deferred) == []
+
+
+def test_version_is_the_installed_metadata_version():
+    # __version__ is read lazily (module __getattr__): it must still be the package's.
+    from importlib.metadata import version
+
+    import skymask
+
+    assert skymask.__version__ == version("skymask")
+
+
 # ---------------------------------------------------------------------- readers build with cls
 def test_map_subclass_round_trips_as_the_subclass(tmp_path):
     import numpy as np

@@ -6,12 +6,19 @@ Subpackages: `skymask.maps` (axes, geometries, maps, FITS, plots), `skymask.rast
 `skymask.kernels`. The layers are described in ``docs/developer.md``.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    # The one version string is pyproject.toml's, read from the installed metadata.
-    __version__ = version("skymask")
-except PackageNotFoundError:  # a source tree on sys.path without an installation
-    __version__ = "0+unknown"
-
 __all__ = ["__version__"]
+
+
+def __getattr__(name):
+    # The one version string is pyproject.toml's, read from the installed metadata when first
+    # asked for: importlib.metadata costs start-up time that `import skymask.maps` need not pay.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("skymask")
+        except PackageNotFoundError:  # a source tree on sys.path without an installation
+            value = "0+unknown"
+        globals()["__version__"] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -113,3 +113,26 @@ def test_one_disk_footprint_for_morphology_and_correlation(radius_x, radius_y):
         geom = WcsGeom.create(npix=(30, 20), binsz=0.1)
         kernel = ExcessMapEstimator(f"{radius_x * 0.1} deg").estimate_kernel(geom)
         assert_array_equal(kernel, footprint)
+
+
+def test_fft_threads_give_the_same_numbers(monkeypatch):
+    # Issue 19: the FFTs use every usable CPU; the 1-D transforms are independent, so the sums
+    # must not depend on the number of threads, bit for bit.
+    rng = np.random.default_rng(7)
+    image = rng.poisson(2.0, (601, 557)).astype(float)  # large enough to be threaded
+    kernel = disk_footprint(12.0)
+    results = []
+    for workers in (1, 2, 3):
+        monkeypatch.setattr(correlation, "FFT_WORKERS", workers)
+        correlate = correlation.TophatCorrelator(kernel, image.shape, method="fft")
+        assert correlate._workers == workers
+        results.append(correlate(image))
+    assert correlation.TophatCorrelator(kernel, image.shape).method == "fft"
+    for other in results[1:]:
+        np.testing.assert_array_equal(other, results[0])
+    # and they are the sums: brute force at a few pixels
+    radius = kernel.shape[0] // 2
+    padded = np.pad(image, radius)
+    for y, x in [(0, 0), (150, 128), (600, 556), (10, 200)]:
+        window = padded[y : y + kernel.shape[0], x : x + kernel.shape[1]]
+        assert results[0][y, x] == pytest.approx(window[kernel].sum(), abs=1e-8)

@@ -334,6 +334,62 @@ def test_gammapy_int64_primary_without_marker_stays_integer(tmp_path):
     assert Map.read(path).data.dtype == np.int64
 
 
+@pytest.mark.parametrize(
+    ("dtype", "values"),
+    [
+        # Values whose bytes differ by byte order: True wherever the integer is not 0.
+        (np.int64, [0, 1, 2, -1, 256, 1 << 40, -(1 << 62)]),
+        (np.int32, [0, 1, 255, 256, -7, 65536, 0]),
+        (np.uint8, [0, 1, 1, 0, 1, 0, 1]),  # 0/1 bytes: viewed as bool without a copy
+        (np.uint8, [0, 1, 2, 255, 0, 128, 1]),
+        (np.int8, [0, 1, -1, 0, 1, -128, 1]),
+    ],
+)
+def test_integer_masks_read_as_not_zero(tmp_path, dtype, values):
+    geom = WcsGeom.create(npix=(7, 2))
+    data = np.array([values, values[::-1]], dtype=dtype)
+    path = tmp_path / "m.fits"
+    fits.HDUList([fits.PrimaryHDU(), fits.ImageHDU(data, geom.to_header(), name="MASK")]).writeto(
+        path
+    )
+    m = Map.read(path)
+    assert m.data.dtype == bool and m.data.flags.writeable
+    assert_array_equal(m.data, data != 0)
+    m.data[0, 0] = not m.data[0, 0]  # its own array
+
+
+def test_non_mask_data_read_in_native_order(tmp_path):
+    geom = WcsGeom.create(npix=(5, 4))
+    data = np.arange(20, dtype=">f8").reshape(4, 5) * 1.5 - 3
+    path = tmp_path / "m.fits"
+    fits.PrimaryHDU(data, header=geom.to_header()).writeto(path)
+    m = Map.read(path)
+    assert m.data.dtype == np.float64 and m.data.dtype.isnative and m.data.flags.writeable
+    assert_array_equal(m.data, data)
+
+
+def test_reading_an_int64_mask_holds_no_native_copy(tmp_path):
+    # Issue 19: gammapy-written int64 masks (8 bytes a pixel) are read with the stored array
+    # and the bool result alive at once, no byte-swapped copy of the integers beside them.
+    import tracemalloc
+
+    geom = WcsGeom.create(npix=(1000, 500))
+    data = (np.arange(500 * 1000).reshape(500, 1000) % 3 == 0).astype(np.int64)
+    path = tmp_path / "m.fits"
+    fits.HDUList([fits.PrimaryHDU(), fits.ImageHDU(data, geom.to_header(), name="MASK")]).writeto(
+        path
+    )
+    Map.read(path)  # lazy imports out of the way
+    tracemalloc.start()
+    try:
+        m = Map.read(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert_array_equal(m.data, data.astype(bool))
+    assert peak < 1.25 * (data.nbytes + data.size)
+
+
 def test_overwrite_strings_mean_what_they_say_x4(tmp_path):
     # Issue 11 item 1: the tutorial writes overwrite="True"; gammapy uses the truthiness, so
     # that overwrite="False" also overwrites. Here the strings have their literal meaning.

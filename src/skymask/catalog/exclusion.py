@@ -10,7 +10,6 @@ import numpy as np
 from astropy import units as u
 from astropy.coordinates import Angle, SkyCoord
 from regions import CircleSkyRegion, Regions
-from scipy.spatial import cKDTree
 
 from ..maps import EnergyDependentCircles, WcsGeom
 from ..utils.frames import skycoord_lonlat_deg
@@ -70,6 +69,9 @@ def distance_to_footprint_deg(geom: WcsGeom, lon_deg, lat_deg) -> np.ndarray:
     lat_deg = np.atleast_1d(np.asarray(lat_deg, dtype=float))
     if edge_lon.size == 0 or lon_deg.size == 0:
         return np.full(lon_deg.shape, np.inf)
+    # Imported here: scipy.spatial takes longer to import than most masks take to compute.
+    from scipy.spatial import cKDTree
+
     chord, _ = cKDTree(_unit_vectors(edge_lon, edge_lat)).query(_unit_vectors(lon_deg, lat_deg))
     return np.degrees(2 * np.arcsin(np.clip(chord / 2, 0, 1)))
 

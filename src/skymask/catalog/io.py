@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import threading
 import warnings
+import zlib
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -93,12 +96,71 @@ def resolve_catalog_file(owner: str, filename, default_files, looked_for=None) -
     )
 
 
+# Tables read in this process, by file (path, modification time, size and a CRC of the bytes:
+# a file rewritten within the clock's resolution is still told apart) and the HDUs asked for:
+# parsing a catalog file costs far more than checking its bytes and copying its tables. A few
+# files at most (catalogs are small).
+_CACHE_SIZE = 4
+_cache: OrderedDict = OrderedDict()
+_seen: OrderedDict = OrderedDict()  # files read once so far
+_cache_lock = threading.Lock()
+
+
+def _cache_key(path: Path, hdus):
+    info = os.stat(path)
+    with open(path, "rb") as stream:
+        crc = zlib.crc32(stream.read())
+    spec = tuple(
+        (key, names if isinstance(names, (str, int)) else tuple(names))
+        for key, names in hdus.items()
+    )
+    return (os.path.realpath(path), info.st_mtime_ns, info.st_size, crc, spec)
+
+
+def _copies(tables: dict[str, Table]) -> dict[str, Table]:
+    return {key: table.copy() for key, table in tables.items()}
+
+
+def clear_table_cache() -> None:
+    """Forget the catalog tables read so far in this process (`read_fits_tables` caches)."""
+    with _cache_lock:
+        _cache.clear()
+        _seen.clear()
+
+
 def read_fits_tables(path: Path, hdus) -> dict[str, Table]:
     """Read binary-table HDUs of a FITS file by name (one pass over the file).
 
     ``hdus`` maps a key to the HDU name (or index), or to a tuple of alternatives (the first
     present wins). Unrecognised unit strings are kept as `~astropy.units.UnrecognizedUnit`.
+    From its second read in a process on, a file's tables are kept and copied for each call
+    instead of parsed; a file whose bytes or modification time change is read again
+    (`clear_table_cache` forgets all).
     """
+    key = _cache_key(path, hdus)
+    with _cache_lock:
+        cached = _cache.get(key)
+        if cached is not None:
+            _cache.move_to_end(key)
+    if cached is not None:
+        return _copies(cached)
+    tables = _read_fits_tables(path, hdus)
+    with _cache_lock:
+        # Kept from the second read of a file on: the copy that protects the cache from
+        # callers that modify their tables costs a fifth of a read, which a file read once
+        # need not pay.
+        if key in _seen:
+            _cache[key] = _copies(tables)
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+        else:
+            _seen[key] = None
+            while len(_seen) > 4 * _CACHE_SIZE:
+                _seen.popitem(last=False)
+    return tables
+
+
+def _read_fits_tables(path: Path, hdus) -> dict[str, Table]:
     tables = {}
     # As Table.read(filename) opens files: string columns as bytes, so that empty strings
     # come out masked (identical tables to gammapy's).

@@ -410,11 +410,13 @@ def _positive(value, name) -> float:
 
 def _group_sum(data, weights, groups) -> np.ndarray:
     """Sum of ``data`` over each group of energy planes where ``weights`` is True (float64)."""
-    data = np.asarray(data, dtype=float)
+    data = np.asarray(data)  # float32 counts are added as float64 without a float64 copy
     out = np.empty((len(groups), *data.shape[1:]))
     for k, (start, stop) in enumerate(groups):
-        # where(), not a product: a NaN in an unsafe bin does not enter the sum.
-        np.sum(np.where(weights[start:stop], data[start:stop], 0.0), axis=0, out=out[k])
+        # Only the True planes are added (not a product: a NaN in an unsafe bin does not enter
+        # the sum), without a masked copy of the cube.
+        out[k] = 0.0
+        np.add.reduce(data[start:stop], axis=0, dtype=float, out=out[k], where=weights[start:stop])
     return out
 
 

@@ -8,8 +8,9 @@ Quantities, SkyCoords, regions and geometries into those numbers once and call t
 Modules: `footprint` (the one disk footprint), `morphology` (erosion, dilation),
 `components` (hysteresis, hole filling), `correlation` (top-hat and ring sums), `sampling`
 (nearest and linear lookups), `containment` (PSF containment integrals), `raster` (the
-rasterizer core: haversine, circle limits, point in polygon, pixel tiles), `solid_angle`
-(pixel areas on the sphere). An import contract (``pyproject.toml``) keeps them this way.
+rasterizer core: haversine, circle limits, point in polygon, pixel tiles), `row_spans`
+(circles and annuli as one span per row on cylindrical grids), `solid_angle` (pixel areas on
+the sphere). An import contract (``pyproject.toml``) keeps them this way.
 """
 
 __all__: list[str] = []

@@ -29,7 +29,6 @@ Nothing is renormalised: beyond the last node ``C`` stays at the table's total.
 from __future__ import annotations
 
 import numpy as np
-from scipy.interpolate import PchipInterpolator
 
 __all__ = [
     "containment_at_radius",
@@ -85,6 +84,9 @@ def containment_curves(rad: np.ndarray, integrand: np.ndarray) -> tuple[np.ndarr
     >>> cumulative.round(12).tolist()  # g(r) = r: C(r) = r^2 / 2
     [[0.0, 0.5, 2.0]]
     """
+    # Imported here: scipy.interpolate is slow to import and only PSF maps need it.
+    from scipy.interpolate import PchipInterpolator
+
     antiderivative = PchipInterpolator(rad, integrand, axis=-1).antiderivative()
     coefficients = np.transpose(antiderivative.c, (2, 1, 0))
     last = _horner(coefficients[:, -1, :], rad[-1] - rad[-2])

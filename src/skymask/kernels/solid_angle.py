@@ -18,6 +18,11 @@ rows ``dlon (sin b2 - sin b1)``): relative errors about 1e-10 typically and belo
 except up to 5e-8 for the few pixels that touch a pole or the rim of an all-sky projection,
 where the sides become singular.
 
+On cylindrical grids in their native frame (CAR, CEA, ... centred on the equator), where every
+pixel side is a meridian or a parallel, the footprint is a longitude-latitude rectangle with the
+closed-form area ``dlon (sin b2 - sin b1)``: that path is taken when the grid is seen to be one
+(the pixel-edge longitudes depend only on the column and the latitudes only on the row).
+
 Everything here works on plain arrays and a ``pix_to_lonlat(x, y) -> (lon, lat)`` function
 (degrees, 0-based pixel coordinates, NaN outside the projection).
 """
@@ -25,7 +30,6 @@ Everything here works on plain arrays and a ``pix_to_lonlat(x, y) -> (lon, lat)`
 from __future__ import annotations
 
 import numpy as np
-from scipy import ndimage
 
 __all__ = ["pixel_solid_angles"]
 
@@ -47,6 +51,9 @@ _CHUNK_POINTS = 1_000_000
 def pixel_solid_angles(pix_to_lonlat, nx: int, ny: int) -> np.ndarray:
     """Solid angle (sr) of every pixel of an ``(ny, nx)`` image; NaN where a corner is outside
     the projection."""
+    rectangles = _rectangle_areas(pix_to_lonlat, nx, ny)
+    if rectangles is not None:
+        return rectangles
     result = np.empty((ny, nx))
     unsure = np.zeros((ny, nx), dtype=bool)
     rows = max(1, _CHUNK_POINTS // (4 * (nx + 1)))
@@ -66,6 +73,8 @@ def pixel_solid_angles(pix_to_lonlat, nx: int, ny: int) -> np.ndarray:
     if outside.any():
         # Near the edge of the projection (the rim of an all-sky AIT map) the sides become
         # singular.
+        from scipy import ndimage  # deferred: scipy.ndimage costs start-up time
+
         near_edge = ndimage.binary_dilation(
             outside, structure=np.ones((3, 3), bool), iterations=_EDGE_PIXELS
         )
@@ -75,6 +84,46 @@ def pixel_solid_angles(pix_to_lonlat, nx: int, ny: int) -> np.ndarray:
     if ix.size:
         result[iy, ix] = _refine(pix_to_lonlat, ix, iy)
     return result
+
+
+# Pixel-edge coordinates of a cylindrical grid may differ from the per-column (per-row) value
+# by this much (deg) and still count as one meridian (parallel).
+_SEPARABLE_DEG = 1e-9
+
+
+def _rectangle_areas(pix_to_lonlat, nx: int, ny: int):
+    """``dlon (sin b2 - sin b1)`` per pixel if every pixel is a longitude-latitude rectangle,
+    else None.
+
+    The pixel edges are checked on 9 rows of column edges and 9 columns of row edges (with the
+    first and last): their longitudes must depend on the column only, their latitudes on the
+    row only, all finite, the latitudes within [-90, 90] and each column narrower than 180 deg.
+    """
+    x_edges = np.arange(nx + 1) - 0.5
+    y_edges = np.arange(ny + 1) - 0.5
+    rows = np.unique(np.linspace(0, ny, min(ny + 1, 9)).round().astype(int))
+    cols = np.unique(np.linspace(0, nx, min(nx + 1, 9)).round().astype(int))
+    with np.errstate(invalid="ignore"):
+        lon, lat_x = pix_to_lonlat(*np.meshgrid(x_edges, y_edges[rows]))
+        lon_y, lat = pix_to_lonlat(*np.meshgrid(x_edges[cols], y_edges, indexing="ij"))
+    lon, lat_x, lon_y, lat = (np.asarray(v, dtype=float) for v in (lon, lat_x, lon_y, lat))
+    if not all(np.all(np.isfinite(v)) for v in (lon, lat_x, lon_y, lat)):
+        return None
+    if np.any(np.abs(lat) > 90) or np.any(np.abs(lat_x) > 90):
+        return None
+    # Longitudes: the same on every sampled row (modulo 360); constant along sampled columns.
+    wrapped = (lon - lon[:1] + 180.0) % 360.0 - 180.0
+    along = (lon_y - lon_y[:, :1] + 180.0) % 360.0 - 180.0
+    if np.max(np.abs(wrapped)) > _SEPARABLE_DEG or np.max(np.abs(along)) > _SEPARABLE_DEG:
+        return None
+    # Latitudes: the same on every sampled column; constant along sampled rows.
+    if np.ptp(lat, axis=0).max() > _SEPARABLE_DEG or np.ptp(lat_x, axis=1).max() > _SEPARABLE_DEG:
+        return None
+    dlon = np.abs((np.diff(lon[0]) + 180.0) % 360.0 - 180.0)
+    if np.any(dlon >= 180.0) or np.any(dlon == 0):
+        return None
+    sin_lat = np.sin(np.radians(lat[0]))
+    return np.outer(np.abs(np.diff(sin_lat)), np.radians(dlon))
 
 
 def _side_bulge(vectors):

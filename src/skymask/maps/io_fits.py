@@ -438,18 +438,23 @@ def map_parts_from_hdulist(
     header = image.header
     names = {h.name.upper(): h for h in hdulist}
     geom, bands_name = _geom_from_hdulist(hdulist, image, hdu_bands, format, filename, geom_class)
-    data = _image_data(image, filename)
-    if data.shape != geom.data_shape:
+    stored = _image_data(image, filename)
+    if stored.shape != geom.data_shape:
         raise ValueError(
-            f"HDU '{image.name}' of {filename}: data shape {data.shape} does not match the "
+            f"HDU '{image.name}' of {filename}: data shape {stored.shape} does not match the "
             f"geometry {geom.data_shape} built from its header and axes table"
         )
     name = image.name.lower()
     marked = header.get(BOOLEAN_KEY)
     if marked is True or (
-        marked is None and data.dtype.kind in "iu" and any(p in name for p in _BOOL_HDU_NAME_PARTS)
+        marked is None
+        and stored.dtype.kind in "iu"
+        and any(p in name for p in _BOOL_HDU_NAME_PARTS)
     ):
-        data = data.astype(bool)
+        data = _as_bool(stored)
+    else:
+        data = _as_native(stored)
+    del stored
     unit = u.Unit(header.get("BUNIT", "") or "", parse_strict="silent")
     is_template = (format or _guess_format(str(bands_name))) == "fgst-template"
     if unit == u.dimensionless_unscaled and bands_name is not None and is_template:
@@ -479,8 +484,39 @@ def _image_data(image, filename) -> np.ndarray:
         ) from None
     if data is None:
         raise ValueError(f"HDU '{image.name}' of {filename} holds no data")
-    native = data.dtype.newbyteorder("=")
-    return np.array(data, dtype=native)
+    return data
+
+
+def _owns_memory(data: np.ndarray) -> bool:
+    """Whether ``data`` is a writable array in memory (not a view of a memory-mapped file)."""
+    base = data
+    while isinstance(base, np.ndarray):
+        if isinstance(base, np.memmap):
+            return False
+        base = base.base
+    return bool(data.flags.writeable) and not isinstance(base, np.memmap)
+
+
+def _as_native(data: np.ndarray) -> np.ndarray:
+    """``data`` in native byte order, in memory and writable: the array itself if it is."""
+    if (data.dtype.isnative or data.dtype.itemsize == 1) and _owns_memory(data):
+        return data
+    return data.astype(data.dtype.newbyteorder("="))
+
+
+def _as_bool(data: np.ndarray) -> np.ndarray:
+    """A mask from integer data: True where not 0.
+
+    Without a native-order copy of the stored integers (an int64 mask written by gammapy is
+    8 bytes a pixel): the comparison reads the stored array directly. Bytes that are all 0 or
+    1 (skymask's uint8 masks) are the bool array already, viewed without a copy.
+    """
+    if data.dtype.itemsize == 1 and _owns_memory(data) and data.size:
+        low, high = (data.min(), data.max()) if data.dtype.kind == "i" else (0, data.max())
+        if low >= 0 and high <= 1:
+            return data.view(bool)
+    # Zero is zero in either byte order: compare the stored bytes without swapping them.
+    return data.view(data.dtype.newbyteorder("=")) != 0
 
 
 def read_map_parts(

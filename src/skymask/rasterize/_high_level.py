@@ -27,14 +27,15 @@ from regions import (
 )
 
 from ..kernels.raster import circle_limits, haversine_sin2_half, pixel_index, points_in_polygon
+from ..kernels.row_spans import linear_longitudes, paint_cap_rows
 from ..utils.frames import skycoord_lonlat_deg
 from ..utils.units import describe
 from ._grid import Grid
-from ._parse import parse_regions
+from ._parse import check_finite, parse_regions_unchecked
 from ._seam import RecentredPlane, has_seam, native_lonlat
 from ._shapes import paint_local_shape, shape_outer_radius_deg
 from ._spherical import paint_contains, paint_spherical_polygon
-from ._tiles import cap_tiles, may_reach_map
+from ._tiles import cap_tiles, may_reach_map, separable_lonlat
 from .painters import PAINTERS, RegionPainter, radius_deg
 
 __all__ = ["rasterize", "rasterize_regions"]
@@ -72,7 +73,10 @@ def rasterize(regions, wcs, shape) -> np.ndarray:
     16
     """
     grid = Grid(wcs, shape)
-    pairs = parse_regions(regions)
+    pairs = parse_regions_unchecked(regions)
+    for region, _ in pairs:
+        if not PAINTERS.painter_for(region).checks_finite:
+            check_finite(region)
     shape = grid.data_shape_image
     included = [region for region, include in pairs if include]
     excluded = [region for region, include in pairs if not include]
@@ -106,8 +110,12 @@ def _paint(grid, regions, out) -> None:
         painter.paint(grid, group, out)
 
 
-def _centres_rad(grid, centres):
-    """Longitudes and latitudes (radians, geometry frame) of SkyCoords, grouped by frame."""
+def _centres_rad(grid, centres, regions=None):
+    """Longitudes and latitudes (radians, geometry frame) of SkyCoords, grouped by frame.
+
+    With ``regions`` (the regions of the centres), a non-finite centre raises `check_finite`'s
+    ValueError for its region.
+    """
     lon = np.empty(len(centres))
     lat = np.empty(len(centres))
     groups: dict = {}
@@ -116,11 +124,31 @@ def _centres_rad(grid, centres):
     for indices in groups.values():
         first = centres[indices[0]]
         group_lon, group_lat = np.array([_lonlat_deg(centres[i]) for i in indices]).T
+        if regions is not None:
+            _refuse_non_finite([regions[i] for i in indices], group_lon, group_lat)
         coords = SkyCoord(group_lon * u.deg, group_lat * u.deg, frame=first.frame)
         glon, glat = skycoord_lonlat_deg(coords, grid.sky_frame)
         lon[indices] = np.radians(glon)
         lat[indices] = np.radians(glat)
     return lon, lat
+
+
+def _refuse_non_finite(regions, *values) -> None:
+    """`check_finite`'s ValueError for the first region with a non-finite value, if any."""
+    finite = np.logical_and.reduce([np.isfinite(v) for v in values])
+    for index in np.flatnonzero(~finite)[:1]:
+        check_finite(regions[index])
+        raise ValueError(f"the region {describe(regions[index])} has a non-finite position or size")
+
+
+def _radii_deg(regions, name):
+    """The ``name`` size (an angle) of each region, in degrees."""
+    values = (getattr(region, name) for region in regions)
+    return np.fromiter(
+        (v.to_value(u.deg) if isinstance(v, u.Quantity) else radius_deg(v) for v in values),
+        dtype=float,
+        count=len(regions),
+    )
 
 
 def _lonlat_deg(coord: SkyCoord) -> tuple[float, float]:
@@ -129,7 +157,7 @@ def _lonlat_deg(coord: SkyCoord) -> tuple[float, float]:
     Reads the stored spherical representation directly when it has one: going through
     ``coord.spherical`` costs ~0.2 ms per coordinate, which adds up for thousands of regions.
     """
-    data = coord.data
+    data = coord.frame.data  # not coord.data: SkyCoord.__getattr__ costs ~5 us a call
     if isinstance(data, (UnitSphericalRepresentation, SphericalRepresentation)):
         return data.lon.to_value(u.deg), data.lat.to_value(u.deg)
     spherical = coord.spherical
@@ -138,12 +166,24 @@ def _lonlat_deg(coord: SkyCoord) -> tuple[float, float]:
 
 def _frame_key(coord: SkyCoord):
     frame = coord.frame
-    return (frame.name, getattr(frame, "equinox", None), getattr(frame, "obstime", None))
+    # Only the attributes the frame has: a failed getattr on a frame costs ~20 us.
+    attributes = frame.frame_attributes
+    return (
+        frame.name,
+        frame.equinox if "equinox" in attributes else None,
+        frame.obstime if "obstime" in attributes else None,
+    )
 
 
 def _paint_circles(grid, lon0, lat0, inner, outer, out) -> None:
     """Annuli ``inner <= distance < outer`` on the sphere (inner 0: circles ``distance < r``)."""
     limit_inner, limit_outer = circle_limits(inner, outer)
+    tables = separable_lonlat(grid)
+    if tables is not None and linear_longitudes(tables[0]) is not None:
+        # Rows of one latitude (CAR in the map frame): one closed-form span per row and cap,
+        # the same pixels as the per-pixel test below (`skymask.kernels.row_spans`).
+        paint_cap_rows(out, *tables, lon0, lat0, limit_inner, limit_outer)
+        return
     for index, ix, iy, lon, lat in cap_tiles(grid, lon0, lat0, outer):
         with np.errstate(invalid="ignore"):
             h = haversine_sin2_half(lon, lat, lon0[index], lat0[index])
@@ -245,9 +285,13 @@ class CirclePainter(RegionPainter):
     def bounding_circle(self, region):
         return region.center, radius_deg(region.radius)
 
+    checks_finite = True
+
     def paint(self, grid, regions, out) -> None:
-        lon, lat = _centres_rad(grid, [r.center for r in regions])
-        radius = np.radians([radius_deg(r.radius) for r in regions])
+        lon, lat = _centres_rad(grid, [r.center for r in regions], regions)
+        radius = _radii_deg(regions, "radius")
+        _refuse_non_finite(regions, radius)
+        radius = np.radians(radius)
         _paint_circles(grid, lon, lat, np.zeros_like(radius), radius, out)
 
 
@@ -259,11 +303,14 @@ class AnnulusPainter(RegionPainter):
     def bounding_circle(self, region):
         return region.center, radius_deg(region.outer_radius)
 
+    checks_finite = True
+
     def paint(self, grid, regions, out) -> None:
-        lon, lat = _centres_rad(grid, [r.center for r in regions])
-        inner = np.radians([radius_deg(r.inner_radius) for r in regions])
-        outer = np.radians([radius_deg(r.outer_radius) for r in regions])
-        _paint_circles(grid, lon, lat, inner, outer, out)
+        lon, lat = _centres_rad(grid, [r.center for r in regions], regions)
+        inner = _radii_deg(regions, "inner_radius")
+        outer = _radii_deg(regions, "outer_radius")
+        _refuse_non_finite(regions, inner, outer)
+        _paint_circles(grid, lon, lat, np.radians(inner), np.radians(outer), out)
 
 
 class LocalShapePainter(RegionPainter):

@@ -46,6 +46,10 @@ class RegionPainter:
     shape: str = ""
     #: How a pixel is tested, one sentence, for the docs' shapes table.
     rule: str = ""
+    #: True if ``paint`` itself refuses non-finite positions and sizes (ValueError, with
+    #: `check_finite`'s message) in one vectorised test: `rasterize` then skips its per-region
+    #: check, which costs more than painting for thousands of circles.
+    checks_finite: bool = False
 
     @property
     def region_types(self) -> tuple[type, ...]:

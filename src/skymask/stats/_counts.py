@@ -58,14 +58,18 @@ def _f(x):
     small = np.abs(x) < _SERIES_LIMIT
     if not np.any(small):
         return direct
-    xs = np.where(small, x, 0.0)
-    # f(x) = sum_{k>=2} (-1)^k x^k / (k (k - 1))
+    # f(x) = sum_{k>=2} (-1)^k x^k / (k (k - 1)), on the few small |x| only (cheaper than
+    # on every pixel; the same numbers).
+    xs = x[small]
     series = np.zeros_like(xs)
     power = xs * xs
     for k in range(2, 2 + _SERIES_TERMS):
         series += (-1) ** k * power / (k * (k - 1))
         power = power * xs
-    return np.where(small, series, direct)
+    if direct.ndim == 0:
+        return np.where(small, series[0], direct)
+    direct[small] = series
+    return direct
 
 
 def _check_counts(name, value):
