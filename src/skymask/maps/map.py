@@ -613,6 +613,260 @@ class Map(NDArrayOperatorsMixin):
 
         return interp_to_geom(self, geom, fill_value=fill_value, method=method)
 
+    # ------------------------------------------------------------------ geometry transforms
+    # Thin delegations to skymask.maps.transforms (bool rules in its module docstring).
+    def cutout(self, position, width, mode="trim", odd_npix=False, min_npix=1) -> Map:
+        """The map cut out around ``position`` (see `WcsGeom.cutout`); the data are copied.
+
+        With ``mode="partial"`` pixels outside this map are 0 (False for a mask), as in
+        gammapy. A mask stays a mask.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> m = Map.create(npix=10, binsz=1, dtype=bool)
+        >>> cut = m.cutout(m.geom.center_skydir, 4)
+        >>> cut.data.shape, cut.data.dtype
+        ((4, 4), dtype('bool'))
+        """
+        from .transforms import cutout
+
+        return cutout(self, position, width, mode=mode, odd_npix=odd_npix, min_npix=min_npix)
+
+    def pad(self, pad_width, axis_name=None, mode="constant", cval=0, method="linear") -> Map:
+        """The map extended by ``pad_width`` pixels per side (or bins of ``axis_name``).
+
+        Parameters
+        ----------
+        pad_width : int or (int, int)
+            Pixels per side (one count or ``(x, y)``), or ``(low, high)`` bins of the axis.
+        axis_name : str, optional
+            Pad this non-spatial axis instead of the image.
+        mode : {"constant", "edge", "interp"}
+            "constant": ``cval``; "edge": the nearest border value; "interp": extrapolated
+            from the border, ``method="linear"`` (the slope of the two outermost pixels) or
+            "nearest". gammapy 2.1 pads the image with ``cval`` whatever the mode (X80).
+        cval : number or bool
+            Value of the new pixels in "constant" mode; a mask takes True/False (0/1),
+            default False.
+        method : {"linear", "nearest"}
+            For ``mode="interp"``; a mask takes "nearest" only.
+
+        Returns
+        -------
+        Map
+            A mask stays a mask.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> m = Map.create(npix=(2, 1), binsz=1, dtype=bool)
+        >>> m.pad(1, cval=True).data.astype(int).tolist()
+        [[1, 1, 1, 1], [1, 0, 0, 1], [1, 1, 1, 1]]
+        """
+        from .transforms import pad
+
+        return pad(self, pad_width, axis_name=axis_name, mode=mode, cval=cval, method=method)
+
+    def crop(self, crop_width) -> Map:
+        """The map with ``crop_width`` removed per side: pixels (one count or ``(x, y)``) or an
+        angle (rounded to whole pixels). A mask stays a mask.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> Map.create(npix=(6, 5), binsz=0.1).crop("0.1 deg").data.shape
+        (3, 4)
+        """
+        from .transforms import crop
+
+        return crop(self, crop_width)
+
+    def downsample(
+        self, factor, preserve_counts=True, axis_name=None, weights=None, func=None
+    ) -> Map:
+        """Blocks of ``factor`` x ``factor`` pixels (or ``factor`` bins of an axis) merged.
+
+        Parameters
+        ----------
+        factor : int
+            Block size; the image (or axis) size must be divisible by it.
+        preserve_counts : bool
+            With ``func=None``: True sums the block (counts), False averages it (weighted by
+            ``weights``), as in gammapy. NaN counts as 0 in sums.
+        axis_name : str, optional
+            Merge bins of this non-spatial axis instead of pixels.
+        weights : `Map` or ndarray, optional
+            Multiplied into the data before the sum; the mean divides by their block sum.
+        func : {None, "sum", "mean", "any", "all"}
+            The reduction (skymask extension). None: "sum"/"mean" by ``preserve_counts``, and
+            "any" for a mask. A mask stays a mask with "any" (True if one pixel of the block
+            is, gammapy's result too) and "all"; "sum" and "mean" on a mask give the count
+            (int64) and the fraction (float64) of True pixels. Numeric maps keep their dtype.
+
+        Returns
+        -------
+        Map
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.maps import Map
+        >>> m = Map.create(npix=4, binsz=1, dtype=bool)
+        >>> m.data[0, :3] = True
+        >>> m.downsample(2).data.tolist(), m.downsample(2, func="all").data.tolist()
+        ([[True, True], [False, False]], [[False, False], [False, False]])
+        """
+        from .transforms import downsample
+
+        return downsample(self, factor, preserve_counts, axis_name, weights, func)
+
+    def upsample(self, factor, order=0, preserve_counts=True, axis_name=None) -> Map:
+        """Pixels (or bins of ``axis_name``) split ``factor`` times, values interpolated.
+
+        Parameters
+        ----------
+        factor : int
+            Up-sampling factor.
+        order : int
+            Spline order (`scipy.ndimage.map_coordinates`); 0 repeats the values.
+        preserve_counts : bool
+            Divide by the pixel solid angle (or bin width) before and multiply after, so sums
+            are kept (gammapy's rule, with skymask's exact pixel areas).
+        axis_name : str, optional
+            Up-sample this non-spatial axis instead of the image.
+
+        Returns
+        -------
+        Map
+            A mask is repeated (``order=0`` only) and stays a mask.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> m = Map.create(npix=(2, 1), binsz=0.1, dtype=bool)
+        >>> m.data[0, 0] = True
+        >>> m.upsample(2).data.astype(int).tolist()
+        [[1, 1, 0, 0], [1, 1, 0, 0]]
+        """
+        from .transforms import upsample
+
+        return upsample(self, factor, order, preserve_counts, axis_name)
+
+    def resample_axis(self, axis, weights=None, ufunc=np.add) -> Map:
+        """The map with bins of the axis named like ``axis`` grouped into ``axis``'s bins.
+
+        Parameters
+        ----------
+        axis : `MapAxis`
+            New binning (edges snap to old edges at or below them, see
+            `WcsGeom.resample_axis`).
+        weights : `Map` or ndarray, optional
+            Multiplied into the data first.
+        ufunc : `numpy.ufunc`
+            Reduction of each group: `numpy.add` (default), `numpy.logical_and`,
+            `numpy.logical_or`, ... On a mask `numpy.add` acts as `numpy.logical_or`, so a
+            mask stays a mask.
+
+        Returns
+        -------
+        Map
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.maps import Map, MapAxis
+        >>> axis = MapAxis.from_edges([1, 2, 3, 4, 5], name="x")
+        >>> m = Map.create(npix=1, axes=[axis], dtype=bool)
+        >>> m.data[:3] = True
+        >>> new = MapAxis.from_edges([1, 3, 5], name="x")
+        >>> m.resample_axis(new, ufunc=np.logical_and).data.ravel().tolist()
+        [True, False]
+        """
+        from .transforms import resample_axis
+
+        return resample_axis(self, axis, weights=weights, ufunc=ufunc)
+
+    def resample(self, geom, weights=None, preserve_counts=True, smooth=False) -> Map:
+        """Every pixel of this map binned into the ``geom`` pixel containing its centre.
+
+        Parameters
+        ----------
+        geom : `WcsGeom`
+            Target geometry; each of its non-spatial axes must be an axis of this map.
+        weights : ndarray, optional
+            Multiplied into the data (broadcast to its shape).
+        preserve_counts : bool
+            Sum the values falling in a target pixel (True) or average them (False).
+        smooth : bool
+            Average, then (with ``preserve_counts``) scale all pixels by one factor that
+            keeps the total, as gammapy.
+
+        Returns
+        -------
+        Map
+            A mask gives a mask: True where a True pixel centre falls (gammapy: float32, X81).
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> m = Map.create(npix=4, binsz=1)
+        >>> m.data += 1
+        >>> m.resample(m.geom.downsample(2)).data.tolist()
+        [[4.0, 4.0], [4.0, 4.0]]
+        """
+        from .transforms import resample
+
+        return resample(self, geom, weights, preserve_counts, smooth)
+
+    def reproject_to_geom(self, geom, preserve_counts=False, precision_factor=10) -> Map:
+        """The map on ``geom`` by sub-pixel averaging (gammapy's method, made cheaper).
+
+        Every source pixel is split into ``f x f`` sub-pixels (``f`` makes them at least
+        ``precision_factor`` times smaller than a target pixel), each carrying its pixel's
+        value, and each target pixel takes the mean of the sub-pixels whose centre falls in
+        it; with ``preserve_counts`` the result is scaled by one factor keeping the total.
+        This is gammapy's ``upsample(order=0)`` followed by ``resample(smooth=True)``
+        without building the up-sampled map; gammapy's sub-pixels carry the bin-volume
+        share, skymask's ``1 / f**2`` (the same on small pixels).
+
+        Parameters
+        ----------
+        geom : `WcsGeom`
+            Target; an image geometry, or one with this map's non-spatial axes.
+        preserve_counts : bool
+            Keep the total (counts maps) instead of the surface values.
+        precision_factor : int
+            Minimum ratio of target pixel size to sub-pixel size.
+
+        Returns
+        -------
+        Map
+            On ``geom``'s sky grid with this map's axes; 0 outside the source. A mask is
+            reprojected by nearest pixel and stays a mask, False outside (gammapy: float32
+            fractions, X81).
+
+        Raises
+        ------
+        ValueError
+            If ``geom`` has other axis names than this map.
+        NotImplementedError
+            If ``geom`` has the same names but other bins (reproject onto
+            ``geom.to_image()``, then use `resample_axis` or `interp_to_geom`).
+
+        Examples
+        --------
+        >>> from skymask.maps import Map, WcsGeom
+        >>> m = Map.create(npix=4, binsz=1)
+        >>> m.data += 1
+        >>> big = WcsGeom.create(npix=2, binsz=2, frame="galactic")
+        >>> m.reproject_to_geom(big).data.shape
+        (2, 2)
+        """
+        from .transforms import reproject_to_geom
+
+        return reproject_to_geom(self, geom, preserve_counts, precision_factor)
+
     # ------------------------------------------------------------------ mask morphology
     def binary_erode(self, width, kernel="disk", use_fft=None):
         """Shrink a mask: keep a pixel if every pixel centre within ``width`` is True.
