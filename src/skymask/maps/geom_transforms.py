@@ -210,13 +210,22 @@ def _cutout_npix(geom, width, odd_npix, min_npix):
 
 def cutout(geom, position, width, mode="trim", odd_npix=False, min_npix=1):
     """See `WcsGeom.cutout`."""
+    return cutout_with_slices(geom, position, width, mode, odd_npix, min_npix)[0]
+
+
+def cutout_with_slices(geom, position, width, mode="trim", odd_npix=False, min_npix=1):
+    """The cutout geometry and its `cutout_slices` (parent, cutout), from one `Cutout2D`.
+
+    The slices equal ``cutout_slices(cut, geom, mode)``: both are `overlap_slices` of the
+    same pixel block; taking them from the `Cutout2D` saves the sky round trip.
+    """
     from astropy.nddata import Cutout2D
 
     npix = _cutout_npix(geom, width, odd_npix, min_npix)
     dummy = np.broadcast_to(np.bool_(False), geom.data_shape_image)
     cut = Cutout2D(dummy, position, size=tuple(npix[::-1]), wcs=geom.wcs, mode=mode)
     ny, nx = cut.shape
-    return _new(geom, wcs=cut.wcs, npix=(nx, ny))
+    return _new(geom, wcs=cut.wcs, npix=(nx, ny)), cut.slices_original, cut.slices_cutout
 
 
 def cutout_slices(geom, parent_geom, mode="partial"):

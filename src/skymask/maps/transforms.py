@@ -58,17 +58,13 @@ def _data_axis(m, axis_name) -> int:
 # ---------------------------------------------------------------------- cutout, pad, crop
 def cutout(m, position, width, mode="trim", odd_npix=False, min_npix=1):
     """See `Map.cutout`."""
-    geom = m.geom.cutout(position, width, mode=mode, odd_npix=odd_npix, min_npix=min_npix)
-    info = geom.cutout_slices(m.geom, mode=mode)
-    parent = (Ellipsis, *info["parent-slices"])
-    cut = (Ellipsis, *info["cutout-slices"])
-    if geom.data_shape_image == m.geom.data_shape_image and info["parent-slices"] == (
-        slice(0, geom.npix[1]),
-        slice(0, geom.npix[0]),
-    ):
-        return _like(m, geom, m.data.copy())
-    data = np.zeros(geom.data_shape, dtype=m.data.dtype)
-    data[cut] = m.data[parent]
+    geom, parent, cut = gt.cutout_with_slices(m.geom, position, width, mode, odd_npix, min_npix)
+    ny, nx = geom.data_shape_image
+    if tuple(cut) == (slice(0, ny), slice(0, nx)):  # the whole cutout lies in the map
+        data = m.data[(Ellipsis, *parent)].copy()
+    else:
+        data = np.zeros(geom.data_shape, dtype=m.data.dtype)
+        data[(Ellipsis, *cut)] = m.data[(Ellipsis, *parent)]
     return _like(m, geom, data)
 
 
