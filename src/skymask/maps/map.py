@@ -564,10 +564,17 @@ class Map(NDArrayOperatorsMixin):
         for idx in self.iter_by_image_index():
             yield self._data[idx[::-1]], idx[::-1]
 
-    def iter_by_image(self):
-        """Yield every image plane as a 2-D map (sharing the data)."""
+    def iter_by_image(self, keepdims=False):
+        """Yield every image plane as a map sharing the data: 2-D, or with ``keepdims`` with
+        every non-spatial axis kept as one bin."""
         for idx in self.iter_by_image_index():
-            yield self.get_image_by_idx(idx)
+            if keepdims:
+                names = self._geom.axes.names
+                yield self.slice_by_idx(
+                    {n: slice(i, i + 1) for n, i in zip(names, idx, strict=True)}
+                )
+            else:
+                yield self.get_image_by_idx(idx)
 
     # ------------------------------------------------------------------ lookups
     def get_by_idx(self, idx):
@@ -866,6 +873,215 @@ class Map(NDArrayOperatorsMixin):
         from .transforms import reproject_to_geom
 
         return reproject_to_geom(self, geom, preserve_counts, precision_factor)
+
+    # ------------------------------------------------------------------ smoothing, stacking
+    # Thin delegations to skymask.maps.smooth (bool rules in its module docstring).
+    def smooth(self, width, kernel="gauss", **kwargs) -> Map:
+        """Each image plane smoothed with a Gaussian, disk or box kernel.
+
+        Parameters
+        ----------
+        width : angle, number of pixels, or (lon, lat) pair
+            Gaussian standard deviation, disk radius or box side length. Plain numbers are
+            pixels (as in gammapy); angles are divided by the pixel size of each axis, so
+            non-square pixels get an elliptical kernel (gammapy: the mean pixel size, X83).
+        kernel : {"gauss", "disk", "box"}
+            `scipy.ndimage.gaussian_filter`, a normalised top-hat (astropy's
+            ``Tophat2DKernel``) through `scipy.ndimage.convolve`, or
+            `scipy.ndimage.uniform_filter` (fractional sides truncated, as scipy does).
+        **kwargs
+            Passed to the scipy function, e.g. ``mode="constant"``.
+
+        Returns
+        -------
+        Map
+            float64, same geometry. A mask gives float fractions (as gammapy); threshold them
+            for a mask again.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> m = Map.create(npix=5, binsz=0.1)
+        >>> m.data[2, 2] = 1
+        >>> m.smooth("0.1 deg", kernel="disk").data[2].round(2).tolist()
+        [0.0, 0.2, 0.2, 0.2, 0.0]
+        """
+        from .smooth import smooth
+
+        return smooth(self, width, kernel=kernel, **kwargs)
+
+    def convolve(self, kernel, method="fft", mode="same") -> Map:
+        """Each image plane convolved with ``kernel`` (`scipy.signal.convolve`).
+
+        Parameters
+        ----------
+        kernel : ndarray, `Map` or PSF kernel
+            A 2-D array is applied to every plane; an N-D array or kernel map with one plane
+            per map plane applies plane by plane. A kernel map (or an object with a
+            ``psf_kernel_map``, such as gammapy's ``PSFKernel``) must have the map's pixel
+            size; on an image map its axes are added to the result.
+        method : {"fft", "direct", "auto"}
+            As `scipy.signal.convolve`.
+        mode : {"same", "full"}
+            "full" pads the geometry by half the kernel size.
+
+        Returns
+        -------
+        Map
+            float32 (as gammapy); a mask gives float values.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.maps import Map
+        >>> m = Map.create(npix=3, binsz=0.1)
+        >>> m.data[1, 1] = 1
+        >>> m.convolve(np.ones((3, 3)) / 9).data.sum().round(6)
+        np.float32(1.0)
+        """
+        from .smooth import convolve
+
+        return convolve(self, kernel, method=method, mode=mode)
+
+    def stack(self, other, weights=None, nan_to_num=True) -> None:
+        """Add ``other`` (same geometry, or a cutout of it) into this map, in place.
+
+        Parameters
+        ----------
+        other : `Map`
+            Same geometry, or aligned with it (same pixel grid and axes, any size).
+        weights : `Map`, optional
+            Multiplied into ``other`` (a mask: ANDed).
+        nan_to_num : bool
+            Non-finite values of ``other`` count as 0.
+
+        Raises
+        ------
+        ValueError
+            If the grids are not aligned.
+        TypeError
+            Mixing a mask and a numeric map.
+
+        Notes
+        -----
+        Units are converted to this map's. Masks are ORed (``|``): a mask stays a mask.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> a = Map.create(npix=4, binsz=1, dtype=bool)
+        >>> b = a.cutout(a.geom.center_skydir, 2)
+        >>> b.data[:] = True
+        >>> a.stack(b)
+        >>> int(a.data.sum())
+        4
+        """
+        from .smooth import stack
+
+        stack(self, other, weights=weights, nan_to_num=nan_to_num)
+
+    def coadd(self, map_in, weights=None) -> None:
+        """Add the contents of ``map_in`` into this map, in place, binned by pixel centre.
+
+        Each pixel of ``map_in`` goes to the pixel of this map containing its centre (and the
+        bins of its axes' centres), converted to this map's unit; masks are ORed. See
+        `resample`.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> a = Map.create(npix=2, binsz=1)
+        >>> b = Map.from_geom(a.geom.upsample(2), data=1.0)
+        >>> a.coadd(b)
+        >>> a.data.tolist()
+        [[4.0, 4.0], [4.0, 4.0]]
+        """
+        from .smooth import coadd
+
+        coadd(self, map_in, weights=weights)
+
+    def iter_by_axis(self, axis_name, keepdims=False):
+        """Yield the map at each bin of ``axis_name`` (the axis dropped, or kept as one bin).
+
+        Examples
+        --------
+        >>> from skymask.maps import Map, MapAxis
+        >>> axis = MapAxis.from_edges([1, 2, 3], name="x")
+        >>> [m.data.shape for m in Map.create(npix=2, axes=[axis]).iter_by_axis("x")]
+        [(2, 2), (2, 2)]
+        """
+        for idx in range(self._geom.axes[axis_name].nbin):
+            yield self.slice_by_idx({axis_name: slice(idx, idx + 1) if keepdims else idx})
+
+    def split_by_axis(self, axis_name) -> list:
+        """The maps at each bin of ``axis_name`` (that axis dropped), as a list.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map, MapAxis
+        >>> axis = MapAxis.from_edges([1, 2, 3], name="x")
+        >>> len(Map.create(npix=2, axes=[axis]).split_by_axis("x"))
+        2
+        """
+        return list(self.iter_by_axis(axis_name))
+
+    def to_unit(self, unit) -> Map:
+        """A copy in ``unit`` (UnitConversionError if not convertible).
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> Map.create(npix=1, unit="m2").to_unit("cm2").unit
+        Unit("cm2")
+        """
+        unit = u.Unit(unit)
+        converter = self._unit.get_converter(unit)
+        return self.copy(data=converter(self._data), unit=unit)
+
+    def to_cube(self, axes) -> Map:
+        """The map with one-bin ``axes`` appended (a mask stays a mask).
+
+        Examples
+        --------
+        >>> from skymask.maps import Map, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+        >>> Map.create(npix=3, dtype=bool).to_cube([axis]).data.shape
+        (1, 3, 3)
+        """
+        for axis in axes:
+            if axis.nbin > 1:
+                raise ValueError(
+                    f"to_cube appends axes of one bin; axis {axis.name!r} has {axis.nbin}"
+                )
+        geom = self._geom.to_cube(axes)
+        data = self._data.reshape((1,) * len(axes) + self._data.shape)
+        return self.copy(geom=geom, data=data.copy())
+
+    def plot_mask(self, ax=None, **kwargs):
+        """Shade the False pixels of a mask image (for an exclusion mask, the excluded sky),
+        as gammapy: ``contourf`` between levels 0 and 0.5, default white at alpha 0.5.
+
+        Parameters
+        ----------
+        ax : `~astropy.visualization.wcsaxes.WCSAxes`, optional
+            Axes to draw on (default: new WCS axes).
+        **kwargs
+            Passed to `matplotlib.axes.Axes.contourf`.
+
+        Returns
+        -------
+        `~astropy.visualization.wcsaxes.WCSAxes`
+
+        Raises
+        ------
+        TypeError
+            If the map is not one image (use ``plot_grid``).
+        ValueError
+            If the map is not a mask.
+        """
+        from . import plotting
+
+        return plotting.plot_mask(self, ax=ax, **kwargs)
 
     # ------------------------------------------------------------------ mask morphology
     def binary_erode(self, width, kernel="disk", use_fft=None):
