@@ -224,8 +224,16 @@ class WcsGeom:
         return cls(wcs, npix, axes=axes)
 
     @classmethod
-    def from_header(cls, header, axes=None) -> WcsGeom:
-        """Geometry from a FITS header (the image size from ``WCSSHAPE`` or ``NAXIS1/2``)."""
+    def from_header(cls, header, axes=None, format=None) -> WcsGeom:
+        """Geometry from a FITS header (the image size from ``WCSSHAPE`` or ``NAXIS1/2``).
+
+        ``axes`` is a list of `MapAxis`, or the bands table HDU to read them from (gammapy's
+        ``hdu_bands`` argument; ``format`` as in `Map.read`).
+        """
+        if isinstance(axes, fits.BinTableHDU):
+            from .io_fits import axes_from_bands_hdu
+
+            axes = axes_from_bands_hdu(axes, header=header, format=format)
         wcs = _celestial_wcs_from_header(header)
         if "WCSSHAPE" in header:
             shape = [int(v) for v in header["WCSSHAPE"].strip("()").split(",") if v.strip()]
@@ -916,6 +924,21 @@ class WcsGeom:
         from .geom_transforms import data_nbytes
 
         return data_nbytes(self, dtype=dtype)
+
+    def to_bands_hdu(self, hdu_bands=None, format="gadf") -> fits.BinTableHDU:
+        """The axes table of this geometry (``hdu_bands``, default "BANDS"; "EBOUNDS" or
+        "ENERGIES" for the Fermi formats). Unnamed axes are named ``axis0``, ``axis1``, ...
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_edges([1, 2, 3])
+        >>> WcsGeom.create(npix=3, axes=[axis]).to_bands_hdu().header["AXCOLS1"]
+        'AXIS0_MIN,AXIS0_MAX'
+        """
+        from .io_hdu import geom_to_bands_hdu
+
+        return geom_to_bands_hdu(self, hdu_bands=hdu_bands, format=format)
 
     def is_aligned(self, other, tolerance=1e-6) -> bool:
         """Whether ``other`` has the same axes and a WCS on the same pixel grid (any size).

@@ -152,9 +152,18 @@ class Map(NDArrayOperatorsMixin):
 
     @classmethod
     def read(
-        cls, filename, hdu=None, hdu_bands=None, format=None, checksum=True, *, chunks=None
+        cls,
+        filename,
+        hdu=None,
+        hdu_bands=None,
+        map_type="auto",
+        format=None,
+        checksum=True,
+        *,
+        chunks=None,
     ) -> Map:
-        """Read a map from FITS (gammapy "gadf" layout, Fermi ``EBOUNDS``/``ENERGIES`` cubes).
+        """Read a map from FITS (gammapy "gadf" layout, sparse tables, Fermi ``EBOUNDS`` /
+        ``ENERGIES`` cubes).
 
         Boolean maps written by skymask, and integer masks in HDUs whose name contains "mask",
         come back as bool. With ``checksum``, CHECKSUM/DATASUM are verified where present (a
@@ -162,8 +171,10 @@ class Map(NDArrayOperatorsMixin):
         that is not a regular file, is an error. ``Map.read`` gives a `WcsNDMap`; a subclass's
         ``read`` gives that subclass. ``chunks`` (dask chunk sizes, e.g. ``"auto"`` or
         ``(1, 500, 4000)``) reads the data lazily, chunk by chunk, from an uncompressed file:
-        see `skymask.maps.io_chunked.read_chunked_map_parts`.
+        see `skymask.maps.io_chunked.read_chunked_map_parts`. ``map_type`` is "auto" or "wcs"
+        (the only kind skymask reads; "hpx" and "region" are a ValueError).
         """
+        _check_map_type(map_type)
         if chunks is not None:
             from .io_chunked import read_chunked_map_parts
 
@@ -211,8 +222,17 @@ class Map(NDArrayOperatorsMixin):
         """The class a reader builds: `WcsNDMap` for the base class, else ``cls`` itself."""
         return WcsNDMap if cls is Map else cls
 
-    def write(self, filename, overwrite=False, hdu=None, hdu_bands=None, checksum=False):
-        """Write to FITS in gammapy's "gadf" layout, atomically.
+    def write(
+        self,
+        filename,
+        overwrite=False,
+        hdu=None,
+        hdu_bands=None,
+        sparse=False,
+        format="gadf",
+        checksum=False,
+    ):
+        """Write to FITS, atomically (see `to_hdulist` for the layouts).
 
         Parameters
         ----------
@@ -221,27 +241,98 @@ class Map(NDArrayOperatorsMixin):
         overwrite : bool
             Replace an existing file. True, False, or the strings "True"/"False" (X4).
         hdu : str, optional
-            HDU name; default the primary HDU.
+            HDU name; default the primary HDU ("MASK" for masks, D2; "SKYMAP" if sparse).
         hdu_bands : str, optional
             Name of the axes table; default ``<HDU>_BANDS``.
+        sparse : bool
+            Write only the non-zero pixels, as a table (gammapy's sparse layout).
+        format : {"gadf", "fgst-ccube", "fgst-template"}
+            Layout of the axes table.
         checksum : bool
             Add CHECKSUM/DATASUM keywords.
 
-        A chunked (dask) map is computed and written chunk by chunk, never whole: see
-        `skymask.maps.io_chunked.write_chunked_map`.
+        A chunked (dask) map is computed and written chunk by chunk, never whole (gadf
+        images only: see `skymask.maps.io_chunked.write_chunked_map`).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from skymask.maps import Map, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> m = Map.create(npix=3, axes=[axis])
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "ccube.fits"
+        >>> m.write(path, format="fgst-ccube")
+        >>> Map.read(path).geom.axes.names
+        ['energy']
         """
         if is_dask(self._data):
+            if sparse or format != "gadf":
+                raise ValueError(
+                    "a chunked (dask) map is written as a gadf image only: use m.compute() "
+                    "first for sparse=True or the Fermi formats"
+                )
             from .io_chunked import write_chunked_map
 
             write_chunked_map(
                 self, filename, overwrite=overwrite, hdu=hdu, hdu_bands=hdu_bands, checksum=checksum
             )
             return
-        from .io_fits import write_map
+        from .io_hdu import write
 
-        write_map(
-            self, filename, overwrite=overwrite, hdu=hdu, hdu_bands=hdu_bands, checksum=checksum
+        write(
+            self,
+            filename,
+            overwrite=overwrite,
+            hdu=hdu,
+            hdu_bands=hdu_bands,
+            sparse=sparse,
+            format=format,
+            checksum=checksum,
         )
+
+    def to_hdulist(self, hdu=None, hdu_bands=None, sparse=False, format="gadf"):
+        """The map as a FITS HDU list: the image (or sparse table) and its axes table.
+
+        Parameters
+        ----------
+        hdu : str, optional
+            HDU name; default the primary HDU ("MASK" for masks, D2; "SKYMAP" if sparse).
+        hdu_bands : str, optional
+            Name of the axes table; default ``<HDU>_BANDS`` ("gadf"); "EBOUNDS"
+            ("fgst-ccube") and "ENERGIES" ("fgst-template") are fixed.
+        sparse : bool
+            The non-zero pixels only, as a table (``PIX``, ``CHANNEL``, ``VALUE``).
+        format : {"gadf", "fgst-ccube", "fgst-template"}
+            gammapy's layouts; the Fermi ones take one axis named "energy" (or
+            "energy_true" for templates).
+
+        Returns
+        -------
+        `~astropy.io.fits.HDUList`
+            Unnamed axes are written as ``axis0``, ``axis1``, ... (as gammapy names them).
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> [h.name for h in Map.create(npix=3).to_hdulist(hdu="counts")]
+        ['PRIMARY', 'COUNTS']
+        """
+        from .io_hdu import map_to_hdulist
+
+        return map_to_hdulist(self, hdu=hdu, hdu_bands=hdu_bands, sparse=sparse, format=format)
+
+    def to_hdu(self, hdu="SKYMAP", hdu_bands=None, sparse=False):
+        """The map's image HDU (or sparse table) named ``hdu``, without the axes table.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> Map.create(npix=3).to_hdu().name
+        'SKYMAP'
+        """
+        from .io_hdu import map_to_hdu
+
+        return map_to_hdu(self, hdu=hdu, hdu_bands=hdu_bands, sparse=sparse)
 
     # ------------------------------------------------------------------ attributes
     @property
@@ -1168,6 +1259,13 @@ class WcsNDMap(Map):
 
 
 _SYMBOL = {"and": "&", "or": "|", "xor": "^"}
+
+
+def _check_map_type(map_type):
+    if map_type not in ("auto", "wcs", None):
+        raise ValueError(
+            f"map_type {map_type!r} is not supported: skymask reads WCS maps ('wcs' or 'auto')"
+        )
 
 
 def _require_bool(data, symbol, side):

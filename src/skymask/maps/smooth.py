@@ -41,12 +41,10 @@ def smooth(m, width, kernel="gauss", **kwargs):
 
 def _kernel_array(m, kernel):
     """The kernel as an array, and the geometry axes it brings (PSF kernels on an image)."""
-    from .map import Map
-
     axes = None
     kernel_map = getattr(kernel, "psf_kernel_map", None)
-    if kernel_map is None and isinstance(kernel, Map):
-        kernel_map = kernel
+    if kernel_map is None and hasattr(kernel, "geom") and hasattr(kernel, "data"):
+        kernel_map = kernel  # a Map (duck-typed: this module sits below map.py)
     if kernel_map is not None:
         scales, kernel_scales = m.geom.pixel_scales.deg, kernel_map.geom.pixel_scales.deg
         if not np.allclose(scales, kernel_scales, rtol=1e-5):
