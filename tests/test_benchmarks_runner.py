@@ -32,7 +32,7 @@ def test_every_case_is_well_formed_and_the_quick_set_covers_each_area():
     assert len(names) == len(set(names))
     for case in cases:
         prefix = case.name.split(".")[0]
-        # names allow no "-": the "maps-api" area's cases are named maps_api.*
+        # case names are [a-z0-9_.]: the "maps-api" area's cases start with "maps_api."
         assert prefix.replace("_", "-") == case.area or (prefix, case.area) == (
             "region_mask",
             "masks",
