@@ -231,3 +231,24 @@ def test_plot_mask_checks():
     axis = MapAxis.from_edges([1, 2, 3], name="x")
     with pytest.raises(TypeError, match="one image"):
         Map.create(npix=3, axes=[axis], dtype=bool).plot_mask()
+
+
+def test_convolve_takes_a_psf_kernel_like_object_and_checks_planes():
+    # gammapy's PSFKernel: an object with a psf_kernel_map (one kernel plane per energy)
+    class PSFKernelLike:
+        def __init__(self, kernel_map):
+            self.psf_kernel_map = kernel_map
+
+    axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2, name="energy_true")
+    kernel_map = Map.from_geom(WcsGeom.create(npix=3, binsz=0.05, axes=[axis]))
+    kernel_map.data[0, 1, 1] = 1
+    kernel_map.data[1, 1, :] = 1 / 3
+    image = Map.create(npix=7, binsz=0.05)
+    image.data[3, 3] = 3
+    cube = image.convolve(PSFKernelLike(kernel_map), method="direct")
+    assert cube.geom.axes.names == ["energy_true"]
+    assert_allclose(cube.data[0], image.data, atol=1e-6)
+    assert_allclose(cube.data[1, 3, 2:5], [1, 1, 1], atol=1e-6)
+    other = Map.create(npix=7, binsz=0.05, axes=[MapAxis.from_edges([1, 2, 3, 4], name="x")])
+    with pytest.raises(ValueError, match="kernel has planes"):
+        other.convolve(PSFKernelLike(kernel_map))

@@ -311,7 +311,9 @@ def resample(m, geom, weights=None, preserve_counts=True, smooth=False):
     if m.is_mask:
         out = bin_by_index(flat.ravel(), m.data.ravel(), size, logical=True)
         return _like(m, geom, out.reshape(geom.data_shape))
-    values = m.data if weights is None else m.data * np.broadcast_to(weights, m.data.shape)
+    if weights is not None:
+        weights = np.broadcast_to(getattr(weights, "data", weights), m.data.shape)
+    values = m.data if weights is None else m.data * weights
     flat, values = flat.ravel(), values.ravel()
     out = bin_by_index(flat, values, size, mean=smooth or not preserve_counts)
     if smooth and preserve_counts:
