@@ -322,3 +322,13 @@ def test_reproject_refuses_other_axes(cube):
         cube.reproject_to_geom(other)
     with pytest.raises(ValueError, match="target axes"):
         cube.reproject_to_geom(cube.geom.to_image().to_cube([MapAxis.from_edges([1, 3], name="y")]))
+
+
+def test_geometry_width_is_a_lon_lat_pair_x85():
+    # gammapy 2.1 gives a (2, 1) array (a column per image plane, for irregular geometries)
+    geom = WcsGeom.create(npix=(10, 10), binsz=1, axes=[MapAxis.from_edges([1, 2, 3])])
+    cut = geom.cutout(geom.center_skydir, (2.0, 3.0) * u.deg)
+    assert cut.width.shape == (2,)
+    assert_allclose(cut.width.deg, [2.0, 3.0])
+    assert cut.data_shape_axes == (2, 1, 1) and geom.axes.names == ["axis0"]
+    assert geom.copy(axes=[]).is_image and geom.copy(npix=(4, 4)).npix == (4, 4)

@@ -148,7 +148,10 @@ class WcsGeom:
             raise ValueError(f"npix must be positive, got {(nx, ny)}")
         self._wcs = wcs.deepcopy()
         self._npix = (nx, ny)
-        self._axes = MapAxes(axes or ())
+        # Unnamed axes are named axis0, axis1, ... by position, as gammapy's MapAxes do.
+        self._axes = MapAxes(
+            axis if axis.name else axis.copy(name=f"axis{i}") for i, axis in enumerate(axes or ())
+        )
         self._frame, self._sky_frame = frame_from_wcs(self._wcs)
 
     # ------------------------------------------------------------------ construction
@@ -924,6 +927,39 @@ class WcsGeom:
         from .geom_transforms import data_nbytes
 
         return data_nbytes(self, dtype=dtype)
+
+    @property
+    def data_shape_axes(self) -> tuple[int, ...]:
+        """Shape of the non-spatial axes in data order, with 1 for lat and lon (broadcasts
+        against the data).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_edges([1, 2, 3], name="x")
+        >>> WcsGeom.create(npix=(4, 3), axes=[axis]).data_shape_axes
+        (2, 1, 1)
+        """
+        return (*self._axes.shape[::-1], 1, 1)
+
+    def copy(self, **kwargs) -> WcsGeom:
+        """The geometry with any of ``wcs``, ``npix`` and ``axes`` replaced.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_edges([1, 2, 3], name="x")
+        >>> WcsGeom.create(npix=(4, 3)).copy(axes=[axis]).data_shape
+        (2, 3, 4)
+        """
+        unknown = sorted(set(kwargs) - {"wcs", "npix", "axes"})
+        if unknown:
+            raise TypeError(f"WcsGeom.copy takes wcs, npix and axes, got {unknown}")
+        return type(self)(
+            kwargs.get("wcs", self._wcs),
+            kwargs.get("npix", self._npix),
+            axes=list(kwargs.get("axes", self._axes)),
+        )
 
     def to_bands_hdu(self, hdu_bands=None, format="gadf") -> fits.BinTableHDU:
         """The axes table of this geometry (``hdu_bands``, default "BANDS"; "EBOUNDS" or
