@@ -316,10 +316,24 @@ def test_reproject_mask_is_nearest_and_stays_bool():
     assert_equal(out.data, expected)
 
 
-def test_reproject_refuses_other_axes(cube):
-    other = cube.geom.to_image().to_cube([MapAxis.from_edges([1, 3], name="x")])
-    with pytest.raises(NotImplementedError, match="resample_axis"):
-        cube.reproject_to_geom(other)
+def test_reproject_onto_other_bins_of_the_same_axes(cube):
+    # gammapy 2.1 (test_map_reproject_wcs_to_wcs_with_axes): up-sampled bins keep the values
+    energy = MapAxis.from_edges(np.arange(4) - 0.5, name="energy")
+    time = MapAxis.from_edges(np.arange(5) - 0.5, name="time")
+    geom = WcsGeom.create(skydir=(266.405, -28.936), npix=11, binsz=0.1, axes=[energy, time])
+    data = (
+        np.zeros((11, 11)) + energy.center.reshape(3, 1, 1) + 0.5 * time.center.reshape(4, 1, 1, 1)
+    )
+    m = Map.from_geom(geom, data=data)
+    target = geom.copy(axes=[energy.upsample(2), time.upsample(2)])
+    out = m.reproject_to_geom(target)
+    assert out.data.shape == (8, 6, 11, 11)
+    checked = 0
+    for image, (it, ie) in out.iter_by_image_data():
+        if np.any(image > 0):  # the (0, 0) bins hold 0
+            assert_allclose(image[image > 0].mean(), ie // 2 + 0.5 * (it // 2), rtol=1e-6)
+            checked += 1
+    assert checked == 8 * 6 - 4
     with pytest.raises(ValueError, match="target axes"):
         cube.reproject_to_geom(cube.geom.to_image().to_cube([MapAxis.from_edges([1, 3], name="y")]))
 

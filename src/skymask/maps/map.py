@@ -931,7 +931,9 @@ class Map(NDArrayOperatorsMixin):
         Parameters
         ----------
         geom : `WcsGeom`
-            Target; an image geometry, or one with this map's non-spatial axes.
+            Target; an image geometry, or one with this map's non-spatial axes (same names
+            and order; other bins are reached as gammapy does: up-sampling each axis, then
+            `resample`).
         preserve_counts : bool
             Keep the total (counts maps) instead of the surface values.
         precision_factor : int
@@ -948,9 +950,6 @@ class Map(NDArrayOperatorsMixin):
         ------
         ValueError
             If ``geom`` has other axis names than this map.
-        NotImplementedError
-            If ``geom`` has the same names but other bins (reproject onto
-            ``geom.to_image()``, then use `resample_axis` or `interp_to_geom`).
 
         Examples
         --------

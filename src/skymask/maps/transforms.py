@@ -329,19 +329,25 @@ def reproject_to_geom(m, geom, preserve_counts=False, precision_factor=10):
             f"the target axes {geom.axes.names} must be the map's {m.geom.axes.names}, in the "
             "same order (or give an image geometry)"
         )
-    if not geom.is_image and geom.axes != m.geom.axes:
-        raise NotImplementedError(
-            "reprojecting onto different non-spatial axes is not supported: reproject onto "
-            "geom.to_image() first, then use resample_axis or interp_to_geom"
-        )
+    same_axes = geom.is_image or geom.axes == m.geom.axes
     target = geom.to_image().to_cube(list(m.geom.axes))
     if m.is_mask:
         from .reproject import interp_to_geom
 
-        return interp_to_geom(m, target, fill_value=False, method="nearest")
+        return interp_to_geom(m, target if same_axes else geom, fill_value=False, method="nearest")
     base = target.pixel_scales.deg.min() / m.geom.pixel_scales.deg.min()
     factor = 1 if base >= precision_factor else int(np.ceil(precision_factor / base))
-    return _subpixel_reproject(m, target, factor, preserve_counts)
+    out = _subpixel_reproject(m, target, factor, preserve_counts)
+    if same_axes:
+        return out
+    # gammapy's rule for other bins on the same axes: up-sample each axis until its bins are
+    # precision_factor times finer than the target's, then bin into the target.
+    for axis, target_axis in zip(m.geom.axes, geom.axes, strict=True):
+        ratio = float((axis.bin_width.min() / target_axis.bin_width.min()).to_value(""))
+        if ratio < precision_factor:
+            factor = int(np.ceil(precision_factor / ratio))
+            out = upsample(out, factor, preserve_counts=preserve_counts, axis_name=axis.name)
+    return resample(out, geom, preserve_counts=preserve_counts, smooth=True)
 
 
 def _subpixel_reproject(m, target, factor, preserve_counts):
