@@ -346,3 +346,11 @@ def test_geometry_width_is_a_lon_lat_pair_x85():
     assert_allclose(cut.width.deg, [2.0, 3.0])
     assert cut.data_shape_axes == (2, 1, 1) and geom.axes.names == ["axis0"]
     assert geom.copy(axes=[]).is_image and geom.copy(npix=(4, 4)).npix == (4, 4)
+
+
+def test_unnamed_axes_are_named_on_copies_x86():
+    # gammapy 2.1 renames the caller's MapAxis objects in place (axis._name = "axis0")
+    axis = MapAxis.from_edges([1, 2, 3])
+    geom = WcsGeom.create(npix=3, axes=[axis, MapAxis.from_edges([0, 1], name="x")])
+    assert geom.axes.names == ["axis0", "x"]
+    assert axis.name == ""
