@@ -385,7 +385,9 @@ def test_cutout_slices_partial_mode_fill_the_overlap():
     geom = WcsGeom.create(npix=(50, 40), binsz=0.1, frame="galactic")
     data = np.arange(2000.0).reshape(40, 50)
     corner = SkyCoord(2.4, 1.9, unit="deg", frame="galactic")  # near the top-left corner
-    cut, original, in_cut = geom.cutout_slices(corner, "2 deg", mode="partial")
+    cut = geom.cutout(corner, "2 deg", mode="partial")
+    slices = cut.cutout_slices(geom, mode="partial")
+    original, in_cut = slices["parent-slices"], slices["cutout-slices"]
     assert cut.npix == (20, 20)
     values = np.full(cut.data_shape, np.nan)
     values[in_cut] = data[original]

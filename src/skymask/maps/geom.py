@@ -149,7 +149,10 @@ class WcsGeom:
         self._wcs = wcs.deepcopy()
         self._wcs.array_shape = (ny, nx)  # as gammapy: the WCS knows the image shape
         self._npix = (nx, ny)
-        self._axes = MapAxes(axes or ())
+        # Unnamed axes are named axis0, axis1, ... by position, as gammapy's MapAxes do.
+        self._axes = MapAxes(
+            axis if axis.name else axis.copy(name=f"axis{i}") for i, axis in enumerate(axes or ())
+        )
         self._frame, self._sky_frame = frame_from_wcs(self._wcs)
 
     # ------------------------------------------------------------------ construction
@@ -225,8 +228,16 @@ class WcsGeom:
         return cls(wcs, npix, axes=axes)
 
     @classmethod
-    def from_header(cls, header, axes=None) -> WcsGeom:
-        """Geometry from a FITS header (the image size from ``WCSSHAPE`` or ``NAXIS1/2``)."""
+    def from_header(cls, header, axes=None, format=None) -> WcsGeom:
+        """Geometry from a FITS header (the image size from ``WCSSHAPE`` or ``NAXIS1/2``).
+
+        ``axes`` is a list of `MapAxis`, or the bands table HDU to read them from (gammapy's
+        ``hdu_bands`` argument; ``format`` as in `Map.read`).
+        """
+        if isinstance(axes, fits.BinTableHDU):
+            from .io_fits import axes_from_bands_hdu
+
+            axes = axes_from_bands_hdu(axes, header=header, format=format)
         wcs = _celestial_wcs_from_header(header)
         if "WCSSHAPE" in header:
             shape = [int(v) for v in header["WCSSHAPE"].strip("()").split(",") if v.strip()]
@@ -803,36 +814,301 @@ class WcsGeom:
         lon0, lat0 = (np.radians(v) for v in skycoord_lonlat_deg(center, self._sky_frame))
         return Angle(np.degrees(angular_separation(lon, lat, lon0, lat0)), u.deg)
 
-    # ------------------------------------------------------------------ cutouts
+    # ------------------------------------------------------------------ transforms
+    # Thin delegations to skymask.maps.geom_transforms (gammapy 2.1's pixel grids).
     def cutout(self, position, width, mode="trim", odd_npix=False, min_npix=1) -> WcsGeom:
-        """Sub-geometry centred on ``position`` with the given angular ``width`` (lon, lat).
+        """Sub-geometry centred on ``position`` with the angular ``width`` (lon, lat).
 
-        The size in pixels is ``max(width / pixel size, min_npix)`` rounded to the nearest
-        integer (up to an odd number with ``odd_npix``). ``mode`` is passed to
-        `~astropy.nddata.Cutout2D` (``"trim"``, ``"partial"`` or ``"strict"``).
+        Parameters
+        ----------
+        position : `~astropy.coordinates.SkyCoord`
+            Centre of the cutout.
+        width : angle or (lon, lat) pair of angles
+            Size; plain numbers are degrees.
+        mode : {"trim", "partial", "strict"}
+            As `~astropy.nddata.Cutout2D`: "trim" cuts the geometry at the parent's border,
+            "partial" keeps the full size, "strict" raises if the cutout leaves the parent.
+        odd_npix : bool
+            Round the size in pixels up to an odd number.
+        min_npix : int
+            Smallest size in pixels.
+
+        Returns
+        -------
+        WcsGeom
+            Aligned with this geometry (same pixel grid), with the same non-spatial axes.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> geom = WcsGeom.create(npix=100, binsz=0.1)
+        >>> geom.cutout(geom.center_skydir, "1 deg").npix
+        (10, 10)
         """
-        return self.cutout_slices(position, width, mode, odd_npix, min_npix)[0]
+        from .geom_transforms import cutout
 
-    def cutout_slices(self, position, width, mode="trim", odd_npix=False, min_npix=1):
-        """Like `cutout`, also returning where the cutout overlaps this image.
+        return cutout(self, position, width, mode=mode, odd_npix=odd_npix, min_npix=min_npix)
 
-        Returns ``(geom, slices_original, slices_cutout)``: the cutout geometry, the
-        ``(slice_y, slice_x)`` of the overlap in this image, and the same overlap in the
-        cutout (the whole cutout except with ``mode="partial"`` at the border), so that
-        ``cut_data[..., sy_cut, sx_cut] = data[..., sy, sx]``.
+    def cutout_slices(self, parent_geom, mode="partial") -> dict:
+        """Where this (cutout) geometry overlaps ``parent_geom``, as gammapy's.
+
+        Parameters
+        ----------
+        parent_geom : `WcsGeom`
+            The geometry this one was cut from (or any aligned geometry).
+        mode : {"partial", "trim", "strict"}
+            As `~astropy.nddata.utils.overlap_slices`.
+
+        Returns
+        -------
+        dict
+            ``{"parent-slices": (slice_y, slice_x), "cutout-slices": (slice_y, slice_x)}``,
+            so that ``cut_data[..., sy_cut, sx_cut] = parent_data[..., sy, sx]``.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> parent = WcsGeom.create(npix=10, binsz=1)
+        >>> cut = parent.cutout(parent.center_skydir, 4)
+        >>> cut.cutout_slices(parent)["parent-slices"]
+        (slice(3, 7, None), slice(3, 7, None))
         """
-        from astropy.nddata import Cutout2D
+        from .geom_transforms import cutout_slices
 
-        width_deg = as_angle(width, name="width", finite=True, pair=True).deg
-        width_pix = np.clip(width_deg / self.pixel_scales.deg, min_npix, None)
-        if odd_npix:
-            width_pix = np.ceil(width_pix) // 2 * 2 + 1
-        dummy = np.broadcast_to(np.float32(0), self.data_shape_image)
-        size = tuple(np.round(width_pix[::-1]).astype(int))
-        cutout = Cutout2D(dummy, position, size=size, wcs=self._wcs, mode=mode)
-        ny, nx = cutout.shape
-        geom = WcsGeom(cutout.wcs, (nx, ny), axes=self._axes)
-        return geom, cutout.slices_original, cutout.slices_cutout
+        return cutout_slices(self, parent_geom, mode=mode)
+
+    @classmethod
+    def from_aligned(cls, geom, skydir, width) -> WcsGeom:
+        """A geometry on the pixel grid of ``geom``, centred near ``skydir``, ``width`` wide.
+
+        Parameters
+        ----------
+        geom : `WcsGeom`
+            Reference geometry (its WCS, pixel size and axes are kept).
+        skydir : `~astropy.coordinates.SkyCoord`
+            Approximate centre (the grid is not shifted: the centre snaps to it).
+        width : angle or (lon, lat) pair
+            Size; plain numbers are degrees.
+
+        Returns
+        -------
+        WcsGeom
+
+        Examples
+        --------
+        >>> from astropy.coordinates import SkyCoord
+        >>> from skymask.maps import WcsGeom
+        >>> geom = WcsGeom.create(npix=100, binsz=0.1)
+        >>> small = WcsGeom.from_aligned(geom, SkyCoord(1, 1, unit="deg"), 2)
+        >>> small.npix, small.is_aligned(geom)
+        ((20, 20), True)
+        """
+        from .geom_transforms import from_aligned
+
+        return from_aligned(cls, geom, skydir, width)
+
+    def pad(self, pad_width, axis_name=None) -> WcsGeom:
+        """The geometry extended by ``pad_width`` pixels on each side (or bins of an axis).
+
+        Parameters
+        ----------
+        pad_width : int or (int, int)
+            Pixels added on each side, one count or ``(x, y)``; for ``axis_name`` bins added
+            ``(low, high)``.
+        axis_name : str, optional
+            Pad this non-spatial axis instead of the image.
+
+        Returns
+        -------
+        WcsGeom
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> WcsGeom.create(npix=(4, 3)).pad(2).npix
+        (8, 7)
+        """
+        from .geom_transforms import pad
+
+        return pad(self, pad_width, axis_name=axis_name)
+
+    def crop(self, crop_width) -> WcsGeom:
+        """The geometry with ``crop_width`` pixels (one count or ``(x, y)``) removed per side.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> WcsGeom.create(npix=(8, 7)).crop((2, 1)).npix
+        (4, 5)
+        """
+        from .geom_transforms import crop
+
+        return crop(self, crop_width)
+
+    def downsample(self, factor, axis_name=None) -> WcsGeom:
+        """Pixels ``factor`` times larger (or every ``factor``-th edge of an axis).
+
+        The image size must be divisible by ``factor`` (ValueError otherwise: pad or crop
+        first). Pixel edges of the new grid are pixel edges of the old one.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> geom = WcsGeom.create(npix=8, binsz=0.1).downsample(4)
+        >>> geom.npix, geom.pixel_scales.deg.round(6).tolist()
+        ((2, 2), [0.4, 0.4])
+        """
+        from .geom_transforms import downsample
+
+        return downsample(self, factor, axis_name=axis_name)
+
+    def upsample(self, factor, axis_name=None) -> WcsGeom:
+        """Pixels ``factor`` times smaller (or ``factor`` bins per bin of an axis).
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> WcsGeom.create(npix=(3, 2), binsz=0.1).upsample(2).npix
+        (6, 4)
+        """
+        from .geom_transforms import upsample
+
+        return upsample(self, factor, axis_name=axis_name)
+
+    def to_binsz(self, binsz) -> WcsGeom:
+        """A geometry of the same centre and width with pixel size ``binsz``.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> WcsGeom.create(npix=10, binsz=0.1).to_binsz(0.5).npix
+        (2, 2)
+        """
+        from .geom_transforms import to_binsz
+
+        return to_binsz(self, binsz)
+
+    def resample_axis(self, axis) -> WcsGeom:
+        """The geometry with the axis named like ``axis`` regrouped to ``axis``'s bins.
+
+        New edges snap to the old edge at or below them (gammapy's rule); new bins outside
+        the old range are dropped.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_edges([1, 2, 3, 4, 5], name="x")
+        >>> geom = WcsGeom.create(npix=2, axes=[axis])
+        >>> geom.resample_axis(MapAxis.from_edges([1, 3, 5], name="x")).axes["x"].nbin
+        2
+        """
+        from .geom_transforms import resample_axis
+
+        return resample_axis(self, axis)
+
+    def to_odd_npix(self, max_radius=None) -> WcsGeom:
+        """A square geometry of odd size around the centre (at most ``2 * max_radius``).
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> WcsGeom.create(npix=(4, 3), binsz=1).to_odd_npix().npix
+        (5, 5)
+        """
+        from .geom_transforms import to_odd_npix
+
+        return to_odd_npix(self, max_radius=max_radius)
+
+    def to_even_npix(self) -> WcsGeom:
+        """A square geometry of even size around the centre.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> WcsGeom.create(npix=(5, 3), binsz=1).to_even_npix().npix
+        (6, 6)
+        """
+        from .geom_transforms import to_even_npix
+
+        return to_even_npix(self)
+
+    def data_nbytes(self, dtype="float32") -> u.Quantity:
+        """Memory of a data array of this geometry and ``dtype``, in MB.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> WcsGeom.create(npix=1000).data_nbytes()
+        <Quantity 4. Mbyte>
+        """
+        from .geom_transforms import data_nbytes
+
+        return data_nbytes(self, dtype=dtype)
+
+    @property
+    def data_shape_axes(self) -> tuple[int, ...]:
+        """Shape of the non-spatial axes in data order, with 1 for lat and lon (broadcasts
+        against the data).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_edges([1, 2, 3], name="x")
+        >>> WcsGeom.create(npix=(4, 3), axes=[axis]).data_shape_axes
+        (2, 1, 1)
+        """
+        return (*self._axes.shape[::-1], 1, 1)
+
+    def copy(self, **kwargs) -> WcsGeom:
+        """The geometry with any of ``wcs``, ``npix`` and ``axes`` replaced.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_edges([1, 2, 3], name="x")
+        >>> WcsGeom.create(npix=(4, 3)).copy(axes=[axis]).data_shape
+        (2, 3, 4)
+        """
+        unknown = sorted(set(kwargs) - {"wcs", "npix", "axes"})
+        if unknown:
+            raise TypeError(f"WcsGeom.copy takes wcs, npix and axes, got {unknown}")
+        return type(self)(
+            kwargs.get("wcs", self._wcs),
+            kwargs.get("npix", self._npix),
+            axes=list(kwargs.get("axes", self._axes)),
+        )
+
+    def to_bands_hdu(self, hdu_bands=None, format="gadf") -> fits.BinTableHDU:
+        """The axes table of this geometry (``hdu_bands``, default "BANDS"; "EBOUNDS" or
+        "ENERGIES" for the Fermi formats). Unnamed axes are named ``axis0``, ``axis1``, ...
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_edges([1, 2, 3])
+        >>> WcsGeom.create(npix=3, axes=[axis]).to_bands_hdu().header["AXCOLS1"]
+        'AXIS0_MIN,AXIS0_MAX'
+        """
+        from .io_hdu import geom_to_bands_hdu
+
+        return geom_to_bands_hdu(self, hdu_bands=hdu_bands, format=format)
+
+    def is_aligned(self, other, tolerance=1e-6) -> bool:
+        """Whether ``other`` has the same axes and a WCS on the same pixel grid (any size).
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> geom = WcsGeom.create(npix=10, binsz=1)
+        >>> geom.is_aligned(geom.cutout(geom.center_skydir, 4)), geom.is_aligned(geom.upsample(2))
+        (True, False)
+        """
+        if not isinstance(other, WcsGeom):
+            return False
+        if self._axes != other._axes:
+            return False
+        # wcslib flag 2: WCSCOMPARE_CRPIX, the grids may differ by an integer pixel shift
+        return bool(self._wcs.wcs.compare(other._wcs.wcs, cmp=2, tolerance=tolerance))
 
     # ------------------------------------------------------------------ comparison & repr
     def is_allclose(self, other, rtol_axes=1e-6, atol_axes=1e-6, rtol_wcs=1e-6) -> bool:

@@ -42,8 +42,10 @@ __all__ = [
     "axes_to_bands_hdu",
     "map_parts_from_hdulist",
     "map_to_hdus",
+    "named_axes",
     "read_geom",
     "read_map_parts",
+    "sparse_data",
     "write_map",
 ]
 
@@ -72,12 +74,7 @@ def axes_header_cards(axes) -> list[tuple[str, str]]:
     """
     cards = []
     columns = []
-    for i, axis in enumerate(axes, start=1):
-        if not axis.name:
-            raise ValueError(
-                f"axis {i} has no name; FITS bands tables need one: give it a name such as "
-                "MapAxis.from_edges(..., name='offset')"
-            )
+    for i, axis in enumerate(named_axes(axes), start=1):
         centre, low, high = _axis_columns(axis)
         columns += [centre, low, high]
         axcols = f"{low},{high}" if axis.node_type == "edges" else centre
@@ -91,11 +88,18 @@ def axes_header_cards(axes) -> list[tuple[str, str]]:
     return cards
 
 
+def named_axes(axes) -> list[MapAxis]:
+    """The axes, unnamed ones named ``axis<i>`` by their position, as gammapy names them."""
+    return [axis if axis.name else axis.copy(name=f"axis{i}") for i, axis in enumerate(axes)]
+
+
 def axes_to_bands_hdu(axes, name: str) -> fits.BinTableHDU:
     """The ``<HDU>_BANDS`` table: CHANNEL and centre/min/max columns, one row per plane.
 
     Rows follow the data's channel order (the first axis varies fastest).
     """
+    axes = named_axes(axes)
+    cards = axes_header_cards(axes)  # checks first: column names must not collide
     shape = MapAxes(axes).shape
     n_rows = int(np.prod(shape))
     index = np.unravel_index(np.arange(n_rows), shape[::-1])[::-1] if shape else ()
@@ -111,7 +115,7 @@ def axes_to_bands_hdu(axes, name: str) -> fits.BinTableHDU:
         ):
             columns.append(fits.Column(colname, format="D", array=values, unit=unit))
     hdu = fits.BinTableHDU.from_columns(columns, name=name)
-    for key, value in axes_header_cards(axes):
+    for key, value in cards:
         hdu.header[key] = value
     return hdu
 
@@ -315,6 +319,41 @@ def _is_image(hdu) -> bool:
     return isinstance(hdu, (fits.PrimaryHDU, fits.ImageHDU))
 
 
+def _is_sparse(hdu) -> bool:
+    """gammapy's sparse map table: PIX and VALUE columns with the image header."""
+    if not isinstance(hdu, fits.BinTableHDU):
+        return False
+    names = {n.upper() for n in hdu.columns.names}
+    return {"PIX", "VALUE"} <= names and "CTYPE1" in hdu.header
+
+
+def sparse_data(table: fits.BinTableHDU, shape) -> np.ndarray:
+    """The data of a sparse map table on a geometry's data shape (absent pixels are 0).
+
+    ``PIX`` is the flat (row-major) index in the image, ``CHANNEL`` the flat index of the
+    image plane in data order; ``BOOLEAN = T`` tables read back as masks.
+    """
+    names = {n.upper() for n in table.columns.names}
+    values = np.asarray(table.data.field("VALUE"))
+    pix = np.asarray(table.data.field("PIX"), dtype=np.int64)
+    ny, nx = shape[-2:]
+    n_planes = int(np.prod(shape[:-2], dtype=np.int64))
+    channel = np.zeros(pix.shape, dtype=np.int64)
+    if "CHANNEL" in names and len(shape) > 2:
+        channel = np.asarray(table.data.field("CHANNEL"), dtype=np.int64)
+    if np.any((pix < 0) | (pix >= ny * nx)) or np.any((channel < 0) | (channel >= n_planes)):
+        raise ValueError(
+            f"the sparse table '{table.name}' has PIX or CHANNEL values outside the geometry "
+            f"{tuple(shape)}"
+        )
+    dtype = np.float64 if values.dtype.itemsize > 4 else np.float32
+    check_allocation(shape, dtype, what=f"the map of sparse table '{table.name}'")
+    data = np.zeros((n_planes, ny * nx), dtype=dtype)
+    data[channel, pix] = values
+    data = data.reshape(shape)
+    return data != 0 if table.header.get(BOOLEAN_KEY) is True else data
+
+
 def _is_image_with_data(hdu) -> bool:
     naxis = hdu.header.get("NAXIS", 0)
     return _is_image(hdu) and isinstance(naxis, int) and naxis >= 2
@@ -326,14 +365,19 @@ def _select_hdu(hdulist, hdu, filename):
         for candidate in hdulist:
             if _is_image_with_data(candidate):
                 return candidate
+        for candidate in hdulist:
+            if _is_sparse(candidate):
+                return candidate
         raise ValueError(f"{filename} has no image HDU with data; its HDUs are {names}")
     key = str(hdu).upper()
     for candidate in hdulist:
         if candidate.name.upper() == key:
+            if _is_sparse(candidate):
+                return candidate
             if isinstance(candidate, fits.BinTableHDU):
                 raise ValueError(
                     f"HDU '{candidate.name}' of {filename} is a table, not an image; skymask reads "
-                    "WCS image maps only (not sparse, HEALPix or region maps)"
+                    "WCS image maps and sparse WCS tables only (not HEALPix or region maps)"
                 )
             if not _is_image(candidate):
                 raise ValueError(
@@ -378,7 +422,8 @@ def _geom_from_hdulist(hdulist, image, hdu_bands, format, filename, geom_class):
             axes = axes_from_bands_hdu(bands, header=header, format=format)
         except (ValueError, KeyError) as exc:
             raise type(exc)(f"{filename}: {_text(exc)}") from None
-    _check_wcsshape(header, image.name, filename)
+    if not _is_sparse(image):  # a table's NAXISn are its row size and count
+        _check_wcsshape(header, image.name, filename)
     try:
         geom = geom_class.from_header(header, axes=axes)
     except (ValueError, KeyError, TypeError) as exc:
@@ -438,7 +483,10 @@ def map_parts_from_hdulist(
     header = image.header
     names = {h.name.upper(): h for h in hdulist}
     geom, bands_name = _geom_from_hdulist(hdulist, image, hdu_bands, format, filename, geom_class)
-    stored = _image_data(image, filename)
+    if _is_sparse(image):
+        stored = sparse_data(image, geom.data_shape)
+    else:
+        stored = _image_data(image, filename)
     if stored.shape != geom.data_shape:
         raise ValueError(
             f"HDU '{image.name}' of {filename}: data shape {stored.shape} does not match the "

@@ -153,9 +153,18 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
 
     @classmethod
     def read(
-        cls, filename, hdu=None, hdu_bands=None, format=None, checksum=True, *, chunks=None
+        cls,
+        filename,
+        hdu=None,
+        hdu_bands=None,
+        map_type="auto",
+        format=None,
+        checksum=True,
+        *,
+        chunks=None,
     ) -> Map:
-        """Read a map from FITS (gammapy "gadf" layout, Fermi ``EBOUNDS``/``ENERGIES`` cubes).
+        """Read a map from FITS (gammapy "gadf" layout, sparse tables, Fermi ``EBOUNDS`` /
+        ``ENERGIES`` cubes).
 
         Boolean maps written by skymask, and integer masks in HDUs whose name contains "mask",
         come back as bool. With ``checksum``, CHECKSUM/DATASUM are verified where present (a
@@ -163,8 +172,10 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         that is not a regular file, is an error. ``Map.read`` gives a `WcsNDMap`; a subclass's
         ``read`` gives that subclass. ``chunks`` (dask chunk sizes, e.g. ``"auto"`` or
         ``(1, 500, 4000)``) reads the data lazily, chunk by chunk, from an uncompressed file:
-        see `skymask.maps.io_chunked.read_chunked_map_parts`.
+        see `skymask.maps.io_chunked.read_chunked_map_parts`. ``map_type`` is "auto" or "wcs"
+        (the only kind skymask reads; "hpx" and "region" are a ValueError).
         """
+        _check_map_type(map_type)
         if chunks is not None:
             from .io_chunked import read_chunked_map_parts
 
@@ -212,8 +223,17 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         """The class a reader builds: `WcsNDMap` for the base class, else ``cls`` itself."""
         return WcsNDMap if cls is Map else cls
 
-    def write(self, filename, overwrite=False, hdu=None, hdu_bands=None, checksum=False):
-        """Write to FITS in gammapy's "gadf" layout, atomically.
+    def write(
+        self,
+        filename,
+        overwrite=False,
+        hdu=None,
+        hdu_bands=None,
+        sparse=False,
+        format="gadf",
+        checksum=False,
+    ):
+        """Write to FITS, atomically (see `to_hdulist` for the layouts).
 
         Parameters
         ----------
@@ -222,27 +242,98 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         overwrite : bool
             Replace an existing file. True, False, or the strings "True"/"False" (X4).
         hdu : str, optional
-            HDU name; default the primary HDU.
+            HDU name; default the primary HDU ("MASK" for masks, D2; "SKYMAP" if sparse).
         hdu_bands : str, optional
             Name of the axes table; default ``<HDU>_BANDS``.
+        sparse : bool
+            Write only the non-zero pixels, as a table (gammapy's sparse layout).
+        format : {"gadf", "fgst-ccube", "fgst-template"}
+            Layout of the axes table.
         checksum : bool
             Add CHECKSUM/DATASUM keywords.
 
-        A chunked (dask) map is computed and written chunk by chunk, never whole: see
-        `skymask.maps.io_chunked.write_chunked_map`.
+        A chunked (dask) map is computed and written chunk by chunk, never whole (gadf
+        images only: see `skymask.maps.io_chunked.write_chunked_map`).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from skymask.maps import Map, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> m = Map.create(npix=3, axes=[axis])
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "ccube.fits"
+        >>> m.write(path, format="fgst-ccube")
+        >>> Map.read(path).geom.axes.names
+        ['energy']
         """
         if is_dask(self._data):
+            if sparse or format != "gadf":
+                raise ValueError(
+                    "a chunked (dask) map is written as a gadf image only: use m.compute() "
+                    "first for sparse=True or the Fermi formats"
+                )
             from .io_chunked import write_chunked_map
 
             write_chunked_map(
                 self, filename, overwrite=overwrite, hdu=hdu, hdu_bands=hdu_bands, checksum=checksum
             )
             return
-        from .io_fits import write_map
+        from .io_hdu import write
 
-        write_map(
-            self, filename, overwrite=overwrite, hdu=hdu, hdu_bands=hdu_bands, checksum=checksum
+        write(
+            self,
+            filename,
+            overwrite=overwrite,
+            hdu=hdu,
+            hdu_bands=hdu_bands,
+            sparse=sparse,
+            format=format,
+            checksum=checksum,
         )
+
+    def to_hdulist(self, hdu=None, hdu_bands=None, sparse=False, format="gadf"):
+        """The map as a FITS HDU list: the image (or sparse table) and its axes table.
+
+        Parameters
+        ----------
+        hdu : str, optional
+            HDU name; default the primary HDU ("MASK" for masks, D2; "SKYMAP" if sparse).
+        hdu_bands : str, optional
+            Name of the axes table; default ``<HDU>_BANDS`` ("gadf"); "EBOUNDS"
+            ("fgst-ccube") and "ENERGIES" ("fgst-template") are fixed.
+        sparse : bool
+            The non-zero pixels only, as a table (``PIX``, ``CHANNEL``, ``VALUE``).
+        format : {"gadf", "fgst-ccube", "fgst-template"}
+            gammapy's layouts; the Fermi ones take one axis named "energy" (or
+            "energy_true" for templates).
+
+        Returns
+        -------
+        `~astropy.io.fits.HDUList`
+            Unnamed axes are written as ``axis0``, ``axis1``, ... (as gammapy names them).
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> [h.name for h in Map.create(npix=3).to_hdulist(hdu="counts")]
+        ['PRIMARY', 'COUNTS']
+        """
+        from .io_hdu import map_to_hdulist
+
+        return map_to_hdulist(self, hdu=hdu, hdu_bands=hdu_bands, sparse=sparse, format=format)
+
+    def to_hdu(self, hdu="SKYMAP", hdu_bands=None, sparse=False):
+        """The map's image HDU (or sparse table) named ``hdu``, without the axes table.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> Map.create(npix=3).to_hdu().name
+        'SKYMAP'
+        """
+        from .io_hdu import map_to_hdu
+
+        return map_to_hdu(self, hdu=hdu, hdu_bands=hdu_bands, sparse=sparse)
 
     # ------------------------------------------------------------------ attributes
     @property
@@ -549,10 +640,17 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         for idx in self.iter_by_image_index():
             yield self._data[idx[::-1]], idx[::-1]
 
-    def iter_by_image(self):
-        """Yield every image plane as a 2-D map (sharing the data)."""
+    def iter_by_image(self, keepdims=False):
+        """Yield every image plane as a map sharing the data: 2-D, or with ``keepdims`` with
+        every non-spatial axis kept as one bin."""
         for idx in self.iter_by_image_index():
-            yield self.get_image_by_idx(idx)
+            if keepdims:
+                names = self._geom.axes.names
+                yield self.slice_by_idx(
+                    {n: slice(i, i + 1) for n, i in zip(names, idx, strict=True)}
+                )
+            else:
+                yield self.get_image_by_idx(idx)
 
     # ------------------------------------------------------------------ lookups
     # get_by_*, set_by_*, fill_by_*, interp_by_*, get_image_by_*: see map_lookup.py.
@@ -583,6 +681,468 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         from .reproject import interp_to_geom
 
         return interp_to_geom(self, geom, fill_value=fill_value, method=method)
+
+    # ------------------------------------------------------------------ geometry transforms
+    # Thin delegations to skymask.maps.transforms (bool rules in its module docstring).
+    def cutout(self, position, width, mode="trim", odd_npix=False, min_npix=1) -> Map:
+        """The map cut out around ``position`` (see `WcsGeom.cutout`); the data are copied.
+
+        With ``mode="partial"`` pixels outside this map are 0 (False for a mask), as in
+        gammapy. A mask stays a mask.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> m = Map.create(npix=10, binsz=1, dtype=bool)
+        >>> cut = m.cutout(m.geom.center_skydir, 4)
+        >>> cut.data.shape, cut.data.dtype
+        ((4, 4), dtype('bool'))
+        """
+        from .transforms import cutout
+
+        return cutout(self, position, width, mode=mode, odd_npix=odd_npix, min_npix=min_npix)
+
+    def pad(self, pad_width, axis_name=None, mode="constant", cval=0, method="linear") -> Map:
+        """The map extended by ``pad_width`` pixels per side (or bins of ``axis_name``).
+
+        Parameters
+        ----------
+        pad_width : int or (int, int)
+            Pixels per side (one count or ``(x, y)``), or ``(low, high)`` bins of the axis.
+        axis_name : str, optional
+            Pad this non-spatial axis instead of the image.
+        mode : {"constant", "edge", "interp"}
+            "constant": ``cval``; "edge": the nearest border value; "interp": extrapolated
+            from the border, ``method="linear"`` (the slope of the two outermost pixels) or
+            "nearest". gammapy 2.1 pads the image with ``cval`` whatever the mode (X80).
+        cval : number or bool
+            Value of the new pixels in "constant" mode; a mask takes True/False (0/1),
+            default False.
+        method : {"linear", "nearest"}
+            For ``mode="interp"``; a mask takes "nearest" only.
+
+        Returns
+        -------
+        Map
+            A mask stays a mask.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> m = Map.create(npix=(2, 1), binsz=1, dtype=bool)
+        >>> m.pad(1, cval=True).data.astype(int).tolist()
+        [[1, 1, 1, 1], [1, 0, 0, 1], [1, 1, 1, 1]]
+        """
+        from .transforms import pad
+
+        return pad(self, pad_width, axis_name=axis_name, mode=mode, cval=cval, method=method)
+
+    def crop(self, crop_width) -> Map:
+        """The map with ``crop_width`` removed per side: pixels (one count or ``(x, y)``) or an
+        angle (rounded to whole pixels). A mask stays a mask.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> Map.create(npix=(6, 5), binsz=0.1).crop("0.1 deg").data.shape
+        (3, 4)
+        """
+        from .transforms import crop
+
+        return crop(self, crop_width)
+
+    def downsample(
+        self, factor, preserve_counts=True, axis_name=None, weights=None, func=None
+    ) -> Map:
+        """Blocks of ``factor`` x ``factor`` pixels (or ``factor`` bins of an axis) merged.
+
+        Parameters
+        ----------
+        factor : int
+            Block size; the image (or axis) size must be divisible by it.
+        preserve_counts : bool
+            With ``func=None``: True sums the block (counts), False averages it (weighted by
+            ``weights``), as in gammapy. NaN counts as 0 in sums.
+        axis_name : str, optional
+            Merge bins of this non-spatial axis instead of pixels.
+        weights : `Map` or ndarray, optional
+            Multiplied into the data before the sum; the mean divides by their block sum.
+        func : {None, "sum", "mean", "any", "all"}
+            The reduction (skymask extension). None: "sum"/"mean" by ``preserve_counts``, and
+            "any" for a mask. A mask stays a mask with "any" (True if one pixel of the block
+            is, gammapy's result too) and "all"; "sum" and "mean" on a mask give the count
+            (int64) and the fraction (float64) of True pixels. Numeric maps keep their dtype.
+
+        Returns
+        -------
+        Map
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.maps import Map
+        >>> m = Map.create(npix=4, binsz=1, dtype=bool)
+        >>> m.data[0, :3] = True
+        >>> m.downsample(2).data.tolist(), m.downsample(2, func="all").data.tolist()
+        ([[True, True], [False, False]], [[False, False], [False, False]])
+        """
+        from .transforms import downsample
+
+        return downsample(self, factor, preserve_counts, axis_name, weights, func)
+
+    def upsample(self, factor, order=0, preserve_counts=True, axis_name=None) -> Map:
+        """Pixels (or bins of ``axis_name``) split ``factor`` times, values interpolated.
+
+        Parameters
+        ----------
+        factor : int
+            Up-sampling factor.
+        order : int
+            Spline order (`scipy.ndimage.map_coordinates`); 0 repeats the values.
+        preserve_counts : bool
+            Divide by the pixel solid angle (or bin width) before and multiply after, so sums
+            are kept (gammapy's rule, with skymask's exact pixel areas).
+        axis_name : str, optional
+            Up-sample this non-spatial axis instead of the image.
+
+        Returns
+        -------
+        Map
+            A mask is repeated (``order=0`` only) and stays a mask.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> m = Map.create(npix=(2, 1), binsz=0.1, dtype=bool)
+        >>> m.data[0, 0] = True
+        >>> m.upsample(2).data.astype(int).tolist()
+        [[1, 1, 0, 0], [1, 1, 0, 0]]
+        """
+        from .transforms import upsample
+
+        return upsample(self, factor, order, preserve_counts, axis_name)
+
+    def resample_axis(self, axis, weights=None, ufunc=np.add) -> Map:
+        """The map with bins of the axis named like ``axis`` grouped into ``axis``'s bins.
+
+        Parameters
+        ----------
+        axis : `MapAxis`
+            New binning (edges snap to old edges at or below them, see
+            `WcsGeom.resample_axis`).
+        weights : `Map` or ndarray, optional
+            Multiplied into the data first.
+        ufunc : `numpy.ufunc`
+            Reduction of each group: `numpy.add` (default), `numpy.logical_and`,
+            `numpy.logical_or`, ... On a mask `numpy.add` acts as `numpy.logical_or`, so a
+            mask stays a mask.
+
+        Returns
+        -------
+        Map
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.maps import Map, MapAxis
+        >>> axis = MapAxis.from_edges([1, 2, 3, 4, 5], name="x")
+        >>> m = Map.create(npix=1, axes=[axis], dtype=bool)
+        >>> m.data[:3] = True
+        >>> new = MapAxis.from_edges([1, 3, 5], name="x")
+        >>> m.resample_axis(new, ufunc=np.logical_and).data.ravel().tolist()
+        [True, False]
+        """
+        from .transforms import resample_axis
+
+        return resample_axis(self, axis, weights=weights, ufunc=ufunc)
+
+    def resample(self, geom, weights=None, preserve_counts=True, smooth=False) -> Map:
+        """Every pixel of this map binned into the ``geom`` pixel containing its centre.
+
+        Parameters
+        ----------
+        geom : `WcsGeom`
+            Target geometry; each of its non-spatial axes must be an axis of this map.
+        weights : ndarray, optional
+            Multiplied into the data (broadcast to its shape).
+        preserve_counts : bool
+            Sum the values falling in a target pixel (True) or average them (False).
+        smooth : bool
+            Average, then (with ``preserve_counts``) scale all pixels by one factor that
+            keeps the total, as gammapy.
+
+        Returns
+        -------
+        Map
+            A mask gives a mask: True where a True pixel centre falls (gammapy: float32, X81).
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> m = Map.create(npix=4, binsz=1)
+        >>> m.data += 1
+        >>> m.resample(m.geom.downsample(2)).data.tolist()
+        [[4.0, 4.0], [4.0, 4.0]]
+        """
+        from .transforms import resample
+
+        return resample(self, geom, weights, preserve_counts, smooth)
+
+    def reproject_to_geom(self, geom, preserve_counts=False, precision_factor=10) -> Map:
+        """The map on ``geom`` by sub-pixel averaging (gammapy's method, made cheaper).
+
+        Every source pixel is split into ``f x f`` sub-pixels (``f`` makes them at least
+        ``precision_factor`` times smaller than a target pixel), each carrying its pixel's
+        value, and each target pixel takes the mean of the sub-pixels whose centre falls in
+        it; with ``preserve_counts`` the result is scaled by one factor keeping the total.
+        This is gammapy's ``upsample(order=0)`` followed by ``resample(smooth=True)``
+        without building the up-sampled map; gammapy's sub-pixels carry the bin-volume
+        share, skymask's ``1 / f**2`` (the same on small pixels).
+
+        Parameters
+        ----------
+        geom : `WcsGeom`
+            Target; an image geometry, or one with this map's non-spatial axes (same names
+            and order; other bins are reached as gammapy does: up-sampling each axis, then
+            `resample`).
+        preserve_counts : bool
+            Keep the total (counts maps) instead of the surface values.
+        precision_factor : int
+            Minimum ratio of target pixel size to sub-pixel size.
+
+        Returns
+        -------
+        Map
+            On ``geom``'s sky grid with this map's axes; 0 outside the source. A mask is
+            reprojected by nearest pixel and stays a mask, False outside (gammapy: float32
+            fractions, X81).
+
+        Raises
+        ------
+        ValueError
+            If ``geom`` has other axis names than this map.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map, WcsGeom
+        >>> m = Map.create(npix=4, binsz=1)
+        >>> m.data += 1
+        >>> big = WcsGeom.create(npix=2, binsz=2, frame="galactic")
+        >>> m.reproject_to_geom(big).data.shape
+        (2, 2)
+        """
+        from .transforms import reproject_to_geom
+
+        return reproject_to_geom(self, geom, preserve_counts, precision_factor)
+
+    # ------------------------------------------------------------------ smoothing, stacking
+    # Thin delegations to skymask.maps.smooth (bool rules in its module docstring).
+    def smooth(self, width, kernel="gauss", **kwargs) -> Map:
+        """Each image plane smoothed with a Gaussian, disk or box kernel.
+
+        Parameters
+        ----------
+        width : angle, number of pixels, or (lon, lat) pair
+            Gaussian standard deviation, disk radius or box side length. Plain numbers are
+            pixels (as in gammapy); angles are divided by the pixel size of each axis, so
+            non-square pixels get an elliptical kernel (gammapy: the mean pixel size, X83).
+        kernel : {"gauss", "disk", "box"}
+            `scipy.ndimage.gaussian_filter`, a normalised top-hat (astropy's
+            ``Tophat2DKernel``) through `scipy.ndimage.convolve`, or
+            `scipy.ndimage.uniform_filter` (fractional sides truncated, as scipy does).
+        **kwargs
+            Passed to the scipy function, e.g. ``mode="constant"``.
+
+        Returns
+        -------
+        Map
+            float64, same geometry. A mask gives float fractions (as gammapy); threshold them
+            for a mask again.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> m = Map.create(npix=5, binsz=0.1)
+        >>> m.data[2, 2] = 1
+        >>> m.smooth("0.1 deg", kernel="disk").data[2].round(2).tolist()
+        [0.0, 0.2, 0.2, 0.2, 0.0]
+        """
+        from .smooth import smooth
+
+        return smooth(self, width, kernel=kernel, **kwargs)
+
+    def convolve(self, kernel, method="fft", mode="same") -> Map:
+        """Each image plane convolved with ``kernel`` (`scipy.signal.convolve`).
+
+        Parameters
+        ----------
+        kernel : ndarray, `Map` or PSF kernel
+            A 2-D array is applied to every plane; an N-D array or kernel map with one plane
+            per map plane applies plane by plane. A kernel map (or an object with a
+            ``psf_kernel_map``, such as gammapy's ``PSFKernel``) must have the map's pixel
+            size; on an image map its axes are added to the result.
+        method : {"fft", "direct", "auto"}
+            As `scipy.signal.convolve`.
+        mode : {"same", "full"}
+            "full" pads the geometry by half the kernel size.
+
+        Returns
+        -------
+        Map
+            float32 (as gammapy); a mask gives float values.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.maps import Map
+        >>> m = Map.create(npix=3, binsz=0.1)
+        >>> m.data[1, 1] = 1
+        >>> m.convolve(np.ones((3, 3)) / 9).data.sum().round(6)
+        np.float32(1.0)
+        """
+        from .smooth import convolve
+
+        return convolve(self, kernel, method=method, mode=mode)
+
+    def stack(self, other, weights=None, nan_to_num=True) -> None:
+        """Add ``other`` (same geometry, or a cutout of it) into this map, in place.
+
+        Parameters
+        ----------
+        other : `Map`
+            Same geometry, or aligned with it (same pixel grid and axes, any size).
+        weights : `Map`, optional
+            Multiplied into ``other`` (a mask: ANDed).
+        nan_to_num : bool
+            Non-finite values of ``other`` count as 0.
+
+        Raises
+        ------
+        ValueError
+            If the grids are not aligned.
+        TypeError
+            Mixing a mask and a numeric map.
+
+        Notes
+        -----
+        Units are converted to this map's. Masks are ORed (``|``): a mask stays a mask.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> a = Map.create(npix=4, binsz=1, dtype=bool)
+        >>> b = a.cutout(a.geom.center_skydir, 2)
+        >>> b.data[:] = True
+        >>> a.stack(b)
+        >>> int(a.data.sum())
+        4
+        """
+        from .smooth import stack
+
+        stack(self, other, weights=weights, nan_to_num=nan_to_num)
+
+    def coadd(self, map_in, weights=None) -> None:
+        """Add the contents of ``map_in`` into this map, in place, binned by pixel centre.
+
+        Each pixel of ``map_in`` goes to the pixel of this map containing its centre (and the
+        bins of its axes' centres), converted to this map's unit; masks are ORed. See
+        `resample`.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> a = Map.create(npix=2, binsz=1)
+        >>> b = Map.from_geom(a.geom.upsample(2), data=1.0)
+        >>> a.coadd(b)
+        >>> a.data.tolist()
+        [[4.0, 4.0], [4.0, 4.0]]
+        """
+        from .smooth import coadd
+
+        coadd(self, map_in, weights=weights)
+
+    def iter_by_axis(self, axis_name, keepdims=False):
+        """Yield the map at each bin of ``axis_name`` (the axis dropped, or kept as one bin).
+
+        Examples
+        --------
+        >>> from skymask.maps import Map, MapAxis
+        >>> axis = MapAxis.from_edges([1, 2, 3], name="x")
+        >>> [m.data.shape for m in Map.create(npix=2, axes=[axis]).iter_by_axis("x")]
+        [(2, 2), (2, 2)]
+        """
+        for idx in range(self._geom.axes[axis_name].nbin):
+            yield self.slice_by_idx({axis_name: slice(idx, idx + 1) if keepdims else idx})
+
+    def split_by_axis(self, axis_name) -> list:
+        """The maps at each bin of ``axis_name`` (that axis dropped), as a list.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map, MapAxis
+        >>> axis = MapAxis.from_edges([1, 2, 3], name="x")
+        >>> len(Map.create(npix=2, axes=[axis]).split_by_axis("x"))
+        2
+        """
+        return list(self.iter_by_axis(axis_name))
+
+    def to_unit(self, unit) -> Map:
+        """A copy in ``unit`` (UnitConversionError if not convertible).
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> Map.create(npix=1, unit="m2").to_unit("cm2").unit
+        Unit("cm2")
+        """
+        unit = u.Unit(unit)
+        converter = self._unit.get_converter(unit)
+        return self.copy(data=converter(self._data), unit=unit)
+
+    def to_cube(self, axes) -> Map:
+        """The map with one-bin ``axes`` appended (a mask stays a mask).
+
+        Examples
+        --------
+        >>> from skymask.maps import Map, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+        >>> Map.create(npix=3, dtype=bool).to_cube([axis]).data.shape
+        (1, 3, 3)
+        """
+        for axis in axes:
+            if axis.nbin > 1:
+                raise ValueError(
+                    f"to_cube appends axes of one bin; axis {axis.name!r} has {axis.nbin}"
+                )
+        geom = self._geom.to_cube(axes)
+        data = self._data.reshape((1,) * len(axes) + self._data.shape)
+        return self.copy(geom=geom, data=data.copy())
+
+    def plot_mask(self, ax=None, **kwargs):
+        """Shade the False pixels of a mask image (for an exclusion mask, the excluded sky),
+        as gammapy: ``contourf`` between levels 0 and 0.5, default white at alpha 0.5.
+
+        Parameters
+        ----------
+        ax : `~astropy.visualization.wcsaxes.WCSAxes`, optional
+            Axes to draw on (default: new WCS axes).
+        **kwargs
+            Passed to `matplotlib.axes.Axes.contourf`.
+
+        Returns
+        -------
+        `~astropy.visualization.wcsaxes.WCSAxes`
+
+        Raises
+        ------
+        TypeError
+            If the map is not one image (use ``plot_grid``).
+        ValueError
+            If the map is not a mask.
+        """
+        from . import plotting
+
+        return plotting.plot_mask(self, ax=ax, **kwargs)
 
     # ------------------------------------------------------------------ mask morphology
     def binary_erode(self, width, kernel="disk", use_fft=None):
@@ -669,6 +1229,13 @@ class WcsNDMap(Map):
 
 
 _SYMBOL = {"and": "&", "or": "|", "xor": "^"}
+
+
+def _check_map_type(map_type):
+    if map_type not in ("auto", "wcs", None):
+        raise ValueError(
+            f"map_type {map_type!r} is not supported: skymask reads WCS maps ('wcs' or 'auto')"
+        )
 
 
 def _require_bool(data, symbol, side):

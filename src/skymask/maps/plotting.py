@@ -180,3 +180,27 @@ def plot_grid(m, figsize=None, ncols=3, **kwargs):
             lon.set_ticklabel_visible(False)
             lon.set_axislabel("")
     return axes
+
+
+def plot_mask(m, ax=None, **kwargs):
+    """See `skymask.maps.Map.plot_mask`."""
+    if not m.geom.is_flat:
+        raise TypeError(
+            f"plot_mask draws one image; this map has axes {m.geom.axes.names} with more than "
+            "one bin: select a plane (m.get_image_by_idx) or reduce it first"
+        )
+    if not m.is_mask:
+        raise ValueError(
+            f"plot_mask needs a boolean map, got {m.data.dtype} values: make a mask first, "
+            "e.g. m > 0"
+        )
+    if ax is None:
+        _, ax = _new_axes(m.geom, None)
+    kwargs.setdefault("alpha", 0.5)
+    kwargs.setdefault("colors", "w")
+    data = np.squeeze(m.data).astype(float).reshape(m.geom.data_shape_image)
+    ax.contourf(data, levels=[0, 0.5], **kwargs)
+    ax.set_xlim(-0.5, m.geom.npix[0] - 0.5)
+    ax.set_ylim(-0.5, m.geom.npix[1] - 0.5)
+    ax.autoscale(enable=False)
+    return ax
