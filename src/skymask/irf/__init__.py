@@ -1,6 +1,6 @@
 """Instrument response functions: the PSF map (containment radii) and the energy dispersion."""
 
 from .edisp import EDispKernel, EDispKernelMap
-from .psf import PSFMap
+from .psf import RAD_AXIS_DEFAULT, PSFMap
 
-__all__ = ["EDispKernel", "EDispKernelMap", "PSFMap"]
+__all__ = ["RAD_AXIS_DEFAULT", "EDispKernel", "EDispKernelMap", "PSFMap"]

@@ -8,12 +8,12 @@ from astropy.coordinates import Angle, SkyCoord
 from astropy.io import fits
 
 from ..kernels import containment as core
-from ..maps import Map
+from ..maps import Map, MapAxis
 from ..utils.io import make_path, write_fits
 from ..utils.units import as_angle, as_energy, describe
-from ._irf_io import read_irf_hdulist, write_irf_hdus
+from ._irf_io import allsky_geom, read_irf_hdulist, write_irf_hdus
 
-__all__ = ["PSFMap"]
+__all__ = ["RAD_AXIS_DEFAULT", "PSFMap"]
 
 _REQUIRED_AXES = ("rad", "energy_true")
 # Energies this close (relatively) to the first or last node count as on it: float32 edges
@@ -59,6 +59,10 @@ def _as_fraction(value) -> np.ndarray:
             f"got {values}{hint}"
         )
     return fraction
+
+
+#: gammapy's default PSF offset axis: 66 bins of 0.01 deg from 0 to 0.66 deg.
+RAD_AXIS_DEFAULT = MapAxis.from_bounds(0, 0.66, nbin=66, node_type="edges", name="rad", unit="deg")
 
 
 class PSFMap:
@@ -194,6 +198,77 @@ class PSFMap:
     def has_single_spatial_bin(self) -> bool:
         """True if the PSF map has one sky pixel (the position then has no effect)."""
         return self._psf_map.geom.npix == (1, 1)
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_gauss(cls, energy_axis_true, rad_axis=None, sigma=0.1 * u.deg, geom=None) -> PSFMap:
+        """A 2-D Gaussian PSF of width ``sigma`` everywhere, as gammapy 2.1's ``from_gauss``.
+
+        ``PSF(r) = exp(-r^2 / (2 sigma^2)) / (2 pi sigma^2)`` in ``sr-1`` (``sigma`` in
+        radians), the same at every position; the exposure map is 1 m2 s everywhere (``rad``
+        squashed to one bin).
+
+        Parameters
+        ----------
+        energy_axis_true : `~skymask.maps.MapAxis`
+            True energy axis (named ``energy_true``).
+        rad_axis : `~skymask.maps.MapAxis`, optional
+            Offset axis; default `RAD_AXIS_DEFAULT` (66 bins of 0.01 deg up to 0.66 deg).
+        sigma : angle or angles, default 0.1 deg
+            One width, or one per true-energy bin.
+        geom : `~skymask.maps.WcsGeom`, optional
+            Sky grid; default gammapy's all-sky grid of 2 x 1 pixels of 180 deg (CAR).
+
+        Returns
+        -------
+        PSFMap
+
+        Raises
+        ------
+        ValueError
+            ``sigma`` has neither one value nor one per true-energy bin, or is not positive.
+
+        Examples
+        --------
+        >>> from astropy import units as u
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_nodes([1, 3, 10], name="energy_true", interp="log", unit="TeV")
+        >>> psf = PSFMap.from_gauss(energy, sigma=[0.1, 0.2, 0.3] * u.deg)
+        >>> psf.psf_map.data.shape
+        (3, 66, 1, 2)
+        >>> r68 = psf.containment_radius(0.6827, energy_true=3 * u.TeV)  # sqrt(-2 ln 0.3173) sigma
+        >>> round(float(r68.to_value("deg")), 3)
+        0.303
+        """
+        if rad_axis is None:
+            rad_axis = RAD_AXIS_DEFAULT.copy()
+        if not isinstance(energy_axis_true, MapAxis) or not isinstance(rad_axis, MapAxis):
+            raise TypeError(
+                "energy_axis_true and rad_axis must be MapAxis objects, got "
+                f"{describe(energy_axis_true)} and {describe(rad_axis)}"
+            )
+        sigma = u.Quantity(sigma)
+        if not sigma.unit.is_equivalent(u.deg):
+            raise u.UnitConversionError(f"sigma must be an angle, got {describe(sigma)}")
+        sigma = np.atleast_1d(sigma.to_value(u.rad))
+        n_energy = energy_axis_true.nbin
+        if sigma.ndim != 1 or sigma.size not in (1, n_energy):
+            raise ValueError(
+                f"sigma must be one angle or one per true-energy bin ({n_energy}), got "
+                f"{sigma.size} values"
+            )
+        if np.any(~np.isfinite(sigma) | (sigma <= 0)):
+            raise ValueError(f"sigma must be positive, got {np.degrees(sigma)} deg")
+        axes = [rad_axis, energy_axis_true]
+        geom = allsky_geom(axes) if geom is None else geom.to_image().to_cube(axes)
+        rad = rad_axis.center.to_value(u.rad)[np.newaxis, :]
+        sigma = sigma[:, np.newaxis]
+        profile = np.exp(-0.5 * (rad / sigma) ** 2) / (2 * np.pi * sigma**2)
+        data = np.broadcast_to(profile[:, :, np.newaxis, np.newaxis], geom.data_shape).copy()
+        psf_map = Map.from_geom(geom, data=data, unit="sr-1")
+        exposure = Map.from_geom(geom.squash("rad"), unit="m2 s")
+        exposure.data[...] = 1.0
+        return cls(psf_map, exposure)
 
     # ------------------------------------------------------------------ I/O
     @classmethod
