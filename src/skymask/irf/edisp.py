@@ -21,6 +21,7 @@ from ..utils.exceptions import SkymaskWarning
 from ..utils.io import make_path
 from ..utils.units import describe
 from ._irf_io import allsky_geom, read_irf_hdulist, write_irf_hdus
+from ._stacking import slice_irf_maps, stack_irf_maps, weights_data
 from .edisp_kernel import EDispKernel, overlap_fraction
 
 __all__ = ["EDispKernel", "EDispKernelMap", "EDispPositionWarning", "overlap_fraction"]
@@ -275,7 +276,7 @@ class EDispKernelMap:
         """
         data = self._edisp_map.data
         if weights is not None:
-            data = data * _weights_data(weights, self._edisp_map.geom)
+            data = data * weights_data(weights, self._edisp_map.geom)
         geom = self._edisp_map.geom.squash("energy")
         edisp_map = Map.from_geom(geom, data=data.sum(axis=1, keepdims=True))
         return type(self)(edisp_map, self._exposure_map)
@@ -309,6 +310,12 @@ class EDispKernelMap:
                 "kernels are averaged with it); set edisp.exposure_map"
             )
         stack_irf_maps(self, other, weights, nan_to_num)
+
+    def slice_by_idx(self, slices) -> EDispKernelMap:
+        """Slice the kernel and exposure maps along the axes they have (``energy``,
+        ``energy_true``); other keys of ``slices`` are ignored, as gammapy."""
+        edisp_map, exposure_map = slice_irf_maps(self._edisp_map, self._exposure_map, slices)
+        return type(self)(edisp_map, exposure_map)
 
     def peek(self, figsize=(15, 5)):
         """Quick look at the kernel at the map centre (`EDispKernel.peek`); returns the figure."""
@@ -376,53 +383,3 @@ class EDispKernelMap:
             stacklevel=3,
         )
         return int(iy), int(ix)
-
-
-def _weights_data(weights, geom) -> np.ndarray:
-    data = weights.data if isinstance(weights, Map) else np.asarray(weights)
-    try:
-        return np.broadcast_to(data, geom.data_shape)
-    except ValueError:
-        raise ValueError(
-            f"weights of shape {np.shape(data)} do not match the map's shape {geom.data_shape}"
-        ) from None
-
-
-def stack_irf_maps(this, other, weights, nan_to_num) -> None:
-    """gammapy's ``IRFMap.stack`` on equal geometries (``this`` is changed in place)."""
-    irf, other_irf = this._irf_map_for_stack, other._irf_map_for_stack
-    if irf.geom != other_irf.geom or this.exposure_map.geom != other.exposure_map.geom:
-        raise ValueError(
-            f"cannot stack {type(other).__name__} on another sky grid or energy axes: "
-            f"{other_irf.geom!r} vs {irf.geom!r}"
-        )
-    exposure = this.exposure_map.data.astype(float)
-    other_exposure = other.exposure_map.data.astype(float)
-    added = other_irf.data * other_exposure
-    weight = None
-    if weights is not None:
-        weight = _weights_data(weights, irf.geom)
-        added = added * weight
-    if nan_to_num:
-        added = np.nan_to_num(added)
-    total = irf.data * exposure + added
-    if (
-        weight is not None
-        and "energy" in [a.name for a in irf.geom.axes]
-        and (
-            "energy" not in [a.name for a in this.exposure_map.geom.axes]
-            or this.exposure_map.geom.axes["energy"].nbin == 1
-        )
-    ):
-        # gammapy reduces the weights over reconstructed energy with a logical OR
-        index = len(irf.geom.axes) - 1 - irf.geom.axes.index_of("energy")
-        exposure_weight = np.any(weight, axis=index, keepdims=True)
-    else:
-        exposure_weight = 1.0 if weight is None else weight
-    other_added = other_exposure * exposure_weight
-    if nan_to_num:
-        other_added = np.nan_to_num(other_added)
-    new_exposure = exposure + other_added
-    this.exposure_map.data[...] = new_exposure
-    with np.errstate(invalid="ignore", divide="ignore"):
-        irf.data[...] = np.nan_to_num(total / new_exposure)

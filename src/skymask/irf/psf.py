@@ -270,6 +270,55 @@ class PSFMap:
         exposure.data[...] = 1.0
         return cls(psf_map, exposure)
 
+    # ------------------------------------------------------------------ stacking, slicing
+    @property
+    def _irf_map_for_stack(self) -> Map:
+        return self._psf_map
+
+    @exposure_map.setter
+    def exposure_map(self, value):
+        if value is not None and not isinstance(value, Map):
+            raise TypeError(f"exposure_map must be a skymask Map or None, got {describe(value)}")
+        self._exposure_map = value
+
+    def stack(self, other, weights=None, nan_to_num=True) -> None:
+        """Add ``other`` in place, exposure-weighted, as gammapy's ``IRFMap.stack``.
+
+        ``psf = (psf * exposure + other.psf * other.exposure * weights) / (exposure +
+        other.exposure * weights)``; pixels without exposure get 0.
+
+        Parameters
+        ----------
+        other : `PSFMap`
+            On the same sky grid and axes.
+        weights : `~skymask.maps.Map`, optional
+            Weights (a mask) of ``other``, broadcast to the PSF map's shape.
+        nan_to_num : bool, default True
+            Non-finite values of ``other`` count as 0.
+
+        Raises
+        ------
+        ValueError
+            Either map has no exposure map, or the geometries differ.
+        """
+        from ._stacking import stack_irf_maps
+
+        if not isinstance(other, PSFMap):
+            raise TypeError(f"other must be a PSFMap, got {describe(other)}")
+        if self._exposure_map is None or other._exposure_map is None:
+            raise ValueError(
+                "Missing exposure map for PSFMap.stack: both maps need one (the PSFs are "
+                "averaged with it); set psf.exposure_map"
+            )
+        stack_irf_maps(self, other, weights, nan_to_num)
+
+    def slice_by_idx(self, slices) -> PSFMap:
+        """Slice along ``rad`` / ``energy_true`` (other keys are ignored, as gammapy)."""
+        from ._stacking import slice_irf_maps
+
+        psf_map, exposure_map = slice_irf_maps(self._psf_map, self._exposure_map, slices)
+        return type(self)(psf_map, exposure_map)
+
     # ------------------------------------------------------------------ I/O
     @classmethod
     def from_hdulist(
