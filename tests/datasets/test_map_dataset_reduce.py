@@ -158,3 +158,38 @@ def test_info_dict_inside_the_safe_mask():
     assert info["n_fit_bins"] == safe.sum()
     everything = dataset.info_dict(in_safe_data_range=False)
     assert everything["counts"] == int(dataset.counts.data.sum())
+
+
+def test_datasets_stack_reduce_and_info_table():
+    from skymask.datasets import Datasets
+
+    first, second, third = (_dataset(seed, name=n) for seed, n in ((8, "a"), (9, "b"), (10, "c")))
+    datasets = Datasets([first, second, third])
+    stacked = datasets.stack_reduce(name="all")
+    assert stacked.name == "all"
+    expected = sum(d.counts.data * d.mask_safe.data for d in (first, second, third))
+    assert_allclose(stacked.counts.data, expected)
+    assert_equal(
+        stacked.mask_safe.data, first.mask_safe.data | second.mask_safe.data | third.mask_safe.data
+    )
+    table = datasets.info_table()
+    assert list(table["name"]) == ["a", "b", "c"]
+    assert list(table["counts"]) == [
+        int((d.counts.data * d.mask_safe.data).sum()) for d in datasets
+    ]
+    cumulative = datasets.info_table(cumulative=True)
+    assert list(cumulative["name"]) == ["stacked"] * 3
+    assert cumulative["counts"][-1] == int(expected.sum())
+    with pytest.raises(ValueError, match="at least one dataset"):
+        Datasets().stack_reduce()
+
+
+def test_datasets_write_creates_missing_folders(tmp_path):
+    from skymask.datasets import Datasets
+
+    datasets = Datasets([_dataset(11, name="a")])
+    target = tmp_path / "new" / "deeper" / "datasets.yaml"
+    datasets.write(target)
+    assert target.is_file() and (target.parent / "a.fits").is_file()
+    back = Datasets.read(target)
+    assert_allclose(back["a"].counts.data, datasets["a"].counts.data)
