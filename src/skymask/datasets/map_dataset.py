@@ -431,6 +431,24 @@ class MapDataset:
         an empty dataset with this one stacked into it)."""
         return reduce.to_masked(self, name=name, nan_to_num=nan_to_num)
 
+    def to_image(self, name=None) -> MapDataset:
+        """One reconstructed-energy bin: counts and background summed inside ``mask_safe``,
+        ``mask_safe`` and ``mask_fit`` ORed over energy (bool maps), the EDisp kernels summed
+        with `mask_safe_edisp`; exposure and PSF unchanged (gammapy's ``to_image``).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=2, axes=[axis]))
+        >>> dataset.counts.data[...] = 1
+        >>> dataset.mask_safe.data[0] = False
+        >>> image = dataset.to_image()
+        >>> image.counts.data[:, 0, 0].tolist(), image.mask_safe.data.all()
+        ([1.0], np.True_)
+        """
+        return reduce.to_image(self, name=name)
+
     def slice_by_idx(self, slices, name=None) -> MapDataset:
         """The maps sliced along the axes they have, e.g. ``{"energy": slice(1, 3)}`` (an
         int drops the axis); the IRFs and masks too."""

@@ -9,6 +9,9 @@ the IRF maps with the exposure, weighted by the other's safe mask projected on t
 
 from __future__ import annotations
 
+from base64 import urlsafe_b64encode
+from uuid import uuid4
+
 import numpy as np
 from astropy import units as u
 
@@ -21,13 +24,26 @@ __all__ = [
     "dataset_geoms",
     "empty_from_geoms",
     "info_dict",
+    "make_name",
     "mask_safe_edisp",
     "mask_safe_psf",
     "slice_by_energy",
     "slice_by_idx",
     "stack",
+    "to_image",
     "to_masked",
 ]
+
+
+def make_name(name=None) -> str:
+    """``name``, or as gammapy a random 8-character name (URL-safe base64 of a UUID, not
+    starting with "_") for a derived dataset."""
+    if name is not None:
+        return name
+    while True:
+        candidate = urlsafe_b64encode(uuid4().bytes).decode()[:8]
+        if not candidate.startswith("_"):
+            return candidate
 
 
 def dataset_geoms(dataset) -> dict:
@@ -156,7 +172,7 @@ def stack(dataset, other, nan_to_num: bool = True) -> None:
 def to_masked(dataset, name=None, nan_to_num: bool = True):
     """An empty dataset on the same geometries with ``dataset`` stacked into it: the data
     outside ``mask_safe`` are dropped (zero), ``mask_safe`` is kept."""
-    masked = empty_from_geoms(type(dataset), dataset_geoms(dataset), name=name)
+    masked = empty_from_geoms(type(dataset), dataset_geoms(dataset), name=make_name(name))
     stack(masked, dataset, nan_to_num=nan_to_num)
     return masked
 
@@ -180,7 +196,7 @@ def slice_by_idx(dataset, slices: dict, name=None):
         edisp=None if dataset.edisp is None else dataset.edisp.slice_by_idx(slices),
         mask_safe=cut(dataset.mask_safe),
         mask_fit=cut(dataset.mask_fit),
-        name=name,
+        name=make_name(name),
         meta=dict(dataset.meta),
     )
 
@@ -251,3 +267,29 @@ def info_dict(dataset, in_safe_data_range: bool = True) -> dict:
     info["stat_type"] = "cash"
     info["stat_sum"] = float(np.nan)
     return info
+
+
+def to_image(dataset, name=None):
+    """Sum over reconstructed energy inside ``mask_safe`` (gammapy's ``to_image``): counts
+    and background summed with the safe mask, masks ORed, EDisp summed with
+    `mask_safe_edisp`; exposure and PSF unchanged."""
+    from .onoff_reduce import any_energy, sum_energy
+
+    safe = dataset.mask_safe
+    edisp = dataset.edisp
+    if edisp is not None:
+        edisp = edisp.to_image(weights=mask_safe_edisp(dataset))
+    counts = sum_energy(dataset.counts, safe)
+    if counts is not None:
+        counts = Map.from_geom(counts.geom, data=counts.data.astype(dataset.counts.data.dtype))
+    return type(dataset)(
+        counts=counts,
+        exposure=dataset.exposure,
+        background=sum_energy(dataset.background, safe),
+        psf=dataset.psf,
+        edisp=edisp,
+        mask_safe=any_energy(safe),
+        mask_fit=any_energy(dataset.mask_fit),
+        name=make_name(name),
+        meta=dict(dataset.meta),
+    )
