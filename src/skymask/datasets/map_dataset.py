@@ -449,6 +449,27 @@ class MapDataset:
         """
         return reduce.to_image(self, name=name)
 
+    def cutout(self, position, width, mode="trim", name=None) -> MapDataset:
+        """Every map, IRF map and mask cut out around ``position`` (see
+        `~skymask.maps.Map.cutout`); masks stay bool."""
+        return reduce.cutout(self, position, width, mode=mode, name=name)
+
+    def downsample(self, factor, axis_name=None, name=None) -> MapDataset:
+        """Blocks of ``factor`` pixels (or bins of ``axis_name``) merged with gammapy's rules:
+        counts and background summed inside ``mask_safe``, exposure averaged, masks ORed
+        (bool), EDisp summed along ``axis_name`` with `mask_safe_edisp`, PSF unchanged."""
+        return reduce.downsample(self, factor, axis_name=axis_name, name=name)
+
+    def pad(self, pad_width, mode="constant", name=None) -> MapDataset:
+        """Maps and masks padded on the sky by ``pad_width`` pixels (IRFs unchanged)."""
+        return reduce.pad(self, pad_width, mode=mode, name=name)
+
+    def resample_energy_axis(self, energy_axis, name=None) -> MapDataset:
+        """Reconstructed-energy bins grouped into ``energy_axis``'s: counts and background
+        summed inside ``mask_safe``, masks ORed (bool), EDisp summed with
+        `mask_safe_edisp`; exposure and PSF unchanged (gammapy's rules)."""
+        return reduce.resample_energy_axis(self, energy_axis, name=name)
+
     def slice_by_idx(self, slices, name=None) -> MapDataset:
         """The maps sliced along the axes they have, e.g. ``{"energy": slice(1, 3)}`` (an
         int drops the axis); the IRFs and masks too."""

@@ -137,6 +137,14 @@ class MapDatasetOnOff:
 
         return onoff_reduce.to_image(self, name=name)
 
+    def downsample(self, factor, axis_name=None, name=None) -> MapDatasetOnOff:
+        """Blocks of ``factor`` pixels (or bins of ``axis_name``) merged with gammapy's rules:
+        counts, OFF counts and acceptance summed inside ``mask_safe``, ``acceptance_off`` so
+        that ``alpha * counts_off`` is the summed background, masks ORed (bool)."""
+        from . import onoff_reduce
+
+        return onoff_reduce.downsample(self, factor, axis_name=axis_name, name=name)
+
     def to_map_dataset(self, name=None):
         """A `~skymask.datasets.MapDataset` with ``background = alpha * counts_off`` (no
         background without OFF counts); maps, IRFs and masks are shared."""

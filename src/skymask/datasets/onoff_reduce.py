@@ -14,7 +14,16 @@ import numpy as np
 from ..maps import Map
 from . import reduce
 
-__all__ = ["create", "stack", "to_image", "to_map_dataset", "to_masked"]
+__all__ = [
+    "any_energy",
+    "create",
+    "downsample",
+    "stack",
+    "sum_energy",
+    "to_image",
+    "to_map_dataset",
+    "to_masked",
+]
 
 
 def _data(m: Map | None, nan_to_num: bool = True):
@@ -92,6 +101,39 @@ def to_image(dataset, name=None):
         mask_safe=any_energy(safe),
         mask_fit=any_energy(dataset.mask_fit),
         name=reduce.make_name(name),
+    )
+
+
+def downsample(dataset, factor, axis_name=None, name=None):
+    """gammapy's on/off ``downsample``: counts, OFF counts, acceptance and background summed
+    inside ``mask_safe``; ``acceptance_off = acceptance * counts_off / background``; masks
+    ORed (bool); exposure averaged over sky pixels; IRFs as `MapDataset.downsample`."""
+    safe = dataset.mask_safe
+
+    def down(m):
+        if m is None:
+            return None
+        return m.downsample(factor=factor, preserve_counts=True, axis_name=axis_name, weights=safe)
+
+    base = reduce.downsample(to_map_dataset(dataset), factor, axis_name=axis_name, name=name)
+    counts_off, acceptance, background = (
+        down(dataset.counts_off),
+        down(dataset.acceptance),
+        down(dataset.background),
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        acceptance_off = acceptance.data * counts_off.data / background.data
+    return type(dataset)(
+        counts=base.counts,
+        counts_off=counts_off,
+        acceptance=acceptance,
+        acceptance_off=Map.from_geom(acceptance.geom, data=acceptance_off),
+        exposure=base.exposure,
+        psf=base.psf,
+        edisp=base.edisp,
+        mask_safe=base.mask_safe,
+        mask_fit=base.mask_fit,
+        name=base.name,
     )
 
 

@@ -20,13 +20,17 @@ from ..maps import Map
 from ..stats import cash_significance
 
 __all__ = [
+    "cutout",
     "data_shape",
     "dataset_geoms",
+    "downsample",
     "empty_from_geoms",
     "info_dict",
     "make_name",
     "mask_safe_edisp",
     "mask_safe_psf",
+    "pad",
+    "resample_energy_axis",
     "slice_by_energy",
     "slice_by_idx",
     "stack",
@@ -290,6 +294,116 @@ def to_image(dataset, name=None):
         edisp=edisp,
         mask_safe=any_energy(safe),
         mask_fit=any_energy(dataset.mask_fit),
+        name=make_name(name),
+        meta=dict(dataset.meta),
+    )
+
+
+# ---------------------------------------------------------------------- spatial and energy
+# These use the maps' own cutout / downsample / pad / resample_axis.
+
+
+def _map_or_none(m, method, **kwargs):
+    return None if m is None else getattr(m, method)(**kwargs)
+
+
+def cutout(dataset, position, width, mode="trim", name=None):
+    """Every map, IRF and mask cut out around ``position`` (gammapy's ``cutout``)."""
+    kwargs = {"position": position, "width": width, "mode": mode}
+    return type(dataset)(
+        counts=_map_or_none(dataset.counts, "cutout", **kwargs),
+        exposure=_map_or_none(dataset.exposure, "cutout", **kwargs),
+        background=_map_or_none(dataset.background, "cutout", **kwargs),
+        psf=_map_or_none(dataset.psf, "cutout", **kwargs),
+        edisp=_map_or_none(dataset.edisp, "cutout", **kwargs),
+        mask_safe=_map_or_none(dataset.mask_safe, "cutout", **kwargs),
+        mask_fit=_map_or_none(dataset.mask_fit, "cutout", **kwargs),
+        name=make_name(name),
+        meta=dict(dataset.meta),
+    )
+
+
+def downsample(dataset, factor, axis_name=None, name=None):
+    """gammapy's ``downsample``: counts and background summed inside ``mask_safe``, exposure
+    averaged over sky pixels, masks ORed (bool), EDisp summed along ``axis_name`` with
+    `mask_safe_edisp`, PSF unchanged."""
+    safe = dataset.mask_safe
+    counts = background = exposure = edisp = None
+    if dataset.counts is not None:
+        counts = dataset.counts.downsample(
+            factor=factor, preserve_counts=True, axis_name=axis_name, weights=safe
+        )
+    if dataset.exposure is not None:
+        exposure = (
+            dataset.exposure.downsample(factor=factor, preserve_counts=False)
+            if axis_name is None
+            else dataset.exposure.copy()
+        )
+    if dataset.background is not None:
+        background = dataset.background.downsample(factor=factor, axis_name=axis_name, weights=safe)
+    if dataset.edisp is not None:
+        edisp = (
+            dataset.edisp.downsample(
+                factor=factor, axis_name=axis_name, weights=mask_safe_edisp(dataset)
+            )
+            if axis_name is not None
+            else dataset.edisp
+        )
+
+    def mask(m):
+        return _map_or_none(
+            m, "downsample", factor=factor, preserve_counts=False, axis_name=axis_name
+        )
+
+    return type(dataset)(
+        counts=counts,
+        exposure=exposure,
+        background=background,
+        psf=dataset.psf,
+        edisp=edisp,
+        mask_safe=mask(safe),
+        mask_fit=mask(dataset.mask_fit),
+        name=make_name(name),
+        meta=dict(dataset.meta),
+    )
+
+
+def pad(dataset, pad_width, mode="constant", name=None):
+    """Every map and mask padded on the sky (IRFs unchanged), as gammapy's ``pad``."""
+    kwargs = {"pad_width": pad_width, "mode": mode}
+    return type(dataset)(
+        counts=_map_or_none(dataset.counts, "pad", **kwargs),
+        exposure=_map_or_none(dataset.exposure, "pad", **kwargs),
+        background=_map_or_none(dataset.background, "pad", **kwargs),
+        psf=dataset.psf,
+        edisp=dataset.edisp,
+        mask_safe=_map_or_none(dataset.mask_safe, "pad", **kwargs),
+        mask_fit=_map_or_none(dataset.mask_fit, "pad", **kwargs),
+        name=make_name(name),
+        meta=dict(dataset.meta),
+    )
+
+
+def resample_energy_axis(dataset, energy_axis, name=None):
+    """gammapy's ``resample_energy_axis``: counts and background summed inside ``mask_safe``
+    into the bins of ``energy_axis``, masks ORed (bool), EDisp summed with
+    `mask_safe_edisp`; exposure and PSF unchanged."""
+    safe = dataset.mask_safe
+
+    def group(m, **kwargs):
+        return _map_or_none(m, "resample_axis", axis=energy_axis, **kwargs)
+
+    edisp = dataset.edisp
+    if edisp is not None:
+        edisp = edisp.resample_energy_axis(energy_axis, weights=mask_safe_edisp(dataset))
+    return type(dataset)(
+        counts=group(dataset.counts, weights=safe),
+        exposure=dataset.exposure,
+        background=group(dataset.background, weights=safe),
+        psf=dataset.psf,
+        edisp=edisp,
+        mask_safe=group(safe, ufunc=np.logical_or),
+        mask_fit=group(dataset.mask_fit, ufunc=np.logical_or),
         name=make_name(name),
         meta=dict(dataset.meta),
     )

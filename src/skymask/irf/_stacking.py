@@ -7,7 +7,13 @@ import numpy as np
 
 from ..maps import Map
 
-__all__ = ["slice_irf_maps", "stack_irf_maps", "weights_data"]
+__all__ = [
+    "cutout_irf_maps",
+    "downsample_irf_maps",
+    "slice_irf_maps",
+    "stack_irf_maps",
+    "weights_data",
+]
 
 
 def slice_irf_maps(irf_map, exposure_map, slices):
@@ -74,3 +80,30 @@ def stack_irf_maps(this, other, weights, nan_to_num) -> None:
     this.exposure_map.data[...] = new_exposure
     with np.errstate(invalid="ignore", divide="ignore"):
         irf.data[...] = np.nan_to_num(total / new_exposure)
+
+
+def cutout_irf_maps(irf_map, exposure_map, position, width, mode="trim", min_npix=3):
+    """Both maps cut out around ``position`` (at least ``min_npix`` IRF pixels, as gammapy)."""
+    cut = irf_map.cutout(position, width, mode=mode, min_npix=min_npix)
+    exposure = None
+    if exposure_map is not None:
+        exposure = exposure_map.cutout(position, width, mode=mode, min_npix=min_npix)
+    return cut, exposure
+
+
+def downsample_irf_maps(irf_map, exposure_map, factor, axis_name=None, weights=None):
+    """gammapy's ``IRFMap.downsample``: sky pixels averaged, axis bins summed (weighted); the
+    exposure follows the sky pixels and ``energy_true``."""
+    preserve_counts = axis_name is not None
+    down = irf_map.downsample(
+        factor=factor, axis_name=axis_name, preserve_counts=preserve_counts, weights=weights
+    )
+    exposure = None
+    if exposure_map is not None:
+        if axis_name in (None, "energy_true"):
+            exposure = exposure_map.downsample(
+                factor=factor, axis_name=axis_name, preserve_counts=preserve_counts
+            )
+        else:
+            exposure = exposure_map.copy()
+    return down, exposure

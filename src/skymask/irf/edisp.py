@@ -311,6 +311,43 @@ class EDispKernelMap:
             )
         stack_irf_maps(self, other, weights, nan_to_num)
 
+    def cutout(self, position, width, mode="trim", min_npix=3) -> EDispKernelMap:
+        """The IRF and exposure maps cut out around ``position`` (at least ``min_npix``
+        pixels: IRF maps are coarse), as gammapy's ``IRFMap.cutout``."""
+        from ._stacking import cutout_irf_maps
+
+        irf, exposure = cutout_irf_maps(
+            self._edisp_map, self._exposure_map, position, width, mode=mode, min_npix=min_npix
+        )
+        return type(self)(irf, exposure)
+
+    def downsample(self, factor, axis_name=None, weights=None) -> EDispKernelMap:
+        """gammapy's ``IRFMap.downsample``: sky pixels averaged, or bins of ``axis_name``
+        summed with ``weights``; the exposure map follows."""
+        from ._stacking import downsample_irf_maps
+
+        irf, exposure = downsample_irf_maps(
+            self._edisp_map, self._exposure_map, factor, axis_name=axis_name, weights=weights
+        )
+        return type(self)(irf, exposure)
+
+    def resample_energy_axis(self, energy_axis, weights=None) -> EDispKernelMap:
+        """Reconstructed-energy bins grouped into ``energy_axis``'s (summed with ``weights``,
+        e.g. the safe mask); true energy and exposure unchanged, as gammapy.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("0.1 TeV", "10 TeV", nbin=4)
+        >>> true = MapAxis.from_energy_bounds("0.08 TeV", "20 TeV", nbin=10, name="energy_true")
+        >>> edisp = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> coarse = MapAxis.from_energy_bounds("0.1 TeV", "10 TeV", nbin=2)
+        >>> edisp.resample_energy_axis(coarse).edisp_map.data.shape  # doctest: +SKIP
+        (10, 2, 1, 2)
+        """
+        edisp_map = self._edisp_map.resample_axis(axis=energy_axis, weights=weights)
+        return type(self)(edisp_map, self._exposure_map)
+
     def slice_by_idx(self, slices) -> EDispKernelMap:
         """Slice the kernel and exposure maps along the axes they have (``energy``,
         ``energy_true``); other keys of ``slices`` are ignored, as gammapy."""

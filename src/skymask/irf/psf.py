@@ -312,6 +312,26 @@ class PSFMap:
             )
         stack_irf_maps(self, other, weights, nan_to_num)
 
+    def cutout(self, position, width, mode="trim", min_npix=3) -> PSFMap:
+        """The IRF and exposure maps cut out around ``position`` (at least ``min_npix``
+        pixels: IRF maps are coarse), as gammapy's ``IRFMap.cutout``."""
+        from ._stacking import cutout_irf_maps
+
+        irf, exposure = cutout_irf_maps(
+            self._psf_map, self._exposure_map, position, width, mode=mode, min_npix=min_npix
+        )
+        return type(self)(irf, exposure)
+
+    def downsample(self, factor, axis_name=None, weights=None) -> PSFMap:
+        """gammapy's ``IRFMap.downsample``: sky pixels averaged, or bins of ``axis_name``
+        summed with ``weights``; the exposure map follows."""
+        from ._stacking import downsample_irf_maps
+
+        irf, exposure = downsample_irf_maps(
+            self._psf_map, self._exposure_map, factor, axis_name=axis_name, weights=weights
+        )
+        return type(self)(irf, exposure)
+
     def slice_by_idx(self, slices) -> PSFMap:
         """Slice along ``rad`` / ``energy_true`` (other keys are ignored, as gammapy)."""
         from ._stacking import slice_irf_maps

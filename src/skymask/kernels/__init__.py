@@ -9,7 +9,8 @@ Modules: `footprint` (the one disk footprint), `morphology` (erosion, dilation),
 `components` (hysteresis, hole filling), `correlation` (top-hat and ring sums), `sampling`
 (nearest and linear lookups), `containment` (PSF containment integrals), `raster` (the
 rasterizer core: haversine, circle limits, point in polygon, pixel tiles), `solid_angle`
-(pixel areas on the sphere), `migration` (energy-dispersion matrices). An import contract (``pyproject.toml``) keeps them this way.
+(pixel areas on the sphere), `migration` (energy-dispersion matrices). An import contract
+(``pyproject.toml``) keeps them this way.
 """
 
 __all__: list[str] = []
