@@ -2,5 +2,6 @@
 
 from .edisp import EDispKernel, EDispKernelMap
 from .psf import RAD_AXIS_DEFAULT, PSFMap
+from .psf_kernel import PSFKernel
 
-__all__ = ["RAD_AXIS_DEFAULT", "EDispKernel", "EDispKernelMap", "PSFMap"]
+__all__ = ["RAD_AXIS_DEFAULT", "EDispKernel", "EDispKernelMap", "PSFKernel", "PSFMap"]
