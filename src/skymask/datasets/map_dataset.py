@@ -533,8 +533,9 @@ def check_dataset_name(name) -> str:
         return str(name)
     if not isinstance(name, str):
         raise ValueError(
-            f"a dataset name must be a str, got {describe(name)} ({type(name).__name__}); "
-            "give e.g. name='crab'"
+            # gammapy's wording ("which is of type '<class 'int'>'") is kept for its users
+            f"a dataset name must be a str, got {describe(name)}, which is of type "
+            f"'{type(name)}'; give e.g. name='crab'"
         )
     return name
 
