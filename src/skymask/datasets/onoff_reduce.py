@@ -15,11 +15,9 @@ from ..maps import Map
 from . import reduce
 
 __all__ = [
-    "any_energy",
     "create",
     "downsample",
     "stack",
-    "sum_energy",
     "to_image",
     "to_map_dataset",
     "to_masked",
@@ -59,47 +57,27 @@ def create(cls, geom, energy_axis_true=None, rad_axis=None, binsz_irf=None, name
     )
 
 
-def sum_energy(m: Map | None, weights: Map | None) -> Map | None:
-    """The map summed over ``energy`` (times ``weights``), one energy bin kept."""
-    if m is None:
-        return None
-    geom = m.geom
-    index = len(geom.axes) - 1 - geom.axes.index_of("energy")
-    data = m.data.astype(float)
-    if weights is not None:
-        data = data * weights.data
-    return Map.from_geom(geom.squash("energy"), data=data.sum(axis=index, keepdims=True))
-
-
-def any_energy(m: Map | None) -> Map | None:
-    """A mask ORed over ``energy`` (one bin kept): a bool map."""
-    if m is None:
-        return None
-    index = len(m.geom.axes) - 1 - m.geom.axes.index_of("energy")
-    return Map.from_geom(m.geom.squash("energy"), data=m.data.any(axis=index, keepdims=True))
-
-
 def to_image(dataset, name=None):
     """Sum over reconstructed energy inside ``mask_safe`` (gammapy's ``to_image``)."""
     safe = dataset.mask_safe
-    counts_off = sum_energy(dataset.counts_off, safe)
-    acceptance = sum_energy(dataset.acceptance, safe)
-    background = sum_energy(dataset.background, safe)
+    counts_off = reduce.sum_energy(dataset.counts_off, safe)
+    acceptance = reduce.sum_energy(dataset.acceptance, safe)
+    background = reduce.sum_energy(dataset.background, safe)
     with np.errstate(divide="ignore", invalid="ignore"):
         acceptance_off = acceptance.data * counts_off.data / background.data
     edisp = dataset.edisp
     if edisp is not None:
         edisp = edisp.to_image(weights=reduce.mask_safe_edisp(dataset))
     return type(dataset)(
-        counts=sum_energy(dataset.counts, safe),
+        counts=reduce.sum_energy(dataset.counts, safe),
         counts_off=counts_off,
         acceptance=acceptance,
         acceptance_off=Map.from_geom(acceptance.geom, data=acceptance_off),
         exposure=dataset.exposure,
         psf=dataset.psf,
         edisp=edisp,
-        mask_safe=any_energy(safe),
-        mask_fit=any_energy(dataset.mask_fit),
+        mask_safe=reduce.any_energy(safe),
+        mask_fit=reduce.any_energy(dataset.mask_fit),
         name=reduce.make_name(name),
     )
 

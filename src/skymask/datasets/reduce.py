@@ -20,6 +20,7 @@ from ..maps import Map
 from ..stats import cash_significance
 
 __all__ = [
+    "any_energy",
     "cutout",
     "data_shape",
     "dataset_geoms",
@@ -34,6 +35,7 @@ __all__ = [
     "slice_by_energy",
     "slice_by_idx",
     "stack",
+    "sum_energy",
     "to_image",
     "to_masked",
 ]
@@ -143,10 +145,10 @@ def _add(target: Map, other: Map, weights, nan_to_num: bool) -> None:
 
 def stack(dataset, other, nan_to_num: bool = True) -> None:
     """Add ``other`` into ``dataset`` in place with gammapy's rules (see the module notes)."""
-    from .map_dataset import MapDataset
-
-    if not isinstance(other, MapDataset):
-        raise TypeError(f"a MapDataset stacks another MapDataset, got {type(other).__name__}")
+    if not isinstance(other, type(dataset)):
+        raise TypeError(
+            f"a {type(dataset).__name__} stacks another one, got {type(other).__name__}"
+        )
     safe = other.mask_safe
     if dataset.counts is not None and other.counts is not None:
         _add(dataset.counts, other.counts, safe, nan_to_num)
@@ -273,12 +275,30 @@ def info_dict(dataset, in_safe_data_range: bool = True) -> dict:
     return info
 
 
+def sum_energy(m: Map | None, weights: Map | None) -> Map | None:
+    """The map summed over ``energy`` (times ``weights``), one energy bin kept."""
+    if m is None:
+        return None
+    geom = m.geom
+    index = len(geom.axes) - 1 - geom.axes.index_of("energy")
+    data = m.data.astype(float)
+    if weights is not None:
+        data = data * weights.data
+    return Map.from_geom(geom.squash("energy"), data=data.sum(axis=index, keepdims=True))
+
+
+def any_energy(m: Map | None) -> Map | None:
+    """A mask ORed over ``energy`` (one bin kept): a bool map."""
+    if m is None:
+        return None
+    index = len(m.geom.axes) - 1 - m.geom.axes.index_of("energy")
+    return Map.from_geom(m.geom.squash("energy"), data=m.data.any(axis=index, keepdims=True))
+
+
 def to_image(dataset, name=None):
     """Sum over reconstructed energy inside ``mask_safe`` (gammapy's ``to_image``): counts
     and background summed with the safe mask, masks ORed, EDisp summed with
     `mask_safe_edisp`; exposure and PSF unchanged."""
-    from .onoff_reduce import any_energy, sum_energy
-
     safe = dataset.mask_safe
     edisp = dataset.edisp
     if edisp is not None:
