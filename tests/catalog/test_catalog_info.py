@@ -6,8 +6,10 @@ The expected lines are copied from gammapy 2.1's ``print(catalog[name])`` on the
 from __future__ import annotations
 
 import pytest
+from astropy.table import Table
 
 from skymask.catalog import (
+    SourceCatalog,
     SourceCatalog2HWC,
     SourceCatalog3FGL,
     SourceCatalog3FHL,
@@ -135,8 +137,12 @@ def test_print_source_shows_gammapys_information_page(gammapy_data, cls, relativ
     lines = page.splitlines()
     for line in _expected_lines(expected):
         assert line in lines, f"missing line: {line!r}"
-    assert "*** Spatial model (skymask) ***" in lines
-    assert repr(source).startswith("CatalogSource(")  # repr stays one line
+    # skymask's own section is asked for by name, so that str(source) is gammapy's page.
+    assert "*** Spatial model (skymask) ***" not in lines
+    assert "*** Spatial model (skymask) ***" in source.info("spatial").splitlines()
+    # repr stays one line and names gammapy's source class.
+    assert repr(source).startswith(f"SourceCatalogObject{cls.tag.upper()}(")
+    assert "\n" not in repr(source)
 
 
 @pytest.mark.data
@@ -167,12 +173,30 @@ def test_info_sections_and_errors(gammapy_data):
 
 
 @pytest.mark.data
-def test_other_catalogs_list_every_column(gammapy_data):
-    source = SourceCatalog2HWC(gammapy_data / "catalogs/2HWC.ecsv")["2HWC J0534+220"]
-    lines = str(source).splitlines()
-    assert "Source name          : 2HWC J0534+220" in lines
-    assert "spec0_index     : -2.58" in lines
-    assert "spec0_radius    : 0 deg" in lines
+def test_hawc_page_is_gammapys(gammapy_data):
+    # gammapy 2.1, print(SourceCatalog2HWC()[1]) (tests/data/2hwc_j0631+169.txt there).
+    expected = (
+        "\n*** Basic info ***\n\nCatalog row index (zero-based) : 1\n"
+        "Source name : 2HWC J0631+169\n\n*** Position info ***\n\nRA: 97.998 deg\n"
+        "DEC: 16.997 deg\nGLON: 195.614 deg\nGLAT: 3.507 deg\nPosition error: 0.114 deg\n"
+        "\n*** Spectral info ***\n\nSpectrum 0:\n"
+        "Flux at 7 TeV: 6.71e-15 +- 1.47e-15 cm-2 s-1 TeV-1\n"
+        "Spectral index: -2.570 +- 0.150\nTest Radius: 0.0 deg\n\nSpectrum 1:\n"
+        "Flux at 7 TeV: 4.87e-14 +- 6.85e-15 cm-2 s-1 TeV-1\n"
+        "Spectral index: -2.230 +- 0.080\nTest Radius: 2.0 deg\n\n"
+    )
+    catalog = SourceCatalog2HWC(gammapy_data / "catalogs/2HWC.ecsv")
+    assert str(catalog[1]) == expected
+    assert catalog[1].n_models == 2
+    assert catalog[0].n_models == 1
+    assert str(catalog[0]).endswith("No second spectrum available")
+
+
+def test_catalog_from_a_table_lists_every_column():
+    table = Table({"Source_Name": ["a", "bb"], "RA": [1.0, 2.0], "DEC": [3.0, 4.0]})
+    lines = str(SourceCatalog(table)["bb"]).splitlines()
+    assert "Source name          : bb" in lines
+    assert "RA          : 2" in lines
 
 
 def test_a_file_with_fewer_columns_still_prints(fgl4_file):

@@ -132,7 +132,9 @@ def test_hgps_models(gammapy_data):
     upper_limit = catalog["HESS J1018-589 A"]  # Size masked, Size_UL = 0.03
     assert upper_limit.morphology == "point"
     assert upper_limit.extension.deg == 0
-    assert upper_limit.data["Size"] is None
+    # A masked number with a unit is a NaN Quantity (gammapy: 0 deg), X40.
+    assert upper_limit.data["Size"].unit == "deg"
+    assert np.isnan(upper_limit.data["Size"].value)
     # Vela X is a 3-Gaussian source: its components reach further than the combined size.
     vela = catalog["Vela X"]
     assert vela.name == "HESS J0835-455"

@@ -179,6 +179,9 @@ def test_dataset_name_that_is_not_a_str_is_refused_not_stringified():
     for name in ([1233, "234"], 1233, ("a",), None.__class__):
         with pytest.raises(ValueError, match="a dataset name must be a str"):
             MapDataset(name=name)
+    # gammapy's phrase is in the message (its own test matches it)
+    with pytest.raises(ValueError, match="which is of type '<class 'int'>'"):
+        MapDataset(name=6353)
     assert MapDataset(name=np.str_("crab")).name == "crab"
     assert MapDataset().name == "dataset"
     ones = Map.from_geom(WcsGeom.create(npix=2, binsz=0.1), data=1.0)

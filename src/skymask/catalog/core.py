@@ -71,6 +71,8 @@ class SourceCatalog:
     #: (see `skymask.catalog.io.position_frame`: RADESYS/EQUINOX in the table header win,
     #: then columns named ``...J2000`` are FK5 J2000).
     position_columns: ClassVar[tuple[str, str, str]] = ("RAJ2000", "DEJ2000", "fk5")
+    #: Class of the sources ``catalog[name]`` returns (gammapy's ``source_object_class``).
+    source_object_class: ClassVar[type] = CatalogSource
     #: First word of the source names in this catalog's files ("3FHL" in "3FHL J0534.5+2201"),
     #: to recognise another catalog's file given under this tag.
     name_prefix: ClassVar[str] = ""
@@ -81,11 +83,21 @@ class SourceCatalog:
         if register and cls.__dict__.get("tag"):
             CATALOG_REGISTRY.register(cls)
 
-    def __init__(self, filename=None):
+    def __init__(self, filename=None, source_name_key=None, source_name_alias=None):
+        if isinstance(filename, Table):
+            self._init_from_table(filename, source_name_key, source_name_alias)
+            return
+        if source_name_key is not None or source_name_alias is not None:
+            raise TypeError(
+                f"{type(self).__name__}: source_name_key and source_name_alias apply to a "
+                "catalog built from a table, SourceCatalog(table, source_name_key=...); a "
+                "catalog read from its file knows its columns"
+            )
         if not self.default_files:
             raise TypeError(
-                f"{type(self).__name__} is a base class; use a catalog class such as "
-                "SourceCatalog3FHL, or CATALOG_REGISTRY.get_cls(tag)"
+                f"{type(self).__name__} has no catalog file: build it from an astropy Table, "
+                f"{type(self).__name__}(table), or use a catalog class such as "
+                f"SourceCatalog3FHL (CATALOG_REGISTRY.get_cls(tag)); got {describe(filename)}"
             )
         path = resolve_catalog_file(
             type(self).__name__, filename, self.default_files, self.default_files_hint
@@ -94,6 +106,37 @@ class SourceCatalog:
         self._set(table, components)
         self.filename = path
         self._check_identity()
+        self._check_positions()
+
+    def _init_from_table(self, table: Table, source_name_key, source_name_alias) -> None:
+        """A catalog made from a table in memory, as gammapy's ``SourceCatalog(table)``.
+
+        Every source is point-like: a plain table has no spatial model columns that skymask
+        knows how to read (a catalog class reads its own file's).
+        """
+        if self.default_files:
+            raise TypeError(
+                f"{type(self).__name__} reads its catalog file (filename=...); its sources' "
+                "extensions come from the file's own tables. To build a catalog from a table "
+                "use SourceCatalog(table) (every source point-like)"
+            )
+        key = "Source_Name" if source_name_key is None else source_name_key
+        if not isinstance(key, str) or key not in table.colnames:
+            raise ValueError(
+                f"source_name_key {key!r} is not a column of the table (its columns: "
+                f"{', '.join(table.colnames[:12])}); pass source_name_key='<name column>'"
+            )
+        aliases = () if source_name_alias is None else tuple(source_name_alias)
+        missing = [name for name in aliases if name not in table.colnames]
+        if missing:
+            raise ValueError(f"source_name_alias columns {missing} are not in the table")
+        self.name_column = key
+        self.alias_columns = aliases
+        self.position_columns = table_position_columns(table)
+        self._set(
+            table, SpatialComponents.single(np.full(len(table), "point"), np.zeros(len(table)))
+        )
+        self.filename = None
         self._check_positions()
 
     def _read(self, path: Path) -> tuple[Table, SpatialComponents]:
@@ -139,7 +182,14 @@ class SourceCatalog:
     def positions(self) -> SkyCoord:
         """Source positions from the catalog's own position columns and frame (read once)."""
         if self._positions is None:
-            self._positions = self._positions_from(self._table)
+            lon, lat, default = self.position_columns
+            frame = position_frame(self._table, lon, default)
+            self._positions = SkyCoord(
+                degrees_column(self._table[lon]),
+                degrees_column(self._table[lat]),
+                unit="deg",
+                frame=frame,
+            )
         return self._positions
 
     @classmethod
@@ -328,13 +378,14 @@ class SourceCatalog:
         return new
 
     def _source(self, index: int) -> CatalogSource:
-        return CatalogSource(
+        return self.source_object_class(
             name=self.names[index],
             row_index=index,
             position=self.positions[index],
             row=self._table[index],
             components=self._components[index : index + 1],
             info=self._info_page,
+            catalog=self,
         )
 
     def _info_page(self, source, info: str) -> str:
@@ -375,6 +426,41 @@ class SourceCatalog:
         hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
         raise UnknownSourceError(f"no source called {name!r} in {type(self).__name__}{hint}")
 
+    def source_name(self, index) -> str:
+        """Name of the source in row ``index`` (stripped), as gammapy's ``source_name``.
+
+        Parameters
+        ----------
+        index : int
+            Row of the source (negative counts from the end).
+
+        Returns
+        -------
+        str
+            The source name.
+
+        Raises
+        ------
+        IndexError
+            ``index`` is not a row of the catalog (or not an integer, as gammapy).
+
+        Examples
+        --------
+        >>> from astropy.table import Table
+        >>> from skymask.catalog import SourceCatalog
+        >>> table = Table({"Source_Name": ["a", "bb"], "RA": [1.0, 2.0], "DEC": [0.0, 1.0]})
+        >>> SourceCatalog(table).source_name(1)
+        'bb'
+        """
+        if isinstance(index, (bool, np.bool_)) or not isinstance(index, numbers.Integral):
+            raise IndexError(
+                f"source_name takes a row number (int), got {describe(index)}; "
+                "row_index(name) gives the row of a name"
+            )
+        if not -len(self) <= int(index) < len(self):
+            raise IndexError(f"row {int(index)} is out of range for {len(self)} sources")
+        return str(self.names[int(index)])
+
     def _name_lookup(self):
         if self._lookup is None:
             names = self.names
@@ -404,4 +490,34 @@ class SourceCatalog:
         )
 
     def __str__(self) -> str:
-        return f"{self.description}\n{self!r}"
+        # gammapy's summary (repr() gives skymask's one line with the file).
+        return (
+            f"{type(self).__name__}:\n"
+            f"    name: {self.tag}\n"
+            f"    description: {self.description}\n"
+            f"    sources: {len(self)}\n"
+        )
+
+
+#: Position columns of a table given to ``SourceCatalog(table)``, in gammapy's order of
+#: preference, with the frame used when the table header does not say (see
+#: `skymask.catalog.io.position_frame`: ``...J2000`` columns are FK5 J2000, X35).
+_TABLE_POSITION_COLUMNS = (
+    ("RAJ2000", "DEJ2000"),
+    ("RAJ2000", "DECJ2000"),
+    ("RA", "DEC"),
+    ("ra", "dec"),
+    ("RAJD", "DECJD"),
+)
+
+
+def table_position_columns(table: Table) -> tuple[str, str, str]:
+    """Longitude and latitude columns of a plain table, and the default frame."""
+    for lon, lat in _TABLE_POSITION_COLUMNS:
+        if lon in table.colnames and lat in table.colnames:
+            return (lon, lat, "icrs")
+    raise ValueError(
+        "a catalog table needs position columns: one of "
+        + ", ".join(f"{lon}/{lat}" for lon, lat in _TABLE_POSITION_COLUMNS)
+        + f"; its columns are {', '.join(table.colnames[:12])}"
+    )

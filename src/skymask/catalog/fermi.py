@@ -27,12 +27,17 @@ from .io import (
     require_columns,
     string_column,
 )
+from .source import CatalogSource
 
 __all__ = [
     "SourceCatalog2FHL",
     "SourceCatalog3FGL",
     "SourceCatalog3FHL",
     "SourceCatalog4FGL",
+    "SourceCatalogObject2FHL",
+    "SourceCatalogObject3FGL",
+    "SourceCatalogObject3FHL",
+    "SourceCatalogObject4FGL",
 ]
 
 #: Fermi ``Model_Form`` (lower case) to component kind.
@@ -130,6 +135,30 @@ def fermi_components(table: Table, extended: Table, path) -> SpatialComponents:
     return SpatialComponents.single(kind.astype(str), size)
 
 
+class SourceCatalogObject4FGL(CatalogSource):
+    """A source of the 4FGL catalog (`SourceCatalog4FGL`)."""
+
+    __slots__ = ()
+
+
+class SourceCatalogObject3FGL(CatalogSource):
+    """A source of the 3FGL catalog (`SourceCatalog3FGL`)."""
+
+    __slots__ = ()
+
+
+class SourceCatalogObject2FHL(CatalogSource):
+    """A source of the 2FHL catalog (`SourceCatalog2FHL`)."""
+
+    __slots__ = ()
+
+
+class SourceCatalogObject3FHL(CatalogSource):
+    """A source of the 3FHL catalog (`SourceCatalog3FHL`)."""
+
+    __slots__ = ()
+
+
 class SourceCatalog4FGL(_FermiCatalog):
     """Fermi-LAT 4FGL catalog, any data release (DR1 to DR4).
 
@@ -142,6 +171,7 @@ class SourceCatalog4FGL(_FermiCatalog):
     name_prefix = "4FGL"
     description = "Fermi-LAT 4FGL point source catalog (DR1-DR4)"
     default_files = _4FGL_FILES
+    source_object_class = SourceCatalogObject4FGL
     default_files_hint = (
         "a 4FGL release file gll_psc_vNN.fit.gz or gll_psc_vNN.fit "
         f"(NN = {', '.join(map(str, _4FGL_VERSIONS))})"
@@ -166,6 +196,7 @@ class SourceCatalog3FGL(_FermiCatalog):
     name_prefix = "3FGL"
     description = "Fermi-LAT 3FGL 4-year point source catalog"
     default_files = (f"{_FERMI_DIR}/gll_psc_v16.fit.gz",)
+    source_object_class = SourceCatalogObject3FGL
     alias_columns = (
         "Extended_Source_Name",
         "0FGL_Name",
@@ -185,6 +216,7 @@ class SourceCatalog2FHL(_FermiCatalog):
     name_prefix = "2FHL"
     description = "Fermi-LAT 2FHL second high-energy source catalog"
     default_files = (f"{_FERMI_DIR}/gll_psch_v09.fit.gz", f"{_FERMI_DIR}/gll_psch_v08.fit.gz")
+    source_object_class = SourceCatalogObject2FHL
     main_hdu = "2FHL Source Catalog"
     alias_columns = ("ASSOC", "3FGL_Name", "1FHL_Name", "TeVCat_Name")
 
@@ -196,4 +228,5 @@ class SourceCatalog3FHL(_FermiCatalog):
     name_prefix = "3FHL"
     description = "Fermi-LAT 3FHL third high-energy source catalog"
     default_files = (f"{_FERMI_DIR}/gll_psch_v13.fit.gz",)
+    source_object_class = SourceCatalogObject3FHL
     alias_columns = ("Extended_Source_Name", "ASSOC1", "ASSOC2", "ASSOC_TEV", "ASSOC_GAM")

@@ -12,17 +12,126 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from astropy import units as u
 
 from .core import SourceCatalog
 from .extension import SpatialComponents
+from .info import info_sections
 from .io import degrees_column, read_ecsv_table, require_columns
+from .source import CatalogSource
 
-__all__ = ["SourceCatalog2HWC", "SourceCatalog3HWC"]
+__all__ = [
+    "SourceCatalog2HWC",
+    "SourceCatalog3HWC",
+    "SourceCatalogObject2HWC",
+    "SourceCatalogObject3HWC",
+]
+
+
+class SourceCatalogObject2HWC(CatalogSource):
+    """A source of the 2HWC catalog (`SourceCatalog2HWC`): one or two spectral fits."""
+
+    __slots__ = ()
+
+    @property
+    def n_models(self) -> int:
+        """Number of spectral fits: 2 where the extended-source fit (``spec1``) exists.
+
+        Examples
+        --------
+        >>> from skymask.catalog import SourceCatalog2HWC
+        >>> catalog = SourceCatalog2HWC()  # doctest: +SKIP
+        >>> catalog["2HWC J0631+169"].n_models  # doctest: +SKIP
+        2
+        """
+        value = self.data.get("spec1_dnde")
+        if value is None:
+            return 1
+        return 1 if np.isnan(u.Quantity(value).value) else 2
+
+    def _spectrum_lines(self, idx: int) -> str:
+        d = self.data
+        val, err = d[f"spec{idx}_dnde"].value, d[f"spec{idx}_dnde_err"].value
+        ss = f"Spectrum {idx}:\n"
+        ss += f"Flux at 7 TeV: {val:.3} +- {err:.3} cm-2 s-1 TeV-1\n"
+        val, err = _plain(d[f"spec{idx}_index"]), _plain(d[f"spec{idx}_index_err"])
+        ss += f"Spectral index: {val:.3f} +- {err:.3f}\n"
+        ss += f"Test Radius: {d[f'spec{idx}_radius']:1}\n\n"
+        return ss
+
+
+class SourceCatalogObject3HWC(SourceCatalogObject2HWC):
+    """A source of the 3HWC catalog (`SourceCatalog3HWC`): one spectral fit."""
+
+    __slots__ = ()
+
+    @property
+    def n_models(self) -> int:
+        """Number of spectral fits: always 1 in 3HWC."""
+        return 1
+
+    def _spectrum_lines(self, idx: int) -> str:
+        d = self.data
+        val, errn, errp = (
+            d[f"spec{idx}_dnde"].value,
+            d[f"spec{idx}_dnde_errn"].value,
+            d[f"spec{idx}_dnde_errp"].value,
+        )
+        ss = f"Spectrum {idx}:\n"
+        ss += f"Flux at 7 TeV: {val:.3} {errn:.3} + {errp:.3} cm-2 s-1 TeV-1\n"
+        val, errn, errp = (
+            _plain(d[f"spec{idx}_index"]),
+            _plain(d[f"spec{idx}_index_errn"]),
+            _plain(d[f"spec{idx}_index_errp"]),
+        )
+        ss += f"Spectral index: {val:.3f} {errn:.3f} + {errp:.3f}\n"
+        ss += f"Test Radius: {d[f'spec{idx}_radius']:1}\n\n"
+        return ss
+
+
+def _plain(value) -> float:
+    return float("nan") if value is None else float(u.Quantity(value).value)
+
+
+def hawc_info(catalog, source, info: str = "all") -> str:
+    """gammapy 2.1's HAWC page: basic, position, spectrum (``spatial``: skymask's section)."""
+    from .info import InfoPage, spatial_section
+
+    ops = info_sections(info, "basic,position,spectrum,spatial", optional=("spatial",))
+    ss = ""
+    if "basic" in ops:
+        ss += (
+            "\n*** Basic info ***\n\n"
+            f"Catalog row index (zero-based) : {source.row_index}\n"
+            f"Source name : {source.name}\n"
+        )
+    if "position" in ops:
+        d = source.data
+        ss += (
+            "\n*** Position info ***\n\n"
+            f"RA: {d['ra']:.3f}\n"
+            f"DEC: {d['dec']:.3f}\n"
+            f"GLON: {d['glon']:.3f}\n"
+            f"GLAT: {d['glat']:.3f}\n"
+            f"Position error: {d['pos_err']:.3f}\n"
+        )
+    if "spectrum" in ops:
+        ss += "\n*** Spectral info ***\n\n"
+        ss += source._spectrum_lines(0)
+        ss += source._spectrum_lines(1) if source.n_models == 2 else "No second spectrum available"
+    if "spatial" in ops:
+        page = InfoPage(source._page_data)
+        spatial_section(page, source)
+        ss += page.render()
+    return ss
 
 
 class _HawcCatalog(SourceCatalog):
     name_column = "source_name"
     position_columns = ("ra", "dec", "icrs")
+
+    def _info_page(self, source, info):
+        return hawc_info(self, source, info)
 
     def _read(self, path: Path):
         table = read_ecsv_table(path, owner=type(self).__name__)
@@ -57,6 +166,7 @@ class SourceCatalog2HWC(_HawcCatalog):
     name_prefix = "2HWC"
     description = "HAWC 2HWC catalog"
     default_files = ("catalogs/2HWC.ecsv",)
+    source_object_class = SourceCatalogObject2HWC
 
 
 class SourceCatalog3HWC(_HawcCatalog):
@@ -66,3 +176,4 @@ class SourceCatalog3HWC(_HawcCatalog):
     name_prefix = "3HWC"
     description = "HAWC 3HWC catalog"
     default_files = ("catalogs/3HWC.ecsv",)
+    source_object_class = SourceCatalogObject3HWC

@@ -14,11 +14,12 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from astropy import units as u
 from astropy.coordinates import SkyCoord
 
 from .core import SourceCatalog
 from .extension import SpatialComponents
-from .info_hgps import hgps_info
+from .info_hgps import hgps_component_text, hgps_info
 from .io import (
     CatalogWarning,
     degrees_column,
@@ -27,10 +28,79 @@ from .io import (
     require_columns,
     string_column,
 )
+from .source import CatalogSource, _row_to_dict
 
-__all__ = ["SourceCatalogHGPS"]
+__all__ = ["SourceCatalogHGPS", "SourceCatalogObjectHGPS", "SourceCatalogObjectHGPSComponent"]
 
 _MULTI_GAUSSIAN = ("2-gaussian", "3-gaussian")
+
+
+class SourceCatalogObjectHGPSComponent:
+    """One Gaussian component of the HGPS catalog (a row of ``table_components``).
+
+    What `SourceCatalogHGPS.gaussian_component` and `SourceCatalogObjectHGPS.components`
+    give, as gammapy's class of the same name (without its spatial model).
+
+    Attributes
+    ----------
+    data : dict
+        The table row: column name to value (`~astropy.units.Quantity` where the column has
+        a unit).
+    row_index : int
+        Row in ``table_components`` (component ``HGPSC 084`` is row 83).
+    """
+
+    def __init__(self, data: dict, row_index: int):
+        self.data = data
+        self.row_index = int(row_index)
+
+    @property
+    def name(self) -> str:
+        """Component name (``Component_ID``, e.g. ``"HGPSC 084"``)."""
+        return str(self.data["Component_ID"]).strip()
+
+    @property
+    def position(self) -> SkyCoord:
+        """Component position (galactic)."""
+        return SkyCoord(self.data["GLON"], self.data["GLAT"], frame="galactic")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.name!r})"
+
+    def __str__(self) -> str:
+        return hgps_component_text(self.data)
+
+
+class SourceCatalogObjectHGPS(CatalogSource):
+    """A source of the HGPS catalog (`SourceCatalogHGPS`)."""
+
+    __slots__ = ()
+
+    @property
+    def components(self) -> list[SourceCatalogObjectHGPSComponent]:
+        """The Gaussian components of the source (``Components`` column), in order.
+
+        An empty list for sources without components (gammapy has no attribute then).
+        """
+        text = self._page_data.get("Components")
+        if text is None or not str(text).strip() or self._catalog is None:
+            return []
+        # "HGPSC 083, HGPSC 084": component n is row n - 1 (gammapy's rule).
+        return [
+            self._catalog.gaussian_component(int(name.split()[-1]) - 1)
+            for name in str(text).split(",")
+        ]
+
+    @property
+    def energy_range(self) -> u.Quantity:
+        """Energy range of the spectral fit: ``[Energy_Range_Spec_Min, Energy_Range_Spec_Max]``
+        in TeV, 0.2 and 50 TeV where missing (as gammapy)."""
+        bounds = []
+        for key, default in (("Energy_Range_Spec_Min", 0.2), ("Energy_Range_Spec_Max", 50.0)):
+            value = self.data.get(key)
+            value = np.nan if value is None else u.Quantity(value, u.TeV).to_value(u.TeV)
+            bounds.append(default if np.isnan(value) else value)
+        return u.Quantity(bounds, u.TeV)
 
 
 class SourceCatalogHGPS(SourceCatalog):
@@ -45,9 +115,41 @@ class SourceCatalogHGPS(SourceCatalog):
     description = "H.E.S.S. Galactic plane survey (HGPS) source catalog"
     default_files = ("catalogs/hgps_catalog_v1.fits.gz",)
     alias_columns = ("Identified_Object",)
+    source_object_class = SourceCatalogObjectHGPS
 
     def _info_page(self, source, info):
         return hgps_info(self, source, info)
+
+    def gaussian_component(self, row_idx: int) -> SourceCatalogObjectHGPSComponent:
+        """The Gaussian component in row ``row_idx`` of ``table_components``.
+
+        Parameters
+        ----------
+        row_idx : int
+            Row (component ``HGPSC 084`` is row 83: names count from 1).
+
+        Returns
+        -------
+        `SourceCatalogObjectHGPSComponent`
+
+        Raises
+        ------
+        IndexError
+            ``row_idx`` is not a row of the components table.
+
+        Examples
+        --------
+        >>> from skymask.catalog import SourceCatalogHGPS
+        >>> SourceCatalogHGPS().gaussian_component(83).name  # doctest: +SKIP
+        'HGPSC 084'
+        """
+        n_rows = len(self.table_components)
+        if isinstance(row_idx, (bool, np.bool_)) or not isinstance(row_idx, (int, np.integer)):
+            raise TypeError(f"row_idx must be an int, got {row_idx!r}")
+        if not -n_rows <= int(row_idx) < n_rows:
+            raise IndexError(f"component row {int(row_idx)} is out of range for {n_rows} rows")
+        row = self.table_components[int(row_idx)]
+        return SourceCatalogObjectHGPSComponent(_row_to_dict(row), int(row_idx) % n_rows)
 
     def _read(self, path: Path):
         tables = read_fits_tables(

@@ -23,10 +23,17 @@ class _Missing(Exception):
 
 
 class _MaskedFloat(float):
-    """A masked table cell: NaN in arithmetic, shown as ``--``."""
+    """A masked table cell: NaN in comparisons, shown as ``--``; arithmetic on it stays
+    masked (a flux in % Crab of a masked flux prints ``--`` too)."""
 
     def __format__(self, spec):
         return "--"
+
+    def _masked(self, *args):
+        return _MASKED
+
+    __add__ = __radd__ = __sub__ = __rsub__ = _masked
+    __mul__ = __rmul__ = __truediv__ = __rtruediv__ = __pow__ = __rpow__ = __neg__ = _masked
 
 
 _MASKED = _MaskedFloat("nan")
@@ -124,7 +131,7 @@ def spatial_section(page: InfoPage, source) -> None:
 def generic_info(catalog, source, info: str = "all") -> str:
     """Basic, position and spatial-model sections, then every column of the source's row."""
     ops = info_sections(info, "basic,position,spatial,columns")
-    page = InfoPage(source.data)
+    page = InfoPage(source._page_data)
     if "basic" in ops:
         page.section("Basic info")
         page.plain(f"Catalog row index (zero-based) : {source.row_index}")
@@ -139,8 +146,8 @@ def generic_info(catalog, source, info: str = "all") -> str:
         spatial_section(page, source)
     if "columns" in ops:
         page.section("Catalog columns")
-        width = max((len(name) for name in source.data), default=0)
-        for name, value in source.data.items():
+        width = max((len(name) for name in source._page_data), default=0)
+        for name, value in source._page_data.items():
             page.plain(f"{name:<{width}s} : {_column_text(value)}")
     return page.render()
 
@@ -161,10 +168,14 @@ def _column_text(value) -> str:
     return str(value).strip() or "--"
 
 
-def info_sections(info, all_ops: str) -> list[str]:
+def info_sections(info, all_ops: str, *, optional: tuple[str, ...] = ()) -> list[str]:
+    """The sections ``info`` asks for; ``"all"`` gives ``all_ops`` except ``optional`` ones
+    (skymask's own sections, asked for by name, so that ``str(source)`` is gammapy's page)."""
     if not isinstance(info, str):
         raise TypeError(f"info must be a str such as 'all' or 'basic,position', got {info!r}")
-    ops = [op.strip() for op in (all_ops if info == "all" else info).split(",")]
+    if info == "all":
+        return [op for op in all_ops.split(",") if op not in optional]
+    ops = [op.strip() for op in info.split(",")]
     known = all_ops.split(",")
     unknown = [op for op in ops if op not in known]
     if unknown:

@@ -56,8 +56,10 @@ def fermi_info(catalog, source, info: str = "all") -> str:
     spectral, lightcurve.
     """
     tag = catalog.tag.lower()
-    ops = info_sections(info, "basic,more,position,spatial,spectral,lightcurve")
-    page = InfoPage(source.data)
+    ops = info_sections(
+        info, "basic,more,position,spatial,spectral,lightcurve", optional=("spatial",)
+    )
+    page = InfoPage(source._page_data)
     if "basic" in ops:
         _fermi_basic(page, source, _FERMI[tag]["assoc"])
     if "more" in ops:
@@ -173,6 +175,7 @@ def _fermi_extended(page, catalog, source, tag):
         page.add(label, lambda name=name: f"{extended.num(name):.4f} deg", 16)
     page.add("Spatial function", lambda: extended.text("Spatial_Function"), 16)
     page.add("Spatial filename", lambda: extended.text("Spatial_Filename"), 16)
+    page.plain("")  # gammapy's blank line after the extended-source section
 
 
 def _fermi_spectral(page, tag):

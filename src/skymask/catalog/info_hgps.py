@@ -16,8 +16,9 @@ from .info import (
     spatial_section,
     try_or_none,
 )
+from .source import _row_to_dict
 
-__all__ = ["hgps_info"]
+__all__ = ["hgps_component_text", "hgps_info"]
 
 # HGPS fluxes are shown in 1e-12 cm-2 s-1 and in % of the Crab (H.E.S.S. Crab > 1 TeV and
 # at 1 TeV, as the HGPS paper and gammapy).
@@ -32,8 +33,10 @@ def hgps_info(catalog, source, info: str = "all") -> str:
     ``info``: "all", or a comma-separated list of basic, map, spatial, spec, flux_points,
     components, associations, id.
     """
-    ops = info_sections(info, "basic,map,spatial,spec,flux_points,components,associations,id")
-    page = InfoPage(source.data)
+    ops = info_sections(
+        info, "basic,map,spatial,spec,flux_points,components,associations,id", optional=("spatial",)
+    )
+    page = InfoPage(source._page_data)
     if "basic" in ops:
         page.section("Basic info")
         page.plain(f"Catalog row index (zero-based) : {source.row_index}")
@@ -42,6 +45,7 @@ def hgps_info(catalog, source, info: str = "all") -> str:
         page.add("Source class", lambda: page.text("Source_Class"))
         page.add("Identified object", lambda: page.text("Identified_Object"))
         page.add("Gamma-Cat id", lambda: page.text("Gamma_Cat_Source_ID"))
+        page.plain("")  # gammapy's blank line after the basic section
     if "map" in ops:
         _hgps_map(page)
     if "spatial" in ops:
@@ -146,7 +150,7 @@ def _hgps_spec(page):
     page.section("Info from spectral analysis")
     page.add("Livetime", lambda: f"{page.num('Livetime_Spec', 'h'):.1f} hours")
     page.add(
-        "Energy range",
+        "Energy range:",
         lambda: (
             f"{page.num('Energy_Range_Spec_Min', 'TeV'):.2f} to "
             f"{page.num('Energy_Range_Spec_Max', 'TeV'):.2f} TeV"
@@ -231,7 +235,7 @@ def _hgps_points(page):
         return
     page.section("Flux points info")
     page.plain(f"Number of flux points: {page.text('N_Flux_Points')}")
-    page.plain("Flux points table:\n")
+    page.plain("Flux points table: \n")  # gammapy's trailing space
     page.table(format_flux_points(table))
 
 
@@ -249,28 +253,11 @@ def _hgps_components(page, catalog):
         rows = np.flatnonzero(ids == name)
         if rows.size:
             _hgps_component(page, table, rows[0], name)
+    page.plain("")  # gammapy ends every component with a blank line
 
 
 def _hgps_component(page, table, row_index, name):
-    row = table[row_index]
-    comp = InfoPage(
-        {
-            k: (u.Quantity(row[k], table[k].unit) if table[k].unit else row[k])
-            for k in table.colnames
-        }
-    )
-    page.plain(f"\nComponent {name}:")
-    for label in ("GLON", "GLAT"):
-        page.add(label, lambda k=label: f"{comp.num(k):8.3f} +/- {comp.num(k + '_Err'):.3f} deg")
-    page.add("Size", lambda: f"{comp.num('Size'):.3f} +/- {comp.num('Size_Err'):.3f} deg")
-    page.add(
-        "Flux (>1 TeV)",
-        lambda: (
-            f"({comp.num('Flux_Map') / _FF:.2f} +/- {comp.num('Flux_Map_Err') / _FF:.2f}) "
-            f"x 10^-12 cm^-2 s^-1 = ({comp.num('Flux_Map') * _FLUX_TO_CRAB:.1f} +/- "
-            f"{comp.num('Flux_Map_Err') * _FLUX_TO_CRAB:.1f}) % Crab"
-        ),
-    )
+    page.plain("\n" + hgps_component_text(_row_to_dict(table[row_index])))
 
 
 def _hgps_associations(page, catalog, source):
@@ -297,5 +284,28 @@ def _hgps_identification(page, catalog, source):
         if isinstance(value, bytes):
             value = value.decode("ascii", errors="replace")
         value = str(value).strip()
-        unit = f" {table[name].unit}" if table[name].unit else ""
-        page.plain(f"{name}: {value}{unit}")
+        # As gammapy: a Quantity's text (float64 digits of float32 values).
+        unit = table[name].unit
+        if unit is not None and np.asarray(row[name]).dtype.kind in "iuf":
+            page.plain(f"{name}: {u.Quantity(row[name], unit)}")
+        else:
+            page.plain(f"{name}: {value}{f' {unit}' if unit else ''}")
+
+
+def hgps_component_text(data: dict) -> str:
+    """gammapy's text of one HGPS Gaussian component (``str(component)``)."""
+    page = InfoPage(data)
+    name = page.text("Component_ID")
+    for label in ("GLON", "GLAT"):
+        page.add(label, lambda k=label: f"{page.num(k):8.3f} +/- {page.num(k + '_Err'):.3f} deg")
+    page.add("Size", lambda: f"{page.num('Size'):.3f} +/- {page.num('Size_Err'):.3f} deg")
+    page.add(
+        "Flux (>1 TeV)",
+        lambda: (
+            f"({page.num('Flux_Map') / _FF:.2f} +/- {page.num('Flux_Map_Err') / _FF:.2f}) "
+            f"x 10^-12 cm^-2 s^-1 = ({page.num('Flux_Map') * _FLUX_TO_CRAB:.1f} +/- "
+            f"{page.num('Flux_Map_Err') * _FLUX_TO_CRAB:.1f}) % Crab"
+        ),
+    )
+    # gammapy's text has no newline after the last line.
+    return f"Component {name}:\n" + "\n".join(page.lines)

@@ -17,8 +17,15 @@ import numpy as np
 from .core import SourceCatalog
 from .extension import SpatialComponents
 from .io import degrees_column, read_fits_tables, require_columns
+from .source import CatalogSource
 
-__all__ = ["SourceCatalog1LHAASO"]
+__all__ = ["SourceCatalog1LHAASO", "SourceCatalogObject1LHAASO"]
+
+
+class SourceCatalogObject1LHAASO(CatalogSource):
+    """A source of the 1LHAASO catalog (`SourceCatalog1LHAASO`)."""
+
+    __slots__ = ()
 
 
 class SourceCatalog1LHAASO(SourceCatalog):
@@ -28,6 +35,7 @@ class SourceCatalog1LHAASO(SourceCatalog):
     name_prefix = "1LHAASO"
     description = "First LHAASO catalog (1LHAASO)"
     default_files = ("catalogs/1LHAASO_catalog.fits",)
+    source_object_class = SourceCatalogObject1LHAASO
     position_columns = ("RAJ2000", "DECJ2000", "fk5")
 
     def _read(self, path: Path):

@@ -26,9 +26,21 @@ class CatalogSource:
         Catalog position, in the catalog's own frame.
     """
 
-    __slots__ = ("_components", "_data", "_info", "_row", "name", "position", "row_index")
+    __slots__ = (
+        "_catalog",
+        "_components",
+        "_data",
+        "_info",
+        "_page_values",
+        "_row",
+        "name",
+        "position",
+        "row_index",
+    )
 
-    def __init__(self, name, row_index, position, row, components: SpatialComponents, info=None):
+    def __init__(
+        self, name, row_index, position, row, components: SpatialComponents, info=None, catalog=None
+    ):
         if len(components) != 1:
             raise ValueError(f"one source needs one row of components, got {len(components)}")
         self.name = str(name)
@@ -36,16 +48,36 @@ class CatalogSource:
         self.position = position if isinstance(position, SkyCoord) else SkyCoord(position)
         self._row = row
         self._data = None
+        self._page_values = None
         self._components = components
         self._info = info
+        self._catalog = catalog
 
     @property
     def data(self) -> dict:
-        """The table row: column name to value (a `~astropy.units.Quantity` where the column
-        has a unit; masked entries are `None`)."""
+        """The table row: column name to value.
+
+        A `~astropy.units.Quantity` where the column has a unit (a masked entry is a NaN
+        Quantity, so its unit stays readable; gammapy gives 0); other masked entries are
+        `None` (X40).
+        """
         if self._data is None:
-            self._data = _row_to_dict(self._row)
+            self._data = {
+                name: (
+                    u.Quantity(np.nan, self._row.table[name].unit)
+                    if value is None and _is_numeric_with_unit(self._row.table[name])
+                    else value
+                )
+                for name, value in self._page_data.items()
+            }
         return self._data
+
+    @property
+    def _page_data(self) -> dict:
+        """The table row as the information pages read it: every masked entry is `None`."""
+        if self._page_values is None:
+            self._page_values = _row_to_dict(self._row)
+        return self._page_values
 
     @property
     def morphology(self) -> str:
@@ -98,9 +130,13 @@ class CatalogSource:
         if shape != "point":
             shape += f", extension {self.extension.deg:.3g} deg"
         return (
-            f"CatalogSource({self.name!r}, row {self.row_index}, "
+            f"{type(self).__name__}({self.name!r}, row {self.row_index}, "
             f"({lon:.4f}, {lat:.4f}) deg {self.position.frame.name}, {shape})"
         )
+
+
+def _is_numeric_with_unit(column) -> bool:
+    return column.unit is not None and column.dtype.kind in "iuf"
 
 
 def _row_to_dict(row) -> dict:
@@ -108,9 +144,13 @@ def _row_to_dict(row) -> dict:
     for name, column in row.table.columns.items():
         value = column[row.index]
         mask = getattr(column, "mask", None)
-        if mask is not None and np.all(mask[row.index]):
+        numeric = np.asarray(value).dtype.kind in "iuf"
+        if numeric and np.ndim(value) > 0:
+            # An array cell (flux points...): masked elements are NaN, even all of them.
+            value = np.ma.filled(np.ma.asarray(value, dtype=float), np.nan)
+        elif mask is not None and np.all(mask[row.index]):
             value = None
-        elif column.unit is not None and np.asarray(value).dtype.kind in "iuf":
+        if value is not None and column.unit is not None and numeric:
             value = u.Quantity(np.asarray(value), column.unit)
         data[name] = value
     return data

@@ -180,13 +180,20 @@ class Datasets(Sequence):
     def write(self, filename, filename_models=None, overwrite=False, checksum=False) -> None:
         """Write the YAML index and one ``<name>.fits`` file per dataset next to it.
 
-        All or nothing: every output is checked (no two on the same file, e.g. a dataset
+        Missing folders are created first (as gammapy; they stay if the write fails). All or
+        nothing for the files: every output is checked (no two on the same file, e.g. a dataset
         named ``crab`` and an index ``crab.fits``; none exists unless ``overwrite``) and
         built, then all are written to temporaries, then put in place together (the index
         last), so that a failure leaves the previous files whole (see `skymask.utils.io`).
         """
         overwrite = check_overwrite(overwrite)
         path = make_path(filename)
+        # As gammapy, a missing folder is created (here with its parents).
+        folders = [path.parent]
+        if filename_models is not None and self.models is not None:
+            folders.append(make_path(filename_models).parent)
+        for folder in folders:
+            folder.mkdir(parents=True, exist_ok=True)
         files = [f"{_safe_name(dataset.name)}.fits" for dataset in self._datasets]
         entries = [
             {"name": dataset.name, "type": "MapDataset", "filename": file}
@@ -209,6 +216,75 @@ class Datasets(Sequence):
                 )
             )
         write_files(outputs, overwrite=overwrite)
+
+    # ------------------------------------------------------------------ reductions
+    def stack_reduce(self, name=None, nan_to_num=True) -> MapDataset:
+        """One dataset: the first masked (`MapDataset.to_masked`), then the others stacked
+        into it with gammapy's rules (`MapDataset.stack`).
+
+        Parameters
+        ----------
+        name : str, optional
+            Name of the stacked dataset.
+        nan_to_num : bool, default True
+            Non-finite values count as 0.
+
+        Returns
+        -------
+        MapDataset
+
+        Raises
+        ------
+        ValueError
+            No dataset, or datasets of different types.
+
+        Examples
+        --------
+        >>> from skymask.datasets import Datasets, MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> geom = WcsGeom.create(npix=2, axes=[MapAxis.from_energy_bounds("1 TeV", "10 TeV", 1)])
+        >>> datasets = Datasets([MapDataset.create(geom, name=n) for n in "ab"])
+        >>> for dataset in datasets:
+        ...     dataset.counts.data[...] = 2
+        >>> float(datasets.stack_reduce(name="stacked").counts.data.sum())
+        16.0
+        """
+        self._check_same_type("stack_reduce")
+        stacked = self._datasets[0].to_masked(name=name, nan_to_num=nan_to_num)
+        for dataset in self._datasets[1:]:
+            stacked.stack(dataset, nan_to_num=nan_to_num)
+        return stacked
+
+    def info_table(self, cumulative=False):
+        """gammapy's summary table: one row of `MapDataset.info_dict` per dataset, or with
+        ``cumulative`` one per stacking step (``name`` "stacked").
+
+        Returns
+        -------
+        `~astropy.table.Table`
+        """
+        from astropy.table import Table
+
+        self._check_same_type("info_table")
+        if cumulative:
+            stacked = self._datasets[0].to_masked(name="stacked")
+            rows = [stacked.info_dict()]
+            for dataset in self._datasets[1:]:
+                stacked.stack(dataset)
+                rows.append(stacked.info_dict())
+        else:
+            rows = [dataset.info_dict() for dataset in self._datasets]
+        return Table(rows)
+
+    def _check_same_type(self, what: str) -> None:
+        if not self._datasets:
+            raise ValueError(f"{what} needs at least one dataset; the Datasets is empty")
+        kinds = {type(dataset) for dataset in self._datasets}
+        if len(kinds) > 1:
+            raise ValueError(
+                f"{what}: all Datasets contained are not of a unique type "
+                f"({sorted(k.__name__ for k in kinds)})"
+            )
 
     def __repr__(self):
         lines = [f"Datasets ({len(self)})"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import warnings
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from ..irf import PSFMap
 from ..irf.edisp import EDispKernelMap
 from ..maps import Map
 from ..maps.io_fits import map_to_hdus
+from ..utils.check import add_checksum, yaml_checksum
 from ..utils.exceptions import ChecksumWarning
 from ..utils.io import OutputFile, check_overwrite, fits_writer, make_path, write_files
 from ..utils.reading import damaged_file_errors, open_fits, open_regular_file
@@ -165,9 +165,6 @@ def write_map_dataset(dataset, filename, overwrite=False, checksum=False):
 
 
 # ---------------------------------------------------------------------- YAML
-def yaml_checksum(text: str) -> str:
-    """MD5 hex digest of a YAML text (gammapy's checksum)."""
-    return hashlib.md5(text.encode("utf-8")).hexdigest()
 
 
 def dump_yaml(data) -> str:
@@ -207,7 +204,7 @@ def yaml_output(data, path, *, checksum=False, label="") -> OutputFile:
     """The `OutputFile` of a YAML document (gammapy's layout, optional checksum entry)."""
     text = dump_yaml(data)
     if checksum:
-        text += yaml.dump({"checksum": yaml_checksum(text)}, **YAML_FORMAT)
+        text = add_checksum(text)
     content = text.encode("utf-8")
     return OutputFile(path, lambda fileobj: fileobj.write(content), label=label)
 

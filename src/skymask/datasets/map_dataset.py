@@ -5,10 +5,13 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+from astropy import units as u
 
+from ..irf import RAD_AXIS_DEFAULT
 from ..maps import Map, MapAxis, WcsGeom
 from ..utils.reading import damaged_file_errors
 from ..utils.units import describe
+from . import reduce
 from .energy_range import EnergyBounds, EnergyRange, energy_range_of_mask
 from .io import read_map_dataset, write_map_dataset
 from .models import FoVBackgroundModel, ModelNotEvaluatedWarning, Models
@@ -16,7 +19,10 @@ from .models import FoVBackgroundModel, ModelNotEvaluatedWarning, Models
 #: The meta key of results that would include source models skymask does not evaluate.
 NOT_EVALUATED_KEY = "MODELS_NOT_EVALUATED"
 
-__all__ = ["MapDataset"]
+__all__ = ["BINSZ_IRF_DEFAULT", "MapDataset"]
+
+#: gammapy's default pixel size of the IRF maps of `MapDataset.create`.
+BINSZ_IRF_DEFAULT = 0.2 * u.deg
 
 
 class MapDataset:
@@ -94,36 +100,103 @@ class MapDataset:
         cls,
         geom: WcsGeom,
         energy_axis_true: MapAxis | None = None,
+        migra_axis=None,
+        rad_axis=None,
+        binsz_irf=BINSZ_IRF_DEFAULT,
+        reference_time=None,
         name=None,
+        meta_table=None,
+        reco_psf=False,
+        *,
         mask_safe=True,
         background=0.0,
     ) -> MapDataset:
-        """Empty dataset on ``geom`` (which needs an ``energy`` axis), for simulations.
+        """Empty dataset on ``geom`` (which needs an ``energy`` axis), as gammapy's ``create``.
 
         Counts are zeros (float32), the background is ``background`` (a number or an array
         of the geometry's shape), the exposure is zeros on ``energy_axis_true`` (default the
         reconstructed energy edges, renamed ``energy_true``), and ``mask_safe`` is all True
-        (or the given bool map / array).
+        (or the given bool map / array; X19). The IRF maps are on the sky grid of ``geom``
+        with pixels of ``binsz_irf``: a zero `~skymask.irf.PSFMap` on ``rad_axis`` (default
+        `~skymask.irf.RAD_AXIS_DEFAULT`) and a diagonal `~skymask.irf.EDispKernelMap`, each
+        with a zero exposure map.
+
+        Parameters
+        ----------
+        geom : `~skymask.maps.WcsGeom`
+            Counts geometry with an ``energy`` axis.
+        energy_axis_true : `~skymask.maps.MapAxis`, optional
+            True energy axis of the exposure and IRFs.
+        migra_axis : `~skymask.maps.MapAxis`, optional
+            Not supported (an `EDispMap` in migration): a ValueError.
+        rad_axis : `~skymask.maps.MapAxis`, optional
+            Offset axis of the PSF map.
+        binsz_irf : angle, default 0.2 deg
+            Pixel size of the IRF maps.
+        reference_time, meta_table
+            Accepted for gammapy's signature; skymask keeps no GTI or meta table.
+        name : str, optional
+        reco_psf : bool
+            Not supported (a PSF in reconstructed energy): True is a ValueError.
+        mask_safe : bool, array or bool `~skymask.maps.Map`, default True
+        background : float or array, default 0
+
+        Returns
+        -------
+        MapDataset
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("0.1 TeV", "10 TeV", nbin=2)
+        >>> geom = WcsGeom.create(binsz=0.02, width=2, axes=[axis])
+        >>> empty = MapDataset.create(geom)
+        >>> empty.counts.data.shape, empty.psf.psf_map.data.shape, empty.edisp.edisp_map.data.shape
+        ((2, 100, 100), (2, 66, 10, 10), (2, 2, 10, 10))
         """
         if not isinstance(geom, WcsGeom) or "energy" not in [n.lower() for n in geom.axes.names]:
             raise ValueError(
                 f"MapDataset.create needs a WcsGeom with an 'energy' axis, got {describe(geom)}"
             )
+        if migra_axis is not None:
+            raise ValueError(
+                "migra_axis: an energy dispersion in migration (EDispMap) is not supported by "
+                "skymask; leave migra_axis out to get an EDispKernelMap"
+            )
+        if reco_psf:
+            raise ValueError(
+                "reco_psf=True: a PSF in reconstructed energy (RecoPSFMap) is not supported by "
+                "skymask; the PSF map is in true energy"
+            )
         if energy_axis_true is None:
             energy_axis_true = geom.axes["energy"].copy(name="energy_true")
-        exposure_geom = geom.to_image().to_cube([energy_axis_true])
+        elif energy_axis_true.name != "energy_true":
+            raise ValueError(
+                f"energy_axis_true must be named 'energy_true', got {energy_axis_true.name!r}"
+            )
+        rad_axis = RAD_AXIS_DEFAULT.copy() if rad_axis is None else rad_axis
+        image = geom.to_image()
+        exposure_geom = image.to_cube([energy_axis_true])
+        irf_image = irf_geom(image, binsz_irf)
         safe = (
             mask_safe
             if isinstance(mask_safe, Map)
             else Map.from_geom(geom, data=np.asarray(mask_safe, dtype=bool))
         )
-        return cls(
-            counts=Map.from_geom(geom, dtype="float32"),
-            exposure=Map.from_geom(exposure_geom, unit="m2 s", dtype="float32"),
-            background=Map.from_geom(geom, data=np.asarray(background, dtype=float)),
-            mask_safe=safe,
+        dataset = reduce.empty_from_geoms(
+            cls,
+            {
+                "geom": geom,
+                "geom_psf": irf_image.to_cube([rad_axis, energy_axis_true]),
+                "geom_edisp": irf_image.to_cube([geom.axes["energy"], energy_axis_true]),
+            },
             name=name,
         )
+        dataset.counts = Map.from_geom(geom, dtype="float32")
+        dataset.exposure = Map.from_geom(exposure_geom, unit="m2 s", dtype="float32")
+        dataset.background = Map.from_geom(geom, data=np.asarray(background, dtype=float))
+        dataset.mask_safe = safe
+        return dataset
 
     @classmethod
     def read(cls, filename, name=None, checksum=True) -> MapDataset:
@@ -395,6 +468,145 @@ class MapDataset:
         """Widest energy range over all pixels: ``(energy_min, energy_max)`` Quantities."""
         return self.energy_range.total
 
+    # ------------------------------------------------------------------ reductions
+    @property
+    def data_shape(self) -> tuple[int, ...]:
+        """Shape of the counts data (numpy order: energy, lat, lon)."""
+        return reduce.data_shape(self)
+
+    @property
+    def geoms(self) -> dict:
+        """The geometries: ``geom`` and, where present, ``geom_exposure``, ``geom_psf``,
+        ``geom_edisp`` (gammapy's ``geoms``, the arguments of ``from_geoms``)."""
+        return reduce.dataset_geoms(self)
+
+    @classmethod
+    def from_geoms(cls, geom, geom_exposure=None, geom_psf=None, geom_edisp=None, name=None):
+        """An empty dataset on these geometries, as gammapy: zero counts, background and
+        exposure, a diagonal `~skymask.irf.EDispKernelMap` and a zero `~skymask.irf.PSFMap`
+        (each with a zero exposure map), ``mask_safe`` all False.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> empty = MapDataset.from_geoms(WcsGeom.create(npix=4, axes=[axis]))
+        >>> empty.data_shape, bool(empty.mask_safe.data.any())
+        ((2, 4, 4), False)
+        """
+        geoms = {
+            "geom": geom,
+            "geom_exposure": geom_exposure,
+            "geom_psf": geom_psf,
+            "geom_edisp": geom_edisp,
+        }
+        return reduce.empty_from_geoms(cls, geoms, name=name)
+
+    @property
+    def mask_safe_psf(self) -> Map | None:
+        """``mask_safe`` on the PSF grid: True where any energy is safe (``rad`` squashed)."""
+        return reduce.mask_safe_psf(self)
+
+    @property
+    def mask_safe_edisp(self) -> Map | None:
+        """``mask_safe`` per reconstructed energy on the EDisp grid (``energy_true`` squashed)."""
+        return reduce.mask_safe_edisp(self)
+
+    def stack(self, other, nan_to_num=True) -> None:
+        """Stack ``other`` into this dataset in place, with gammapy's rules.
+
+        Counts and background (``npred_background``) of ``other`` are added where its
+        ``mask_safe`` is True (the rest is lost; this dataset's own data are not masked: use
+        `to_masked` first); exposure where its ``mask_safe_image`` is True; the PSF and EDisp
+        maps are averaged with the exposure, weighted by `mask_safe_psf` / `mask_safe_edisp`;
+        ``mask_safe`` and ``mask_fit`` are ORed (a missing ``mask_fit`` takes ``other``'s).
+        Bool maps stay bool.
+
+        Parameters
+        ----------
+        other : `MapDataset`
+            On the same geometries.
+        nan_to_num : bool, default True
+            Non-finite values of ``other`` count as 0.
+
+        Raises
+        ------
+        ValueError
+            The geometries differ.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> geom = WcsGeom.create(npix=2, axes=[axis])
+        >>> first, second = MapDataset.create(geom), MapDataset.create(geom)
+        >>> second.counts.data[...] = 3
+        >>> second.mask_safe.data[0] = False  # the low-energy bin is not safe
+        >>> first.stack(second)
+        >>> first.counts.data[:, 0, 0].tolist()
+        [0.0, 3.0]
+        """
+        reduce.stack(self, other, nan_to_num=nan_to_num)
+
+    def to_masked(self, name=None, nan_to_num=True) -> MapDataset:
+        """A copy with the data outside ``mask_safe`` set to zero (gammapy's ``to_masked``:
+        an empty dataset with this one stacked into it)."""
+        return reduce.to_masked(self, name=name, nan_to_num=nan_to_num)
+
+    def to_image(self, name=None) -> MapDataset:
+        """One reconstructed-energy bin: counts and background summed inside ``mask_safe``,
+        ``mask_safe`` and ``mask_fit`` ORed over energy (bool maps), the EDisp kernels summed
+        with `mask_safe_edisp`; exposure and PSF unchanged (gammapy's ``to_image``).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=2, axes=[axis]))
+        >>> dataset.counts.data[...] = 1
+        >>> dataset.mask_safe.data[0] = False
+        >>> image = dataset.to_image()
+        >>> image.counts.data[:, 0, 0].tolist(), image.mask_safe.data.all()
+        ([1.0], np.True_)
+        """
+        return reduce.to_image(self, name=name)
+
+    def cutout(self, position, width, mode="trim", name=None) -> MapDataset:
+        """Every map, IRF map and mask cut out around ``position`` (see
+        `~skymask.maps.Map.cutout`); masks stay bool."""
+        return reduce.cutout(self, position, width, mode=mode, name=name)
+
+    def downsample(self, factor, axis_name=None, name=None) -> MapDataset:
+        """Blocks of ``factor`` pixels (or bins of ``axis_name``) merged with gammapy's rules:
+        counts and background summed inside ``mask_safe``, exposure averaged, masks ORed
+        (bool), EDisp summed along ``axis_name`` with `mask_safe_edisp`, PSF unchanged."""
+        return reduce.downsample(self, factor, axis_name=axis_name, name=name)
+
+    def pad(self, pad_width, mode="constant", name=None) -> MapDataset:
+        """Maps and masks padded on the sky by ``pad_width`` pixels (IRFs unchanged)."""
+        return reduce.pad(self, pad_width, mode=mode, name=name)
+
+    def resample_energy_axis(self, energy_axis, name=None) -> MapDataset:
+        """Reconstructed-energy bins grouped into ``energy_axis``'s: counts and background
+        summed inside ``mask_safe``, masks ORed (bool), EDisp summed with
+        `mask_safe_edisp`; exposure and PSF unchanged (gammapy's rules)."""
+        return reduce.resample_energy_axis(self, energy_axis, name=name)
+
+    def slice_by_idx(self, slices, name=None) -> MapDataset:
+        """The maps sliced along the axes they have, e.g. ``{"energy": slice(1, 3)}`` (an
+        int drops the axis); the IRFs and masks too."""
+        return reduce.slice_by_idx(self, slices, name=name)
+
+    def slice_by_energy(self, energy_min=None, energy_max=None, name=None) -> MapDataset:
+        """The reconstructed-energy bins between ``energy_min`` and ``energy_max`` (snapped to
+        the nearest bin edges)."""
+        return reduce.slice_by_energy(self, energy_min, energy_max, name=name)
+
+    def info_dict(self, in_safe_data_range=True) -> dict:
+        """gammapy's summary: counts, excess, sqrt_ts, background, npred, exposure range,
+        livetime, rates, number of bins (inside ``mask_safe`` by default)."""
+        return reduce.info_dict(self, in_safe_data_range=in_safe_data_range)
+
     # ------------------------------------------------------------------ display
     def __repr__(self):
         lines = [f"MapDataset {self.name!r}"]
@@ -420,6 +632,22 @@ class MapDataset:
         return "\n".join(lines)
 
 
+def irf_geom(image: WcsGeom, binsz) -> WcsGeom:
+    """The sky grid of the IRF maps: ``image`` re-gridded to pixels of ``binsz`` (gammapy's
+    ``geom.to_binsz``: same centre, width, projection and frame)."""
+    binsz = u.Quantity(binsz, u.deg).to_value(u.deg)
+    if not np.isfinite(binsz) or binsz <= 0:
+        raise ValueError(f"binsz_irf must be a positive angle, got {binsz} deg")
+    width = tuple(float(w) for w in np.ravel(image.width.to_value(u.deg))[:2])
+    return WcsGeom.create(
+        skydir=image.center_skydir,
+        binsz=binsz,
+        width=width,
+        proj=image.projection,
+        frame=image.frame,
+    )
+
+
 def check_dataset_name(name) -> str:
     """A dataset name must be a str: as gammapy, a ValueError otherwise (the str() of a list
     used to be stored as the name)."""
@@ -427,8 +655,9 @@ def check_dataset_name(name) -> str:
         return str(name)
     if not isinstance(name, str):
         raise ValueError(
-            f"a dataset name must be a str, got {describe(name)} ({type(name).__name__}); "
-            "give e.g. name='crab'"
+            # gammapy's wording ("which is of type '<class 'int'>'") is kept for its users
+            f"a dataset name must be a str, got {describe(name)}, which is of type "
+            f"'{type(name)}'; give e.g. name='crab'"
         )
     return name
 

@@ -33,6 +33,8 @@ class MapDatasetOnOff:
         On the same geometry.
     exposure : `~skymask.maps.Map`, optional
         Carried along unchanged.
+    psf, edisp : `~skymask.irf.PSFMap`, `~skymask.irf.EDispKernelMap`, optional
+        Carried along (``create`` makes gammapy's empty ones).
     name : str, optional
     meta : dict, optional
         Free-form settings of the maker that built the dataset.
@@ -63,6 +65,8 @@ class MapDatasetOnOff:
         exposure=None,
         name=None,
         meta=None,
+        psf=None,
+        edisp=None,
     ):
         maps = {
             "counts": counts,
@@ -85,6 +89,8 @@ class MapDatasetOnOff:
         self.mask_safe = self._check_mask(mask_safe, "mask_safe")
         self.mask_fit = self._check_mask(mask_fit, "mask_fit")
         self.exposure = exposure
+        self.psf = psf
+        self.edisp = edisp
         self.name = "dataset" if name is None else check_dataset_name(name)
         self.meta = dict(meta or {})
 
@@ -94,6 +100,71 @@ class MapDatasetOnOff:
         if not isinstance(value, Map) or not value.is_mask or value.geom != self.counts.geom:
             raise TypeError(f"{name} must be a boolean Map on the counts geometry or None")
         return value
+
+    # ------------------------------------------------------------------ reductions
+    @classmethod
+    def create(
+        cls, geom, energy_axis_true=None, migra_axis=None, rad_axis=None, binsz_irf=None, name=None
+    ) -> MapDatasetOnOff:
+        """gammapy's empty on/off dataset on ``geom``: zero counts, OFF counts, acceptances
+        and exposure, a zero PSF and a diagonal EDisp map on the IRF grid (pixels of
+        ``binsz_irf``, default 0.2 deg), ``mask_safe`` all False.
+
+        ``migra_axis`` (an EDispMap) is not supported: a ValueError.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> empty = MapDatasetOnOff.create(WcsGeom.create(npix=4, binsz=0.2, axes=[axis]))
+        >>> empty.counts_off.data.shape, bool(empty.mask_safe.data.any())
+        ((2, 4, 4), False)
+        """
+        from . import onoff_reduce
+
+        if migra_axis is not None:
+            raise ValueError(
+                "migra_axis: an energy dispersion in migration (EDispMap) is not supported by "
+                "skymask; leave migra_axis out to get an EDispKernelMap"
+            )
+        return onoff_reduce.create(cls, geom, energy_axis_true, rad_axis, binsz_irf, name)
+
+    def to_image(self, name=None) -> MapDatasetOnOff:
+        """Sum over reconstructed energy inside ``mask_safe``: counts, OFF counts and
+        acceptance summed, ``acceptance_off`` so that ``alpha * counts_off`` is the summed
+        background; ``mask_safe`` and ``mask_fit`` ORed over energy (bool)."""
+        from . import onoff_reduce
+
+        return onoff_reduce.to_image(self, name=name)
+
+    def downsample(self, factor, axis_name=None, name=None) -> MapDatasetOnOff:
+        """Blocks of ``factor`` pixels (or bins of ``axis_name``) merged with gammapy's rules:
+        counts, OFF counts and acceptance summed inside ``mask_safe``, ``acceptance_off`` so
+        that ``alpha * counts_off`` is the summed background, masks ORed (bool)."""
+        from . import onoff_reduce
+
+        return onoff_reduce.downsample(self, factor, axis_name=axis_name, name=name)
+
+    def to_map_dataset(self, name=None):
+        """A `~skymask.datasets.MapDataset` with ``background = alpha * counts_off`` (no
+        background without OFF counts); maps, IRFs and masks are shared."""
+        from . import onoff_reduce
+
+        return onoff_reduce.to_map_dataset(self, name=name)
+
+    def stack(self, other, nan_to_num=True) -> None:
+        """Stack ``other`` in place with gammapy's rules (its data only where its
+        ``mask_safe`` is True; masks ORed; the stacked alpha is
+        ``sum(alpha * off) / sum(off)``)."""
+        from . import onoff_reduce
+
+        onoff_reduce.stack(self, other, nan_to_num=nan_to_num)
+
+    def to_masked(self, name=None, nan_to_num=True) -> MapDatasetOnOff:
+        """A copy with the data outside ``mask_safe`` set to zero."""
+        from . import onoff_reduce
+
+        return onoff_reduce.to_masked(self, name=name, nan_to_num=nan_to_num)
 
     # ------------------------------------------------------------------ derived maps
     @property

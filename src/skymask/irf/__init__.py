@@ -1,6 +1,7 @@
 """Instrument response functions: the PSF map (containment radii) and the energy dispersion."""
 
 from .edisp import EDispKernel, EDispKernelMap
-from .psf import PSFMap
+from .psf import RAD_AXIS_DEFAULT, PSFMap
+from .psf_kernel import PSFKernel
 
-__all__ = ["EDispKernel", "EDispKernelMap", "PSFMap"]
+__all__ = ["RAD_AXIS_DEFAULT", "EDispKernel", "EDispKernelMap", "PSFKernel", "PSFMap"]

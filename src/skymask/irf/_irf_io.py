@@ -29,11 +29,16 @@ from ..maps.io_fits import (
     map_to_hdus,
 )
 
-__all__ = ["read_irf_hdulist", "single_bin_geom", "write_irf_hdus"]
+__all__ = ["allsky_geom", "read_irf_hdulist", "single_bin_geom", "write_irf_hdus"]
 
 FORMATS = ("gadf", "gtpsf")
 LAYOUTS = ("image", "region")
 _TABLE_FORMATS = {np.dtype(np.float32): "E", np.dtype(np.float64): "D"}
+
+
+def allsky_geom(axes) -> WcsGeom:
+    """gammapy's default IRF grid: all sky in 2 x 1 pixels of 180 deg (CAR, ICRS)."""
+    return WcsGeom.create(npix=(2, 1), binsz=180, proj="CAR", frame="icrs", axes=axes)
 
 
 def single_bin_geom(axes) -> WcsGeom:

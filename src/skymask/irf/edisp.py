@@ -13,16 +13,16 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from astropy import units as u
 from astropy.coordinates import SkyCoord
 from astropy.io import fits
 
 from ..maps import Map, MapAxis, WcsGeom
-from ..utils.arrays import array_protocol
 from ..utils.exceptions import SkymaskWarning
 from ..utils.io import make_path
 from ..utils.units import describe
-from ._irf_io import read_irf_hdulist, single_bin_geom, write_irf_hdus
+from ._irf_io import allsky_geom, read_irf_hdulist, write_irf_hdus
+from ._stacking import slice_irf_maps, stack_irf_maps, weights_data
+from .edisp_kernel import EDispKernel, overlap_fraction
 
 __all__ = ["EDispKernel", "EDispKernelMap", "EDispPositionWarning", "overlap_fraction"]
 
@@ -31,92 +31,6 @@ _AXES = ["energy", "energy_true"]
 
 class EDispPositionWarning(SkymaskWarning):
     """The requested position has no valid kernel; the nearest valid pixel is used."""
-
-
-def overlap_fraction(energy_axis: MapAxis, energy_axis_true: MapAxis) -> np.ndarray:
-    """Fraction of each true-energy bin that lies in each reconstructed bin.
-
-    This is the migration matrix of a perfect energy resolution (shape ``(n_true, n_reco)``):
-    1 on the diagonal when both axes have the same edges.
-
-    Examples
-    --------
-    >>> from skymask.maps import MapAxis
-    >>> true = MapAxis.from_energy_edges([1, 2, 4] * u.TeV, name="energy_true")
-    >>> reco = MapAxis.from_energy_edges([1, 3, 4] * u.TeV)
-    >>> overlap_fraction(reco, true).tolist()
-    [[1.0, 0.0], [0.5, 0.5]]
-    """
-    true_edges = energy_axis_true.edges.to_value(u.TeV)
-    reco_edges = energy_axis.edges.to(u.TeV).value
-    low = np.fmax(reco_edges[:-1], true_edges[:-1, np.newaxis])
-    high = np.fmin(reco_edges[1:], true_edges[1:, np.newaxis])
-    return np.clip(high - low, 0.0, None) / np.diff(true_edges)[:, np.newaxis]
-
-
-class EDispKernel:
-    """A migration matrix at one position: ``data[i, j]`` = P(reco bin j | true bin i).
-
-    Parameters
-    ----------
-    energy_axis_true, energy_axis : `~skymask.maps.MapAxis`
-        True and reconstructed energy axes.
-    data : array-like, shape (n_true, n_reco)
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skymask.maps import MapAxis
-    >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
-    >>> kernel = EDispKernel.from_diagonal_response(axis.copy(name="energy_true"), axis)
-    >>> np.asarray(kernel).tolist()
-    [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
-    """
-
-    def __init__(self, energy_axis_true: MapAxis, energy_axis: MapAxis, data):
-        data = np.asarray(data, dtype=float)
-        shape = (energy_axis_true.nbin, energy_axis.nbin)
-        if data.shape != shape:
-            raise ValueError(
-                f"a migration matrix for {shape[0]} true and {shape[1]} reconstructed energy bins "
-                f"must have shape {shape} (energy_true, energy), got {data.shape}"
-            )
-        self._energy_axis_true = energy_axis_true
-        self._energy_axis = energy_axis
-        self._data = data
-
-    @classmethod
-    def from_diagonal_response(cls, energy_axis_true, energy_axis=None) -> EDispKernel:
-        """Perfect resolution: the overlap fraction of the bins (see `overlap_fraction`)."""
-        if energy_axis is None:
-            energy_axis = energy_axis_true.copy(name="energy")
-        return cls(energy_axis_true, energy_axis, overlap_fraction(energy_axis, energy_axis_true))
-
-    @property
-    def energy_axis_true(self) -> MapAxis:
-        return self._energy_axis_true
-
-    @property
-    def energy_axis(self) -> MapAxis:
-        return self._energy_axis
-
-    @property
-    def data(self) -> np.ndarray:
-        """The matrix, shape ``(n_true, n_reco)``."""
-        return self._data
-
-    pdf_matrix = data
-
-    def __array__(self, dtype=None, copy=None):
-        """The kernel matrix; ``copy=True`` gives a copy (the NumPy 2 contract)."""
-        return array_protocol(self._data, dtype, copy, owner="EDisp kernel")
-
-    def __repr__(self):
-        return (
-            f"EDispKernel(energy_true: {self._energy_axis_true.nbin} bins, "
-            f"energy: {self._energy_axis.nbin} bins, row sums "
-            f"{np.array2string(self._data.sum(axis=1), precision=3, threshold=6)})"
-        )
 
 
 class EDispKernelMap:
@@ -144,6 +58,10 @@ class EDispKernelMap:
     A MapDataset file: ``EDispKernelMap.read("Fermi-LAT-3FHL_data_Fermi-LAT.fits")``.
     """
 
+    @property
+    def _irf_map_for_stack(self) -> Map:
+        return self._edisp_map
+
     def __init__(self, edisp_map, exposure_map=None):
         if not isinstance(edisp_map, Map):
             raise TypeError(f"edisp_map must be a skymask Map, got {describe(edisp_map)}")
@@ -166,7 +84,14 @@ class EDispKernelMap:
 
     @property
     def exposure_map(self) -> Map | None:
+        """The exposure the kernels are averaged with (``energy`` squashed), or None."""
         return self._exposure_map
+
+    @exposure_map.setter
+    def exposure_map(self, value):
+        if value is not None and not isinstance(value, Map):
+            raise TypeError(f"exposure_map must be a skymask Map or None, got {describe(value)}")
+        self._exposure_map = value
 
     @property
     def energy_axis(self) -> MapAxis:
@@ -190,16 +115,96 @@ class EDispKernelMap:
 
     # ------------------------------------------------------------------ construction / I/O
     @classmethod
+    def from_geom(cls, geom) -> EDispKernelMap:
+        """Perfect resolution on ``geom`` (axes ``energy`` and ``energy_true``), with gammapy's
+        exposure map: zeros in ``m2 s`` on ``geom`` with ``energy`` squashed to one bin.
+
+        Parameters
+        ----------
+        geom : `~skymask.maps.WcsGeom`
+            Geometry with the axes ``energy`` then ``energy_true``.
+
+        Returns
+        -------
+        EDispKernelMap
+
+        Raises
+        ------
+        ValueError
+            The geometry lacks one of the axes or has them in the other order.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=4, name="energy_true")
+        >>> edisp = EDispKernelMap.from_geom(WcsGeom.create(npix=3, axes=[energy, true]))
+        >>> edisp.edisp_map.data.shape, edisp.exposure_map.data.shape
+        ((4, 2, 3, 3), (4, 1, 3, 3))
+        """
+        if not isinstance(geom, WcsGeom):
+            raise TypeError(f"geom must be a WcsGeom, got {describe(geom)}")
+        names = [axis.name.lower() for axis in geom.axes]
+        if names != _AXES:
+            raise ValueError(
+                f"an EDispKernelMap geometry needs the axes {_AXES} in this order, got {names}; "
+                "e.g. WcsGeom.create(..., axes=[energy_axis, energy_axis_true])"
+            )
+        energy_axis, energy_axis_true = geom.axes
+        matrix = overlap_fraction(energy_axis, energy_axis_true)[:, :, np.newaxis, np.newaxis]
+        edisp_map = Map.from_geom(geom, data=np.broadcast_to(matrix, geom.data_shape).copy())
+        exposure = Map.from_geom(geom.squash("energy"), unit="m2 s")
+        return cls(edisp_map, exposure)
+
+    @classmethod
     def from_diagonal_response(cls, energy_axis, energy_axis_true, geom=None) -> EDispKernelMap:
         """Perfect resolution everywhere: the overlap fractions of the bins.
 
-        ``geom`` gives the sky grid (its non-spatial axes are dropped); default one pixel
-        covering the whole sky.
+        Parameters
+        ----------
+        energy_axis, energy_axis_true : `~skymask.maps.MapAxis`
+            Reconstructed and true energy axes.
+        geom : `~skymask.maps.WcsGeom`, optional
+            The sky grid (its non-spatial axes are dropped); default gammapy's all-sky grid of
+            2 x 1 pixels of 180 deg (CAR).
+
+        Returns
+        -------
+        EDispKernelMap
+            With gammapy's exposure map (zeros, see `from_geom`).
         """
         axes = [energy_axis.copy(name="energy"), energy_axis_true.copy(name="energy_true")]
-        geom = single_bin_geom(axes) if geom is None else geom.to_image().to_cube(axes)
-        matrix = overlap_fraction(axes[0], axes[1])[:, :, np.newaxis, np.newaxis]
-        return cls(Map.from_geom(geom, data=np.broadcast_to(matrix, geom.data_shape)))
+        geom = allsky_geom(axes) if geom is None else geom.to_image().to_cube(axes)
+        return cls.from_geom(geom)
+
+    @classmethod
+    def from_edisp_kernel(cls, edisp, geom=None) -> EDispKernelMap:
+        """The kernel ``edisp`` in every pixel of ``geom`` (default gammapy's all-sky grid)."""
+        if not isinstance(edisp, EDispKernel):
+            raise TypeError(f"edisp must be an EDispKernel, got {describe(edisp)}")
+        result = cls.from_diagonal_response(edisp.energy_axis, edisp.energy_axis_true, geom=geom)
+        result._edisp_map.data[...] = edisp.data[:, :, np.newaxis, np.newaxis]
+        return result
+
+    @classmethod
+    def from_gauss(
+        cls, energy_axis, energy_axis_true, sigma, bias, pdf_threshold=1e-6, geom=None
+    ) -> EDispKernelMap:
+        """`EDispKernel.from_gauss` in every pixel of ``geom`` (default all-sky, 2 x 1 pixels).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("0.1 TeV", "10 TeV", nbin=3)
+        >>> true = MapAxis.from_energy_bounds("0.08 TeV", "20 TeV", nbin=5, name="energy_true")
+        >>> edisp = EDispKernelMap.from_gauss(energy, true, sigma=0.2, bias=0.1)
+        >>> edisp.edisp_map.data.shape
+        (5, 3, 1, 2)
+        """
+        kernel = EDispKernel.from_gauss(
+            energy_axis_true, energy_axis, sigma=sigma, bias=bias, pdf_threshold=pdf_threshold
+        )
+        return cls.from_edisp_kernel(kernel, geom=geom)
 
     @classmethod
     def from_hdulist(
@@ -245,6 +250,113 @@ class EDispKernelMap:
         Region maps (one spatial bin) become region-map tables again; other maps images.
         """
         return write_irf_hdus(self._edisp_map, self._exposure_map, layout=self._layout, hdu=hdu)
+
+    # ------------------------------------------------------------------ reductions
+    def to_image(self, weights=None) -> EDispKernelMap:
+        """Sum the kernels over reconstructed energy (one ``energy`` bin), as gammapy.
+
+        Parameters
+        ----------
+        weights : `~skymask.maps.Map`, optional
+            Multiplies the kernels before the sum (a mask of the safe energy range, say).
+
+        Returns
+        -------
+        EDispKernelMap
+            The same exposure map.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("0.1 TeV", "10 TeV", nbin=3)
+        >>> true = MapAxis.from_energy_bounds("0.08 TeV", "20 TeV", nbin=5, name="energy_true")
+        >>> image = EDispKernelMap.from_diagonal_response(energy, true).to_image()
+        >>> image.edisp_map.data[:, 0, 0, 0].round(6).tolist()
+        [0.876059, 1.0, 1.0, 1.0, 0.252118]
+        """
+        data = self._edisp_map.data
+        if weights is not None:
+            data = data * weights_data(weights, self._edisp_map.geom)
+        geom = self._edisp_map.geom.squash("energy")
+        edisp_map = Map.from_geom(geom, data=data.sum(axis=1, keepdims=True))
+        return type(self)(edisp_map, self._exposure_map)
+
+    def stack(self, other, weights=None, nan_to_num=True) -> None:
+        """Add ``other`` in place, exposure-weighted, as gammapy's ``IRFMap.stack``.
+
+        ``kernel = (kernel * exposure + other.kernel * other.exposure * weights) /
+        (exposure + other.exposure * weights')``, where ``weights'`` is ``weights`` reduced over
+        ``energy`` with a logical OR; pixels without exposure get 0.
+
+        Parameters
+        ----------
+        other : `EDispKernelMap`
+            On the same sky grid and energy axes.
+        weights : `~skymask.maps.Map`, optional
+            Weights (a mask) of ``other``'s kernels, e.g. its safe energy range.
+        nan_to_num : bool, default True
+            Non-finite values of ``other`` count as 0.
+
+        Raises
+        ------
+        ValueError
+            Either map has no exposure map, or the geometries differ.
+        """
+        if not isinstance(other, EDispKernelMap):
+            raise TypeError(f"other must be an EDispKernelMap, got {describe(other)}")
+        if self._exposure_map is None or other._exposure_map is None:
+            raise ValueError(
+                "Missing exposure map for EDispKernelMap.stack: both maps need one (the "
+                "kernels are averaged with it); set edisp.exposure_map"
+            )
+        stack_irf_maps(self, other, weights, nan_to_num)
+
+    def cutout(self, position, width, mode="trim", min_npix=3) -> EDispKernelMap:
+        """The IRF and exposure maps cut out around ``position`` (at least ``min_npix``
+        pixels: IRF maps are coarse), as gammapy's ``IRFMap.cutout``."""
+        from ._stacking import cutout_irf_maps
+
+        irf, exposure = cutout_irf_maps(
+            self._edisp_map, self._exposure_map, position, width, mode=mode, min_npix=min_npix
+        )
+        return type(self)(irf, exposure)
+
+    def downsample(self, factor, axis_name=None, weights=None) -> EDispKernelMap:
+        """gammapy's ``IRFMap.downsample``: sky pixels averaged, or bins of ``axis_name``
+        summed with ``weights``; the exposure map follows."""
+        from ._stacking import downsample_irf_maps
+
+        irf, exposure = downsample_irf_maps(
+            self._edisp_map, self._exposure_map, factor, axis_name=axis_name, weights=weights
+        )
+        return type(self)(irf, exposure)
+
+    def resample_energy_axis(self, energy_axis, weights=None) -> EDispKernelMap:
+        """Reconstructed-energy bins grouped into ``energy_axis``'s (summed with ``weights``,
+        e.g. the safe mask); true energy and exposure unchanged, as gammapy.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("0.1 TeV", "10 TeV", nbin=4)
+        >>> true = MapAxis.from_energy_bounds("0.08 TeV", "20 TeV", nbin=10, name="energy_true")
+        >>> edisp = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> coarse = MapAxis.from_energy_bounds("0.1 TeV", "10 TeV", nbin=2)
+        >>> edisp.resample_energy_axis(coarse).edisp_map.data.shape  # doctest: +SKIP
+        (10, 2, 1, 2)
+        """
+        edisp_map = self._edisp_map.resample_axis(axis=energy_axis, weights=weights)
+        return type(self)(edisp_map, self._exposure_map)
+
+    def slice_by_idx(self, slices) -> EDispKernelMap:
+        """Slice the kernel and exposure maps along the axes they have (``energy``,
+        ``energy_true``); other keys of ``slices`` are ignored, as gammapy."""
+        edisp_map, exposure_map = slice_irf_maps(self._edisp_map, self._exposure_map, slices)
+        return type(self)(edisp_map, exposure_map)
+
+    def peek(self, figsize=(15, 5)):
+        """Quick look at the kernel at the map centre (`EDispKernel.peek`); returns the figure."""
+        return self.get_edisp_kernel().peek(figsize=figsize)
 
     # ------------------------------------------------------------------ evaluation
     def _valid_image(self) -> np.ndarray:

@@ -8,12 +8,12 @@ from astropy.coordinates import Angle, SkyCoord
 from astropy.io import fits
 
 from ..kernels import containment as core
-from ..maps import Map
+from ..maps import Map, MapAxis
 from ..utils.io import make_path, write_fits
 from ..utils.units import as_angle, as_energy, describe
-from ._irf_io import read_irf_hdulist, write_irf_hdus
+from ._irf_io import allsky_geom, read_irf_hdulist, write_irf_hdus
 
-__all__ = ["PSFMap"]
+__all__ = ["RAD_AXIS_DEFAULT", "PSFMap"]
 
 _REQUIRED_AXES = ("rad", "energy_true")
 # Energies this close (relatively) to the first or last node count as on it: float32 edges
@@ -59,6 +59,10 @@ def _as_fraction(value) -> np.ndarray:
             f"got {values}{hint}"
         )
     return fraction
+
+
+#: gammapy's default PSF offset axis: 66 bins of 0.01 deg from 0 to 0.66 deg.
+RAD_AXIS_DEFAULT = MapAxis.from_bounds(0, 0.66, nbin=66, node_type="edges", name="rad", unit="deg")
 
 
 class PSFMap:
@@ -194,6 +198,200 @@ class PSFMap:
     def has_single_spatial_bin(self) -> bool:
         """True if the PSF map has one sky pixel (the position then has no effect)."""
         return self._psf_map.geom.npix == (1, 1)
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_gauss(cls, energy_axis_true, rad_axis=None, sigma=0.1 * u.deg, geom=None) -> PSFMap:
+        """A 2-D Gaussian PSF of width ``sigma`` everywhere, as gammapy 2.1's ``from_gauss``.
+
+        ``PSF(r) = exp(-r^2 / (2 sigma^2)) / (2 pi sigma^2)`` in ``sr-1`` (``sigma`` in
+        radians), the same at every position; the exposure map is 1 m2 s everywhere (``rad``
+        squashed to one bin).
+
+        Parameters
+        ----------
+        energy_axis_true : `~skymask.maps.MapAxis`
+            True energy axis (named ``energy_true``).
+        rad_axis : `~skymask.maps.MapAxis`, optional
+            Offset axis; default `RAD_AXIS_DEFAULT` (66 bins of 0.01 deg up to 0.66 deg).
+        sigma : angle or angles, default 0.1 deg
+            One width, or one per true-energy bin.
+        geom : `~skymask.maps.WcsGeom`, optional
+            Sky grid; default gammapy's all-sky grid of 2 x 1 pixels of 180 deg (CAR).
+
+        Returns
+        -------
+        PSFMap
+
+        Raises
+        ------
+        ValueError
+            ``sigma`` has neither one value nor one per true-energy bin, or is not positive.
+
+        Examples
+        --------
+        >>> from astropy import units as u
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_nodes([1, 3, 10], name="energy_true", interp="log", unit="TeV")
+        >>> psf = PSFMap.from_gauss(energy, sigma=[0.1, 0.2, 0.3] * u.deg)
+        >>> psf.psf_map.data.shape
+        (3, 66, 1, 2)
+        >>> r68 = psf.containment_radius(0.6827, energy_true=3 * u.TeV)  # sqrt(-2 ln 0.3173) sigma
+        >>> round(float(r68.to_value("deg")), 3)
+        0.303
+        """
+        if rad_axis is None:
+            rad_axis = RAD_AXIS_DEFAULT.copy()
+        if not isinstance(energy_axis_true, MapAxis) or not isinstance(rad_axis, MapAxis):
+            raise TypeError(
+                "energy_axis_true and rad_axis must be MapAxis objects, got "
+                f"{describe(energy_axis_true)} and {describe(rad_axis)}"
+            )
+        sigma = u.Quantity(sigma)
+        if not sigma.unit.is_equivalent(u.deg):
+            raise u.UnitConversionError(f"sigma must be an angle, got {describe(sigma)}")
+        sigma = np.atleast_1d(sigma.to_value(u.rad))
+        n_energy = energy_axis_true.nbin
+        if sigma.ndim != 1 or sigma.size not in (1, n_energy):
+            raise ValueError(
+                f"sigma must be one angle or one per true-energy bin ({n_energy}), got "
+                f"{sigma.size} values"
+            )
+        if np.any(~np.isfinite(sigma) | (sigma <= 0)):
+            raise ValueError(f"sigma must be positive, got {np.degrees(sigma)} deg")
+        axes = [rad_axis, energy_axis_true]
+        geom = allsky_geom(axes) if geom is None else geom.to_image().to_cube(axes)
+        rad = rad_axis.center.to_value(u.rad)[np.newaxis, :]
+        sigma = sigma[:, np.newaxis]
+        profile = np.exp(-0.5 * (rad / sigma) ** 2) / (2 * np.pi * sigma**2)
+        data = np.broadcast_to(profile[:, :, np.newaxis, np.newaxis], geom.data_shape).copy()
+        psf_map = Map.from_geom(geom, data=data, unit="sr-1")
+        exposure = Map.from_geom(geom.squash("rad"), unit="m2 s")
+        exposure.data[...] = 1.0
+        return cls(psf_map, exposure)
+
+    # ------------------------------------------------------------------ stacking, slicing
+    @property
+    def _irf_map_for_stack(self) -> Map:
+        return self._psf_map
+
+    @exposure_map.setter
+    def exposure_map(self, value):
+        if value is not None and not isinstance(value, Map):
+            raise TypeError(f"exposure_map must be a skymask Map or None, got {describe(value)}")
+        self._exposure_map = value
+
+    def stack(self, other, weights=None, nan_to_num=True) -> None:
+        """Add ``other`` in place, exposure-weighted, as gammapy's ``IRFMap.stack``.
+
+        ``psf = (psf * exposure + other.psf * other.exposure * weights) / (exposure +
+        other.exposure * weights)``; pixels without exposure get 0.
+
+        Parameters
+        ----------
+        other : `PSFMap`
+            On the same sky grid and axes.
+        weights : `~skymask.maps.Map`, optional
+            Weights (a mask) of ``other``, broadcast to the PSF map's shape.
+        nan_to_num : bool, default True
+            Non-finite values of ``other`` count as 0.
+
+        Raises
+        ------
+        ValueError
+            Either map has no exposure map, or the geometries differ.
+        """
+        from ._stacking import stack_irf_maps
+
+        if not isinstance(other, PSFMap):
+            raise TypeError(f"other must be a PSFMap, got {describe(other)}")
+        if self._exposure_map is None or other._exposure_map is None:
+            raise ValueError(
+                "Missing exposure map for PSFMap.stack: both maps need one (the PSFs are "
+                "averaged with it); set psf.exposure_map"
+            )
+        stack_irf_maps(self, other, weights, nan_to_num)
+
+    def cutout(self, position, width, mode="trim", min_npix=3) -> PSFMap:
+        """The IRF and exposure maps cut out around ``position`` (at least ``min_npix``
+        pixels: IRF maps are coarse), as gammapy's ``IRFMap.cutout``."""
+        from ._stacking import cutout_irf_maps
+
+        irf, exposure = cutout_irf_maps(
+            self._psf_map, self._exposure_map, position, width, mode=mode, min_npix=min_npix
+        )
+        return type(self)(irf, exposure)
+
+    def downsample(self, factor, axis_name=None, weights=None) -> PSFMap:
+        """gammapy's ``IRFMap.downsample``: sky pixels averaged, or bins of ``axis_name``
+        summed with ``weights``; the exposure map follows."""
+        from ._stacking import downsample_irf_maps
+
+        irf, exposure = downsample_irf_maps(
+            self._psf_map, self._exposure_map, factor, axis_name=axis_name, weights=weights
+        )
+        return type(self)(irf, exposure)
+
+    def _profiles_at(self, position=None) -> np.ndarray:
+        """PSF profiles (sr^-1) per true-energy node at ``position``, shape (n_energy, n_rad),
+        mixed bilinearly between pixel centres as `containment` (unusable pixels left out)."""
+        x, y = (np.atleast_1d(v)[:1] for v in self._position_pix(position))
+        _, psf, usable = self._profiles()
+        nx, ny = self._psf_map.geom.npix
+        n_energy = self.energy_axis_true.nbin
+        x_index, x_weight = core.linear_weights(np.arange(nx, dtype=float), x)
+        y_index, y_weight = core.linear_weights(np.arange(ny, dtype=float), y)
+        spatial = (y_index[0][:, None] * nx + x_index[0][None, :]).ravel()
+        weight = (y_weight[0][:, None] * x_weight[0][None, :]).ravel()
+        profiles = psf.reshape(n_energy, ny * nx, -1)
+        ok = usable.reshape(n_energy, ny * nx)[:, spatial] * weight
+        total = ok.sum(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ok = np.where(total > 0, ok / total, 0.0)
+        return np.einsum("ek,ekr->er", ok, np.nan_to_num(profiles[:, spatial]))
+
+    def get_psf_kernel(
+        self, geom, position=None, max_radius=None, containment=0.999, precision_factor=12
+    ):
+        """The PSF at ``position`` as a `~skymask.irf.PSFKernel` on ``geom``'s pixels, to
+        correlate maps with the PSF (gammapy's ``get_psf_kernel``).
+
+        The kernel has odd size covering ``max_radius`` (default the largest ``containment``
+        radius over the true energies); each energy's PSF is evaluated out to its own
+        containment radius on pixels up to 4 times finer (so that the 68 % radius spans
+        ``precision_factor`` fine pixels), summed back and normalised to sum 1.
+
+        Parameters
+        ----------
+        geom : `~skymask.maps.WcsGeom`
+            Gives the pixel size, projection and frame of the kernel.
+        position : `~astropy.coordinates.SkyCoord`, optional
+            Default the centre of the PSF map.
+        max_radius : angle, optional
+        containment : float, default 0.999
+        precision_factor : int, default 12
+
+        Returns
+        -------
+        `~skymask.irf.PSFKernel`
+        """
+        from .psf_kernel import psf_kernel_from_map
+
+        return psf_kernel_from_map(
+            self,
+            geom,
+            position=position,
+            max_radius=max_radius,
+            containment=containment,
+            precision_factor=precision_factor,
+        )
+
+    def slice_by_idx(self, slices) -> PSFMap:
+        """Slice along ``rad`` / ``energy_true`` (other keys are ignored, as gammapy)."""
+        from ._stacking import slice_irf_maps
+
+        psf_map, exposure_map = slice_irf_maps(self._psf_map, self._exposure_map, slices)
+        return type(self)(psf_map, exposure_map)
 
     # ------------------------------------------------------------------ I/O
     @classmethod

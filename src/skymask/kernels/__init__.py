@@ -10,7 +10,8 @@ Modules: `footprint` (the one disk footprint), `morphology` (erosion, dilation),
 (nearest and linear lookups), `containment` (PSF containment integrals), `raster` (the
 rasterizer core: haversine, circle limits, point in polygon, pixel tiles), `row_spans`
 (circles and annuli as one span per row on cylindrical grids), `solid_angle` (pixel areas on
-the sphere). An import contract (``pyproject.toml``) keeps them this way.
+the sphere), `migration` (energy-dispersion matrices). An import contract
+(``pyproject.toml``) keeps them this way.
 """
 
 __all__: list[str] = []

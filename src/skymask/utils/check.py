@@ -1,14 +1,16 @@
-"""``check_tutorials_setup``: is the data directory there, and which versions are installed."""
+"""``check_tutorials_setup`` (is the data directory there, which versions are installed) and
+the YAML checksums of gammapy 2.1 (``yaml_checksum``, ``add_checksum``, ``verify_checksum``)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import platform
 import sys
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["check_tutorials_setup"]
+__all__ = ["add_checksum", "check_tutorials_setup", "verify_checksum", "yaml_checksum"]
 
 _PACKAGES = ("numpy", "scipy", "astropy", "regions", "matplotlib", "pyyaml")
 
@@ -54,3 +56,92 @@ def check_tutorials_setup(download_datasets_path="./gammapy-data") -> dict:
     width = max(len(key) for key in info)
     print("\n".join(f"{key:>{width}} : {value}" for key, value in info.items()))
     return info
+
+
+def yaml_checksum(yaml_content: str) -> str:
+    r"""MD5 checksum (hex digest) of a YAML text, as gammapy writes it in datasets files.
+
+    Parameters
+    ----------
+    yaml_content : str
+        The YAML text (encoded as UTF-8 for the digest).
+
+    Returns
+    -------
+    str
+        32 hexadecimal digits.
+
+    Raises
+    ------
+    TypeError
+        ``yaml_content`` is not a str.
+
+    Examples
+    --------
+    >>> from skymask.utils.check import yaml_checksum
+    >>> yaml_checksum("a: 50\n")
+    '1a5be23e21f8357d0ddca600e5460fa4'
+    """
+    if not isinstance(yaml_content, str):
+        raise TypeError(
+            f"yaml_content must be the YAML text (str), got {type(yaml_content).__name__}; "
+            "dump the data first, e.g. yaml.dump(data)"
+        )
+    return hashlib.md5(yaml_content.encode("utf-8")).hexdigest()
+
+
+def verify_checksum(yaml_content: str, checksum: str) -> bool:
+    r"""Whether ``checksum`` is the MD5 checksum of ``yaml_content`` (`yaml_checksum`).
+
+    Parameters
+    ----------
+    yaml_content : str
+        The YAML text without its ``checksum:`` line.
+    checksum : str
+        The expected hex digest.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from skymask.utils.check import verify_checksum
+    >>> verify_checksum("a: 50\n", "1a5be23e21f8357d0ddca600e5460fa4")
+    True
+    """
+    return yaml_checksum(yaml_content) == checksum
+
+
+def add_checksum(yaml_str: str, sort_keys=False, indent=4, width=50) -> str:
+    r"""``yaml_str`` followed by a ``checksum: <md5>`` line, as gammapy writes YAML files.
+
+    Parameters
+    ----------
+    yaml_str : str
+        The YAML text.
+    sort_keys, indent, width
+        Accepted for gammapy's signature; as in gammapy 2.1 they do not change the line.
+
+    Returns
+    -------
+    str
+        The text with the checksum entry appended.
+
+    Examples
+    --------
+    >>> from skymask.utils.check import add_checksum
+    >>> print(add_checksum("a: 50\n"), end="")
+    a: 50
+    checksum: 1a5be23e21f8357d0ddca600e5460fa4
+    """
+    import yaml
+
+    entry = yaml.dump(
+        {"checksum": yaml_checksum(yaml_str)},
+        sort_keys=True,
+        indent=4,
+        width=80,
+        default_flow_style=False,
+    )
+    return yaml_str + entry

@@ -1,0 +1,200 @@
+"""Reductions of a `MapDatasetOnOff` with gammapy 2.1's rules: ``create``, ``to_image``,
+``to_map_dataset``, ``stack``, ``to_masked`` (the class methods call these).
+
+The OFF side is carried by ``counts_off`` and ``acceptance_off`` so that the background
+``alpha * counts_off`` (``alpha = acceptance / acceptance_off``) is what gammapy's sums give:
+after a reduction ``acceptance_off = acceptance * counts_off / background``, bins without
+OFF counts taking the average alpha.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..maps import Map
+from . import reduce
+
+__all__ = [
+    "create",
+    "downsample",
+    "stack",
+    "to_image",
+    "to_map_dataset",
+    "to_masked",
+]
+
+
+def _data(m: Map | None, nan_to_num: bool = True):
+    if m is None:
+        return None
+    data = m.data.astype(float)
+    return np.nan_to_num(data) if nan_to_num else data
+
+
+def create(cls, geom, energy_axis_true=None, rad_axis=None, binsz_irf=None, name=None):
+    """gammapy's empty on/off dataset: zero counts, OFF counts, acceptances and exposure, a
+    zero PSF and a diagonal EDisp map on the IRF grid, ``mask_safe`` all False."""
+    from .map_dataset import BINSZ_IRF_DEFAULT, MapDataset
+
+    base = MapDataset.create(
+        geom,
+        energy_axis_true=energy_axis_true,
+        rad_axis=rad_axis,
+        binsz_irf=BINSZ_IRF_DEFAULT if binsz_irf is None else binsz_irf,
+        name=name,
+        mask_safe=False,
+    )
+    return cls(
+        counts=Map.from_geom(geom),
+        counts_off=Map.from_geom(geom),
+        acceptance=Map.from_geom(geom),
+        acceptance_off=Map.from_geom(geom),
+        exposure=base.exposure,
+        psf=base.psf,
+        edisp=base.edisp,
+        mask_safe=Map.from_geom(geom, dtype=bool),
+        name=base.name if name is None else name,
+    )
+
+
+def to_image(dataset, name=None):
+    """Sum over reconstructed energy inside ``mask_safe`` (gammapy's ``to_image``)."""
+    safe = dataset.mask_safe
+    counts_off = reduce.sum_energy(dataset.counts_off, safe)
+    acceptance = reduce.sum_energy(dataset.acceptance, safe)
+    background = reduce.sum_energy(dataset.background, safe)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        acceptance_off = acceptance.data * counts_off.data / background.data
+    edisp = dataset.edisp
+    if edisp is not None:
+        edisp = edisp.to_image(weights=reduce.mask_safe_edisp(dataset))
+    return type(dataset)(
+        counts=reduce.sum_energy(dataset.counts, safe),
+        counts_off=counts_off,
+        acceptance=acceptance,
+        acceptance_off=Map.from_geom(acceptance.geom, data=acceptance_off),
+        exposure=dataset.exposure,
+        psf=dataset.psf,
+        edisp=edisp,
+        mask_safe=reduce.any_energy(safe),
+        mask_fit=reduce.any_energy(dataset.mask_fit),
+        name=reduce.make_name(name),
+    )
+
+
+def downsample(dataset, factor, axis_name=None, name=None):
+    """gammapy's on/off ``downsample``: counts, OFF counts, acceptance and background summed
+    inside ``mask_safe``; ``acceptance_off = acceptance * counts_off / background``; masks
+    ORed (bool); exposure averaged over sky pixels; IRFs as `MapDataset.downsample`."""
+    safe = dataset.mask_safe
+
+    def down(m):
+        if m is None:
+            return None
+        return m.downsample(factor=factor, preserve_counts=True, axis_name=axis_name, weights=safe)
+
+    base = reduce.downsample(to_map_dataset(dataset), factor, axis_name=axis_name, name=name)
+    counts_off, acceptance, background = (
+        down(dataset.counts_off),
+        down(dataset.acceptance),
+        down(dataset.background),
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        acceptance_off = acceptance.data * counts_off.data / background.data
+    return type(dataset)(
+        counts=base.counts,
+        counts_off=counts_off,
+        acceptance=acceptance,
+        acceptance_off=Map.from_geom(acceptance.geom, data=acceptance_off),
+        exposure=base.exposure,
+        psf=base.psf,
+        edisp=base.edisp,
+        mask_safe=base.mask_safe,
+        mask_fit=base.mask_fit,
+        name=base.name,
+    )
+
+
+def to_map_dataset(dataset, name=None):
+    """A `MapDataset` with ``background = alpha * counts_off`` (None without OFF counts)."""
+    from .map_dataset import MapDataset
+
+    background = None
+    if dataset.counts_off is not None:
+        background = dataset.background
+    return MapDataset(
+        counts=dataset.counts,
+        exposure=dataset.exposure,
+        background=background,
+        psf=dataset.psf,
+        edisp=dataset.edisp,
+        mask_safe=dataset.mask_safe,
+        mask_fit=dataset.mask_fit,
+        name=reduce.make_name(name),
+    )
+
+
+def stack(dataset, other, nan_to_num: bool = True) -> None:
+    """gammapy's on/off stacking: OFF counts and ``alpha * counts_off`` of ``other`` added
+    where its ``mask_safe`` is True, acceptance likewise, then ``acceptance_off`` chosen so
+    that the stacked alpha is ``sum(alpha * off) / sum(off)`` (the average alpha where no OFF
+    counts are left); counts, exposure and masks as `MapDataset.stack`."""
+    if type(other) is not type(dataset):
+        raise TypeError(
+            f"a {type(dataset).__name__} stacks another one, got {type(other).__name__}"
+        )
+    if dataset.geom != other.geom:
+        raise ValueError(
+            "MapDatasetOnOff.stack needs datasets on the same geometry:\n"
+            f"  {dataset.geom!r}\n  {other.geom!r}"
+        )
+    weights = 1.0 if other.mask_safe is None else other.mask_safe.data
+    total_acceptance = _data(dataset.acceptance, nan_to_num) + (
+        _data(other.acceptance, nan_to_num) * weights
+    )
+    total_off = (
+        _data(dataset.counts_off, nan_to_num) + _data(other.counts_off, nan_to_num) * weights
+    )
+    total_alpha = (
+        _data(dataset.background, nan_to_num) + _data(other.background, nan_to_num) * weights
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        acceptance_off = total_acceptance * total_off / total_alpha
+        average_alpha = total_alpha.sum() / total_off.sum()
+    is_zero = total_off == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        acceptance_off[is_zero] = total_acceptance[is_zero] / average_alpha
+    geom = dataset.geom
+    dataset.acceptance = Map.from_geom(geom, data=total_acceptance)
+    dataset.acceptance_off = Map.from_geom(geom, data=acceptance_off)
+    dataset.counts_off = Map.from_geom(geom, data=total_off)
+    counts = dataset.counts.data + _data(other.counts, nan_to_num) * weights
+    dataset.counts = Map.from_geom(geom, data=counts.astype(dataset.counts.data.dtype))
+    if dataset.exposure is not None and other.exposure is not None:
+        image = None if other.mask_safe is None else other.mask_safe.data.any(axis=0)
+        added = _data(other.exposure, nan_to_num)
+        dataset.exposure.data[...] = dataset.exposure.data + (
+            added if image is None else added * image
+        )
+    if dataset.mask_safe is not None and other.mask_safe is not None:
+        dataset.mask_safe = dataset.mask_safe | other.mask_safe
+    if dataset.mask_fit is not None and other.mask_fit is not None:
+        dataset.mask_fit = dataset.mask_fit | other.mask_fit
+    elif other.mask_fit is not None:
+        dataset.mask_fit = other.mask_fit.copy()
+
+
+def to_masked(dataset, name=None, nan_to_num: bool = True):
+    """The data outside ``mask_safe`` set to zero: an empty dataset with this one stacked."""
+    geom = dataset.geom
+    empty = type(dataset)(
+        counts=Map.from_geom(geom),
+        counts_off=Map.from_geom(geom),
+        acceptance=Map.from_geom(geom),
+        acceptance_off=Map.from_geom(geom),
+        exposure=None if dataset.exposure is None else Map.from_geom(dataset.exposure.geom),
+        mask_safe=Map.from_geom(geom, dtype=bool),
+        name=reduce.make_name(name),
+    )
+    stack(empty, dataset, nan_to_num=nan_to_num)
+    return empty

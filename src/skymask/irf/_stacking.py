@@ -1,0 +1,109 @@
+"""Stacking and slicing IRF maps (a PSF or EDisp map with its exposure map), as gammapy's
+``IRFMap.stack`` and ``IRFMap.slice_by_idx``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..maps import Map
+
+__all__ = [
+    "cutout_irf_maps",
+    "downsample_irf_maps",
+    "slice_irf_maps",
+    "stack_irf_maps",
+    "weights_data",
+]
+
+
+def slice_irf_maps(irf_map, exposure_map, slices):
+    """The IRF map sliced along the axes it has (other keys are ignored); the exposure map
+    only along ``energy_true`` (its other axes are squashed to one bin), as gammapy."""
+    if not isinstance(slices, dict):
+        raise TypeError(f"slices must be a dict of axis name to slice or int, got {slices!r}")
+
+    def cut(m):
+        if m is None:
+            return None
+        names = [axis.name for axis in m.geom.axes]
+        own = {key: value for key, value in slices.items() if key in names}
+        return m.slice_by_idx(own) if own else m.copy()
+
+    exposure_slices = {k: v for k, v in slices.items() if k == "energy_true"}
+    if exposure_map is not None and exposure_slices:
+        exposure_map = exposure_map.slice_by_idx(exposure_slices)
+    return cut(irf_map), exposure_map
+
+
+def weights_data(weights, geom) -> np.ndarray:
+    data = weights.data if isinstance(weights, Map) else np.asarray(weights)
+    try:
+        return np.broadcast_to(data, geom.data_shape)
+    except ValueError:
+        raise ValueError(
+            f"weights of shape {np.shape(data)} do not match the map's shape {geom.data_shape}"
+        ) from None
+
+
+def stack_irf_maps(this, other, weights, nan_to_num) -> None:
+    """gammapy's ``IRFMap.stack`` on equal geometries (``this`` is changed in place).
+
+    The exposure is stacked with the weights OR-reduced over the axes the exposure map has
+    squashed (gammapy reduces an EDisp mask over reconstructed energy).
+    """
+    irf, other_irf = this._irf_map_for_stack, other._irf_map_for_stack
+    if irf.geom != other_irf.geom or this.exposure_map.geom != other.exposure_map.geom:
+        raise ValueError(
+            f"cannot stack {type(other).__name__} on another sky grid or axes: "
+            f"{other_irf.geom!r} vs {irf.geom!r}"
+        )
+    exposure = this.exposure_map.data.astype(float)
+    other_exposure = other.exposure_map.data.astype(float)
+    added = other_irf.data * other_exposure
+    exposure_weight = 1.0
+    if weights is not None:
+        weight = weights_data(weights, irf.geom)
+        added = added * weight
+        squashed = tuple(
+            i
+            for i, (n_irf, n_exposure) in enumerate(zip(weight.shape, exposure.shape, strict=True))
+            if n_exposure == 1 and n_irf > 1
+        )
+        exposure_weight = np.any(weight, axis=squashed, keepdims=True) if squashed else weight
+    if nan_to_num:
+        added = np.nan_to_num(added)
+    total = irf.data * exposure + added
+    other_added = other_exposure * exposure_weight
+    if nan_to_num:
+        other_added = np.nan_to_num(other_added)
+    new_exposure = exposure + other_added
+    this.exposure_map.data[...] = new_exposure
+    with np.errstate(invalid="ignore", divide="ignore"):
+        irf.data[...] = np.nan_to_num(total / new_exposure)
+
+
+def cutout_irf_maps(irf_map, exposure_map, position, width, mode="trim", min_npix=3):
+    """Both maps cut out around ``position`` (at least ``min_npix`` IRF pixels, as gammapy)."""
+    cut = irf_map.cutout(position, width, mode=mode, min_npix=min_npix)
+    exposure = None
+    if exposure_map is not None:
+        exposure = exposure_map.cutout(position, width, mode=mode, min_npix=min_npix)
+    return cut, exposure
+
+
+def downsample_irf_maps(irf_map, exposure_map, factor, axis_name=None, weights=None):
+    """gammapy's ``IRFMap.downsample``: sky pixels averaged, axis bins summed (weighted); the
+    exposure follows the sky pixels and ``energy_true``."""
+    preserve_counts = axis_name is not None
+    down = irf_map.downsample(
+        factor=factor, axis_name=axis_name, preserve_counts=preserve_counts, weights=weights
+    )
+    exposure = None
+    if exposure_map is not None:
+        if axis_name in (None, "energy_true"):
+            exposure = exposure_map.downsample(
+                factor=factor, axis_name=axis_name, preserve_counts=preserve_counts
+            )
+        else:
+            exposure = exposure_map.copy()
+    return down, exposure
