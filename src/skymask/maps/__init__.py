@@ -1,9 +1,20 @@
-"""Energy axes, WCS geometries and maps."""
+"""Energy axes, WCS and HEALPix geometries and maps."""
 
 from .axes import MapAxes, MapAxis
 from .coord import MapCoord
 from .energy_regions import EnergyDependentCircles
 from .geom import WcsGeom
+from .hpx import HpxGeom, HpxNDMap  # registers map_type "hpx" with Map (it imports .map)
 from .map import Map, WcsNDMap
 
-__all__ = ["EnergyDependentCircles", "Map", "MapAxes", "MapAxis", "MapCoord", "WcsGeom", "WcsNDMap"]
+__all__ = [
+    "EnergyDependentCircles",
+    "HpxGeom",
+    "HpxNDMap",
+    "Map",
+    "MapAxes",
+    "MapAxis",
+    "MapCoord",
+    "WcsGeom",
+    "WcsNDMap",
+]

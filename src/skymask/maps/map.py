@@ -80,8 +80,8 @@ class Map(NDArrayOperatorsMixin):
     """
 
     def __init__(self, geom, data=None, dtype=None, meta=None, unit=""):
-        if not isinstance(geom, WcsGeom):
-            raise TypeError(f"geom must be a WcsGeom, got {describe(geom)}")
+        if not isinstance(geom, _geom_classes()):
+            raise TypeError(f"geom must be a WcsGeom or HpxGeom, got {describe(geom)}")
         self._geom = geom
         if isinstance(data, Map) and unit in ("", None):
             unit = data.unit
@@ -115,9 +115,10 @@ class Map(NDArrayOperatorsMixin):
         >>> mask.data.sum()
         np.int64(12)
         """
-        if not isinstance(geom, WcsGeom):
-            raise TypeError(f"geom must be a WcsGeom, got {describe(geom)}")
-        return WcsNDMap(geom, data=data, dtype=dtype, meta=meta, unit=unit)
+        for geom_class, map_class in _MAP_TYPES.values():
+            if isinstance(geom, geom_class):
+                return map_class(geom, data=data, dtype=dtype, meta=meta, unit=unit)
+        raise TypeError(f"geom must be a WcsGeom or HpxGeom, got {describe(geom)}")
 
     @classmethod
     def create(
@@ -134,10 +135,23 @@ class Map(NDArrayOperatorsMixin):
         meta=None,
         unit="",
         map_type="wcs",
+        **kwargs,
     ) -> Map:
-        """Empty map on a new `WcsGeom` (see `WcsGeom.create`; ``binsz`` defaults to 0.1 deg)."""
+        """Empty map on a new `WcsGeom` (see `WcsGeom.create`; ``binsz`` defaults to 0.1 deg).
+
+        ``map_type="hpx"`` builds an `~skymask.maps.HpxNDMap` on `~skymask.maps.HpxGeom.create`
+        (``nside``, ``nest``, ``region`` as keywords; ``binsz`` is used only without
+        ``nside``).
+        """
         if map_type != "wcs":
-            raise ValueError(f"only map_type='wcs' is supported, got {map_type!r}")
+            if map_type not in _MAP_TYPES:
+                raise ValueError(f"map_type must be one of {sorted(_MAP_TYPES)}, got {map_type!r}")
+            geom = _MAP_TYPES[map_type][0].create(
+                binsz=binsz, width=width, frame=frame, axes=axes, skydir=skydir, **kwargs
+            )
+            return cls.from_geom(geom, meta=meta, unit=unit, dtype=dtype)
+        if kwargs:
+            raise TypeError(f"unexpected arguments for map_type='wcs': {sorted(kwargs)}")
         geom = WcsGeom.create(
             npix=npix,
             binsz=binsz,
@@ -694,7 +708,21 @@ class Map(NDArrayOperatorsMixin):
 
 
 class WcsNDMap(Map):
-    """Map on a `WcsGeom` (every skymask map is one)."""
+    """Map on a `WcsGeom`."""
+
+
+# map_type -> (geometry class, map class). skymask.maps.hpx adds "hpx" when it is imported
+# (skymask.maps imports it), so this module needs no import of the package built on it.
+_MAP_TYPES: dict[str, tuple[type, type]] = {"wcs": (WcsGeom, WcsNDMap)}
+
+
+def register_map_type(map_type: str, geom_class: type, map_class: type) -> None:
+    """Make `Map.from_geom` and ``Map.create(map_type=...)`` build ``map_class`` maps."""
+    _MAP_TYPES[map_type] = (geom_class, map_class)
+
+
+def _geom_classes() -> tuple[type, ...]:
+    return tuple(geom_class for geom_class, _ in _MAP_TYPES.values())
 
 
 _SYMBOL = {"and": "&", "or": "|", "xor": "^"}

@@ -1,0 +1,186 @@
+"""Maps on HEALPix geometries: `HpxNDMap`.
+
+The operators, unit rules, reductions and slicing are those of `skymask.maps.Map`; this class
+adds what depends on the pixelisation: lookups by global pixel index, nearest-pixel
+interpolation, morphology on the sphere, reprojection to and from WCS and plotting through a
+WCS projection.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...utils.units import describe
+from ..map import Map, WcsNDMap
+from ..reproject import REQUIRED
+from .geom import HpxGeom
+
+__all__ = ["HpxNDMap"]
+
+
+class HpxNDMap(Map):
+    """Map on an `HpxGeom`; data shape ``(*reversed axis sizes, npix)``.
+
+    Examples
+    --------
+    >>> from skymask.maps import Map
+    >>> m = Map.create(nside=16, map_type="hpx", frame="galactic", dtype=bool)
+    >>> type(m).__name__, m.data.shape
+    ('HpxNDMap', (3072,))
+    """
+
+    def __init__(self, geom, data=None, dtype=None, meta=None, unit=""):
+        if not isinstance(geom, HpxGeom):
+            raise TypeError(f"geom must be an HpxGeom, got {describe(geom)}")
+        super().__init__(geom, data=data, dtype=dtype, meta=meta, unit=unit)
+
+    def _axes_order(self):
+        return [*reversed(self._geom.axes.names), "skycoord"]
+
+    # ------------------------------------------------------------------ lookups
+    def get_by_idx(self, idx):
+        """Values at ``(ipix, axis indices...)`` (global pixel indices); NaN (or False/0)
+        where the pixel is not in the geometry. Scalars give shape (1,)."""
+        idx = tuple(np.atleast_1d(np.asarray(i)) for i in idx)
+        if len(idx) != len(self._geom.axes) + 1:
+            raise ValueError(
+                f"need {len(self._geom.axes) + 1} indices (ipix, axes...), got {len(idx)}"
+            )
+        local = self._geom.global_to_local(idx)
+        inside = np.all([i >= 0 for i in local], axis=0)
+        clipped = tuple(np.where(inside, i, 0) for i in local[::-1])
+        values = self._data[clipped]
+        fill = False if self.is_mask else (np.nan if values.dtype.kind == "f" else 0)
+        return np.where(inside, values, fill)
+
+    def interp_by_coord(self, coords, method="nearest", fill_value=None, values_scale="lin"):
+        """Values at world coordinates: the pixel containing each position (``"nearest"``).
+
+        Parameters
+        ----------
+        coords : SkyCoord, MapCoord, dict or tuple
+            Positions (and axis coordinates for cubes).
+        method : {"nearest"}
+            Only nearest-pixel lookup is available on HEALPix maps.
+        fill_value : scalar, optional
+            Value outside the geometry; default NaN (False for masks, 0 for integers).
+        values_scale : str
+            Accepted for gammapy compatibility (no effect for nearest lookup).
+
+        Returns
+        -------
+        ndarray
+
+        Raises
+        ------
+        ValueError
+            For another ``method``.
+        """
+        if method != "nearest":
+            raise ValueError(f"HEALPix maps interpolate with method='nearest' only, got {method!r}")
+        idx = self._geom.coord_to_idx(coords)
+        values = self.get_by_idx(idx)
+        if fill_value is not None:
+            outside = np.any([i < 0 for i in idx], axis=0)
+            values = np.where(outside, fill_value, values)
+        return values
+
+    # ------------------------------------------------------------------ reprojection
+    def interp_to_geom(self, geom, *, fill_value=REQUIRED, method=None, coverage=False):
+        """This map at the pixel centres of ``geom`` (WCS or HEALPix), nearest pixel.
+
+        Parameters
+        ----------
+        geom : `~skymask.maps.WcsGeom` or `HpxGeom`
+            Target geometry (frames are converted).
+        fill_value : scalar
+            Value of target pixels whose centre is outside this map's pixels; required for
+            boolean maps (False or True: which one is right depends on the use).
+        method : {None, "nearest"}
+            Nearest pixel (the only method on HEALPix).
+        coverage : bool
+            Boolean maps onto a WCS geometry: True where ANY part of the target pixel touches a
+            True pixel (each target pixel sampled on a 4 x 4 grid of sub-pixel points plus its
+            centre, and a dilation by one source pixel) - the conservative choice for
+            exclusion masks. Default: the pixel centre only.
+
+        Returns
+        -------
+        Map
+            Boolean for boolean maps.
+        """
+        from .reproject import hpx_to_geom
+
+        return hpx_to_geom(self, geom, fill_value=fill_value, method=method, coverage=coverage)
+
+    def to_wcs(self, proj="AIT", oversample=2, width_pix=None, fill_value=None) -> WcsNDMap:
+        """The map on `HpxGeom.to_wcs_geom` (nearest pixel), NaN outside (False for masks)."""
+        geom = self._geom.to_wcs_geom(proj=proj, oversample=oversample, width_pix=width_pix)
+        if fill_value is None:
+            fill_value = False if self.is_mask else (np.nan if self._data.dtype.kind == "f" else 0)
+        return self.interp_to_geom(geom, fill_value=fill_value)
+
+    # ------------------------------------------------------------------ morphology
+    def binary_erode(self, width, kernel="disk", use_fft=None):
+        """Shrink a mask on the sphere: keep a pixel if every pixel centre within ``width``
+        (angular distance, ``d <= width``) is True; pixels outside a partial-sky geometry count
+        as False.
+
+        Parameters
+        ----------
+        width : angle, str or number
+            Radius: an angle, or a plain number of pixels of size sqrt(pixel area).
+        kernel : {"disk"}
+            Only the disk exists on the sphere.
+        use_fft : ignored
+            Accepted for gammapy compatibility.
+
+        Returns
+        -------
+        HpxNDMap
+            A boolean map.
+        """
+        from .morphology import binary_erode
+
+        _check_disk(kernel)
+        return binary_erode(self, width)
+
+    def binary_dilate(self, width, kernel="disk", use_fft=None):
+        """Grow a mask on the sphere: True where some True pixel centre is within ``width``.
+
+        See `binary_erode` for the parameters.
+        """
+        from .morphology import binary_dilate
+
+        _check_disk(kernel)
+        return binary_dilate(self, width)
+
+    def hysteresis_threshold(self, low, high, connectivity=1):
+        raise NotImplementedError("hysteresis_threshold is not available on HEALPix maps yet")
+
+    def fill_holes(self, connectivity=1):
+        raise NotImplementedError("fill_holes is not available on HEALPix maps yet")
+
+    # ------------------------------------------------------------------ display
+    def plot(self, ax=None, fig=None, add_cbar=False, stretch="linear", proj="AIT",
+             oversample=2, width_pix=1000, **kwargs):  # fmt: skip
+        """Plot an image through a WCS projection (``proj="MOL"``: Mollweide; gammapy's
+        default "AIT"), nearest pixel."""
+        if not self._geom.is_flat:
+            raise ValueError("plot needs an image (or one bin per axis); use get_image_by_idx")
+        image = self.get_image_by_idx((0,) * len(self._geom.axes)) if self._geom.axes else self
+        wcs_map = image.to_wcs(proj=proj, oversample=oversample, width_pix=width_pix)
+        if wcs_map.is_mask:
+            wcs_map = wcs_map.copy(data=wcs_map.data.astype(np.float32))
+        return wcs_map.plot(ax=ax, fig=fig, add_cbar=add_cbar, stretch=stretch, **kwargs)
+
+    def to_moc(self, max_depth=None):
+        """The True pixels of a mask as a `mocpy.MOC` (ICRS); see `skymask.maps.hpx.moc`."""
+        from .moc import mask_to_moc
+
+        return mask_to_moc(self, max_depth=max_depth)
+
+
+def _check_disk(kernel):
+    if kernel != "disk":
+        raise ValueError(f"HEALPix morphology uses kernel='disk' only, got {kernel!r}")
