@@ -189,6 +189,13 @@ class Map(NDArrayOperatorsMixin):
             )
         from .io_fits import read_map_parts
 
+        if cls is Map:
+            # Other pixelisations (HEALPix tables) first: each reader returns None if the file
+            # is not of its kind.
+            for reader in _MAP_READERS:
+                found = reader(filename, hdu=hdu, hdu_bands=hdu_bands, checksum=checksum)
+                if found is not None:
+                    return found
         parts = read_map_parts(
             filename,
             hdu=hdu,
@@ -716,9 +723,17 @@ class WcsNDMap(Map):
 _MAP_TYPES: dict[str, tuple[type, type]] = {"wcs": (WcsGeom, WcsNDMap)}
 
 
-def register_map_type(map_type: str, geom_class: type, map_class: type) -> None:
-    """Make `Map.from_geom` and ``Map.create(map_type=...)`` build ``map_class`` maps."""
+# Readers tried by Map.read before the WCS reader: reader(filename, hdu=, hdu_bands=,
+# checksum=) -> Map, or None when the file is not of its kind.
+_MAP_READERS: list = []
+
+
+def register_map_type(map_type: str, geom_class: type, map_class: type, reader=None) -> None:
+    """Make `Map.from_geom` and ``Map.create(map_type=...)`` build ``map_class`` maps, and
+    `Map.read` try ``reader`` first."""
     _MAP_TYPES[map_type] = (geom_class, map_class)
+    if reader is not None and reader not in _MAP_READERS:
+        _MAP_READERS.append(reader)
 
 
 def _geom_classes() -> tuple[type, ...]:

@@ -8,6 +8,6 @@ from ..map import register_map_type
 from .geom import HpxGeom
 from .ndmap import HpxNDMap
 
-register_map_type("hpx", HpxGeom, HpxNDMap)
+register_map_type("hpx", HpxGeom, HpxNDMap, reader=HpxNDMap._read_if_healpix)
 
 __all__ = ["HpxGeom", "HpxNDMap"]

@@ -34,6 +34,104 @@ class HpxNDMap(Map):
             raise TypeError(f"geom must be an HpxGeom, got {describe(geom)}")
         super().__init__(geom, data=data, dtype=dtype, meta=meta, unit=unit)
 
+    # ------------------------------------------------------------------ FITS
+    @classmethod
+    def read(cls, filename, hdu=None, hdu_bands=None, format=None, checksum=True, colname=None):
+        """Read a HEALPix map: gammapy's layout (implicit, explicit or sparse) or a
+        healpy-style table (``colname`` picks its column; default the first).
+
+        Boolean maps written by skymask come back as bool. See `skymask.maps.hpx.io`.
+
+        Parameters
+        ----------
+        filename : str or path
+            FITS file.
+        hdu : str, optional
+            The HEALPix table; default the first one.
+        hdu_bands : str, optional
+            The axes table; default the header's ``BANDSHDU``.
+        format : None
+            Accepted for gammapy compatibility (the layout is recognised from the header).
+        checksum : bool
+            Verify CHECKSUM/DATASUM where present.
+        colname : str, optional
+            Data column of a healpy-style table.
+
+        Returns
+        -------
+        HpxNDMap
+        """
+        from .io import read_hpx_map
+
+        return read_hpx_map(cls, filename, hdu=hdu, hdu_bands=hdu_bands, colname=colname,
+                            checksum=checksum)  # fmt: skip
+
+    @classmethod
+    def _read_if_healpix(cls, filename, hdu=None, hdu_bands=None, checksum=True):
+        from .io import probe_hpx_file
+
+        if not probe_hpx_file(filename, hdu):
+            return None
+        return cls.read(filename, hdu=hdu, hdu_bands=hdu_bands, checksum=checksum)
+
+    @classmethod
+    def from_hdulist(cls, hdulist, hdu=None, hdu_bands=None, format=None, *, filename=None,
+                     colname=None):  # fmt: skip
+        """HEALPix map from an open HDU list (see `read`)."""
+        from .io import read_hpx_parts
+
+        geom, data, unit, meta = read_hpx_parts(hdulist, hdu, hdu_bands, colname,
+                                                filename or "<hdulist>")  # fmt: skip
+        return cls(geom, data=data, unit=unit, meta=meta)
+
+    def to_hdulist(self, hdu="SKYMAP", hdu_bands=None, sparse=False, format="gadf"):
+        """gammapy's HEALPix layout as an HDU list (see `write`)."""
+        from .io import map_to_hdulist
+
+        if format != "gadf":
+            raise ValueError(f"only format='gadf' is written, got {format!r}")
+        return map_to_hdulist(self, hdu=hdu, hdu_bands=hdu_bands, sparse=sparse)
+
+    def write(self, filename, overwrite=False, hdu="SKYMAP", hdu_bands=None, sparse=False,
+              checksum=False, format="gadf"):  # fmt: skip
+        """Write in gammapy's HEALPix layout, atomically.
+
+        Parameters
+        ----------
+        filename : str or path
+            Output file.
+        overwrite : bool
+            Replace an existing file.
+        hdu : str
+            Name of the HEALPix table (gammapy's default "SKYMAP").
+        hdu_bands : str, optional
+            Name of the axes table; default ``<HDU>_BANDS``.
+        sparse : bool
+            Write only the pixels with values > 0 (True pixels of a mask): ``INDXSCHM =
+            SPARSE``.
+        checksum : bool
+            Add CHECKSUM/DATASUM.
+        format : {"gadf"}
+            The layout.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from skymask.maps import HpxGeom, Map
+        >>> mask = HpxGeom(16, region="DISK(10,20,15)").region_mask("icrs;circle(10,20,5)")
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "mask.fits"
+        >>> mask.write(path)
+        >>> back = Map.read(path)
+        >>> back.is_mask, bool((back.data == mask.data).all())
+        (True, True)
+        """
+        from .io import write_hpx_map
+
+        if format != "gadf":
+            raise ValueError(f"only format='gadf' is written, got {format!r}")
+        write_hpx_map(self, filename, overwrite=overwrite, hdu=hdu, hdu_bands=hdu_bands,
+                      sparse=sparse, checksum=checksum)  # fmt: skip
+
     def _axes_order(self):
         return [*reversed(self._geom.axes.names), "skycoord"]
 
