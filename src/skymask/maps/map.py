@@ -634,6 +634,24 @@ class Map(NDArrayOperatorsMixin):
 
         return interp_to_geom(self, geom, fill_value=fill_value, method=method)
 
+    # ------------------------------------------------------------------ MOC
+    @classmethod
+    def from_moc(cls, moc, geom) -> Map:
+        """Bool map on ``geom`` (WCS or HEALPix): True where the pixel centre is in the MOC.
+
+        See `skymask.maps.moc` (mocpy is the optional extra ``moc``).
+        """
+        return geom.region_mask(moc)
+
+    def to_moc(self, max_depth=None):
+        """The True pixels of a mask as a `mocpy.MOC` (ICRS); conservative for WCS and
+        non-ICRS HEALPix masks (every True pixel inside the MOC). See
+        `skymask.maps.moc.mask_to_moc`.
+        """
+        from .moc import mask_to_moc
+
+        return mask_to_moc(self, max_depth=max_depth)
+
     # ------------------------------------------------------------------ mask morphology
     def binary_erode(self, width, kernel="disk", use_fft=None):
         """Shrink a mask: keep a pixel if every pixel centre within ``width`` is True.

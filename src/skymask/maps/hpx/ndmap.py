@@ -272,12 +272,6 @@ class HpxNDMap(Map):
             wcs_map = wcs_map.copy(data=wcs_map.data.astype(np.float32))
         return wcs_map.plot(ax=ax, fig=fig, add_cbar=add_cbar, stretch=stretch, **kwargs)
 
-    def to_moc(self, max_depth=None):
-        """The True pixels of a mask as a `mocpy.MOC` (ICRS); see `skymask.maps.hpx.moc`."""
-        from .moc import mask_to_moc
-
-        return mask_to_moc(self, max_depth=max_depth)
-
 
 def _check_disk(kernel):
     if kernel != "disk":

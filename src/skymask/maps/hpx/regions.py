@@ -84,10 +84,10 @@ def hpx_region_mask(geom, regions) -> np.ndarray:
     >>> int(hpx_region_mask(geom, "galactic;circle(0, 90, 2.5)").sum())
     24
     """
-    if type(regions).__module__.startswith("mocpy"):
-        from .moc import moc_contains_centres
+    from ..moc import is_moc, mask_from_moc
 
-        return moc_contains_centres(geom, regions)
+    if is_moc(regions):
+        return mask_from_moc(geom, regions)
     pairs = parse_regions(regions)
     included = [region for region, include in pairs if include]
     excluded = [region for region, include in pairs if not include]
