@@ -216,3 +216,30 @@ def test_energy_mask_and_cube_region_mask():
     region = geom.region_mask("icrs;circle(0,0,5)")
     assert region.data.shape == geom.data_shape
     assert (region.data == region.data[0]).all()
+
+
+@pytest.mark.data
+def test_catalog_exclusion_regions_onto_healpix(gammapy_data):
+    from skymask.catalog import SourceCatalog3FHL
+
+    catalog = SourceCatalog3FHL(filename=gammapy_data / "catalogs/fermi/gll_psch_v13.fit.gz")
+    geom = HpxGeom(256, nest=True, frame="galactic", region="DISK(0,0,20)")
+    inside = catalog.exclusion_regions("0.3 deg", geom=geom)
+    overlap = catalog.exclusion_regions("0.3 deg", geom=geom, select="overlap")
+    assert 0 < len(inside) < len(overlap) < len(catalog)
+    mask = geom.region_mask(overlap, inside=False)
+    assert mask.is_mask and isinstance(mask, HpxNDMap)
+    # Oracle: the same circles, every pixel centre tested by angular separation.
+    lon, lat = centres(geom)
+    pix = SkyCoord(lon, lat, unit="deg", frame="galactic")
+    excluded = np.zeros(lon.size, bool)
+    tie = np.zeros(lon.size, bool)
+    for region in overlap:
+        d = pix.separation(region.center).deg
+        r = region.radius.to_value("deg")
+        excluded |= d < r
+        tie |= np.abs(d - r) < 1e-8
+    assert_mask_equal(mask.data, ~excluded, tie)
+    # Every source whose circle reaches a pixel centre of the geometry is selected.
+    everything = catalog.exclusion_regions("0.3 deg")
+    assert_array_equal(geom.region_mask(everything).data, ~mask.data)
