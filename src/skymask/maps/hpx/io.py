@@ -223,8 +223,12 @@ def read_hpx_map(cls, filename, hdu=None, hdu_bands=None, colname=None, checksum
 
 def probe_hpx_file(filename, hdu=None) -> bool:
     """Whether the file's HDU ``hdu`` (default: any) is a HEALPix table."""
+    path = make_path(filename)
+    # Only regular files are probed (a FIFO would block; the WCS reader reports it).
+    if not path.is_file():
+        return False
     try:
-        with fits.open(make_path(filename), memmap=True) as hdulist:
+        with fits.open(path, memmap=True) as hdulist:
             if hdu is not None:
                 return hdu in hdulist and is_hpx_hdu(hdulist[hdu])
             has_image = any(

@@ -268,8 +268,11 @@ class HpxNDMap(Map):
             raise ValueError("plot needs an image (or one bin per axis); use get_image_by_idx")
         image = self.get_image_by_idx((0,) * len(self._geom.axes)) if self._geom.axes else self
         wcs_map = image.to_wcs(proj=proj, oversample=oversample, width_pix=width_pix)
-        if wcs_map.is_mask:
-            wcs_map = wcs_map.copy(data=wcs_map.data.astype(np.float32))
+        data = wcs_map.data.astype(np.float32)
+        # Pixels outside the projection (the corners of a Mollweide map) stay blank.
+        lon = wcs_map.geom.get_coord().lon.to_value("deg")
+        data[~np.isfinite(lon)] = np.nan
+        wcs_map = wcs_map.copy(data=data)
         return wcs_map.plot(ax=ax, fig=fig, add_cbar=add_cbar, stretch=stretch, **kwargs)
 
 
