@@ -481,6 +481,9 @@ class HpxGeom:
         ``idx_global`` is an index array or a tuple ``(ipix, axis indices...)``; the axis
         indices pass through (-1 where the pixel is not in the geometry).
         """
+        # gammapy: a tuple of plain ints is a list of pixels, not (ipix, axis index).
+        if isinstance(idx_global, tuple) and isinstance(idx_global[0], (int, np.integer)):
+            idx_global = np.array(idx_global)
         as_tuple = isinstance(idx_global, tuple)
         parts = idx_global if as_tuple else (idx_global,)
         parts = np.broadcast_arrays(*[np.atleast_1d(np.asarray(p, dtype=np.int64)) for p in parts])
@@ -497,7 +500,7 @@ class HpxGeom:
         if ravel:
             if len(result) == 1:
                 return result[0]
-            shape = (*self._axes.shape, int(self.npix.flat[0]))[::-1]
+            shape = self.data_shape
             good = np.all([r >= 0 for r in result], axis=0)
             flat = np.ravel_multi_index(tuple(np.where(good, r, 0) for r in result[::-1]), shape)
             return np.where(good, flat, -1)
@@ -522,7 +525,7 @@ class HpxGeom:
             pix += [np.arange(axis.nbin, dtype=np.int64) for axis in self._axes]
         else:
             pix += [np.atleast_1d(np.asarray(i, dtype=np.int64)) for i in idx]
-        grids = np.meshgrid(*pix[::-1], indexing="ij")[::-1]
+        grids = list(np.meshgrid(*pix[::-1], indexing="ij")[::-1])
         if not local:
             grids[0] = self.local_to_global(grids[0])
         if flat:

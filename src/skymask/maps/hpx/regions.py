@@ -37,6 +37,7 @@ from regions import (
 from ...kernels.healpix import cones_ring, ring_centres
 from ...kernels.raster import gnomonic, points_in_polygon, unit_vectors
 from ...rasterize import parse_regions
+from ...rasterize._high_level import _centres_rad
 from ...rasterize._shapes import shape_outer_radius_deg
 from ...utils.frames import skycoord_lonlat_deg
 from ...utils.units import describe
@@ -143,24 +144,25 @@ def region_ring_pixels(geom, regions) -> np.ndarray:
 
 
 def _circle_parameters(circles, frame):
-    """Centres (radians, geometry frame) and radii of circles and annuli, one call per frame."""
+    """Centres (radians, geometry frame) and radii of circles and annuli (the rasterizer's
+    fast path: centres read from their stored representation, one conversion per frame)."""
     n = len(circles)
-    lon, lat, inner, outer = (np.empty(n) for _ in range(4))
-    groups: dict = {}
+    inner, outer = np.zeros(n), np.empty(n)
     for i, region in enumerate(circles):
-        groups.setdefault(region.center.frame.name, []).append(i)
         if isinstance(region, _ANNULI):
             inner[i] = region.inner_radius.to_value(u.rad)
             outer[i] = region.outer_radius.to_value(u.rad)
         else:
-            inner[i] = 0.0
             outer[i] = region.radius.to_value(u.rad)
-    for indices in groups.values():
-        centres = SkyCoord([circles[i].center for i in indices])
-        glon, glat = skycoord_lonlat_deg(centres, frame)
-        lon[indices] = np.radians(glon)
-        lat[indices] = np.radians(glat)
+    lon, lat = _centres_rad(_Frame(frame), [region.center for region in circles])
     return lon, lat, inner, outer
+
+
+class _Frame:
+    """The one attribute of a grid that `_centres_rad` reads."""
+
+    def __init__(self, sky_frame):
+        self.sky_frame = sky_frame
 
 
 def _candidates(nside, lon_c, lat_c, radius):
