@@ -131,3 +131,37 @@ def test_plot_runs_for_masks_and_floats():
     plt.close("all")
     m.plot(proj="MOL")
     plt.close("all")
+
+
+@pytest.mark.parametrize(("nside", "binsz"), [(64, 0.25), (256, 0.5), (32, 0.2)])
+def test_coverage_marks_every_wcs_pixel_touching_a_true_pixel(nside, binsz):
+    from scipy.ndimage import binary_dilation
+
+    cds = pytest.importorskip("cdshealpix.nested")
+    hpx = HpxGeom(nside, nest=True, frame="galactic")
+    mask = hpx.region_mask("galactic;circle(0,0,3)\ngalactic;circle(4,-2,0.4)")
+    wcs = WcsGeom.create(
+        npix=(50, 40),
+        binsz=binsz,
+        frame="icrs",
+        skydir=SkyCoord(1, -1, unit="deg", frame="galactic"),
+    )
+    covered = mask.interp_to_geom(wcs, fill_value=False, coverage=True)
+    assert covered.is_mask
+    # Oracle: 16 x 16 points over each WCS pixel (its edges included), the HEALPix pixel of
+    # each from cdshealpix: a WCS pixel touches the mask when any point lands in a True pixel.
+    sub = np.linspace(-0.5, 0.5, 16)
+    iy, ix = np.indices(wcs.data_shape)
+    x = (ix[..., None, None] + sub[None, None, None, :]).ravel()
+    y = (iy[..., None, None] + sub[None, None, :, None]).ravel()
+    coords = wcs.wcs.pixel_to_world(x, y).galactic
+    ipix = np.asarray(cds.lonlat_to_healpix(coords.l, coords.b, int(np.log2(nside))))
+    touched = mask.data[ipix].reshape(*wcs.data_shape, -1).any(axis=-1)
+    assert touched.sum() > 0
+    assert covered.data[touched].all()
+    grown = binary_dilation(touched, structure=np.ones((3, 3), bool), iterations=2)
+    assert not (covered.data & ~grown).any()
+    centres = mask.interp_to_geom(wcs, fill_value=False)
+    assert (centres.data <= covered.data).all()
+    with pytest.raises(ValueError, match="coverage"):
+        Map.create(nside=8, map_type="hpx").interp_to_geom(wcs, coverage=True)

@@ -197,10 +197,10 @@ class HpxNDMap(Map):
         method : {None, "nearest"}
             Nearest pixel (the only method on HEALPix).
         coverage : bool
-            Boolean maps onto a WCS geometry: True where ANY part of the target pixel touches a
-            True pixel (each target pixel sampled on a 4 x 4 grid of sub-pixel points plus its
-            centre, and a dilation by one source pixel) - the conservative choice for
-            exclusion masks. Default: the pixel centre only.
+            Boolean maps onto a WCS geometry: True where any part of the target pixel touches
+            a True pixel, the conservative choice for exclusion masks (pixel centres, then the
+            boundary of the True area sampled every half target pixel and grown by one target
+            pixel; see `skymask.maps.hpx.reproject`). Default: the pixel centre only.
 
         Returns
         -------

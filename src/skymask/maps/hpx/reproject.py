@@ -16,6 +16,57 @@ from .pixels import lonlat_to_pix
 
 __all__ = ["hpx_to_geom"]
 
+# Most boundary samples per HEALPix pixel edge (coverage=True).
+_MAX_STEP = 64
+
+
+def _touched(source, mask, wcs_geom) -> np.ndarray:
+    """WCS image pixels that touch a True HEALPix pixel (coverage=True), conservatively.
+
+    A WCS pixel overlaps the True area when its centre is inside it (the nearest lookup), when
+    a True pixel lies inside it (its centre marks it), or when the boundary of the True area
+    crosses it: the edges of the True pixels with a False neighbour are sampled at most half a
+    WCS pixel apart and the pixels holding the samples are marked, then grown by one pixel
+    (3 x 3), so that a corner cut between two samples is not missed.
+    """
+    import cdshealpix.nested as cds
+    from astropy.coordinates import SkyCoord
+    from scipy.ndimage import binary_dilation
+
+    from .pixels import depth_of, neighbours, pix_to_ring, ring_to_pix
+
+    ny, nx = wcs_geom.data_shape
+    out = np.zeros((ny, nx), dtype=bool)
+    pix = source.ipix[mask]
+    if pix.size == 0:
+        return out
+    nside = int(source.nside[0])
+    frame = source.sky_frame
+
+    def mark(lon, lat, grid):
+        coords = SkyCoord(lon, lat, unit="deg", frame=frame)
+        ix, iy = wcs_geom.coord_to_idx(coords)
+        ok = (ix >= 0) & (iy >= 0)
+        grid[iy[ok], ix[ok]] = True
+
+    from .pixels import pix_to_lonlat
+
+    mark(*pix_to_lonlat(nside, source.nest, pix), out)
+    inside = np.zeros(source.npix_max.flat[0], dtype=bool)
+    inside[pix] = True
+    nb = neighbours(nside, source.nest, pix)
+    edge = pix[((nb >= 0) & ~inside[np.where(nb >= 0, nb, 0)]).any(axis=1)]
+    if edge.size:
+        nested = edge if source.nest else ring_to_pix(nside, True, pix_to_ring(nside, False, edge))
+        hpx_size = np.degrees(np.sqrt(4 * np.pi / (12 * nside * nside))) * 1.5
+        wcs_size = float(np.min(wcs_geom.pixel_scales.deg))
+        step = int(np.clip(np.ceil(hpx_size / (0.5 * wcs_size)), 1, _MAX_STEP))
+        lon, lat = cds.vertices(nested.astype(np.uint64), depth_of(nside), step=step)
+        border = np.zeros_like(out)
+        mark(lon.to_value("deg").ravel(), lat.to_value("deg").ravel(), border)
+        out |= binary_dilation(border, structure=np.ones((3, 3), dtype=bool))
+    return out
+
 
 def _source_index(source, lon, lat):
     """Data index tuple of the spatial pixel holding each position, and a validity mask."""
@@ -68,8 +119,13 @@ def hpx_to_geom(m, geom, *, fill_value=REQUIRED, method=None, coverage=False):
         raise ValueError(
             f"between HEALPix and WCS maps only method='nearest' (or None) exists, got {method!r}"
         )
-    if coverage:
-        raise ValueError("coverage=True is not available yet; use the pixel-centre lookup")
+    if coverage and not (
+        m.is_mask and getattr(m.geom, "is_hpx", False) and isinstance(geom, WcsGeom)
+    ):
+        raise ValueError(
+            "coverage=True is for boolean HEALPix maps onto a WCS geometry; use the pixel-centre "
+            "lookup (coverage=False) otherwise"
+        )
     if fill_value is REQUIRED:
         if m.is_mask:
             raise TypeError(
@@ -95,5 +151,10 @@ def hpx_to_geom(m, geom, *, fill_value=REQUIRED, method=None, coverage=False):
     n_axes = len(source.axes)
     values = m.data[(Ellipsis, *index)] if n_axes else m.data[index]
     values = np.where(good, values, np.asarray(fill_value, dtype=m.data.dtype))
+    if coverage:
+        planes = values.reshape(-1, *values.shape[-2:]) if values.ndim > 2 else values[None]
+        source_planes = m.data.reshape(-1, m.data.shape[-1])
+        for plane, source_plane in zip(planes, source_planes, strict=True):
+            plane |= _touched(source, source_plane, geom.to_image())
     data = np.broadcast_to(values, geom.data_shape).copy()
     return Map.from_geom(geom, data=data, unit=m.unit, meta=dict(m.meta))
