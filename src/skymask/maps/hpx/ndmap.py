@@ -34,6 +34,45 @@ class HpxNDMap(Map):
             raise TypeError(f"geom must be an HpxGeom, got {describe(geom)}")
         super().__init__(geom, data=data, dtype=dtype, meta=meta, unit=unit)
 
+    @classmethod
+    def create(
+        cls,
+        nside=None,
+        binsz=None,
+        nest=True,
+        map_type="hpx",
+        frame="icrs",
+        data=None,
+        skydir=None,
+        width=None,
+        dtype="float32",
+        region=None,
+        axes=None,
+        meta=None,
+        unit="",
+    ) -> HpxNDMap:
+        """Empty (or ``data``) map on `HpxGeom.create` (gammapy's ``HpxMap.create``).
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxNDMap
+        >>> HpxNDMap.create(nside=4, region="DISK(0,0,20)").data.shape
+        (4,)
+        """
+        if map_type != "hpx":
+            raise ValueError(f"HpxNDMap.create makes map_type='hpx' maps, got {map_type!r}")
+        geom = HpxGeom.create(
+            nside=nside,
+            binsz=binsz,
+            nest=nest,
+            frame=frame,
+            region=region,
+            axes=axes,
+            skydir=skydir,
+            width=width,
+        )
+        return cls(geom, data=data, dtype=dtype, meta=meta, unit=unit)
+
     # ------------------------------------------------------------------ FITS
     @classmethod
     def read(cls, filename, hdu=None, hdu_bands=None, format=None, checksum=True, colname=None):
@@ -274,6 +313,13 @@ class HpxNDMap(Map):
         data[~np.isfinite(lon)] = np.nan
         wcs_map = wcs_map.copy(data=data)
         return wcs_map.plot(ax=ax, fig=fig, add_cbar=add_cbar, stretch=stretch, **kwargs)
+
+    def plot_grid(self, figsize=None, ncols=3, proj="AIT", oversample=2, width_pix=1000, **kwargs):
+        """Plot every plane of a map with one non-spatial axis, through a WCS projection."""
+        wcs_map = self.to_wcs(proj=proj, oversample=oversample, width_pix=width_pix)
+        if wcs_map.is_mask:
+            wcs_map = wcs_map.copy(data=wcs_map.data.astype(np.float32))
+        return wcs_map.plot_grid(figsize=figsize, ncols=ncols, **kwargs)
 
 
 def _check_disk(kernel):
