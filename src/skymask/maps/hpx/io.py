@@ -222,19 +222,25 @@ def read_hpx_map(cls, filename, hdu=None, hdu_bands=None, colname=None, checksum
 
 
 def probe_hpx_file(filename, hdu=None) -> bool:
-    """Whether the file's HDU ``hdu`` (default: any) is a HEALPix table."""
+    """Whether the file's HDU ``hdu`` (default: any, when no image HDU has data) is a HEALPix
+    table. Headers only; a damaged file is "not HEALPix" here, so that the WCS reader reports
+    the damage with its own messages."""
+    import warnings
+
     path = make_path(filename)
     # Only regular files are probed (a FIFO would block; the WCS reader reports it).
     if not path.is_file():
         return False
     try:
-        with fits.open(path, memmap=True) as hdulist:
-            if hdu is not None:
-                return hdu in hdulist and is_hpx_hdu(hdulist[hdu])
-            has_image = any(
-                isinstance(h, (fits.PrimaryHDU, fits.ImageHDU)) and h.data is not None
-                for h in hdulist
-            )
-            return not has_image and any(is_hpx_hdu(h) for h in hdulist)
-    except (OSError, TypeError, KeyError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with fits.open(path, memmap=True, lazy_load_hdus=False) as hdulist:
+                if hdu is not None:
+                    return hdu in hdulist and is_hpx_hdu(hdulist[hdu])
+                has_image = any(
+                    isinstance(h, (fits.PrimaryHDU, fits.ImageHDU)) and h.header.get("NAXIS", 0) > 0
+                    for h in hdulist
+                )
+                return not has_image and any(is_hpx_hdu(h) for h in hdulist)
+    except Exception:  # any failure: not a HEALPix file for this probe
         return False
