@@ -24,7 +24,7 @@ import numpy as np
 
 SIDES = ("skymask", "gammapy")
 SIZES = ("quick", "full")
-AREAS = ("masks", "morphology", "catalog", "excess", "io", "startup", "maps-api")
+AREAS = ("masks", "morphology", "catalog", "excess", "io", "startup", "maps-api", "healpix")
 
 # check(ours, theirs, context) -> (ok, note); ours and theirs are dicts of arrays/scalars.
 CheckFunction = Callable[[dict, dict, "CheckContext"], "tuple[bool, str]"]

@@ -11,7 +11,7 @@ from astropy import units as u
 from astropy.coordinates import Angle, SkyCoord
 from regions import CircleSkyRegion, Regions
 
-from ..maps import EnergyDependentCircles, WcsGeom
+from ..maps import EnergyDependentCircles, HpxGeom, WcsGeom
 from ..utils.frames import skycoord_lonlat_deg
 from ..utils.units import as_angle_deg, describe
 
@@ -76,6 +76,18 @@ def distance_to_footprint_deg(geom: WcsGeom, lon_deg, lat_deg) -> np.ndarray:
     return np.degrees(2 * np.arcsin(np.clip(chord / 2, 0, 1)))
 
 
+def _distance_to_hpx_footprint_deg(geom, lon_deg, lat_deg) -> np.ndarray:
+    """Distance (deg) to the nearest pixel centre of a HEALPix geometry, less the largest
+    centre-to-edge distance of a pixel (so a circle reaching it may overlap the pixel)."""
+    coord = geom.to_image().get_coord()
+    tree = cKDTree(_unit_vectors(coord.lon.to_value(u.deg), coord.lat.to_value(u.deg)))
+    chord, _ = tree.query(_unit_vectors(lon_deg, lat_deg))
+    # HEALPix pixels reach at most about 1.4 pixel sizes from their centre (corners near the
+    # poles); 1.5 keeps the selection on the generous side.
+    half_pixel = 1.5 * np.degrees(np.sqrt(4 * np.pi / (12 * float(geom.nside[0]) ** 2)))
+    return np.degrees(2 * np.arcsin(np.clip(chord / 2, 0, 1))) - half_pixel
+
+
 def select_in_geometry(geom, positions: SkyCoord, radius_deg, select: str = "inside"):
     """Which sources a geometry keeps.
 
@@ -97,8 +109,8 @@ def select_in_geometry(geom, positions: SkyCoord, radius_deg, select: str = "ins
     -------
     ndarray of bool
     """
-    if not isinstance(geom, WcsGeom):
-        raise TypeError(f"geom must be a skymask.maps.WcsGeom, got {describe(geom)}")
+    if not isinstance(geom, (WcsGeom, HpxGeom)):
+        raise TypeError(f"geom must be a skymask.maps.WcsGeom or HpxGeom, got {describe(geom)}")
     if select not in SELECT_MODES:
         raise ValueError(f"select must be one of {SELECT_MODES}, got {describe(select)}")
     keep = np.asarray(geom.contains(positions), dtype=bool).reshape(np.shape(positions))
@@ -108,7 +120,10 @@ def select_in_geometry(geom, positions: SkyCoord, radius_deg, select: str = "ins
         # Positions that are not finite are never kept.
         finite = np.isfinite(lon) & np.isfinite(lat)
         outside, lon, lat = outside[finite], lon[finite], lat[finite]
-        distance = distance_to_footprint_deg(geom, lon, lat)
+        if isinstance(geom, HpxGeom):
+            distance = _distance_to_hpx_footprint_deg(geom, lon, lat)
+        else:
+            distance = distance_to_footprint_deg(geom, lon, lat)
         radius = np.broadcast_to(np.asarray(radius_deg, dtype=float), keep.shape)[outside]
         keep[outside] = distance <= radius
     return keep

@@ -171,8 +171,12 @@ def read_map(path, hdu=None, chunks=None):
 
 def read_geom(path, hdu=None):
     """The geometry of the map in ``path``, without reading its data (large maps)."""
-    from ..maps import WcsGeom
+    from ..maps import HpxNDMap, WcsGeom
+    from ..maps.hpx.io import probe_hpx_file
 
+    if Path(path).is_file() and probe_hpx_file(path, hdu):
+        # HEALPix tables: the geometry comes with the (1-D, small) data.
+        return _read(path, hdu, HpxNDMap.read).geom
     return _read(path, hdu, WcsGeom.read)
 
 

@@ -23,13 +23,16 @@ _CREATE_OPTIONS = (
     ("--refpix", "refpix"),
     ("--energy-bounds", "energy_bounds"),
     ("--energy-bins", "energy_bins"),
+    ("--nside", "nside"),
 )
 
 GEOMETRY_HELP = """\
 The map geometry is either taken from an existing map with --like FILE, or built from the
 options below as WcsGeom.create does. Angles are written 0.3deg, "0.3 deg", 18arcmin,
 83d37m59s, 5h34m31.9s or as plain numbers, which are degrees. --width, --npix and --binsz
-take one value for both axes or a LON,LAT pair (--width 10deg,4deg)."""
+take one value for both axes or a LON,LAT pair (--width 10deg,4deg). --nside N builds a
+HEALPix geometry instead (ring ordering, --nest for nested; all-sky, or the disk of diameter
+--width around --skydir)."""
 
 
 def add_geometry_options(parser, *, like_help: str | None = None) -> None:
@@ -87,6 +90,17 @@ def add_geometry_options(parser, *, like_help: str | None = None) -> None:
         help="FITS reference pixel of --skydir (1-based; default: the image centre)",
     )
     group.add_argument(
+        "--nside",
+        type=positive_int,
+        metavar="N",
+        help="a HEALPix map of this nside instead of a WCS grid (with --nest: nested ordering)",
+    )
+    group.add_argument(
+        "--nest",
+        action="store_true",
+        help="with --nside: nested ordering (default: ring)",
+    )
+    group.add_argument(
         "--energy-bounds",
         nargs=2,
         type=energy,
@@ -117,10 +131,15 @@ def geometry_from_args(args):
         geom = read_geom(args.like)
         geom = geom.to_image() if args.image else geom
         hint = "a smaller map as --like" + ("" if geom.is_image else ", or --image for 2-D")
-        check_mask_size(geom.to_image(), int(np.prod(geom.axes.shape)), hint=hint)
+        if not getattr(geom, "is_hpx", False):
+            check_mask_size(geom.to_image(), int(np.prod(geom.axes.shape)), hint=hint)
         return geom
     if args.image:
         raise CliError("--image goes with --like (it drops the axes of that geometry)")
+    if getattr(args, "nest", False) and args.nside is None:
+        raise CliError("--nest goes with --nside (it chooses the HEALPix ordering)")
+    if args.nside is not None:
+        return _healpix_geometry(args)
     if args.binsz is None:
         raise CliError(
             "no geometry: give the pixel size with --binsz (and --skydir, --width or --npix), "
@@ -155,6 +174,53 @@ def geometry_from_args(args):
     energy_min, energy_max = args.energy_bounds
     axis = MapAxis.from_energy_bounds(energy_min, energy_max, nbin=args.energy_bins)
     return image.to_cube([axis])
+
+
+def _healpix_geometry(args):
+    """`HpxGeom.create` from --nside, --nest, --frame, --skydir, --width, energy options."""
+    from astropy.coordinates import SkyCoord
+
+    from ..maps import HpxGeom, MapAxis
+
+    for option, name in (("--npix", "npix"), ("--binsz", "binsz"), ("--proj", "proj"),
+                         ("--refpix", "refpix")):  # fmt: skip
+        if getattr(args, name) is not None:
+            raise CliError(f"{option} describes a WCS grid; it does not go with --nside")
+    _check_energy_options(args)
+    frame = args.frame or "icrs"
+    skydir = None
+    if args.skydir is not None:
+        skydir = SkyCoord(*args.skydir, frame=args.skydir_frame or frame)
+    width = None
+    if args.width is not None:
+        width = args.width[0] if isinstance(args.width, (tuple, list)) else args.width
+        if skydir is None:
+            raise CliError("--width with --nside needs --skydir (the centre of the disk)")
+    try:
+        geom = HpxGeom.create(
+            nside=args.nside, nest=bool(args.nest), frame=frame, skydir=skydir, width=width
+        )
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    n_planes = args.energy_bins or 1
+    check_allocation(
+        (n_planes, geom.data_shape[-1]),
+        bool,
+        what=f"a HEALPix mask of {geom.data_shape[-1]} pixels x {n_planes} planes",
+        copies=MASK_WORKING_COPIES,
+        hint="use a smaller --nside or --width",
+    )
+    if args.energy_bounds is None:
+        return geom
+    energy_min, energy_max = args.energy_bounds
+    return geom.to_cube([MapAxis.from_energy_bounds(energy_min, energy_max, nbin=args.energy_bins)])
+
+
+def _check_energy_options(args):
+    if args.energy_bounds is not None and args.energy_bins is None:
+        raise CliError("--energy-bounds needs --energy-bins (the number of energy bins)")
+    if args.energy_bins is not None and args.energy_bounds is None:
+        raise CliError("--energy-bins needs --energy-bounds EMIN EMAX")
 
 
 # A mask command holds the mask and a few working arrays of its size at once (the mask, an

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from astropy import units as u
 
-from . import mask, operations, recipes, view
+from . import mask, moc, operations, recipes, view
 from ._common import CliError, one_line
 from ._dask import add_dask_options, dask_session
 
@@ -162,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     operations.add_parsers(commands)
     view.add_parsers(commands)
     recipes.add_parsers(commands)
+    moc.add_parsers(commands)
 
     demo = commands.add_parser(
         "demo",

@@ -64,12 +64,19 @@ def _info(args) -> int:
     width = geom.width.deg
     centre = geom.center_skydir
     axes = "; ".join(_describe_axis(axis) for axis in geom.axes) or "none (a sky image)"
+    if getattr(geom, "is_hpx", False):
+        region = "all-sky" if geom.is_allsky else geom.region
+        pixels = (f"{int(geom.npix[0])} (HEALPix nside {int(geom.nside[0])}, "
+                  f"{geom.ordering.lower()} ordering, {region})")  # fmt: skip
+        scales, width = np.repeat(scales, 2), np.repeat(width, 2)
+    else:
+        pixels = f"{geom.npix[0]} x {geom.npix[1]} (lon x lat)"
     rows = [
         ("file", args.file),
         ("hdu", args.hdu or "the first image HDU"),
         ("frame", geom.frame),
         ("projection", geom.projection),
-        ("pixels", f"{geom.npix[0]} x {geom.npix[1]} (lon x lat)"),
+        ("pixels", pixels),
         ("pixel size", f"{_pair(scales)} deg"),
         ("width", f"{_pair(width)} deg"),
         (
@@ -77,7 +84,7 @@ def _info(args) -> int:
             f"{centre.spherical.lon.deg:.4f}, {centre.spherical.lat.deg:.4f} deg ({geom.frame})",
         ),
         ("axes", axes),
-        ("shape", f"{m.data.shape} (data order: {', '.join(_data_order(geom))})"),
+        ("shape", f"{m.data.shape} (data order: {', '.join(m._axes_order())})"),
         ("dtype", f"{m.data.dtype}" + (" (a mask)" if m.is_mask else "")),
         ("unit", f"'{m.unit}'" if str(m.unit) else "'' (dimensionless)"),
     ]
@@ -105,10 +112,6 @@ def _pair(values) -> str:
         if np.isclose(values[0], values[1])
         else (f"{values[0]:.6g} x {values[1]:.6g}")
     )
-
-
-def _data_order(geom):
-    return [*reversed(geom.axes.names), "lat", "lon"]
 
 
 def _describe_axis(axis) -> str:
@@ -160,13 +163,23 @@ def _plot(args) -> int:
     output = check_output(args.output, args.overwrite, suffixes=suffixes)
     geom = read_geom(args.file, hdu=args.hdu)
     figsize = (7, 6) if geom.is_flat or len(geom.axes) != 1 else None
+    if getattr(geom, "is_hpx", False):
+        figsize = (9, 5)
     if figsize is None:
         figsize = _grid_size(geom.axes[0].nbin, args.ncols)
     # Before reading the data: the rendered image must fit too.
     check_figure_size(figsize, args.dpi, raster=output.suffix.lower() not in _VECTOR_SUFFIXES)
     m = read_map(args.file, hdu=args.hdu)
     axes = m.geom.axes
-    if m.geom.is_flat:
+    if getattr(m.geom, "is_hpx", False):
+        if not m.geom.is_flat:
+            raise CliError(f"{args.file}: plot draws HEALPix images (one bin per axis) only")
+        figure = plt.figure(figsize=(9, 5))
+        # Mollweide for all-sky maps; a disk is drawn in its own AIT projection.
+        m.plot(fig=figure, add_cbar=not m.is_mask, proj="MOL" if m.geom.is_allsky else "AIT")
+        if args.title:
+            figure.axes[0].set_title(args.title)
+    elif m.geom.is_flat:
         figure = plt.figure(figsize=figsize)
         m.plot(fig=figure, add_cbar=not m.is_mask)
         if args.title:

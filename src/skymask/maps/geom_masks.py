@@ -104,6 +104,7 @@ def region_mask(geom, regions, inside=True, chunks=None):
     axis).
     """
     from ..rasterize import rasterize
+    from .moc import is_moc, mask_from_moc
 
     if not isinstance(inside, (bool, np.bool_)):
         raise TypeError(f"inside must be True or False, got {describe(inside)}")
@@ -118,7 +119,10 @@ def region_mask(geom, regions, inside=True, chunks=None):
         from .chunked import region_mask as chunked_region_mask
 
         return chunked_region_mask(geom, regions, inside, chunks)
-    spatial = rasterize(regions, geom.wcs, geom.data_shape_image)
+    if is_moc(regions):  # a mocpy MOC: the pixels whose centre it contains
+        spatial = mask_from_moc(geom, regions)
+    else:
+        spatial = rasterize(regions, geom.wcs, geom.data_shape_image)
     if not inside:
         np.logical_not(spatial, out=spatial)
     if geom.is_image:

@@ -81,8 +81,8 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
     """
 
     def __init__(self, geom, data=None, dtype=None, meta=None, unit=""):
-        if not isinstance(geom, WcsGeom):
-            raise TypeError(f"geom must be a WcsGeom, got {describe(geom)}")
+        if not isinstance(geom, _geom_classes()):
+            raise TypeError(f"geom must be a WcsGeom or HpxGeom, got {describe(geom)}")
         self._geom = geom
         if isinstance(data, Map) and unit in ("", None):
             unit = data.unit
@@ -116,9 +116,10 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         >>> mask.data.sum()
         np.int64(12)
         """
-        if not isinstance(geom, WcsGeom):
-            raise TypeError(f"geom must be a WcsGeom, got {describe(geom)}")
-        return WcsNDMap(geom, data=data, dtype=dtype, meta=meta, unit=unit)
+        for geom_class, map_class in _MAP_TYPES.values():
+            if isinstance(geom, geom_class):
+                return map_class(geom, data=data, dtype=dtype, meta=meta, unit=unit)
+        raise TypeError(f"geom must be a WcsGeom or HpxGeom, got {describe(geom)}")
 
     @classmethod
     def create(
@@ -135,10 +136,23 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         meta=None,
         unit="",
         map_type="wcs",
+        **kwargs,
     ) -> Map:
-        """Empty map on a new `WcsGeom` (see `WcsGeom.create`; ``binsz`` defaults to 0.1 deg)."""
+        """Empty map on a new `WcsGeom` (see `WcsGeom.create`; ``binsz`` defaults to 0.1 deg).
+
+        ``map_type="hpx"`` builds an `~skymask.maps.HpxNDMap` on `~skymask.maps.HpxGeom.create`
+        (``nside``, ``nest``, ``region`` as keywords; ``binsz`` is used only without
+        ``nside``).
+        """
         if map_type != "wcs":
-            raise ValueError(f"only map_type='wcs' is supported, got {map_type!r}")
+            if map_type not in _MAP_TYPES:
+                raise ValueError(f"map_type must be one of {sorted(_MAP_TYPES)}, got {map_type!r}")
+            geom = _MAP_TYPES[map_type][0].create(
+                binsz=binsz, width=width, frame=frame, axes=axes, skydir=skydir, **kwargs
+            )
+            return cls.from_geom(geom, meta=meta, unit=unit, dtype=dtype)
+        if kwargs:
+            raise TypeError(f"unexpected arguments for map_type='wcs': {sorted(kwargs)}")
         geom = WcsGeom.create(
             npix=npix,
             binsz=binsz,
@@ -187,6 +201,13 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
             )
         from .io_fits import read_map_parts
 
+        if cls is Map:
+            # Other pixelisations (HEALPix tables) first: each reader returns None if the file
+            # is not of its kind.
+            for reader in _MAP_READERS:
+                found = reader(filename, hdu=hdu, hdu_bands=hdu_bands, checksum=checksum)
+                if found is not None:
+                    return found
         parts = read_map_parts(
             filename,
             hdu=hdu,
@@ -1144,6 +1165,24 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
 
         return plotting.plot_mask(self, ax=ax, **kwargs)
 
+    # ------------------------------------------------------------------ MOC
+    @classmethod
+    def from_moc(cls, moc, geom) -> Map:
+        """Bool map on ``geom`` (WCS or HEALPix): True where the pixel centre is in the MOC.
+
+        See `skymask.maps.moc` (mocpy is the optional extra ``moc``).
+        """
+        return geom.region_mask(moc)
+
+    def to_moc(self, max_depth=None):
+        """The True pixels of a mask as a `mocpy.MOC` (ICRS); conservative for WCS and
+        non-ICRS HEALPix masks (every True pixel inside the MOC). See
+        `skymask.maps.moc.mask_to_moc`.
+        """
+        from .moc import mask_to_moc
+
+        return mask_to_moc(self, max_depth=max_depth)
+
     # ------------------------------------------------------------------ mask morphology
     def binary_erode(self, width, kernel="disk", use_fft=None):
         """Shrink a mask: keep a pixel if every pixel centre within ``width`` is True.
@@ -1225,7 +1264,29 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
 
 
 class WcsNDMap(Map):
-    """Map on a `WcsGeom` (every skymask map is one)."""
+    """Map on a `WcsGeom`."""
+
+
+# map_type -> (geometry class, map class). skymask.maps.hpx adds "hpx" when it is imported
+# (skymask.maps imports it), so this module needs no import of the package built on it.
+_MAP_TYPES: dict[str, tuple[type, type]] = {"wcs": (WcsGeom, WcsNDMap)}
+
+
+# Readers tried by Map.read before the WCS reader: reader(filename, hdu=, hdu_bands=,
+# checksum=) -> Map, or None when the file is not of its kind.
+_MAP_READERS: list = []
+
+
+def register_map_type(map_type: str, geom_class: type, map_class: type, reader=None) -> None:
+    """Make `Map.from_geom` and ``Map.create(map_type=...)`` build ``map_class`` maps, and
+    `Map.read` try ``reader`` first."""
+    _MAP_TYPES[map_type] = (geom_class, map_class)
+    if reader is not None and reader not in _MAP_READERS:
+        _MAP_READERS.append(reader)
+
+
+def _geom_classes() -> tuple[type, ...]:
+    return tuple(geom_class for geom_class, _ in _MAP_TYPES.values())
 
 
 _SYMBOL = {"and": "&", "or": "|", "xor": "^"}

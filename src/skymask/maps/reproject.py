@@ -155,8 +155,11 @@ def interp_to_geom(m, geom, *, fill_value=REQUIRED, method=None):
     The 32 pixels inside the 0.3 deg circle are excluded either way; with ``False`` the 800
     galactic pixels outside the 2 x 2 deg ICRS mask are excluded too.
     """
+    if getattr(geom, "is_hpx", False):
+        # HEALPix targets: the geometry's own lookup (skymask.maps.hpx builds on this module).
+        return geom._interp_map(m, fill_value=fill_value, method=method)
     if not isinstance(geom, WcsGeom):
-        raise TypeError(f"geom must be a WcsGeom, got {describe(geom)}")
+        raise TypeError(f"geom must be a WcsGeom or HpxGeom, got {describe(geom)}")
     if method is None:
         method = "nearest" if m.is_mask else "linear"
     if method not in METHODS:

@@ -1,0 +1,327 @@
+"""Maps on HEALPix geometries: `HpxNDMap`.
+
+The operators, unit rules, reductions and slicing are those of `skymask.maps.Map`; this class
+adds what depends on the pixelisation: lookups by global pixel index, nearest-pixel
+interpolation, morphology on the sphere, reprojection to and from WCS and plotting through a
+WCS projection.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...utils.units import describe
+from ..map import Map, WcsNDMap
+from ..reproject import REQUIRED
+from .geom import HpxGeom
+
+__all__ = ["HpxNDMap"]
+
+
+class HpxNDMap(Map):
+    """Map on an `HpxGeom`; data shape ``(*reversed axis sizes, npix)``.
+
+    Examples
+    --------
+    >>> from skymask.maps import Map
+    >>> m = Map.create(nside=16, map_type="hpx", frame="galactic", dtype=bool)
+    >>> type(m).__name__, m.data.shape
+    ('HpxNDMap', (3072,))
+    """
+
+    def __init__(self, geom, data=None, dtype=None, meta=None, unit=""):
+        if not isinstance(geom, HpxGeom):
+            raise TypeError(f"geom must be an HpxGeom, got {describe(geom)}")
+        super().__init__(geom, data=data, dtype=dtype, meta=meta, unit=unit)
+
+    @classmethod
+    def create(
+        cls,
+        nside=None,
+        binsz=None,
+        nest=True,
+        map_type="hpx",
+        frame="icrs",
+        data=None,
+        skydir=None,
+        width=None,
+        dtype="float32",
+        region=None,
+        axes=None,
+        meta=None,
+        unit="",
+    ) -> HpxNDMap:
+        """Empty (or ``data``) map on `HpxGeom.create` (gammapy's ``HpxMap.create``).
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxNDMap
+        >>> HpxNDMap.create(nside=4, region="DISK(0,0,20)").data.shape
+        (4,)
+        """
+        if map_type != "hpx":
+            raise ValueError(f"HpxNDMap.create makes map_type='hpx' maps, got {map_type!r}")
+        geom = HpxGeom.create(
+            nside=nside,
+            binsz=binsz,
+            nest=nest,
+            frame=frame,
+            region=region,
+            axes=axes,
+            skydir=skydir,
+            width=width,
+        )
+        return cls(geom, data=data, dtype=dtype, meta=meta, unit=unit)
+
+    # ------------------------------------------------------------------ FITS
+    @classmethod
+    def read(cls, filename, hdu=None, hdu_bands=None, format=None, checksum=True, colname=None):
+        """Read a HEALPix map: gammapy's layout (implicit, explicit or sparse) or a
+        healpy-style table (``colname`` picks its column; default the first).
+
+        Boolean maps written by skymask come back as bool. See `skymask.maps.hpx.io`.
+
+        Parameters
+        ----------
+        filename : str or path
+            FITS file.
+        hdu : str, optional
+            The HEALPix table; default the first one.
+        hdu_bands : str, optional
+            The axes table; default the header's ``BANDSHDU``.
+        format : None
+            Accepted for gammapy compatibility (the layout is recognised from the header).
+        checksum : bool
+            Verify CHECKSUM/DATASUM where present.
+        colname : str, optional
+            Data column of a healpy-style table.
+
+        Returns
+        -------
+        HpxNDMap
+        """
+        from .io import read_hpx_map
+
+        return read_hpx_map(cls, filename, hdu=hdu, hdu_bands=hdu_bands, colname=colname,
+                            checksum=checksum)  # fmt: skip
+
+    @classmethod
+    def _read_if_healpix(cls, filename, hdu=None, hdu_bands=None, checksum=True):
+        from .io import probe_hpx_file
+
+        if not probe_hpx_file(filename, hdu):
+            return None
+        return cls.read(filename, hdu=hdu, hdu_bands=hdu_bands, checksum=checksum)
+
+    @classmethod
+    def from_hdulist(cls, hdulist, hdu=None, hdu_bands=None, format=None, *, filename=None,
+                     colname=None):  # fmt: skip
+        """HEALPix map from an open HDU list (see `read`)."""
+        from .io import read_hpx_parts
+
+        geom, data, unit, meta = read_hpx_parts(hdulist, hdu, hdu_bands, colname,
+                                                filename or "<hdulist>")  # fmt: skip
+        return cls(geom, data=data, unit=unit, meta=meta)
+
+    def to_hdulist(self, hdu="SKYMAP", hdu_bands=None, sparse=False, format="gadf"):
+        """gammapy's HEALPix layout as an HDU list (see `write`)."""
+        from .io import map_to_hdulist
+
+        if format != "gadf":
+            raise ValueError(f"only format='gadf' is written, got {format!r}")
+        return map_to_hdulist(self, hdu=hdu, hdu_bands=hdu_bands, sparse=sparse)
+
+    def write(self, filename, overwrite=False, hdu="SKYMAP", hdu_bands=None, sparse=False,
+              checksum=False, format="gadf"):  # fmt: skip
+        """Write in gammapy's HEALPix layout, atomically.
+
+        Parameters
+        ----------
+        filename : str or path
+            Output file.
+        overwrite : bool
+            Replace an existing file.
+        hdu : str
+            Name of the HEALPix table (gammapy's default "SKYMAP").
+        hdu_bands : str, optional
+            Name of the axes table; default ``<HDU>_BANDS``.
+        sparse : bool
+            Write only the pixels with values > 0 (True pixels of a mask): ``INDXSCHM =
+            SPARSE``.
+        checksum : bool
+            Add CHECKSUM/DATASUM.
+        format : {"gadf"}
+            The layout.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from skymask.maps import HpxGeom, Map
+        >>> mask = HpxGeom(16, region="DISK(10,20,15)").region_mask("icrs;circle(10,20,5)")
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "mask.fits"
+        >>> mask.write(path)
+        >>> back = Map.read(path)
+        >>> back.is_mask, bool((back.data == mask.data).all())
+        (True, True)
+        """
+        from .io import write_hpx_map
+
+        if format != "gadf":
+            raise ValueError(f"only format='gadf' is written, got {format!r}")
+        write_hpx_map(self, filename, overwrite=overwrite, hdu=hdu, hdu_bands=hdu_bands,
+                      sparse=sparse, checksum=checksum)  # fmt: skip
+
+    def _axes_order(self):
+        return [*reversed(self._geom.axes.names), "skycoord"]
+
+    # ------------------------------------------------------------------ lookups
+    def get_by_idx(self, idx):
+        """Values at ``(ipix, axis indices...)`` (global pixel indices); NaN (or False/0)
+        where the pixel is not in the geometry. Scalars give shape (1,)."""
+        idx = tuple(np.atleast_1d(np.asarray(i)) for i in idx)
+        if len(idx) != len(self._geom.axes) + 1:
+            raise ValueError(
+                f"need {len(self._geom.axes) + 1} indices (ipix, axes...), got {len(idx)}"
+            )
+        local = self._geom.global_to_local(idx)
+        inside = np.all([i >= 0 for i in local], axis=0)
+        clipped = tuple(np.where(inside, i, 0) for i in local[::-1])
+        values = self._data[clipped]
+        fill = False if self.is_mask else (np.nan if values.dtype.kind == "f" else 0)
+        return np.where(inside, values, fill)
+
+    def interp_by_coord(self, coords, method="nearest", fill_value=None, values_scale="lin"):
+        """Values at world coordinates: the pixel containing each position (``"nearest"``).
+
+        Parameters
+        ----------
+        coords : SkyCoord, MapCoord, dict or tuple
+            Positions (and axis coordinates for cubes).
+        method : {"nearest"}
+            Only nearest-pixel lookup is available on HEALPix maps.
+        fill_value : scalar, optional
+            Value outside the geometry; default NaN (False for masks, 0 for integers).
+        values_scale : str
+            Accepted for gammapy compatibility (no effect for nearest lookup).
+
+        Returns
+        -------
+        ndarray
+
+        Raises
+        ------
+        ValueError
+            For another ``method``.
+        """
+        if method != "nearest":
+            raise ValueError(f"HEALPix maps interpolate with method='nearest' only, got {method!r}")
+        idx = self._geom.coord_to_idx(coords)
+        values = self.get_by_idx(idx)
+        if fill_value is not None:
+            outside = np.any([i < 0 for i in idx], axis=0)
+            values = np.where(outside, fill_value, values)
+        return values
+
+    # ------------------------------------------------------------------ reprojection
+    def interp_to_geom(self, geom, *, fill_value=REQUIRED, method=None, coverage=False):
+        """This map at the pixel centres of ``geom`` (WCS or HEALPix), nearest pixel.
+
+        Parameters
+        ----------
+        geom : `~skymask.maps.WcsGeom` or `HpxGeom`
+            Target geometry (frames are converted).
+        fill_value : scalar
+            Value of target pixels whose centre is outside this map's pixels; required for
+            boolean maps (False or True: which one is right depends on the use).
+        method : {None, "nearest"}
+            Nearest pixel (the only method on HEALPix).
+        coverage : bool
+            Boolean maps onto a WCS geometry: True where any part of the target pixel touches
+            a True pixel, the conservative choice for exclusion masks (pixel centres, then the
+            boundary of the True area sampled every half target pixel and grown by one target
+            pixel; see `skymask.maps.hpx.reproject`). Default: the pixel centre only.
+
+        Returns
+        -------
+        Map
+            Boolean for boolean maps.
+        """
+        from .reproject import hpx_to_geom
+
+        return hpx_to_geom(self, geom, fill_value=fill_value, method=method, coverage=coverage)
+
+    def to_wcs(self, proj="AIT", oversample=2, width_pix=None, fill_value=None) -> WcsNDMap:
+        """The map on `HpxGeom.to_wcs_geom` (nearest pixel), NaN outside (False for masks)."""
+        geom = self._geom.to_wcs_geom(proj=proj, oversample=oversample, width_pix=width_pix)
+        if fill_value is None:
+            fill_value = False if self.is_mask else (np.nan if self._data.dtype.kind == "f" else 0)
+        return self.interp_to_geom(geom, fill_value=fill_value)
+
+    # ------------------------------------------------------------------ morphology
+    def binary_erode(self, width, kernel="disk", use_fft=None):
+        """Shrink a mask on the sphere: keep a pixel if every pixel centre within ``width``
+        (angular distance, ``d <= width``) is True; pixels outside a partial-sky geometry count
+        as False.
+
+        Parameters
+        ----------
+        width : angle, str or number
+            Radius: an angle, or a plain number of pixels of size sqrt(pixel area).
+        kernel : {"disk"}
+            Only the disk exists on the sphere.
+        use_fft : ignored
+            Accepted for gammapy compatibility.
+
+        Returns
+        -------
+        HpxNDMap
+            A boolean map.
+        """
+        from .morphology import binary_erode
+
+        _check_disk(kernel)
+        return binary_erode(self, width)
+
+    def binary_dilate(self, width, kernel="disk", use_fft=None):
+        """Grow a mask on the sphere: True where some True pixel centre is within ``width``.
+
+        See `binary_erode` for the parameters.
+        """
+        from .morphology import binary_dilate
+
+        _check_disk(kernel)
+        return binary_dilate(self, width)
+
+    def hysteresis_threshold(self, low, high, connectivity=1):
+        raise NotImplementedError("hysteresis_threshold is not available on HEALPix maps yet")
+
+    def fill_holes(self, connectivity=1):
+        raise NotImplementedError("fill_holes is not available on HEALPix maps yet")
+
+    # ------------------------------------------------------------------ display
+    def plot(self, ax=None, fig=None, add_cbar=False, stretch="linear", proj="AIT",
+             oversample=2, width_pix=1000, **kwargs):  # fmt: skip
+        """Plot an image through a WCS projection (``proj="MOL"``: Mollweide; gammapy's
+        default "AIT"), nearest pixel."""
+        if not self._geom.is_flat:
+            raise ValueError("plot needs an image (or one bin per axis); use get_image_by_idx")
+        image = self.get_image_by_idx((0,) * len(self._geom.axes)) if self._geom.axes else self
+        wcs_map = image.to_wcs(proj=proj, oversample=oversample, width_pix=width_pix)
+        data = wcs_map.data.astype(np.float32)
+        # Pixels outside the projection (the corners of a Mollweide map) stay blank.
+        lon = wcs_map.geom.get_coord().lon.to_value("deg")
+        data[~np.isfinite(lon)] = np.nan
+        wcs_map = wcs_map.copy(data=data)
+        return wcs_map.plot(ax=ax, fig=fig, add_cbar=add_cbar, stretch=stretch, **kwargs)
+
+    def plot_grid(self, figsize=None, ncols=3, proj="AIT", oversample=2, width_pix=1000, **kwargs):
+        """Plot every plane of a map with one non-spatial axis, through a WCS projection."""
+        wcs_map = self.to_wcs(proj=proj, oversample=oversample, width_pix=width_pix)
+        if wcs_map.is_mask:
+            wcs_map = wcs_map.copy(data=wcs_map.data.astype(np.float32))
+        return wcs_map.plot_grid(figsize=figsize, ncols=ncols, **kwargs)
+
+
+def _check_disk(kernel):
+    if kernel != "disk":
+        raise ValueError(f"HEALPix morphology uses kernel='disk' only, got {kernel!r}")

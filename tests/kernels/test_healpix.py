@@ -1,0 +1,77 @@
+"""HEALPix ring kernels against cdshealpix's centres and a brute-force test of every pixel."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+
+from skymask.kernels.healpix import cones_ring, npix_of, ring_centres
+
+cds_ring = pytest.importorskip("cdshealpix.ring")
+
+
+def _cds_centres(nside, ipix):
+    import astropy.units as u
+
+    lon, lat = cds_ring.healpix_to_lonlat(ipix, nside)
+    return lon.to_value(u.rad), lat.to_value(u.rad)
+
+
+@pytest.mark.parametrize("nside", [1, 2, 3, 7, 64, 1024])
+def test_ring_centres_match_cdshealpix(nside):
+    npix = npix_of(nside)
+    ipix = np.unique(np.r_[np.arange(min(npix, 5000)), np.arange(npix - min(npix, 5000), npix),
+                           np.arange(0, npix, max(npix // 20011, 1))])  # fmt: skip
+    lon, lat = ring_centres(nside, ipix)
+    lon_ref, lat_ref = _cds_centres(nside, ipix)
+    assert_allclose(lat, lat_ref, atol=1e-13, rtol=0)
+    dlon = np.angle(np.exp(1j * (lon - lon_ref)))
+    assert np.all(np.abs(dlon * np.cos(lat)) < 1e-13)
+
+
+def _brute_force(nside, lon, lat, outer, inner=0.0):
+    """Every pixel of the sky, the angular distance by the dot product (with ties flagged)."""
+    lon_p, lat_p = _cds_centres(nside, np.arange(npix_of(nside)))
+    cos_d = np.sin(lat) * np.sin(lat_p) + np.cos(lat) * np.cos(lat_p) * np.cos(lon_p - lon)
+    d = np.arccos(np.clip(cos_d, -1, 1))
+    inside = (d < outer) & (d >= inner)
+    tie = (np.abs(d - outer) < 1e-9) | (np.abs(d - inner) < 1e-9)
+    return inside, tie
+
+
+@pytest.mark.parametrize("nside", [64, 128, 256, 100])
+def test_cones_equal_brute_force_on_random_cones(nside):
+    rng = np.random.default_rng(nside)
+    n = 12
+    lon = rng.uniform(0, 2 * np.pi, n)
+    lat = np.arcsin(rng.uniform(-1, 1, n))
+    # Include a pole, cones on the seam, tiny and large radii.
+    lon[:3] = [0.0, 2 * np.pi - 1e-3, 1.0]
+    lat[:3] = [np.pi / 2, 0.2, -np.pi / 2 + 0.01]
+    outer = np.radians(rng.choice([0.05, 0.3, 2.0, 15.0, 95.0], n))
+    inner = np.where(rng.uniform(size=n) < 0.3, outer * 0.5, 0.0)
+    ipix, cone = cones_ring(nside, lon, lat, outer, inner)
+    for k in range(n):
+        expected, tie = _brute_force(nside, lon[k], lat[k], outer[k], inner[k])
+        got = np.zeros(npix_of(nside), dtype=bool)
+        got[ipix[cone == k]] = True
+        assert_array_equal(got[~tie], expected[~tie])
+        assert np.unique(ipix[cone == k]).size == np.count_nonzero(cone == k)
+
+
+def test_whole_sky_and_empty_cones():
+    nside = 8
+    ipix, _ = cones_ring(nside, [1.0], [0.3], [4.0])
+    assert_array_equal(np.sort(ipix), np.arange(npix_of(nside)))
+    ipix, _ = cones_ring(nside, [1.0, 2.0], [0.3, 0.1], [0.0, 0.2], inner=[0.0, 0.3])
+    assert ipix.size == 0
+
+
+def test_batches_give_the_same_answer():
+    rng = np.random.default_rng(3)
+    lon, lat = rng.uniform(0, 6, 200), rng.uniform(-1.4, 1.4, 200)
+    r = np.radians(rng.uniform(0.5, 3, 200))
+    a = cones_ring(128, lon, lat, r)
+    b = cones_ring(128, lon, lat, r, max_candidates=500)
+    assert sorted(zip(*a, strict=True)) == sorted(zip(*b, strict=True))
