@@ -79,6 +79,8 @@ def distance_to_footprint_deg(geom: WcsGeom, lon_deg, lat_deg) -> np.ndarray:
 def _distance_to_hpx_footprint_deg(geom, lon_deg, lat_deg) -> np.ndarray:
     """Distance (deg) to the nearest pixel centre of a HEALPix geometry, less the largest
     centre-to-edge distance of a pixel (so a circle reaching it may overlap the pixel)."""
+    from scipy.spatial import cKDTree
+
     coord = geom.to_image().get_coord()
     tree = cKDTree(_unit_vectors(coord.lon.to_value(u.deg), coord.lat.to_value(u.deg)))
     chord, _ = tree.query(_unit_vectors(lon_deg, lat_deg))

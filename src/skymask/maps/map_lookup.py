@@ -59,7 +59,8 @@ class LookupMixin:
         >>> m.get_by_pix(([1.4, 1.5, -0.6], [0.2, 0.6, 0.0])).tolist()
         [1.0, 5.0, nan]
         """
-        return lookup.get_by_idx(self, lookup.pix_to_idx(pix), fill_value=fill_value)
+        # Through self.get_by_idx: other pixelisations (HEALPix) index differently.
+        return self.get_by_idx(lookup.pix_to_idx(pix), fill_value=fill_value)
 
     def get_by_coord(self, coords, fill_value=None):
         """Values at world coordinates (the pixel containing each position).
@@ -86,7 +87,7 @@ class LookupMixin:
         >>> m.get_by_coord((0, 0)).tolist(), m.get_by_coord(([0, 10], [0, 0])).tolist()
         ([7.0], [7.0, nan])
         """
-        return lookup.get_by_idx(self, self.geom.coord_to_idx(coords), fill_value=fill_value)
+        return self.get_by_idx(self.geom.coord_to_idx(coords), fill_value=fill_value)
 
     # ------------------------------------------------------------------ set
     def set_by_idx(self, idx, vals):

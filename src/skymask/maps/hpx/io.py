@@ -234,7 +234,9 @@ def probe_hpx_file(filename, hdu=None) -> bool:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            with fits.open(path, memmap=True, lazy_load_hdus=False) as hdulist:
+            # The checked opener, never astropy directly: a damaged layout keyword (a huge
+            # NAXIS, BITPIX 12) makes astropy loop or allocate before any check of ours.
+            with open_fits(path, what="map file", memmap=True, complete=False) as hdulist:
                 if hdu is not None:
                     return hdu in hdulist and is_hpx_hdu(hdulist[hdu])
                 has_image = any(

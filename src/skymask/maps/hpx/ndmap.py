@@ -175,9 +175,10 @@ class HpxNDMap(Map):
         return [*reversed(self._geom.axes.names), "skycoord"]
 
     # ------------------------------------------------------------------ lookups
-    def get_by_idx(self, idx):
-        """Values at ``(ipix, axis indices...)`` (global pixel indices); NaN (or False/0)
-        where the pixel is not in the geometry. Scalars give shape (1,)."""
+    def get_by_idx(self, idx, fill_value=None):
+        """Values at ``(ipix, axis indices...)`` (global pixel indices); ``fill_value``
+        (default NaN, or False/0 for masks/integers) where the pixel is not in the geometry.
+        Scalars give shape (1,)."""
         idx = tuple(np.atleast_1d(np.asarray(i)) for i in idx)
         if len(idx) != len(self._geom.axes) + 1:
             raise ValueError(
@@ -187,8 +188,9 @@ class HpxNDMap(Map):
         inside = np.all([i >= 0 for i in local], axis=0)
         clipped = tuple(np.where(inside, i, 0) for i in local[::-1])
         values = self._data[clipped]
-        fill = False if self.is_mask else (np.nan if values.dtype.kind == "f" else 0)
-        return np.where(inside, values, fill)
+        if fill_value is None:
+            fill_value = False if self.is_mask else (np.nan if values.dtype.kind == "f" else 0)
+        return np.where(inside, values, fill_value)
 
     def interp_by_coord(self, coords, method="nearest", fill_value=None, values_scale="lin"):
         """Values at world coordinates: the pixel containing each position (``"nearest"``).
