@@ -127,3 +127,23 @@ def test_columns_it_cannot_read_fall_back(tmp_path):
     text = tmp_path / "cat.txt"
     text.write_text("not fits\n" * 400)
     assert columns.read_columns(text, {"main": (("main",), ("X",), (), ())}) is None
+
+
+def test_overlap_selection_on_a_healpix_geometry():
+    """A source just outside a partial HEALPix map whose circle reaches its pixels is kept,
+    one far away is not (nside 64: pixels about 0.92 deg across; the distances to the pixel
+    centres are brute force here)."""
+    from astropy.coordinates import SkyCoord
+
+    from skymask.catalog.exclusion import select_in_geometry
+    from skymask.maps import HpxGeom
+
+    geom = HpxGeom.create(nside=64, frame="galactic", region="DISK(0, 0, 2)")
+    positions = SkyCoord([0.0, 2.5, 10.0], [0.0, 0.0, 0.0], unit="deg", frame="galactic")
+    radius = np.array([0.3, 1.0, 1.0])
+    keep = select_in_geometry(geom, positions, radius, select="overlap")
+    centres = geom.get_coord().skycoord
+    nearest = np.array([positions[i].separation(centres).deg.min() for i in range(3)])
+    assert keep.tolist() == [True, True, False]
+    # Within the radius plus one pixel of a pixel centre; more than 5 pixels from any.
+    assert nearest[1] < radius[1] + 0.92 and nearest[2] > radius[2] + 5 * 0.92
