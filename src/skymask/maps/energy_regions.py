@@ -139,7 +139,7 @@ class EnergyDependentCircles:
 
         Examples
         --------
-        >>> from astropy.coordinates import SkyCoord
+        >>> from astropy.coordinates import Angle, SkyCoord
         >>> from astropy.coordinates import Angle
         >>> class FlatPSF:
         ...     def containment_radius(self, fraction, energy_true, position=None):
@@ -251,6 +251,7 @@ class EnergyDependentCircles:
 
         Examples
         --------
+        >>> from astropy.coordinates import Angle, SkyCoord
         >>> from skymask.maps import MapAxis
         >>> axis = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
         >>> class FlatPSF:
@@ -284,6 +285,7 @@ class EnergyDependentCircles:
 
         Examples
         --------
+        >>> from astropy.coordinates import Angle, SkyCoord
         >>> class FlatPSF:
         ...     def containment_radius(self, fraction, energy_true, position=None):
         ...         return Angle(np.full(np.broadcast_shapes(np.shape(energy_true),
@@ -327,6 +329,7 @@ class EnergyDependentCircles:
 
         Examples
         --------
+        >>> from astropy.coordinates import Angle, SkyCoord
         >>> from skymask.maps import MapAxis
         >>> class FlatPSF:
         ...     def containment_radius(self, fraction, energy_true, position=None):
@@ -353,6 +356,7 @@ class EnergyDependentCircles:
 
         Examples
         --------
+        >>> from astropy.coordinates import Angle, SkyCoord
         >>> class FlatPSF:
         ...     def containment_radius(self, fraction, energy_true, position=None):
         ...         return Angle(np.full(np.broadcast_shapes(np.shape(energy_true),
@@ -379,6 +383,7 @@ class EnergyDependentCircles:
 
         Examples
         --------
+        >>> from astropy.coordinates import Angle, SkyCoord
         >>> from skymask.maps import MapAxis
         >>> class FlatPSF:
         ...     def containment_radius(self, fraction, energy_true, position=None):

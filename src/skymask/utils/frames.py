@@ -60,6 +60,7 @@ def skycoord_lonlat_deg(skycoord: _coords.SkyCoord, frame) -> tuple[np.ndarray, 
 
     Examples
     --------
+    >>> from astropy.coordinates import SkyCoord
     >>> crab = SkyCoord(83.633083, 22.0145, unit="deg", frame="icrs")
     >>> [round(float(v), 4) for v in skycoord_lonlat_deg(crab, "galactic")]
     [184.5575, -5.7844]
