@@ -102,9 +102,12 @@ class SourceCatalog:
         path = resolve_catalog_file(
             type(self).__name__, filename, self.default_files, self.default_files_hint
         )
-        table, components = self._read(path)
-        self._set(table, components)
         self.filename = path
+        fast = self._read_columns(path)
+        if fast is None:
+            self._set(*self._read(path))
+        else:
+            self._set_columns(*fast)
         self._check_identity()
         self._check_positions()
 
@@ -143,16 +146,59 @@ class SourceCatalog:
         """Read the main table and build the sources' spatial components."""
         raise NotImplementedError
 
+    def _read_columns(self, path: Path):
+        """The columns that names, positions and extensions need, read without building the
+        table: ``(columns, components, load_table)`` or None (then `_read` reads the table).
+
+        ``columns`` is a dict with ``"rows"``, ``"names"`` (bytes or str array),
+        ``"lon"``, ``"lat"`` (degrees) and ``"header"`` (keywords for `position_frame`);
+        ``load_table()`` reads the full table when ``catalog.table`` is first asked for.
+        """
+        return None
+
     def _set(self, table: Table, components: SpatialComponents) -> None:
         if len(table) != len(components):
             raise ValueError(
                 f"{len(table)} table rows but {len(components)} rows of spatial components"
             )
-        self._table = table
+        self._table_value = table
+        self._columns = None
+        self._table_loader = None
         self._components = components
         self._lookup = None
         self._names = None
         self._positions = None
+
+    def _set_columns(self, columns: dict, components: SpatialComponents, load_table) -> None:
+        """Like `_set`, with the table read by ``load_table()`` when first needed."""
+        if columns["rows"] != len(components):
+            raise ValueError(
+                f"{columns['rows']} table rows but {len(components)} rows of spatial components"
+            )
+        self._table_value = None
+        self._columns = columns
+        self._table_loader = load_table
+        self._components = components
+        self._lookup = None
+        self._names = None
+        self._positions = None
+
+    @property
+    def _table(self) -> Table:
+        """The catalog table, read from the file on first use when the catalog was built
+        from a few of its columns (`_read_columns`)."""
+        if self._table_value is None:
+            table = self._table_loader()
+            # The file must still be the one the columns came from.
+            if len(table) != self._columns["rows"] or not np.array_equal(
+                string_column(table, self.name_column), self.names
+            ):
+                raise RuntimeError(
+                    f"{type(self).__name__}: {self.filename} changed since the catalog was "
+                    "read; build the catalog again to read its table"
+                )
+            self._table_value = table
+        return self._table_value
 
     # ------------------------------------------------------------------ table and columns
     @property
@@ -168,13 +214,18 @@ class SourceCatalog:
         )
 
     def __len__(self) -> int:
-        return len(self._table)
+        if self._table_value is None:
+            return self._columns["rows"]
+        return len(self._table_value)
 
     @property
     def names(self) -> np.ndarray:
         """Source names (stripped str), read from the table once."""
         if self._names is None:
-            self._names = string_column(self._table, self.name_column)
+            if self._table_value is None:
+                self._names = _strip_names(self._columns["names"])
+            else:
+                self._names = string_column(self._table, self.name_column)
             self._names.flags.writeable = False
         return self._names
 
@@ -183,13 +234,15 @@ class SourceCatalog:
         """Source positions from the catalog's own position columns and frame (read once)."""
         if self._positions is None:
             lon, lat, default = self.position_columns
-            frame = position_frame(self._table, lon, default)
-            self._positions = SkyCoord(
-                degrees_column(self._table[lon]),
-                degrees_column(self._table[lat]),
-                unit="deg",
-                frame=frame,
-            )
+            if self._table_value is None:
+                frame = position_frame(self._columns["header"], lon, default)
+                lon_deg = np.asarray(self._columns["lon"], dtype=float)
+                lat_deg = np.asarray(self._columns["lat"], dtype=float)
+            else:
+                frame = position_frame(self._table, lon, default)
+                lon_deg = degrees_column(self._table[lon])
+                lat_deg = degrees_column(self._table[lat])
+            self._positions = SkyCoord(lon_deg, lat_deg, unit="deg", frame=frame)
         return self._positions
 
     @classmethod
@@ -373,8 +426,9 @@ class SourceCatalog:
             yield self._source(index)
 
     def _subset(self, index) -> SourceCatalog:
+        table = self._table[index]  # first: a table read now is the copy's too
         new = copy.copy(self)
-        new._set(self._table[index], self._components[index])
+        new._set(table, self._components[index])
         return new
 
     def _source(self, index: int) -> CatalogSource:
@@ -509,6 +563,14 @@ _TABLE_POSITION_COLUMNS = (
     ("ra", "dec"),
     ("RAJD", "DECJD"),
 )
+
+
+def _strip_names(values) -> np.ndarray:
+    """Names as `string_column` gives them, from a bytes or str array."""
+    values = np.asarray(values)
+    if values.dtype.kind == "S":
+        values = np.char.decode(values, "ascii", errors="replace")
+    return np.char.strip(values.astype(str))
 
 
 def table_position_columns(table: Table) -> tuple[str, str, str]:

@@ -171,13 +171,42 @@ def exclusion_circles(
         return EnergyDependentCircles(
             positions[keep], circle_deg[keep], psf, containment, energy_point
         )
+    return Regions(_circle_regions(positions[keep] if len(keep) else [], circle_deg[keep]))
+
+
+#: The instance attributes of a `~regions.CircleSkyRegion` (regions 0.10 to 0.12).
+_CIRCLE_ATTRIBUTES = {"center", "radius", "meta", "visual"}
+
+
+def _circle_regions(centers, radii_deg) -> list:
+    """One `~regions.CircleSkyRegion` per centre, validated once for all.
+
+    regions validates every attribute of every region it builds (a scalar SkyCoord, a positive
+    scalar angle: unit conversions and comparisons of Quantities), which costs more than
+    painting the circles. The centres here are scalar SkyCoords (from iterating over one
+    SkyCoord) and the radii are checked together, so the regions after the first are built
+    with the attributes the first one has, without its checks. If regions stores them some
+    other way (or a radius is not positive and finite), every region is built the usual way.
+    """
+    radii = np.asarray(radii_deg, dtype=float)
     # Iterating over a SkyCoord array is the cheapest way to scalar SkyCoords.
-    centers = positions[keep] if len(keep) else []
-    circles = [
-        CircleSkyRegion(center=center, radius=Angle(radius, u.deg))
-        for center, radius in zip(centers, circle_deg[keep], strict=True)
-    ]
-    return Regions(circles)
+    centers = list(centers)
+    if not centers:
+        return []
+    first = CircleSkyRegion(center=centers[0], radius=Angle(radii[0], u.deg))
+    if set(vars(first)) != _CIRCLE_ATTRIBUTES or not np.all(np.isfinite(radii) & (radii > 0)):
+        return [first] + [
+            CircleSkyRegion(center=center, radius=Angle(radius, u.deg))
+            for center, radius in zip(centers[1:], radii[1:], strict=True)
+        ]
+    angles = Angle(radii, u.deg)
+    meta, visual = type(first.meta), type(first.visual)
+    circles = [first]
+    for center, radius in zip(centers[1:], angles[1:], strict=True):
+        region = object.__new__(CircleSkyRegion)
+        region.__dict__.update(center=center, radius=radius, meta=meta(), visual=visual())
+        circles.append(region)
+    return circles
 
 
 def _select_psf_aware(geom, positions, circle_deg, select, psf, containment, energy_point):

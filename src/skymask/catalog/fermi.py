@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from astropy.table import Table
 
+from .columns import read_columns
 from .core import SourceCatalog
 from .extension import SpatialComponents, gaussian_containment_factor
 from .info_fermi import fermi_info
@@ -71,11 +72,12 @@ class _FermiCatalog(SourceCatalog):
     main_hdu = "LAT_Point_Source_Catalog"
     extended_hdu = ("ExtendedSources", "Extended Sources")
 
-    def _read(self, path: Path):
+    def _read_tables(self, path: Path) -> dict[str, Table]:
         tables = read_fits_tables(path, {"main": self.main_hdu, "extended": self.extended_hdu})
-        table = tables["main"]
         owner = type(self).__name__
-        require_columns(table, self._required_columns(), owner=owner, path=path, what="main table")
+        require_columns(
+            tables["main"], self._required_columns(), owner=owner, path=path, what="main table"
+        )
         require_columns(
             tables["extended"],
             ("Source_Name", "Model_Form", "Model_SemiMajor"),
@@ -83,10 +85,67 @@ class _FermiCatalog(SourceCatalog):
             path=path,
             what="extended-sources table",
         )
-        #: The extended-sources HDU (shapes of the extended sources), as in gammapy.
-        self.extended_sources_table = tables["extended"]
-        components = fermi_components(table, self.extended_sources_table, path)
-        return table, components
+        self._tables = tables
+        return tables
+
+    def _read(self, path: Path):
+        tables = self._read_tables(path)
+        components = fermi_components(tables["main"], tables["extended"], path)
+        return tables["main"], components
+
+    def _read_columns(self, path: Path):
+        """Names, positions and extension shapes straight from the file's bytes
+        (`skymask.catalog.columns`); the tables are read when first asked for."""
+        lon, lat, _ = self.position_columns
+        read = read_columns(
+            path,
+            {
+                "main": (
+                    _names(self.main_hdu),
+                    (self.name_column, lon, lat),
+                    ("RADESYS", "RADECSYS", "EQUINOX"),
+                    ("Extended_Source_Name",),
+                ),
+                "extended": (
+                    _names(self.extended_hdu),
+                    ("Source_Name", "Model_Form", "Model_SemiMajor"),
+                    (),
+                    (),
+                ),
+            },
+        )
+        if read is None:
+            return None
+        main, extended = read["main"], read["extended"]
+        # Angles in degrees only (other units: the table reader converts them).
+        angles = ((main, lon), (main, lat), (extended, "Model_SemiMajor"))
+        if any(part["units"][name] not in (None, "deg") for part, name in angles):
+            return None
+        keys = main["columns"].get("Extended_Source_Name")
+        components = _fermi_components(
+            _decoded(main["columns"][self.name_column]),
+            None if keys is None else _decoded(keys),
+            _decoded(extended["columns"]["Source_Name"]),
+            _decoded(extended["columns"]["Model_Form"]),
+            np.asarray(extended["columns"]["Model_SemiMajor"], dtype=float),
+            path,
+            stacklevel=4,  # _read_columns <- SourceCatalog.__init__ <- the caller
+        )
+        columns = {
+            "rows": main["rows"],
+            "names": main["columns"][self.name_column],
+            "lon": main["columns"][lon],
+            "lat": main["columns"][lat],
+            "header": main["header"],
+        }
+        return columns, components, lambda: self._read_tables(path)["main"]
+
+    @property
+    def extended_sources_table(self) -> Table:
+        """The extended-sources HDU (shapes of the extended sources), as in gammapy."""
+        if getattr(self, "_tables", None) is None:
+            self._read_tables(self.filename)
+        return self._tables["extended"]
 
 
 def _fermi_info_page(self, source, info):
@@ -96,22 +155,45 @@ def _fermi_info_page(self, source, info):
 _FermiCatalog._info_page = _fermi_info_page
 
 
+def _names(hdu) -> tuple:
+    return (hdu,) if isinstance(hdu, (str, int)) else tuple(hdu)
+
+
+def _decoded(values) -> np.ndarray:
+    """A bytes column as `string_column` gives it (stripped str)."""
+    return np.char.strip(np.char.decode(values, "ascii", errors="replace").astype(str))
+
+
 def fermi_components(table: Table, extended: Table, path) -> SpatialComponents:
     """Spatial components of a Fermi catalog from its main and extended-sources tables."""
     names = string_column(table, "Source_Name")
+    keys = None
     if "Extended_Source_Name" in table.colnames:
         keys = string_column(table, "Extended_Source_Name")
+    return _fermi_components(
+        names,
+        keys,
+        string_column(extended, "Source_Name"),
+        string_column(extended, "Model_Form"),
+        degrees_column(extended["Model_SemiMajor"]),
+        path,
+        stacklevel=5,  # fermi_components <- _read <- SourceCatalog.__init__ <- the caller
+    )
+
+
+def _fermi_components(names, keys, extended_names, forms, semi_major, path, stacklevel=4):
+    """`fermi_components` from the columns (stripped str arrays; sizes in degrees)."""
+    if keys is not None:
         is_extended = (keys != "") & (keys != "--")
     else:
         keys = names
         is_extended = np.char.endswith(names, "e")
 
-    row_of = {name: i for i, name in enumerate(string_column(extended, "Source_Name"))}
-    forms = np.char.lower(string_column(extended, "Model_Form"))
-    semi_major = degrees_column(extended["Model_SemiMajor"])
+    row_of = {name: i for i, name in enumerate(extended_names)}
+    forms = np.char.lower(forms)
 
-    kind = np.full(len(table), "point", dtype=object)
-    size = np.zeros(len(table))
+    kind = np.full(len(names), "point", dtype=object)
+    size = np.zeros(len(names))
     problems = []
     for i in np.flatnonzero(is_extended):
         key, form = str(keys[i]), str(forms[row_of.get(keys[i], 0)])
@@ -130,7 +212,7 @@ def fermi_components(table: Table, extended: Table, path) -> SpatialComponents:
             f"{path}: {len(problems)} extended source(s) have no usable shape and are treated "
             f"as point-like: {'; '.join(problems[:5])}" + ("; ..." if len(problems) > 5 else ""),
             CatalogWarning,
-            stacklevel=4,
+            stacklevel=stacklevel,
         )
     return SpatialComponents.single(kind.astype(str), size)
 

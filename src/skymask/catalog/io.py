@@ -254,7 +254,7 @@ def require_columns(table: Table, columns, *, owner: str, path, what: str = "tab
 
 
 def position_frame(table: Table, lon_column: str, default):
-    """Sky frame of a catalog's position columns.
+    """Sky frame of a catalog's position columns (``table``: a table, or its header keywords).
 
     The table header decides when it says: ``RADESYS`` (or the older ``RADECSYS``) with
     ``EQUINOX``. Otherwise columns named ``...J2000`` (``RAJ2000``, ``DEJ2000``,
@@ -262,7 +262,8 @@ def position_frame(table: Table, lon_column: str, default):
     as FK5, and the Fermi-LAT, HGPS and 1LHAASO files give their positions that way. Other
     columns get ``default``.
     """
-    meta = {key.upper(): value for key, value in table.meta.items()}
+    meta = table.meta if hasattr(table, "meta") else table  # a table or its header keywords
+    meta = {key.upper(): value for key, value in meta.items()}
     system = str(meta.get("RADESYS", meta.get("RADECSYS", ""))).strip().upper()
     equinox = meta.get("EQUINOX")
     if system == "ICRS":

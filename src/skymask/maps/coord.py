@@ -13,9 +13,9 @@ from collections.abc import Mapping
 
 import numpy as np
 from astropy import units as u
-from astropy.coordinates import ICRS, SkyCoord
 
 from ..utils.frames import FRAMES, sky_frame, skycoord_lonlat_deg
+from ..utils.lazy import coordinates as _coords
 from ..utils.units import describe
 
 # FRAMES, sky_frame and skycoord_lonlat_deg live in skymask.utils.frames; kept importable here.
@@ -118,7 +118,7 @@ class MapCoord:
             return data.to_frame(frame)
         if isinstance(data, Mapping):
             return cls._from_dict(data, frame)
-        if isinstance(data, SkyCoord):
+        if isinstance(data, _coords.SkyCoord):
             data = (data,)
         if isinstance(data, (list, tuple)):
             return cls._from_tuple(data, frame, axis_names)
@@ -143,7 +143,7 @@ class MapCoord:
     def _from_tuple(cls, data, frame, axis_names):
         if len(data) == 0:
             raise ValueError("MapCoord.create needs at least (lon, lat) or (skycoord,)")
-        if isinstance(data[0], SkyCoord):
+        if isinstance(data[0], _coords.SkyCoord):
             lon, lat, frame = _skycoord_lonlat(data[0], frame)
             data = (lon, lat, *data[1:])
         elif len(data) < 2:
@@ -248,10 +248,10 @@ class MapCoord:
         return u.Quantity(self.lon, u.deg).to_value(u.rad)
 
     @property
-    def skycoord(self) -> SkyCoord:
+    def skycoord(self) -> _coords.SkyCoord:
         """The sky positions as a SkyCoord in the coordinates' frame (ICRS if unset)."""
-        frame = ICRS() if self._sky_frame is None else self._sky_frame
-        return SkyCoord(self.lon, self.lat, unit="deg", frame=frame)
+        frame = _coords.ICRS() if self._sky_frame is None else self._sky_frame
+        return _coords.SkyCoord(self.lon, self.lat, unit="deg", frame=frame)
 
     # ------------------------------------------------------------------ derived coordinates
     def _same_frame(self, frame) -> bool:

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 from astropy import units as u
-from astropy.coordinates import Angle, SkyCoord
 
+from ..utils.lazy import coordinates as _coords
 from ..utils.units import as_angle_deg, describe
 
 __all__ = ["ENERGY_POINTS", "EnergyDependentCircles"]
@@ -108,7 +108,7 @@ class EnergyDependentCircles:
     """
 
     def __init__(self, centers, radius_source, psf, containment=0.95, energy_point="lower"):
-        if not isinstance(centers, SkyCoord):
+        if not isinstance(centers, _coords.SkyCoord):
             raise TypeError(f"centers must be a SkyCoord, got {describe(centers)}")
         if not hasattr(psf, "containment_radius"):
             raise TypeError(
@@ -139,7 +139,7 @@ class EnergyDependentCircles:
 
         Examples
         --------
-        >>> from astropy.coordinates import SkyCoord
+        >>> from astropy.coordinates import Angle, SkyCoord
         >>> from astropy.coordinates import Angle
         >>> class FlatPSF:
         ...     def containment_radius(self, fraction, energy_true, position=None):
@@ -194,22 +194,22 @@ class EnergyDependentCircles:
                 "PSF radius"
             )
         if not regions:
-            centers = SkyCoord([], [], unit="deg", frame="icrs")
+            centers = _coords.SkyCoord([], [], unit="deg", frame="icrs")
             return cls(centers, np.zeros(0), psf, containment, energy_point)
-        centers = SkyCoord([r.center for r in regions])
-        radius = [Angle(r.radius).deg for r in regions]
+        centers = _coords.SkyCoord([r.center for r in regions])
+        radius = [_coords.Angle(r.radius).deg for r in regions]
         return cls(centers, radius, psf, containment, energy_point)
 
     # ------------------------------------------------------------------ properties
     @property
-    def centers(self) -> SkyCoord:
+    def centers(self) -> _coords.SkyCoord:
         """Source positions."""
         return self._centers
 
     @property
-    def radius_source(self) -> Angle:
+    def radius_source(self) -> _coords.Angle:
         """Radius of each source without the PSF."""
-        return Angle(self._radius_source, u.deg)
+        return _coords.Angle(self._radius_source, u.deg)
 
     @property
     def psf(self):
@@ -251,6 +251,7 @@ class EnergyDependentCircles:
 
         Examples
         --------
+        >>> from astropy.coordinates import Angle, SkyCoord
         >>> from skymask.maps import MapAxis
         >>> axis = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
         >>> class FlatPSF:
@@ -263,7 +264,7 @@ class EnergyDependentCircles:
         """
         return axis.edges[:-1] if self._energy_point == "lower" else axis.center
 
-    def radii(self, energy) -> Angle:
+    def radii(self, energy) -> _coords.Angle:
         """Radius of every circle at every energy, shape ``(n_circles, n_energies)``.
 
         Parameters
@@ -284,6 +285,7 @@ class EnergyDependentCircles:
 
         Examples
         --------
+        >>> from astropy.coordinates import Angle, SkyCoord
         >>> class FlatPSF:
         ...     def containment_radius(self, fraction, energy_true, position=None):
         ...         return Angle(np.full(np.broadcast_shapes(np.shape(energy_true),
@@ -293,11 +295,11 @@ class EnergyDependentCircles:
         """
         energy = u.Quantity(energy).reshape(-1)
         if len(self) == 0:
-            return Angle(np.zeros((0, energy.size)), u.deg)
+            return _coords.Angle(np.zeros((0, energy.size)), u.deg)
         psf_radius = self._psf.containment_radius(
             self._containment, energy[np.newaxis, :], position=self._centers[:, np.newaxis]
         )
-        psf_deg = np.broadcast_to(Angle(psf_radius).deg, (len(self), energy.size))
+        psf_deg = np.broadcast_to(_coords.Angle(psf_radius).deg, (len(self), energy.size))
         bad = ~np.isfinite(psf_deg)
         if bad.any():
             source, plane = np.nonzero(bad)
@@ -307,9 +309,9 @@ class EnergyDependentCircles:
                 f"(first at {self._centers[source[0]]}): its table does not reach that "
                 "fraction there; lower the containment or use a PSF with a longer radius axis"
             )
-        return Angle(np.hypot(self._radius_source[:, np.newaxis], psf_deg), u.deg)
+        return _coords.Angle(np.hypot(self._radius_source[:, np.newaxis], psf_deg), u.deg)
 
-    def radii_for_axis(self, axis) -> Angle:
+    def radii_for_axis(self, axis) -> _coords.Angle:
         """Radius of every circle in every bin of an energy axis (see `bin_energies`).
 
         The PSF is a function of true energy; on a reconstructed-energy axis the bin's
@@ -327,6 +329,7 @@ class EnergyDependentCircles:
 
         Examples
         --------
+        >>> from astropy.coordinates import Angle, SkyCoord
         >>> from skymask.maps import MapAxis
         >>> class FlatPSF:
         ...     def containment_radius(self, fraction, energy_true, position=None):
@@ -353,6 +356,7 @@ class EnergyDependentCircles:
 
         Examples
         --------
+        >>> from astropy.coordinates import Angle, SkyCoord
         >>> class FlatPSF:
         ...     def containment_radius(self, fraction, energy_true, position=None):
         ...         return Angle(np.full(np.broadcast_shapes(np.shape(energy_true),
@@ -379,6 +383,7 @@ class EnergyDependentCircles:
 
         Examples
         --------
+        >>> from astropy.coordinates import Angle, SkyCoord
         >>> from skymask.maps import MapAxis
         >>> class FlatPSF:
         ...     def containment_radius(self, fraction, energy_true, position=None):
@@ -398,7 +403,7 @@ def _circles(centers, radius_deg):
 
     return Regions(
         [
-            CircleSkyRegion(center=center, radius=Angle(radius, u.deg))
+            CircleSkyRegion(center=center, radius=_coords.Angle(radius, u.deg))
             for center, radius in zip(centers, radius_deg, strict=True)
         ]
     )

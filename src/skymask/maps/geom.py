@@ -12,12 +12,12 @@ from functools import cached_property
 
 import numpy as np
 from astropy import units as u
-from astropy.coordinates import Angle, SkyCoord, angular_separation
-from astropy.io import fits
-from astropy.wcs import WCS, FITSFixedWarning
 
 from ..kernels.solid_angle import pixel_solid_angles
 from ..utils.frames import FRAMES, celestial_wcs, frame_from_wcs, sky_frame, skycoord_lonlat_deg
+from ..utils.lazy import coordinates as _coords
+from ..utils.lazy import fits
+from ..utils.lazy import wcs as _wcs
 from ..utils.units import RATIO_DECIMALS, as_angle, as_angle_deg, as_width, describe
 from .axes import MapAxes, MapAxis
 from .coord import MapCoord
@@ -73,7 +73,7 @@ def _skydir_deg(skydir, frame) -> np.ndarray:
     """CRVAL (lon, lat) in degrees in ``frame`` from `WcsGeom.create`'s ``skydir``."""
     if skydir is None:
         return np.zeros(2)
-    if isinstance(skydir, SkyCoord):
+    if isinstance(skydir, _coords.SkyCoord):
         if not skydir.isscalar:
             raise ValueError(f"skydir must be one position, got {skydir.size} positions")
         lon, lat = skycoord_lonlat_deg(skydir, frame if frame in FRAMES else "icrs")
@@ -88,7 +88,7 @@ def _skydir_deg(skydir, frame) -> np.ndarray:
     if not np.all(np.isfinite(crval)):
         raise ValueError(
             f"skydir must be a finite position, got (lon, lat) = {crval.tolist()} deg"
-            + ("" if isinstance(skydir, SkyCoord) else f" from {describe(skydir)}")
+            + ("" if isinstance(skydir, _coords.SkyCoord) else f" from {describe(skydir)}")
         )
     if abs(crval[1]) > 90:
         raise ValueError(f"skydir latitude must be within [-90, 90] deg, got {crval[1]:g} deg")
@@ -115,10 +115,10 @@ def _refpix(refpix) -> np.ndarray:
     return values
 
 
-def _celestial_wcs_from_header(header) -> WCS:
+def _celestial_wcs_from_header(header) -> _wcs.WCS:
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FITSFixedWarning)
-        wcs = WCS(header, naxis=2)
+        warnings.simplefilter("ignore", _wcs.FITSFixedWarning)
+        wcs = _wcs.WCS(header, naxis=2)
     return wcs
 
 
@@ -137,8 +137,8 @@ class WcsGeom:
         Non-spatial axes, in order (the first one varies fastest after the sky).
     """
 
-    def __init__(self, wcs: WCS, npix, axes=None):
-        if not isinstance(wcs, WCS) or wcs.naxis != 2:
+    def __init__(self, wcs: _wcs.WCS, npix, axes=None):
+        if not isinstance(wcs, _wcs.WCS) or wcs.naxis != 2:
             raise TypeError(f"wcs must be a 2-axis astropy WCS, got {describe(wcs)}")
         npix = np.broadcast_to(np.asarray(npix).ravel(), (2,))
         if not np.all(np.mod(npix, 1) == 0):
@@ -266,7 +266,7 @@ class WcsGeom:
 
     # ------------------------------------------------------------------ basic properties
     @property
-    def wcs(self) -> WCS:
+    def wcs(self) -> _wcs.WCS:
         """The celestial WCS (do not modify it: geometries are immutable)."""
         return self._wcs
 
@@ -320,11 +320,11 @@ class WcsGeom:
         return all(axis.nbin == 1 for axis in self._axes)
 
     @property
-    def pixel_scales(self) -> Angle:
+    def pixel_scales(self) -> _coords.Angle:
         """Pixel size (lon, lat) at the reference point."""
         from astropy.wcs.utils import proj_plane_pixel_scales
 
-        return Angle(proj_plane_pixel_scales(self._wcs), u.deg)
+        return _coords.Angle(proj_plane_pixel_scales(self._wcs), u.deg)
 
     def width_in_pixels(self, width) -> np.ndarray:
         """A width as pixel counts ``(along lon, along lat)``: the one angle-to-pixel rule.
@@ -366,9 +366,9 @@ class WcsGeom:
         )
 
     @property
-    def width(self) -> Angle:
+    def width(self) -> _coords.Angle:
         """Angular size (lon, lat) of the image: pixel size times number of pixels."""
-        return Angle(self.pixel_scales.deg * np.array(self._npix), u.deg)
+        return _coords.Angle(self.pixel_scales.deg * np.array(self._npix), u.deg)
 
     @property
     def is_allsky(self) -> bool:
@@ -380,10 +380,10 @@ class WcsGeom:
         return ((self._npix[0] - 1) / 2.0, (self._npix[1] - 1) / 2.0)
 
     @property
-    def center_skydir(self) -> SkyCoord:
+    def center_skydir(self) -> _coords.SkyCoord:
         """Sky position of the image centre, in the geometry's frame."""
         lon, lat = self._wcs.pixel_to_world_values(*[np.array([p]) for p in self.center_pix])
-        return SkyCoord(lon[0], lat[0], unit="deg", frame=self._sky_frame)
+        return _coords.SkyCoord(lon[0], lat[0], unit="deg", frame=self._sky_frame)
 
     # ------------------------------------------------------------------ derived geometries
     def to_image(self) -> WcsGeom:
@@ -443,7 +443,7 @@ class WcsGeom:
         else:
             raise ValueError(f"mode must be 'center' or 'edges', got {mode!r}")
         if frame is not None and not sky_frame(frame).is_equivalent_frame(self._sky_frame):
-            own = SkyCoord(lon, lat, unit="deg", frame=self._sky_frame)
+            own = _coords.SkyCoord(lon, lat, unit="deg", frame=self._sky_frame)
             lon, lat = skycoord_lonlat_deg(own, frame)
         return lon, lat
 
@@ -483,7 +483,7 @@ class WcsGeom:
 
     def _split_coords(self, coords):
         """(lon_deg, lat_deg, [axis coords...]) in the geometry frame; axis coords may be None."""
-        if isinstance(coords, SkyCoord):
+        if isinstance(coords, _coords.SkyCoord):
             lon, lat = skycoord_lonlat_deg(coords, self._sky_frame)
             return lon, lat, [None] * len(self._axes)
         if isinstance(coords, MapCoord):
@@ -513,11 +513,11 @@ class WcsGeom:
                 rest.append(value)
             return lon, lat, rest
         if isinstance(coords, (tuple, list)):
-            if len(coords) < 2 and not (coords and isinstance(coords[0], SkyCoord)):
+            if len(coords) < 2 and not (coords and isinstance(coords[0], _coords.SkyCoord)):
                 raise ValueError(
                     f"coordinates need at least (lon, lat) or (skycoord,), got {describe(coords)}"
                 )
-            if isinstance(coords[0], SkyCoord):
+            if isinstance(coords[0], _coords.SkyCoord):
                 lon, lat = skycoord_lonlat_deg(coords[0], self._sky_frame)
                 rest = list(coords[1:])
             else:
@@ -612,7 +612,7 @@ class WcsGeom:
         A bare `~astropy.coordinates.SkyCoord` is tested against the sky footprint only, so
         ``geom.contains(catalog.positions)`` works for cubes too.
         """
-        geom = self.to_image() if isinstance(coords, SkyCoord) else self
+        geom = self.to_image() if isinstance(coords, _coords.SkyCoord) else self
         idx = geom.coord_to_idx(coords)
         return np.all([i != -1 for i in idx], axis=0)
 
@@ -806,13 +806,13 @@ class WcsGeom:
             volume = volume * axis.bin_width.reshape(shape)
         return np.broadcast_to(volume, self.data_shape, subok=True)
 
-    def separation(self, center: SkyCoord) -> Angle:
+    def separation(self, center: _coords.SkyCoord) -> _coords.Angle:
         """Angular distance of every image pixel centre from ``center``, shape (ny, nx)."""
-        if not isinstance(center, SkyCoord):
+        if not isinstance(center, _coords.SkyCoord):
             raise TypeError(f"center must be a SkyCoord, got {describe(center)}")
         lon, lat = (np.radians(v) for v in self._center_lonlat)
         lon0, lat0 = (np.radians(v) for v in skycoord_lonlat_deg(center, self._sky_frame))
-        return Angle(np.degrees(angular_separation(lon, lat, lon0, lat0)), u.deg)
+        return _coords.Angle(np.degrees(_coords.angular_separation(lon, lat, lon0, lat0)), u.deg)
 
     # ------------------------------------------------------------------ transforms
     # Thin delegations to skymask.maps.geom_transforms (gammapy 2.1's pixel grids).

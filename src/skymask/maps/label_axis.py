@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 from astropy import units as u
-from astropy.io import fits
 
+from ..utils.lazy import fits
 from ..utils.units import describe
 
 __all__ = ["LabelMapAxis"]

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 from astropy import units as u
-from astropy.coordinates import FK4, FK5, ICRS, BaseCoordinateFrame, Galactic, SkyCoord
-from astropy.wcs import WCS
-from astropy.wcs.utils import celestial_frame_to_wcs, wcs_to_celestial_frame
 
+from .lazy import coordinates as _coords
+from .lazy import wcs as _wcs
+from .lazy import wcs_utils as _wcs_utils
 from .units import describe
 
 __all__ = ["FRAMES", "celestial_wcs", "frame_from_wcs", "sky_frame", "skycoord_lonlat_deg"]
@@ -31,7 +31,7 @@ _NAMES = {"icrs": "icrs", "fk5": "fk5", "fk4": "fk4", "fk4noeterms": "fk4", "gal
 _RADESYS = ("", "ICRS", "FK5", "FK4", "FK4-NO-E")
 
 
-def sky_frame(frame) -> BaseCoordinateFrame:
+def sky_frame(frame) -> _coords.BaseCoordinateFrame:
     """An astropy frame instance for a frame name ("fk5": J2000, "fk4": B1950) or instance.
 
     Examples
@@ -39,20 +39,20 @@ def sky_frame(frame) -> BaseCoordinateFrame:
     >>> sky_frame("fk5")
     <FK5 Frame (equinox=J2000.000)>
     """
-    if isinstance(frame, BaseCoordinateFrame):
+    if isinstance(frame, _coords.BaseCoordinateFrame):
         return frame
     frames = {
-        "icrs": ICRS,
-        "galactic": Galactic,
-        "fk5": lambda: FK5(equinox="J2000"),
-        "fk4": lambda: FK4(equinox="B1950"),
+        "icrs": _coords.ICRS,
+        "galactic": _coords.Galactic,
+        "fk5": lambda: _coords.FK5(equinox="J2000"),
+        "fk4": lambda: _coords.FK4(equinox="B1950"),
     }
     if frame not in frames:
         raise ValueError(f"frame must be one of {sorted(frames)}, got {frame!r}")
     return frames[frame]()
 
 
-def skycoord_lonlat_deg(skycoord: SkyCoord, frame) -> tuple[np.ndarray, np.ndarray]:
+def skycoord_lonlat_deg(skycoord: _coords.SkyCoord, frame) -> tuple[np.ndarray, np.ndarray]:
     """Longitude and latitude in degrees of ``skycoord`` expressed in ``frame``.
 
     ``frame`` is a name or an astropy frame instance; FK4/FK5 coordinates at another
@@ -60,6 +60,7 @@ def skycoord_lonlat_deg(skycoord: SkyCoord, frame) -> tuple[np.ndarray, np.ndarr
 
     Examples
     --------
+    >>> from astropy.coordinates import SkyCoord
     >>> crab = SkyCoord(83.633083, 22.0145, unit="deg", frame="icrs")
     >>> [round(float(v), 4) for v in skycoord_lonlat_deg(crab, "galactic")]
     [184.5575, -5.7844]
@@ -71,7 +72,7 @@ def skycoord_lonlat_deg(skycoord: SkyCoord, frame) -> tuple[np.ndarray, np.ndarr
     return spherical.lon.to_value(u.deg), spherical.lat.to_value(u.deg)
 
 
-def frame_from_wcs(wcs: WCS) -> tuple[str, BaseCoordinateFrame]:
+def frame_from_wcs(wcs: _wcs.WCS) -> tuple[str, _coords.BaseCoordinateFrame]:
     """(frame name, astropy frame instance) of a celestial WCS.
 
     The frame is astropy's (`~astropy.wcs.utils.wcs_to_celestial_frame`: no ``RADESYS`` and
@@ -95,11 +96,11 @@ def frame_from_wcs(wcs: WCS) -> tuple[str, BaseCoordinateFrame]:
             f"unsupported celestial system RADESYS={radesys!r}: skymask supports ICRS, FK5, FK4 "
             "and galactic maps"
         )
-    frame = wcs_to_celestial_frame(wcs)
+    frame = _wcs_utils.wcs_to_celestial_frame(wcs)
     return _NAMES[frame.name], frame
 
 
-def celestial_wcs(frame: str, proj: str, crval, crpix, cdelt) -> WCS:
+def celestial_wcs(frame: str, proj: str, crval, crpix, cdelt) -> _wcs.WCS:
     """A 2-axis celestial WCS in ``frame`` (a name of `FRAMES`) and projection ``proj``.
 
     Built by `~astropy.wcs.utils.celestial_frame_to_wcs` (CTYPE, RADESYS, EQUINOX), with the
@@ -111,7 +112,7 @@ def celestial_wcs(frame: str, proj: str, crval, crpix, cdelt) -> WCS:
         raise ValueError(
             f"proj must be a 3-letter FITS projection code such as 'CAR', got {proj!r}"
         )
-    wcs = celestial_frame_to_wcs(sky_frame(frame), projection=proj.upper())
+    wcs = _wcs_utils.celestial_frame_to_wcs(sky_frame(frame), projection=proj.upper())
     wcs.wcs.crval = crval
     wcs.wcs.crpix = crpix
     wcs.wcs.cdelt = cdelt

@@ -19,7 +19,8 @@ import re
 
 import numpy as np
 from astropy import units as u
-from astropy.coordinates import Angle
+
+from .lazy import coordinates as _coords
 
 __all__ = [
     "RATIO_DECIMALS",
@@ -112,7 +113,7 @@ def as_angle(
     finite: bool = False,
     sign: str | None = None,
     pair: bool = False,
-) -> Angle:
+) -> _coords.Angle:
     """The one angle parser of skymask: any accepted angle input as an `~astropy.coordinates.Angle`
     in degrees (float64).
 
@@ -198,7 +199,7 @@ def as_angle(
                 "an angle > 0 (positive)" if sign == "positive" else "an angle >= 0 (non-negative)"
             )
             raise ValueError(f"{name} must be {rule}, got {describe(value)}")
-    return Angle(degrees, u.deg)
+    return _coords.Angle(degrees, u.deg)
 
 
 def as_angle_deg(value, *, name: str = "angle", **kwargs) -> np.ndarray | float:
@@ -277,7 +278,7 @@ def _angle_string_deg(text: str, name, plain_numbers) -> np.ndarray:
         )
     if _COMPACT_SEXAGESIMAL.match(stripped) or _SEXAGESIMAL_MARK.search(stripped):
         try:
-            return np.asarray(Angle(stripped).to_value(u.deg), dtype=float)
+            return np.asarray(_coords.Angle(stripped).to_value(u.deg), dtype=float)
         except (TypeError, ValueError, u.UnitsError):
             pass
     if quantity is not None and quantity.unit != u.dimensionless_unscaled:

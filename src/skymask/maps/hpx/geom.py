@@ -12,10 +12,10 @@ import re
 
 import numpy as np
 from astropy import units as u
-from astropy.coordinates import Angle, SkyCoord
 
 from ...kernels.healpix import cones_ring, npix_of
 from ...utils.frames import sky_frame, skycoord_lonlat_deg
+from ...utils.lazy import coordinates as _coords
 from ...utils.units import as_angle_deg, describe
 from ..axes import MapAxes
 from ..coord import MapCoord
@@ -247,7 +247,7 @@ class HpxGeom:
         frame = _frame_name(frame)
         if skydir is None:
             lon, lat = 0.0, 0.0
-        elif isinstance(skydir, SkyCoord):
+        elif isinstance(skydir, _coords.SkyCoord):
             lon, lat = (float(v) for v in skycoord_lonlat_deg(skydir, frame))
         elif isinstance(skydir, (tuple, list)) and len(skydir) == 2:
             lon, lat = (float(as_angle_deg(v, name="skydir")) for v in skydir)
@@ -359,28 +359,28 @@ class HpxGeom:
         return self._ipix
 
     @property
-    def pixel_scales(self) -> Angle:
+    def pixel_scales(self) -> _coords.Angle:
         """Nominal pixel size, gammapy's table (nside 64: 1 deg; 1024: 0.05 deg); the square root
         of the pixel area for other nsides."""
-        return Angle([_pixel_size_deg(self._nside)], u.deg)
+        return _coords.Angle([_pixel_size_deg(self._nside)], u.deg)
 
     @property
-    def width(self) -> Angle:
+    def width(self) -> _coords.Angle:
         """180 deg all-sky, else the region radius (gammapy's convention)."""
         if self.is_allsky:
-            return Angle(180.0, u.deg)
+            return _coords.Angle(180.0, u.deg)
         if self._region == "explicit":
             lon, lat = pix_to_lonlat(self._nside, self._nest, self._ipix)
             centre = self.center_skydir
-            coords = SkyCoord(lon, lat, unit="deg", frame=self._sky_frame)
-            return Angle(np.max(coords.separation(centre).deg), u.deg)
+            coords = _coords.SkyCoord(lon, lat, unit="deg", frame=self._sky_frame)
+            return _coords.Angle(np.max(coords.separation(centre).deg), u.deg)
         tokens = parse_region(self._region)
         if tokens[0] == "HPX_PIXEL":
-            return Angle(2.0 * _pixel_size_deg(tokens[2]), u.deg)
-        return Angle(tokens[3], u.deg)
+            return _coords.Angle(2.0 * _pixel_size_deg(tokens[2]), u.deg)
+        return _coords.Angle(tokens[3], u.deg)
 
     @property
-    def center_skydir(self) -> SkyCoord:
+    def center_skydir(self) -> _coords.SkyCoord:
         """Centre: (0, 0) all-sky, the disk centre, or the mean direction of the pixels."""
         if self.is_allsky:
             lon, lat = 0.0, 0.0
@@ -393,7 +393,7 @@ class HpxGeom:
             ).mean(axis=1)
             lon = np.degrees(np.arctan2(vec[1], vec[0])) % 360
             lat = np.degrees(np.arctan2(vec[2], np.hypot(vec[0], vec[1])))
-        return SkyCoord(lon, lat, unit="deg", frame=self._sky_frame)
+        return _coords.SkyCoord(lon, lat, unit="deg", frame=self._sky_frame)
 
     # ------------------------------------------------------------------ derived geometries
     def _replace(self, **kwargs) -> HpxGeom:
@@ -571,8 +571,8 @@ class HpxGeom:
         pix = self.ipix
         lon, lat = pix_to_lonlat(self._nside, self._nest, pix)
         if frame is not None and not sky_frame(frame).is_equivalent_frame(self._sky_frame):
-            lon, lat = skycoord_lonlat_deg(SkyCoord(lon, lat, unit="deg", frame=self._sky_frame),
-                                           frame)  # fmt: skip
+            coords = _coords.SkyCoord(lon, lat, unit="deg", frame=self._sky_frame)
+            lon, lat = skycoord_lonlat_deg(coords, frame)
         n_axes = len(self._axes)
         planes = self._axes.shape[::-1] if idx is None else (1,) * n_axes
         shape = (*(1,) * n_axes, lon.size)
@@ -661,16 +661,16 @@ class HpxGeom:
 
         A bare `~astropy.coordinates.SkyCoord` is tested against the sky footprint only.
         """
-        geom = self.to_image() if isinstance(coords, SkyCoord) else self
+        geom = self.to_image() if isinstance(coords, _coords.SkyCoord) else self
         idx = geom.coord_to_idx(coords)
         return np.all([i != -1 for i in idx], axis=0)
 
-    def separation(self, center: SkyCoord) -> Angle:
+    def separation(self, center: _coords.SkyCoord) -> _coords.Angle:
         """Angular distance of every pixel centre from ``center``, shape (npix,)."""
-        if not isinstance(center, SkyCoord):
+        if not isinstance(center, _coords.SkyCoord):
             raise TypeError(f"center must be a SkyCoord, got {describe(center)}")
         lon, lat = pix_to_lonlat(self._nside, self._nest, self.ipix)
-        coords = SkyCoord(lon, lat, unit="deg", frame=self._sky_frame)
+        coords = _coords.SkyCoord(lon, lat, unit="deg", frame=self._sky_frame)
         return coords.separation(center)
 
     # ------------------------------------------------------------------ sky measures

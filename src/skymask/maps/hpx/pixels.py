@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 from astropy import units as u
-from astropy.coordinates import Latitude, Longitude
 
 from ...kernels.healpix import npix_of, ring_centres
+from ...utils.lazy import coordinates as _coords
 
 __all__ = [
     "check_nside",
@@ -108,8 +108,8 @@ def lonlat_to_pix(nside: int, nest: bool, lon_deg, lat_deg) -> np.ndarray:
     if not good.any():
         return out
     nested, ring = _cds()
-    lon_q = Longitude(lon[good] * u.deg)
-    lat_q = Latitude(lat[good] * u.deg)
+    lon_q = _coords.Longitude(lon[good] * u.deg)
+    lat_q = _coords.Latitude(lat[good] * u.deg)
     if nest:
         pix = nested.lonlat_to_healpix(lon_q, lat_q, depth_of(nside))
     else:
