@@ -77,8 +77,9 @@ def child(args) -> dict:
     if args.workers:
         from distributed import Client, LocalCluster
 
+        # ":0": a free port for the HTTP server (parallel runs do not collide on 8787).
         cluster = LocalCluster(
-            n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
         client = Client(cluster)
     start = time.perf_counter()
