@@ -167,6 +167,7 @@ def test_lazy_until_computed_and_chunks_kept():
     sqrt_ts = result["sqrt_ts"]
     assert sqrt_ts.is_chunked and sqrt_ts.data.chunks[1:] == counts.chunks[1:]
     assert "not computed" in repr(result)
+    assert "counts      : chunked, not computed" in repr(dataset)
     computed = result.compute()
     assert calls  # computed now, chunk by chunk
     # Interior pixel: 0.3 deg on 0.05 deg pixels is a 6-pixel radius, 113 pixels.
