@@ -9,7 +9,12 @@ import importlib.util
 import pytest
 
 _NEEDS = {
-    "dask": ("skymask.maps.chunked.", "skymask.maps.map.Map.compute", "skymask.maps.io_zarr."),
+    "dask": (
+        "skymask.maps.chunked.",
+        "skymask.maps.map.Map.compute",
+        "skymask.maps.io_zarr.",
+        "skymask.estimators.result.ExcessMaps.compute",
+    ),
     "zarr": ("skymask.maps.io_zarr.",),
 }
 

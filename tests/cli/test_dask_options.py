@@ -42,6 +42,26 @@ def test_mask_regions_chunked_equals_in_memory(cli, tmp_path, chunks):
     )
 
 
+@pytest.mark.data
+def test_mask_catalog_psf_chunked_equals_in_memory(cli, tmp_path, gammapy_data):
+    """``--chunks`` with ``--psf``: each energy plane painted chunk by chunk, the same cube."""
+    dataset_file = gammapy_data / "fermi-3fhl-crab" / "Fermi-LAT-3FHL_data_Fermi-LAT.fits"
+    args = (
+        "mask", "catalog", "3fhl", "--radius", "0.3deg", "--like", dataset_file,
+        "--psf", dataset_file, "--select", "overlap", "--outside",
+    )  # fmt: skip
+    memory, chunked = tmp_path / "memory.fits", tmp_path / "chunked.fits"
+    assert cli(*args, "-o", memory).code == 0
+    result = cli("--chunks", "7", *args, "-o", chunked)
+    assert result.code == 0, result.err
+    assert "written chunk by chunk" in result.out
+    expected, got = Map.read(memory), Map.read(chunked)
+    assert got.is_mask and got.geom == expected.geom
+    np.testing.assert_array_equal(got.data, expected.data)
+    # The planes differ: the PSF radius shrinks with energy.
+    assert len({int(plane.sum()) for plane in expected.data}) > 1
+
+
 def test_workers_and_scheduler_exclude_each_other(cli, tmp_path):
     result = cli(
         "--workers", "2", "--scheduler", "tcp://127.0.0.1:1", "mask", "regions",

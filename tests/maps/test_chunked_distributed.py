@@ -21,12 +21,16 @@ def test_build_dilate_write_on_a_local_cluster(tmp_path, capsys):
     geom = WcsGeom.create(npix=(300, 60), binsz=0.02, frame="galactic", axes=[axis])
     expected = geom.region_mask(REGIONS, inside=False).binary_dilate("0.1 deg")
     expected.write(tmp_path / "memory.fits")
+    # dashboard_address=":0": the scheduler's HTTP server on a free port. With None it still
+    # listens on 8787 and, when a parallel run holds that port, distributed warns (an error
+    # under filterwarnings = error) and the cluster fails to start.
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
+        assert cluster.scheduler.http_server.port not in (0, 8787)
         # Chunks of 4 rows: thinner than the dilation radius (5 pixels).
         lazy = geom.region_mask(REGIONS, inside=False, chunks=(3, 4, 100))
         dilated = lazy.binary_dilate("0.1 deg")

@@ -100,9 +100,11 @@ def dask_session(args):
         stack.callback(logger.setLevel, logger.level)
         logger.setLevel(logging.ERROR)
         if workers:
+            # ":0": the scheduler's HTTP server on a free port (None would still take 8787
+            # and warn when another cluster holds it).
             cluster = stack.enter_context(
                 LocalCluster(
-                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
                 )
             )
             client = stack.enter_context(Client(cluster))

@@ -324,7 +324,7 @@ def _psf_aware_mask(catalog, geom, margin, args):
                 f"  bin {index} ({where} {energy:.4g}): radius {radii[:, index].min():.3f} to "
                 f"{radii[:, index].max():.3f} deg with the PSF's {args.containment:.0%} radius"
             )
-    return geom.region_mask(circles, inside=not args.outside)
+    return geom.region_mask(circles, inside=not args.outside, chunks=chunks_for(args, geom.ndim))
 
 
 def _significance(args) -> int:

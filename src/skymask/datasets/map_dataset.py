@@ -613,19 +613,31 @@ class MapDataset:
         geom = self.geom
         if geom is not None:
             lines.append(f"    geom        : {geom!r}")
+        # Chunked (dask) maps are not computed for a repr.
+        lazy = "chunked, not computed"
         for label, m in (("counts", self.counts), ("background", self.background)):
             if m is not None:
-                lines.append(f"    {label:<12}: total {np.nansum(m.data):.6g}")
-        if self.exposure is not None:
+                total = lazy if m.is_chunked else f"total {np.nansum(m.data):.6g}"
+                lines.append(f"    {label:<12}: {total}")
+        if self.exposure is not None and self.exposure.is_chunked:
+            lines.append(f"    exposure    : {lazy}")
+        elif self.exposure is not None:
             unit = self.exposure.unit
             lines.append(
                 f"    exposure    : {np.nanmin(self.exposure.data):.4g} - "
                 f"{np.nanmax(self.exposure.data):.4g} {unit}"
             )
-        for label, m in (("mask_safe", self._mask_safe), ("mask_fit", self._mask_fit)):
+        masks = (("mask_safe", self._mask_safe), ("mask_fit", self._mask_fit))
+        for label, m in masks:
             text = "none" if m is None else f"{int(m.data.sum())} of {m.data.size} True"
+            if m is not None and m.is_chunked:
+                text = lazy
             lines.append(f"    {label:<12}: {text}")
-        if geom is not None and geom.axes:
+        if (
+            geom is not None
+            and geom.axes
+            and not any(m is not None and m.is_chunked for _, m in masks)
+        ):
             lines.append(f"    energy range: {self.energy_range_total}")
         lines.append(f"    psf         : {'yes' if self.psf is not None else 'none'}")
         lines.append(f"    edisp       : {'yes' if self.edisp is not None else 'none'}")

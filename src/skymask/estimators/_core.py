@@ -12,7 +12,7 @@ import numpy as np
 from .. import stats
 from ..kernels.correlation import TophatCorrelator
 
-__all__ = ["excess_statistics"]
+__all__ = ["excess_statistics", "statistics"]
 
 
 def excess_statistics(
@@ -98,10 +98,37 @@ def _plane_statistics(
     n_on = correlate(counts, integer=integer_counts, nonnegative=True)[mask]
     mu = correlate(npred, nonnegative=bool(np.all(npred >= 0)))[mask]
     if reco_exposure is None:
-        exposure = np.ones(n_on.shape)
+        exposure = None
     else:
         n_mask = correlate(mask.astype(float), integer=True)[mask]
         exposure = correlate(reco_exposure)[mask] / n_mask
+    return statistics(
+        n_on,
+        mu,
+        exposure,
+        n_sigma=n_sigma,
+        n_sigma_ul=n_sigma_ul,
+        selection=selection,
+        n_sigma_sensitivity=n_sigma_sensitivity,
+        sensitivity_threshold=sensitivity_threshold,
+    )
+
+
+def statistics(
+    n_on,
+    mu,
+    exposure,
+    *,
+    n_sigma,
+    n_sigma_ul,
+    selection,
+    n_sigma_sensitivity,
+    sensitivity_threshold,
+) -> dict:
+    """The output maps from the correlated counts ``n_on``, background ``mu`` and mean
+    exposure (None: 1), pixel by pixel (1-D arrays; also the chunked path's per-chunk step)."""
+    if exposure is None:
+        exposure = np.ones(n_on.shape)
     excess = n_on - mu
     ts = stats.cash_ts(n_on, mu)
     values = {

@@ -21,7 +21,10 @@ from ..kernels import correlation
 from ..kernels.footprint import disk_footprint
 from ..maps import Map, MapAxis
 from ..utils.units import as_angle, describe
-from . import _core, _onoff
+from . import _core, _lazy, _onoff
+from ._grouping import combine_masks as _combine_masks
+from ._grouping import group_any as _group_any
+from ._grouping import group_sum as _group_sum
 from .exposure import estimate_exposure_reco_energy
 from .result import ExcessMaps
 from .spectral import as_spectral_model
@@ -269,44 +272,28 @@ class ExcessMapEstimator:
             )
         return _group_sum(npred_data, weights, groups)
 
-    def run(self, dataset) -> ExcessMaps:
-        """Compute the maps for a map dataset.
+    def _options(self) -> dict:
+        """The settings of the statistics (`skymask.estimators._core.excess_statistics`)."""
+        threshold = None
+        if self.apply_threshold_sensitivity:
+            threshold = (self.gamma_min_sensitivity, self.bkg_syst_fraction_sensitivity)
+        return {
+            "n_sigma": self.n_sigma,
+            "n_sigma_ul": self.n_sigma_ul,
+            "selection": self._selection_optional,
+            "n_sigma_sensitivity": self.n_sigma_sensitivity,
+            "sensitivity_threshold": threshold,
+            "method": self.method,
+        }
 
-        Parameters
-        ----------
-        dataset : MapDataset-like
-            ``counts`` (axis ``energy``), ``npred()`` (background plus models), ``mask_safe``,
-            ``mask_fit`` (bool maps or None), ``exposure`` (axis ``energy_true``, or None:
-            then ``norm`` is in counts) and ``edisp`` (or None).
-
-        Returns
-        -------
-        ExcessMaps
-            ``npred``, ``npred_excess``, ``counts``, ``ts``, ``sqrt_ts``, ``norm``,
-            ``norm_err`` and the selected optional maps, one plane per energy group, NaN
-            outside the mask.
-        """
-        on_off = getattr(dataset, "counts_off", None) is not None
-        counts_map = dataset.counts
-        # An on-off image without energy axis (a ring background of an image) is one plane.
-        image = on_off and isinstance(counts_map, Map) and not counts_map.geom.axes
-        if image:
-            dataset = _ImagePlane(dataset)
-            counts_map = dataset.counts
-        if not isinstance(counts_map, Map) or "energy" not in counts_map.geom.axes.names:
-            raise ValueError("dataset.counts must be a Map with a reconstructed 'energy' axis")
-        geom = counts_map.geom
-        if len(geom.axes) != 1:
-            raise ValueError(f"dataset.counts must have only an 'energy' axis, got {geom.axes}")
+    def _arrays(self, dataset, geom, groups, on_off):
+        """The output arrays of an in-memory dataset, and whether it has an exposure."""
         shape = geom.data_shape
-        axis = geom.axes["energy"]
-        groups = energy_groups(axis, self.energy_edges)
-
         safe = _mask_data(dataset.mask_safe, shape, "mask_safe")
         fit = _mask_data(dataset.mask_fit, shape, "mask_fit")
         weights = np.ones(shape, dtype=bool) if safe is None else safe
         used = weights if fit is None else weights & fit
-        counts = _group_sum(counts_map.data, weights, groups)
+        counts = _group_sum(dataset.counts.data, weights, groups)
         if on_off:
             counts_off, background = _onoff_inputs(dataset, shape, used)
             counts_off = _group_sum(counts_off, weights, groups)
@@ -334,17 +321,7 @@ class ExcessMapEstimator:
             del exposure  # only the grouped planes are needed from here on
             _check_finite("the reconstructed exposure", reco_exposure, True)
 
-        threshold = None
-        if self.apply_threshold_sensitivity:
-            threshold = (self.gamma_min_sensitivity, self.bkg_syst_fraction_sensitivity)
-        options = {
-            "n_sigma": self.n_sigma,
-            "n_sigma_ul": self.n_sigma_ul,
-            "selection": self._selection_optional,
-            "n_sigma_sensitivity": self.n_sigma_sensitivity,
-            "sensitivity_threshold": threshold,
-            "method": self.method,
-        }
+        options = self._options()
         kernel = self.estimate_kernel(geom)
         if on_off:
             acceptance = acceptance_off = None
@@ -368,6 +345,77 @@ class ExcessMapEstimator:
             arrays.update(_acceptance_maps(dataset, weights, groups, mask, self.selection_optional))
         else:
             arrays = _core.excess_statistics(counts, npred, mask, kernel, reco_exposure, **options)
+        return arrays, reco_exposure is not None
+
+    def _chunked_arrays(self, dataset, geom, groups, on_off, chunked):
+        """The output arrays (lazy) of a dataset with chunked maps (`_lazy`)."""
+        if on_off:
+            raise ValueError(
+                f"ExcessMapEstimator works lazily on MapDataset only; this on-off dataset has "
+                f"chunked maps ({', '.join(chunked)}): compute them first (m = m.compute())"
+            )
+        reco_exposure = None
+        if dataset.exposure is not None:
+            reco_exposure = estimate_exposure_reco_energy(
+                dataset, self.spectral_model, normalize=False
+            )
+        options = self._options()
+        method = options.pop("method")
+        kernel = self.estimate_kernel(geom)
+        arrays = _lazy.excess_arrays(
+            dataset, groups, kernel, reco_exposure, method=method, **options
+        )
+        return arrays, reco_exposure is not None
+
+    def run(self, dataset) -> ExcessMaps:
+        """Compute the maps for a map dataset.
+
+        Parameters
+        ----------
+        dataset : MapDataset-like
+            ``counts`` (axis ``energy``), ``npred()`` (background plus models), ``mask_safe``,
+            ``mask_fit`` (bool maps or None), ``exposure`` (axis ``energy_true``, or None:
+            then ``norm`` is in counts) and ``edisp`` (or None).
+
+        Returns
+        -------
+        ExcessMaps
+            ``npred``, ``npred_excess``, ``counts``, ``ts``, ``sqrt_ts``, ``norm``,
+            ``norm_err`` and the selected optional maps, one plane per energy group, NaN
+            outside the mask.
+
+        Notes
+        -----
+        A `~skymask.datasets.MapDataset` whose counts, background, exposure or masks are
+        chunked (dask) maps gives chunked maps, computed lazily chunk by chunk: the energy
+        groups with the whole energy axis in each chunk, the top-hat sums with
+        ``map_overlap`` and a halo of the kernel's half size plus one pixel (thin chunks
+        merged first), the statistics pixel by pixel. Correlated counts equal the in-memory
+        ones exactly; float maps to round-off (sums added in another order: about 1e-13 of
+        each map's largest value). Compute them together with `ExcessMaps.compute`. Errors in
+        the values (negative background, non-finite values in the mask) are raised when the
+        maps are computed. On-off datasets need maps in memory.
+        """
+        on_off = getattr(dataset, "counts_off", None) is not None
+        counts_map = dataset.counts
+        # An on-off image without energy axis (a ring background of an image) is one plane.
+        image = on_off and isinstance(counts_map, Map) and not counts_map.geom.axes
+        if image:
+            dataset = _ImagePlane(dataset)
+            counts_map = dataset.counts
+        if not isinstance(counts_map, Map) or "energy" not in counts_map.geom.axes.names:
+            raise ValueError("dataset.counts must be a Map with a reconstructed 'energy' axis")
+        geom = counts_map.geom
+        if len(geom.axes) != 1:
+            raise ValueError(f"dataset.counts must have only an 'energy' axis, got {geom.axes}")
+        axis = geom.axes["energy"]
+        groups = energy_groups(axis, self.energy_edges)
+
+        chunked = _lazy.chunked_inputs(dataset)
+        if chunked:
+            arrays, has_exposure = self._chunked_arrays(dataset, geom, groups, on_off, chunked)
+        else:
+            arrays, has_exposure = self._arrays(dataset, geom, groups, on_off)
         edges = axis.edges[[start for start, _ in groups] + [groups[-1][1]]]
         group_axis = MapAxis.from_edges(edges, interp=axis.interp, name="energy")
         out_geom = geom.replace_axis(group_axis)
@@ -394,7 +442,7 @@ class ExcessMapEstimator:
             maps,
             meta=meta,
             reference_spectral_model=self.spectral_model,
-            has_exposure=reco_exposure is not None,
+            has_exposure=has_exposure,
         )
 
 
@@ -406,18 +454,6 @@ def _positive(value, name) -> float:
     if not number > 0:
         raise ValueError(f"{name} must be a positive number, got {describe(value)}")
     return number
-
-
-def _group_sum(data, weights, groups) -> np.ndarray:
-    """Sum of ``data`` over each group of energy planes where ``weights`` is True (float64)."""
-    data = np.asarray(data)  # float32 counts are added as float64 without a float64 copy
-    out = np.empty((len(groups), *data.shape[1:]))
-    for k, (start, stop) in enumerate(groups):
-        # Only the True planes are added (not a product: a NaN in an unsafe bin does not enter
-        # the sum), without a masked copy of the cube.
-        out[k] = 0.0
-        np.add.reduce(data[start:stop], axis=0, dtype=float, out=out[k], where=weights[start:stop])
-    return out
 
 
 class _ImagePlane:
@@ -468,16 +504,3 @@ def _acceptance_maps(dataset, weights, groups, mask, selection) -> dict:
             data = _group_sum(getattr(dataset, name).data, weights, groups)
             maps[key] = np.where(mask, data, np.nan)
     return maps
-
-
-def _combine_masks(safe, fit, shape) -> np.ndarray:
-    """gammapy's ``estimate_mask_default``: safe & fit, else the one that is set, else all."""
-    if fit is not None:
-        return fit if safe is None else safe & fit
-    if safe is not None:
-        return safe
-    return np.ones(shape, dtype=bool)
-
-
-def _group_any(mask, groups) -> np.ndarray:
-    return np.stack([np.any(mask[start:stop], axis=0) for start, stop in groups])

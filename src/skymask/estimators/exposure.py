@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from astropy import units as u
+from astropy.units.utils import is_effectively_unity
 
 from ..irf.edisp import overlap_fraction
 from ..maps import Map
@@ -47,6 +48,12 @@ def _migration_matrix(edisp, energy_axis, energy_axis_true) -> np.ndarray:
     return matrix
 
 
+def _fold(npred_true, matrix) -> np.ndarray:
+    """``reco[j] = sum_i npred_true[i] matrix[i, j]`` for every pixel (one matrix product)."""
+    ny, nx = npred_true.shape[-2:]
+    return (matrix.T @ npred_true.reshape(matrix.shape[0], -1)).reshape(-1, ny, nx)
+
+
 def estimate_exposure_reco_energy(dataset, spectral_model=None, normalize=True) -> Map:
     """Exposure folded with a spectrum and the energy dispersion, on the counts geometry.
 
@@ -68,7 +75,7 @@ def estimate_exposure_reco_energy(dataset, spectral_model=None, normalize=True) 
     Returns
     -------
     `~skymask.maps.Map`
-        Axis ``energy`` of the counts, float64.
+        Axis ``energy`` of the counts, float64; chunked (lazy) if the exposure is.
     """
     model = as_spectral_model(spectral_model)
     exposure = dataset.exposure
@@ -85,15 +92,26 @@ def estimate_exposure_reco_energy(dataset, spectral_model=None, normalize=True) 
     edges = energy_axis_true.edges
     flux = u.Quantity(model.integral(edges[:-1], edges[1:]))
     try:
-        npred_true = (exposure.quantity * flux[:, np.newaxis, np.newaxis]).to_value("")
+        scale = (exposure.unit * flux.unit).to(u.dimensionless_unscaled)
     except u.UnitConversionError:
         raise u.UnitConversionError(
             f"exposure ({exposure.unit}) times the model's integral flux ({flux.unit}) must be "
             f"dimensionless; check the exposure unit (e.g. 'cm2 s') and {describe(model)}"
         ) from None
     matrix = _migration_matrix(getattr(dataset, "edisp", None), energy_axis, energy_axis_true)
-    ny, nx = counts_geom.data_shape_image
-    reco = (matrix.T @ npred_true.reshape(matrix.shape[0], -1)).reshape(-1, ny, nx)
+    if exposure.is_chunked:
+        # Lazily, chunk by chunk (each chunk with the whole true-energy axis): the operations
+        # of the in-memory branch in the same order (astropy's to_value("") multiplies by the
+        # scale only when it is not unity).
+        npred_true = exposure.data.rechunk({0: -1}) * flux.value[:, np.newaxis, np.newaxis]
+        if not is_effectively_unity(scale):
+            npred_true = npred_true * scale
+        reco = npred_true.map_blocks(
+            _fold, matrix, chunks=((matrix.shape[1],), *npred_true.chunks[1:]), dtype=float
+        )
+    else:
+        npred_true = (exposure.quantity * flux[:, np.newaxis, np.newaxis]).to_value("")
+        reco = _fold(npred_true, matrix)
     unit = ""
     if normalize:
         reco_edges = energy_axis.edges

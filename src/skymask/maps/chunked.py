@@ -295,10 +295,16 @@ def boundary_image(keep_y, keep_x, chunks, geom):
 
 
 def _correlate_block(block, kernel, method, integer, nonnegative):
-    from ..kernels.correlation import correlate_tophat as kernel_correlate
+    from ..kernels.correlation import TophatCorrelator
 
-    planes = block.reshape((-1, *block.shape[-2:]))
-    result = kernel_correlate(planes, kernel, method, integer=integer, nonnegative=nonnegative)
+    planes = np.asarray(block, dtype=float).reshape((-1, *block.shape[-2:]))
+    correlate = TophatCorrelator(kernel, planes.shape[-2:], method)
+    result = np.empty(planes.shape)
+    for k, plane in enumerate(planes):
+        # "auto": decided on this block with its halo, i.e. on every value its sums contain.
+        whole = bool(np.all(plane == np.rint(plane))) if integer == "auto" else integer
+        positive = bool(np.all(plane >= 0)) if nonnegative == "auto" else nonnegative
+        result[k] = correlate(plane, integer=whole, nonnegative=positive)
     return result.reshape(block.shape)
 
 
@@ -318,8 +324,10 @@ def correlate_tophat(data, kernel, method="auto", *, integer=False, nonnegative=
     kernel : ndarray of bool
         Odd-sized symmetric disk (`skymask.kernels.footprint.disk_footprint`).
     method : {"auto", "direct", "fft"}
-    integer, nonnegative : bool
-        See `skymask.kernels.correlation.correlate_tophat`.
+    integer, nonnegative : bool or "auto"
+        See `skymask.kernels.correlation.correlate_tophat`; ``"auto"`` decides for each plane
+        of each chunk (with its halo: every value its sums contain) whether its values are
+        integers (non-negative).
 
     Returns
     -------

@@ -101,7 +101,7 @@ def region_mask(geom, regions, inside=True, chunks=None):
     sky mask is computed once and repeated over the non-spatial axes. With ``chunks`` the
     mask is a lazy dask array painted chunk by chunk (`skymask.maps.chunked.region_mask`).
     `EnergyDependentCircles` give one sky mask per energy bin (the geometry needs an energy
-    axis).
+    axis; with ``chunks`` each plane is painted chunk by chunk).
     """
     from ..rasterize import rasterize
     from .moc import is_moc, mask_from_moc
@@ -109,12 +109,7 @@ def region_mask(geom, regions, inside=True, chunks=None):
     if not isinstance(inside, (bool, np.bool_)):
         raise TypeError(f"inside must be True or False, got {describe(inside)}")
     if isinstance(regions, EnergyDependentCircles):
-        if chunks is not None:
-            raise ValueError(
-                "PSF-aware (energy-dependent) regions are painted in memory, plane by plane: "
-                "drop chunks= (a chunked version is not available yet)"
-            )
-        return energy_dependent_mask(geom, regions, inside)
+        return energy_dependent_mask(geom, regions, inside, chunks=chunks)
     if chunks is not None:
         from .chunked import region_mask as chunked_region_mask
 
@@ -130,11 +125,12 @@ def region_mask(geom, regions, inside=True, chunks=None):
     return _full_mask(geom, spatial=spatial)
 
 
-def energy_dependent_mask(geom, circles, inside, paint=None):
+def energy_dependent_mask(geom, circles, inside, paint=None, chunks=None):
     """One sky mask per energy bin, each painted with the circles' radii in that bin.
 
     ``paint(regions)`` gives the sky mask of a list of regions on ``geom``'s image (default:
-    the WCS rasterizer); HEALPix geometries pass their own painter.
+    the WCS rasterizer); HEALPix geometries pass their own painter. With ``chunks`` (WCS
+    geometries) each plane is a lazy chunked region mask, painted window by window.
     """
     if paint is None:
         from ..rasterize import rasterize
@@ -154,6 +150,19 @@ def energy_dependent_mask(geom, circles, inside, paint=None):
     shape = geom.data_shape
     n_axes = len(geom.axes)
     energy_dim = n_axes - 1 - geom.axes.index_of(axis.name)
+    if chunks is not None:
+        if n_axes != 1:
+            raise ValueError(
+                f"chunked PSF-aware masks need a geometry whose only non-spatial axis is the "
+                f"energy axis, got the axes {geom.axes.names}: drop chunks= or the other axes"
+            )
+        from .chunked import normalize_chunks, region_mask, require_dask
+
+        da = require_dask("chunked region masks")
+        wanted = normalize_chunks(chunks, shape)
+        image = geom.to_image()
+        lazy = [region_mask(image, regions, inside, wanted[1:]) for regions in planes]
+        return da.stack(lazy).rechunk(wanted)
     data = np.empty(shape, dtype=bool)
     for index, regions in enumerate(planes):
         spatial = paint(regions)
