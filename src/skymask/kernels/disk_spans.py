@@ -28,7 +28,7 @@ __all__ = ["SPAN_MAX_HALF_HEIGHT", "span_morphology"]
 
 #: Largest footprint half-height (rows) for which the span method is used: measured crossover
 #: with the distance transform on 1000 x 1000 and 4000 x 4000 survey masks (benchmarks/README).
-SPAN_MAX_HALF_HEIGHT = 160
+SPAN_MAX_HALF_HEIGHT = 250
 
 _WORD_BITS = 64
 
