@@ -51,7 +51,10 @@ def require_non_negative(dataset, name: str, mask, *, needed_by: str) -> None:
     ``npred()`` does) would hide a broken input.
     """
     data = np.asarray(getattr(dataset, name).data)
-    selected = data if mask is None else data[np.broadcast_to(mask, data.shape)]
+    where = True if mask is None else np.broadcast_to(mask, data.shape)
+    if not np.any(data < 0, where=where):  # the common case: no masked copy of the cube
+        return
+    selected = data if mask is None else data[where]
     negative = selected < 0
     if np.any(negative):
         raise ValueError(

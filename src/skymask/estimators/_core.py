@@ -92,16 +92,21 @@ def _plane_statistics(
     sensitivity_threshold,
 ) -> dict:
     """Statistics of one plane, as 1-D arrays over the pixels inside ``mask``."""
-    counts = np.where(mask, counts, 0.0)
-    npred = np.where(mask, npred, 0.0)
-    integer_counts = bool(np.all(counts == np.rint(counts)))
-    n_on = correlate(counts, integer=integer_counts, nonnegative=True)[mask]
-    mu = correlate(npred, nonnegative=bool(np.all(npred >= 0)))[mask]
-    if reco_exposure is None:
-        exposure = None
-    else:
-        n_mask = correlate(mask.astype(float), integer=True)[mask]
-        exposure = correlate(reco_exposure)[mask] / n_mask
+    # The sums of every quantity in one call: one zero-padded stack, one forward and one
+    # inverse FFT call, the kernel's transform shared.
+    integer_counts = bool(np.all(counts == np.rint(counts), where=mask))
+    nonnegative_npred = bool(np.all(npred >= 0, where=mask))
+    images, wheres = [counts, npred], [mask, mask]
+    integer, nonnegative = [integer_counts, False], [True, nonnegative_npred]
+    if reco_exposure is not None:
+        images += [mask, reco_exposure]
+        wheres += [None, None]
+        integer += [True, False]
+        nonnegative += [False, False]
+    sums = correlate.many(images, wheres, integer=integer, nonnegative=nonnegative)
+    n_on, mu = sums[0][mask], sums[1][mask]
+    # gammapy's conv(exposure) / conv(mask); no exposure (None): the norm is in counts.
+    exposure = None if reco_exposure is None else sums[3][mask] / sums[2][mask]
     return statistics(
         n_on,
         mu,

@@ -17,9 +17,13 @@ at exactly 3 pixels (and the 3-4-5 triangles of a 0.5 deg radius) inside. The ra
 one number (in the unit of ``pixel_size``) or an ``(x, y)`` pair, for example the per-axis
 pixel radii of `skymask.maps.WcsGeom.width_in_pixels`.
 
-How the cost stays flat in the radius: the disk uses the exact Euclidean feature transform of
+How it stays fast: a disk up to `SPAN_MAX_HALF_HEIGHT` pixel offsets across (along rows, or
+along columns for an ellipse that is narrower that way) is applied as row spans on bit-packed
+rows (`skymask.kernels.disk_spans`: exact Boolean logic, 64 pixels per word operation; the cost
+grows slowly with the radius); larger disks use the exact Euclidean feature transform of
 `scipy.ndimage.distance_transform_edt` (nearest True pixel for dilation, nearest False pixel
-for erosion), O(pixels) for any radius; the box uses separable running max/min filters
+for erosion), O(pixels) for any radius. The crossover was measured (``benchmarks/README.md``,
+``benchmarks/compare_distance_transforms.py``). The box uses separable running max/min filters
 (`scipy.ndimage.maximum_filter1d`), O(pixels) per axis for any width.
 """
 
@@ -31,6 +35,7 @@ import numpy as np
 from scipy import ndimage
 
 from ._checks import check_kernel, check_mask, check_pixel_size, check_radius
+from .disk_spans import SPAN_MAX_HALF_HEIGHT, span_morphology
 from .footprint import RELATIVE_TOLERANCE, disk_footprint, half_width
 from .footprint import SQUARED_LIMIT as _SQUARED_LIMIT
 
@@ -106,7 +111,7 @@ def binary_dilate(
 
     A pixel becomes True iff some True pixel centre lies inside the kernel centred on it:
     within ``radius`` (disk, inclusive) or within ``radius`` along each axis (box). The cost
-    does not grow with the radius.
+    is bounded whatever the radius (at most about that of one distance transform).
 
     Parameters
     ----------
@@ -174,7 +179,7 @@ def binary_erode(
     A pixel stays True iff every pixel centre inside the kernel centred on it is True:
     within ``radius`` (disk, inclusive) or within ``radius`` along each axis (box). Pixels
     outside the map count as False, so True regions touching the border shrink from it.
-    The cost does not grow with the radius.
+    The cost is bounded whatever the radius (at most about that of one distance transform).
 
     Parameters
     ----------
@@ -252,6 +257,31 @@ def _box(mask: np.ndarray, half_x: int, half_y: int, *, erode: bool) -> np.ndarr
 
 
 def _disk(
+    mask: np.ndarray, radius_x: float, radius_y: float, half_x: int, half_y: int, *, erode: bool
+) -> np.ndarray:
+    if half_y <= SPAN_MAX_HALF_HEIGHT or half_x <= SPAN_MAX_HALF_HEIGHT:
+        # Row spans on bit-packed rows: exact Boolean logic, several times faster than the
+        # feature transform up to about this radius (benchmarks/README.md). An ellipse that
+        # is short across the columns is transposed so that the spans run along its long axis.
+        footprint = _clamped_disk(radius_x, radius_y, half_x, half_y)
+        planes = mask.reshape(-1, *mask.shape[-2:])
+        if half_y > SPAN_MAX_HALF_HEIGHT:
+            planes, footprint = planes.transpose(0, 2, 1), footprint.T
+            result = span_morphology(np.ascontiguousarray(planes), footprint, erode=erode)
+            return np.ascontiguousarray(result.transpose(0, 2, 1)).reshape(mask.shape)
+        return span_morphology(planes, footprint, erode=erode).reshape(mask.shape)
+    return _disk_feature_transform(mask, radius_x, radius_y, half_x, half_y, erode=erode)
+
+
+def _clamped_disk(radius_x: float, radius_y: float, half_x: int, half_y: int) -> np.ndarray:
+    """`disk_footprint` cut to offsets within ``half_x`` and ``half_y`` (radii far beyond the
+    map give the same result as the map size, without a footprint of that size)."""
+    dy, dx = np.ogrid[-half_y : half_y + 1, -half_x : half_x + 1]
+    radius_x, radius_y = max(radius_x, 0.5), max(radius_y, 0.5)
+    return (dx / radius_x) ** 2 + (dy / radius_y) ** 2 <= _SQUARED_LIMIT
+
+
+def _disk_feature_transform(
     mask: np.ndarray, radius_x: float, radius_y: float, half_x: int, half_y: int, *, erode: bool
 ) -> np.ndarray:
     ny, nx = mask.shape[-2:]

@@ -1200,7 +1200,7 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
             Accepted for gammapy compatibility; the result is always exact.
 
         Pixels outside the map count as False, so True regions touching the border shrink
-        from it. Each image plane is treated separately; the cost does not grow with ``width``.
+        from it. Each image plane is treated separately; the cost stays bounded as ``width`` grows.
         """
         from .map_morphology import binary_erode
 
