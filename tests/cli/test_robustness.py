@@ -171,6 +171,20 @@ def test_closed_stdout_does_not_fail_the_command_or_its_output(tmp_path, random_
 
 
 @posix_only
+def test_stdout_closed_before_the_start_does_not_fail_a_written_mask(tmp_path, random_masks):
+    # `skymask ... >&-` (no stdout at all: Python's sys.stdout is None) wrote the mask, then
+    # failed printing its status line with "internal error: AttributeError: 'NoneType'".
+    output = tmp_path / "not.fits"
+    script = f'"{sys.executable}" -m skymask combine not "{random_masks[0]}" -o "{output}" >&-'
+    combine = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
+    assert (combine.returncode, combine.stderr) == (0, "")
+    np.testing.assert_array_equal(Map.read(output).data, ~Map.read(random_masks[0]).data)
+    script = f'"{sys.executable}" -m skymask info "{random_masks[0]}" >&-'
+    info = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
+    assert (info.returncode, info.stderr) == (0, "")
+
+
+@posix_only
 def test_head_of_info_output_is_not_an_error(tmp_path, random_masks):
     command = f'"{sys.executable}" -m skymask info "{random_masks[0]}"'
     script = f'{command} | head -1; echo "${{PIPESTATUS[0]}}"'

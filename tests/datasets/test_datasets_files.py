@@ -194,6 +194,24 @@ def test_yaml_entry_without_a_filename_is_a_clear_error(folder):
         Datasets.read(folder / "index.yaml")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "datasets:\n- name: a\n  TOKEN-1234: : x\n",  # a mapping value where none may be
+        "datasets: [\n  TOKEN-1234\n",  # a list never closed
+        "datasets:\n\t- TOKEN-1234\n",  # a tab where YAML wants blanks
+    ],
+)
+def test_yaml_syntax_errors_name_the_line_not_the_content(folder, text):
+    # The YAML index is input from others: PyYAML's message quotes the offending line
+    # ("TOKEN-1234: : x" under a caret), which would echo any file given as a YAML index.
+    (folder / "index.yaml").write_text(text)
+    where = r"index\.yaml is not valid YAML: .* at line \d+, column \d+"
+    with pytest.raises(ValueError, match=where) as info:
+        Datasets.read(folder / "index.yaml")
+    assert "TOKEN" not in str(info.value)
+
+
 # ---------------------------------------------------------------------- partial files
 def test_truncated_gzip_dataset_is_an_error_not_a_counts_only_dataset(tmp_path, crab_dataset_file):
     # Issue 12 item 6: a .fits.gz cut short read as counts-only, and the significance was

@@ -288,6 +288,14 @@ def test_non_integer_counts_are_not_rounded():
         assert_allclose(result["counts"].data[0, 15, 15], 1.25)
 
 
+def test_selection_optional_all_in_a_list_means_every_optional_map():
+    # gammapy's setter tests `"all" in selection`: the string and a list holding it both
+    # select every optional map (its _available_selection_optional, pasted from gammapy 2.1).
+    available = ["errn-errp", "ul", "sensitivity", "alpha", "acceptance_on", "acceptance_off"]
+    assert ExcessMapEstimator(selection_optional="all").selection_optional == available
+    assert ExcessMapEstimator(selection_optional=["all"]).selection_optional == available
+
+
 def test_invalid_settings():
     with pytest.raises(ValueError, match="unknown entries"):
         ExcessMapEstimator(selection_optional=["errn-errp", "flux"])

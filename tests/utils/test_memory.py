@@ -4,11 +4,12 @@ item 21), instead of "internal error: MemoryError" or minutes of swapping."""
 from __future__ import annotations
 
 import os
+import time
 
 import numpy as np
 import pytest
 
-from skymask.maps import Map, WcsGeom
+from skymask.maps import Map, MapAxis, WcsGeom
 from skymask.utils import memory
 from skymask.utils.memory import AllocationTooLargeError, check_allocation, format_bytes
 
@@ -29,6 +30,19 @@ def test_allsky_map_at_a_thousandth_of_a_degree_is_refused_with_size_and_limit(m
         Map.from_geom(geom)
     with pytest.raises(MemoryError, match="a map of shape"):  # also a MemoryError
         Map.from_geom(geom, data=True)
+
+
+def test_a_billion_bin_axis_is_refused_before_numpy_builds_it(monkeypatch):
+    # MapAxis.from_energy_bounds(1, 10, 10**9) was killed by the system (15 GB resident and
+    # growing) instead of an error; the CLI checked its --energy-bins, the API did not.
+    monkeypatch.setattr(memory, "available_memory", lambda: 16 * 10**9)
+    started = time.perf_counter()
+    with pytest.raises(AllocationTooLargeError, match=r"a 1000000000-bin axis needs 32\.0 GB"):
+        MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=10**9)
+    with pytest.raises(MemoryError, match="use fewer bins"):
+        MapAxis.from_bounds(0, 1, 10**9)
+    assert time.perf_counter() - started < 1
+    assert MapAxis.from_bounds(0, 1, 10**6).nbin == 10**6  # 32 MB: fine
 
 
 def test_map_that_fits_is_created_as_before(monkeypatch):

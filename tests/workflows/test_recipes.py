@@ -186,6 +186,14 @@ def test_bad_recipes_name_the_step_and_rule(tmp_path, text, match):
         MaskRecipe.from_yaml(text, base_dir=tmp_path).build()
 
 
+def test_recipe_syntax_errors_name_the_line_not_the_content(tmp_path):
+    path = tmp_path / "recipe.yaml"
+    path.write_text(GEOMETRY + "steps: [{regions: TOKEN-1234: x}]\n")
+    with pytest.raises(RecipeError, match=r"not valid YAML: .* at line 2, column \d+") as info:
+        MaskRecipe.from_yaml(path)
+    assert "TOKEN" not in str(info.value)
+
+
 def test_a_plain_mask_has_no_recipe(tmp_path):
     out = tmp_path / "plain.fits"
     Map.from_geom(WcsGeom.create(npix=3), data=True).write(out)

@@ -281,7 +281,7 @@ class SourceCatalog:
         )
         raise ValueError(
             f"{type(self).__name__}: {self.filename} is not a {self.tag} catalog file: its "
-            f"sources are named like {self.names[0]!r}, not '{self.name_prefix} J...'{hint}"
+            f"sources are named like {str(self.names[0])!r}, not '{self.name_prefix} J...'{hint}"
         )
 
     def _check_positions(self) -> None:

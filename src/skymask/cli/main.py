@@ -299,11 +299,18 @@ class _ClosedPipeTolerant:
     A reader that stops reading early is not an error of the command: the work (a mask
     written to a file) goes on, and the exit code is that of the work. Later output goes to
     ``os.devnull`` (also that left in the buffer, so that Python's final flush stays quiet).
+    A stdout closed before the start (``>&-``) is treated the same way.
     """
 
     def __init__(self, stream):
+        self.closed_by_reader = stream is None
+        if stream is None:
+            # No stdout at all (``skymask ... >&-``: Python sets sys.stdout to None): nobody
+            # reads, as after a closed pipe. A real null stream keeps attribute lookups
+            # (isatty, fileno) working and takes descriptor 1 if it is free, so that no file
+            # the command opens lands on it.
+            stream = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
         self._stream = stream
-        self.closed_by_reader = False
 
     def write(self, text):
         if not self.closed_by_reader:

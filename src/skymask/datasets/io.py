@@ -171,6 +171,20 @@ def dump_yaml(data) -> str:
     return yaml.dump(data, **YAML_FORMAT)
 
 
+def yaml_error_message(exc: yaml.YAMLError) -> str:
+    """What PyYAML found wrong and where, without the text of the offending line.
+
+    PyYAML's own message quotes the line under a caret; a YAML file may come from others
+    (or be any file passed as one), so error messages name the place, not the content.
+    """
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None)
+    message = str(problem) if problem else "cannot be parsed"
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is not None:
+        message += f" at line {mark.line + 1}, column {mark.column + 1}"
+    return message
+
+
 def read_yaml(path, checksum=True) -> dict:
     """Parse a YAML file; a ``checksum:`` entry is verified if present (D11).
 
@@ -187,7 +201,7 @@ def read_yaml(path, checksum=True) -> dict:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ValueError(f"{path} is not valid YAML: {exc}") from None
+        raise ValueError(f"{path} is not valid YAML: {yaml_error_message(exc)}") from None
     if not isinstance(data, dict):
         raise ValueError(f"{path} must hold a YAML mapping, got {type(data).__name__}")
     expected = data.pop("checksum", None)

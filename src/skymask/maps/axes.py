@@ -9,6 +9,7 @@ from itertools import pairwise
 import numpy as np
 from astropy import units as u
 
+from ..utils.memory import check_allocation
 from ..utils.units import as_energy, describe
 from .label_axis import LabelMapAxis
 
@@ -191,6 +192,15 @@ class MapAxis:
             lo_bnd = u.Quantity(lo_bnd, unit).to_value(unit)
             hi_bnd = u.Quantity(hi_bnd, unit).to_value(unit)
         n_nodes = nbin + 1 if node_type == "edges" else nbin
+        # 10**9 bins: numpy's spacing and the axis' own arrays would take tens of GB (the
+        # process is killed by the system, not given a MemoryError): refuse with the size.
+        check_allocation(
+            (n_nodes,),
+            np.float64,
+            copies=4,
+            what=f"the nodes of a {nbin}-bin axis",
+            hint="use fewer bins (nbin, or a smaller per_decade)",
+        )
         if interp == "log" and not (lo_bnd > 0 and hi_bnd > 0):
             raise ValueError(
                 f"a log axis needs positive bounds, got {lo_bnd} and {hi_bnd} (gammapy reports "

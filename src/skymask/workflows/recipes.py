@@ -250,7 +250,10 @@ class MaskRecipe:
         try:
             recipe = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            raise RecipeError(f"the recipe is not valid YAML: {exc}") from None
+            from ..datasets.io import yaml_error_message
+
+            # A recipe file may come from others: name the place, do not quote the line.
+            raise RecipeError(f"the recipe is not valid YAML: {yaml_error_message(exc)}") from None
         return cls(recipe, base_dir=base_dir)
 
     @classmethod
