@@ -96,6 +96,33 @@ def test_arithmetic_on_masks_counts(image_geom):
     assert_array_equal((mask - mask).data, 0)
 
 
+def test_in_place_arithmetic_with_booleans_keeps_a_mask(image_geom):
+    # gammapy's test fixtures build mask_safe with ``mask += np.ones(shape, dtype=bool)``;
+    # numpy's in-place rule on a bool array: += is OR, *= is AND (oracle: numpy itself).
+    rng = np.random.default_rng(3)
+    a = rng.random(image_geom.data_shape) < 0.5
+    b = rng.random(image_geom.data_shape) < 0.5
+    for op, other in (("add", b), ("mul", b), ("add", True), ("mul", False)):
+        mask = Map.from_geom(image_geom, data=a.copy())
+        expected = a.copy()
+        if op == "add":
+            mask += other
+            expected += other
+        else:
+            mask *= other
+            expected *= other
+        assert mask.data.dtype == bool
+        assert_array_equal(mask.data, expected)
+    mask = Map.from_geom(image_geom, data=a.copy())
+    mask += Map.from_geom(image_geom, data=b)
+    assert_array_equal(mask.data, a | b)
+    # With numbers the mask counts (X3), in place too.
+    counts = Map.from_geom(image_geom, data=a.copy())
+    counts += 1
+    assert counts.data.dtype == np.int64
+    assert_array_equal(counts.data, a.astype(int) + 1)
+
+
 def test_comparisons(image_geom):
     m = Map.from_geom(image_geom, data=np.arange(20.0).reshape(4, 5), unit="m")
     below = m < 500 * u.cm

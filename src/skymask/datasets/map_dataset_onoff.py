@@ -172,6 +172,21 @@ class MapDatasetOnOff:
         return self.counts.geom
 
     @property
+    def data_shape(self) -> tuple[int, ...]:
+        """Shape of the counts data (numpy order: energy, lat, lon), as gammapy's.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDatasetOnOff
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> geom = WcsGeom.create(npix=(4, 3), binsz=0.1, axes=[axis])
+        >>> MapDatasetOnOff.create(geom).data_shape
+        (2, 3, 4)
+        """
+        return tuple(self.geom.data_shape)
+
+    @property
     def mask(self) -> Map | None:
         """``mask_safe & mask_fit`` (whichever exist); None if neither exists."""
         masks = [m.data for m in (self.mask_safe, self.mask_fit) if m is not None]

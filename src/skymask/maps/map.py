@@ -576,6 +576,10 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
     def _binary_inplace(self, name, other):
         if name in _LOGICAL:
             return self._logical(name, other, inplace=True)
+        if name in ("add", "mul") and self._data.dtype == bool and _is_bool_operand(other):
+            # In place, a mask stays a mask (numpy's and gammapy's in-place rule, X3):
+            # ``mask += bools`` is OR, ``mask *= bools`` is AND. ``mask + mask`` still counts.
+            return self._logical("or" if name == "add" else "and", other, inplace=True)
         return self._inplace(self._binary(name, other))
 
     def _unary(self, name):
@@ -1390,3 +1394,12 @@ def _summary(data: np.ndarray) -> str:
     if n_bad:
         text += f", {n_bad} non-finite"
     return text
+
+
+def _is_bool_operand(other) -> bool:
+    """Whether ``other`` is a boolean map, array or scalar (for the in-place mask rule)."""
+    if isinstance(other, Map):
+        return other.data.dtype == bool
+    if isinstance(other, (bool, np.bool_)):
+        return True
+    return isinstance(other, np.ndarray) and other.dtype == bool
