@@ -128,3 +128,8 @@ def test_toy_catalog_and_toy_shape_work_through_the_ordinary_api(toy_catalog, to
 def test_registries_are_clean_after_the_toys():
     assert "toy" not in CATALOG_REGISTRY
     assert all(p.shape != "lon-lat box" for p in PAINTERS)
+
+
+def test_unregistering_an_unknown_painter_names_the_registered_ones():
+    with pytest.raises(ValueError, match=r"not a registered painter.*CircleSkyRegion"):
+        PAINTERS.unregister(object())

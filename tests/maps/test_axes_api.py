@@ -156,3 +156,15 @@ def test_map_axes_transforms_and_centre():
     pix = axes.coord_to_pix(coords)
     assert_allclose(axes.pix_to_coord(pix)[1].to_value("deg"), [0.5, 3.0, -1.0])
     assert axes.drop("energy").names == ["offset"] and axes.is_allclose(axes.copy())
+
+
+def test_coord_to_pix_reads_quantity_strings_as_gammapy():
+    # gammapy 2.1 (computed in its venv): coord_to_pix("10 TeV") on this axis is [2.5].
+    axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+    np.testing.assert_allclose(axis.coord_to_pix("10 TeV"), [2.5])
+    np.testing.assert_allclose(axis.coord_to_pix("1000 GeV"), [-0.5])
+    np.testing.assert_allclose(axis.coord_to_pix("10"), [2.5])  # in the axis unit
+    with pytest.raises(ValueError, match=r"'ten TeV' of axis 'energy' is neither a number"):
+        axis.coord_to_pix("ten TeV")
+    with pytest.raises(u.UnitConversionError, match=r"'10 deg' cannot be converted.*'energy'"):
+        axis.coord_to_pix("10 deg")

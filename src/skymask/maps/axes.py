@@ -340,6 +340,20 @@ class MapAxis:
 
     # ------------------------------------------------------------------ transforms
     def _to_value(self, coord) -> np.ndarray:
+        if isinstance(coord, str):
+            # "10 TeV" or "10" (in the axis unit), as gammapy's u.Quantity(coord, unit).
+            try:
+                coord = u.Quantity(coord, self._unit)
+            except u.UnitsError:
+                raise u.UnitConversionError(
+                    f"coordinate {coord!r} cannot be converted to the unit '{self._unit}' of "
+                    f"axis '{self._name}'"
+                ) from None
+            except (TypeError, ValueError) as exc:
+                raise ValueError(
+                    f"coordinate {coord!r} of axis '{self._name}' is neither a number nor a "
+                    f"quantity: give e.g. '10 {self._unit}' or a Quantity ({exc})"
+                ) from None
         if isinstance(coord, u.Quantity):
             try:
                 return np.asarray(coord.to_value(self._unit), dtype=float)

@@ -125,7 +125,14 @@ class PainterRegistry:
         return painter
 
     def unregister(self, painter: RegionPainter) -> None:
-        """Remove ``painter`` (the instance `register` returned)."""
+        """Remove ``painter`` (the instance `register` returned); ValueError if it is not
+        registered."""
+        if painter not in self._painters:
+            names = sorted({cls.__name__ for p in self._painters for cls in p.region_types})
+            raise ValueError(
+                f"{painter!r} is not a registered painter (painters are registered for "
+                f"{', '.join(names)}); pass the instance register() returned"
+            )
         self._painters.remove(painter)
         self._by_type = {cls: p for cls, p in self._by_type.items() if p is not painter}
         self._cache.clear()
