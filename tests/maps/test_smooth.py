@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from astropy import units as u
 from astropy.convolution import Gaussian2DKernel, Tophat2DKernel
+from astropy.coordinates import SkyCoord
 from numpy.testing import assert_allclose, assert_equal
 from scipy import ndimage
 
@@ -252,3 +253,22 @@ def test_convolve_takes_a_psf_kernel_like_object_and_checks_planes():
     other = Map.create(npix=7, binsz=0.05, axes=[MapAxis.from_edges([1, 2, 3, 4], name="x")])
     with pytest.raises(ValueError, match="kernel has planes"):
         other.convolve(PSFKernelLike(kernel_map))
+
+
+def test_new_all_sky_maps_are_zero_off_the_sky_and_coadd_keeps_the_on_sky_sum():
+    # X160. gammapy 2.1 (computed in its venv): a new map on this geometry has 944 NaN pixels
+    # (centres outside the AIT ellipse), and a new boolean map 944 True ones.
+    skydir = SkyCoord(110.0, 75.0, unit="deg", frame="icrs")
+    geom = WcsGeom.create(binsz=10.0, skydir=skydir, proj="AIT", frame="galactic").upsample(2)
+    off_sky = ~np.isfinite(geom.get_coord().lon.to_value("deg"))
+    assert off_sky.sum() == 944
+    assert np.all(Map.from_geom(geom).data == 0)
+    assert not Map.from_geom(geom, dtype=bool).data.any()
+    # Co-adding bins by pixel centre: values in off-sky pixels (no centre) are dropped, the
+    # on-sky total is kept (oracle: the sum over pixels with a finite centre).
+    fine = Map.from_geom(geom)
+    rng = np.random.default_rng(1)
+    fine.data[...] = rng.random(fine.data.shape)
+    coarse = Map.from_geom(geom.downsample(2))
+    coarse.coadd(fine)
+    assert_allclose(coarse.data.sum(), fine.data[~off_sky].sum(), rtol=1e-6)
