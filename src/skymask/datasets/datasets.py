@@ -24,6 +24,20 @@ class Models(Sequence):
 
     Each component is a dict (``name``, ``type``, ``spectral``, ``spatial``, ...).
     `for_dataset` gives those attached to a dataset (via ``datasets_names``, or all).
+
+    Parameters
+    ----------
+    components : iterable of dict
+        The model components, as in the YAML file.
+    covariance : object, optional
+        The ``covariance`` entry of the file, kept as it is.
+
+    Examples
+    --------
+    >>> from skymask.datasets import Models
+    >>> models = Models([{"name": "crab", "type": "SkyModel", "datasets_names": ["fermi"]}])
+    >>> models.names, models.for_dataset("hess").names
+    (['crab'], [])
     """
 
     def __init__(self, components=(), covariance=None):
@@ -32,6 +46,30 @@ class Models(Sequence):
 
     @classmethod
     def read(cls, filename, checksum=True) -> Models:
+        """Read a models YAML file.
+
+        Parameters
+        ----------
+        filename : str or path
+            The YAML file.
+        checksum : bool
+            Verify a ``checksum`` entry where present.
+
+        Returns
+        -------
+        `Models`
+            The components as parsed.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from skymask.datasets import Models
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     Models([{"name": "crab", "type": "SkyModel"}]).write(Path(tmp) / "models.yaml")
+        ...     Models.read(Path(tmp) / "models.yaml").names
+        ['crab']
+        """
         path = regular_file(make_path(filename), what="models file")
         data = read_yaml(path, checksum=checksum)
         components = data.get("components", [])
@@ -40,19 +78,82 @@ class Models(Sequence):
         return cls(components, covariance=data.get("covariance"))
 
     def to_dict(self) -> dict:
+        """The YAML content: ``{"components": [...]}`` (and ``covariance`` if set).
+
+        Returns
+        -------
+        dict
+            A new dict.
+
+        Examples
+        --------
+        >>> from skymask.datasets import Models
+        >>> Models([{"name": "crab", "type": "SkyModel"}]).to_dict()
+        {'components': [{'name': 'crab', 'type': 'SkyModel'}]}
+        """
         data = {"components": [dict(c) for c in self._components]}
         if self.covariance is not None:
             data["covariance"] = self.covariance
         return data
 
     def write(self, filename, overwrite=False, checksum=False) -> None:
+        """Write the models YAML file, atomically.
+
+        Parameters
+        ----------
+        filename : str or path
+            The YAML file.
+        overwrite : bool
+            Replace an existing file.
+        checksum : bool
+            Add a ``checksum`` entry.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from skymask.datasets import Models
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     Models([{"name": "crab", "type": "SkyModel"}]).write(Path(tmp) / "models.yaml")
+        ...     (Path(tmp) / "models.yaml").read_text().splitlines()[0]
+        'components:'
+        """
         write_yaml(self.to_dict(), make_path(filename), overwrite=overwrite, checksum=checksum)
 
     @property
     def names(self) -> list[str]:
+        """The component names, in order.
+
+        Examples
+        --------
+        >>> from skymask.datasets import Models
+        >>> Models([{"name": "crab", "type": "SkyModel"}]).names
+        ['crab']
+        """
         return [c.get("name", f"model-{i}") for i, c in enumerate(self._components)]
 
     def for_dataset(self, name: str) -> Models:
+        """The components attached to the dataset ``name``.
+
+        A component without ``datasets_names`` belongs to every dataset.
+
+        Parameters
+        ----------
+        name : str
+            Dataset name.
+
+        Returns
+        -------
+        `Models`
+            The selected components (the covariance is kept).
+
+        Examples
+        --------
+        >>> from skymask.datasets import Models
+        >>> models = Models([{"name": "crab"}, {"name": "bkg", "datasets_names": ["hess"]}])
+        >>> models.for_dataset("fermi").names
+        ['crab']
+        """
         return Models(
             [c for c in self._components if name in c.get("datasets_names", [name])],
             covariance=self.covariance,
@@ -77,7 +178,24 @@ class Models(Sequence):
 
 
 class Datasets(Sequence):
-    """Ordered datasets with unique names; ``datasets["Fermi-LAT"]`` or ``datasets[0]``."""
+    """Ordered datasets with unique names; ``datasets["Fermi-LAT"]`` or ``datasets[0]``.
+
+    Parameters
+    ----------
+    datasets : iterable of `MapDataset`
+        The datasets; names must be unique.
+
+    Examples
+    --------
+    >>> from skymask.datasets import MapDataset
+    >>> from skymask.maps import MapAxis, WcsGeom
+    >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+    >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+    >>> from skymask.datasets import Datasets
+    >>> datasets = Datasets([dataset, dataset.copy(name="b")])
+    >>> datasets.names, datasets["b"].name
+    (['a', 'b'], 'b')
+    """
 
     def __init__(self, datasets=()):
         self._datasets: list[MapDataset] = []
@@ -86,6 +204,32 @@ class Datasets(Sequence):
             self.append(dataset)
 
     def append(self, dataset: MapDataset) -> None:
+        """Add a dataset at the end.
+
+        Parameters
+        ----------
+        dataset : `MapDataset`
+            A dataset whose name is not used yet.
+
+        Raises
+        ------
+        TypeError
+            If ``dataset`` is not a `MapDataset`.
+        ValueError
+            If its name is already used.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> from skymask.datasets import Datasets
+        >>> datasets = Datasets()
+        >>> datasets.append(dataset)
+        >>> datasets.names
+        ['a']
+        """
         if not isinstance(dataset, MapDataset):
             raise TypeError(f"Datasets holds MapDataset objects, got {describe(dataset)}")
         if dataset.name in self.names:
@@ -94,6 +238,18 @@ class Datasets(Sequence):
 
     @property
     def names(self) -> list[str]:
+        """The dataset names, in order.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> from skymask.datasets import Datasets
+        >>> Datasets([dataset]).names
+        ['a']
+        """
         return [d.name for d in self._datasets]
 
     def __getitem__(self, key):
@@ -149,6 +305,21 @@ class Datasets(Sequence):
         ValueError
             An entry is malformed, names a file outside the folder without
             ``allow_outside=True``, or names something other than a regular file.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from skymask.datasets import Datasets
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     Datasets([dataset]).write(Path(tmp) / "datasets.yaml")
+        ...     datasets = Datasets.read(Path(tmp) / "datasets.yaml")
+        >>> datasets.names
+        ['a']
         """
         if not isinstance(allow_outside, bool):
             raise TypeError(f"allow_outside must be True or False, got {allow_outside!r}")
@@ -186,6 +357,36 @@ class Datasets(Sequence):
         named ``crab`` and an index ``crab.fits``; none exists unless ``overwrite``) and
         built, then all are written to temporaries, then put in place together (the index
         last), so that a failure leaves the previous files whole (see `skymask.utils.io`).
+
+        Parameters
+        ----------
+        filename : str or path
+            The YAML index.
+        filename_models : str or path, optional
+            Write the models of the datasets' ``models`` there too.
+        overwrite : bool
+            Replace existing files.
+        checksum : bool
+            Add checksums (to the YAML entries and the FITS files).
+
+        Raises
+        ------
+        OSError
+            If an output exists and ``overwrite`` is False (nothing is written then).
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from skymask.datasets import Datasets
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     Datasets([dataset]).write(Path(tmp) / "datasets.yaml")
+        ...     sorted(p.name for p in Path(tmp).iterdir())
+        ['a.fits', 'datasets.yaml']
         """
         overwrite = check_overwrite(overwrite)
         path = make_path(filename)
