@@ -87,22 +87,80 @@ class EDispKernel:
 
     @classmethod
     def from_diagonal_response(cls, energy_axis_true, energy_axis=None) -> EDispKernel:
-        """Perfect resolution: the overlap fraction of the bins (see `overlap_fraction`)."""
+        """Perfect resolution: the overlap fraction of the bins (see `overlap_fraction`).
+
+        Parameters
+        ----------
+        energy_axis_true : `~skymask.maps.MapAxis`
+            True-energy axis.
+        energy_axis : `~skymask.maps.MapAxis`, optional
+            Reconstructed-energy axis (default the true one, renamed ``energy``).
+
+        Returns
+        -------
+        `EDispKernel`
+            The kernel.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernel
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> kernel = EDispKernel.from_diagonal_response(true, energy)
+        >>> kernel.data.tolist()
+        [[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]]
+        """
         if energy_axis is None:
             energy_axis = energy_axis_true.copy(name="energy")
         return cls(energy_axis_true, energy_axis, overlap_fraction(energy_axis, energy_axis_true))
 
     @property
     def energy_axis_true(self) -> MapAxis:
+        """The true-energy axis (rows of the matrix).
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernel
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> kernel = EDispKernel.from_diagonal_response(true, energy)
+        >>> kernel.energy_axis_true.nbin
+        4
+        """
         return self._energy_axis_true
 
     @property
     def energy_axis(self) -> MapAxis:
+        """The reconstructed-energy axis (columns of the matrix).
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernel
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> kernel = EDispKernel.from_diagonal_response(true, energy)
+        >>> kernel.energy_axis.nbin
+        2
+        """
         return self._energy_axis
 
     @property
     def data(self) -> np.ndarray:
-        """The matrix, shape ``(n_true, n_reco)``."""
+        """The matrix, shape ``(n_true, n_reco)``.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernel
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> kernel = EDispKernel.from_diagonal_response(true, energy)
+        >>> kernel.data.shape
+        (4, 2)
+        """
         return self._data
 
     pdf_matrix = data
@@ -162,24 +220,82 @@ class EDispKernelMap:
     # ------------------------------------------------------------------ attributes
     @property
     def edisp_map(self) -> Map:
+        """The kernels as a map with axes ``energy`` and ``energy_true``.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernelMap
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> edisp = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> edisp.edisp_map.geom.axes.names
+        ['energy', 'energy_true']
+        """
         return self._edisp_map
 
     @property
     def exposure_map(self) -> Map | None:
+        """The exposure map that goes with the kernels, or None.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernelMap
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> edisp = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> edisp.exposure_map is None
+        True
+        """
         return self._exposure_map
 
     @property
     def energy_axis(self) -> MapAxis:
-        """Reconstructed energy axis."""
+        """Reconstructed energy axis.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernelMap
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> edisp = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> edisp.energy_axis.nbin
+        2
+        """
         return self._edisp_map.geom.axes["energy"]
 
     @property
     def energy_axis_true(self) -> MapAxis:
+        """True-energy axis.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernelMap
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> edisp = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> edisp.energy_axis_true.nbin
+        4
+        """
         return self._edisp_map.geom.axes["energy_true"]
 
     @property
     def has_single_spatial_bin(self) -> bool:
-        """True for a region map (one kernel valid everywhere)."""
+        """True for a region map (one kernel valid everywhere).
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernelMap
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> edisp = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> edisp.has_single_spatial_bin
+        True
+        """
         return self._edisp_map.geom.npix == (1, 1)
 
     def __repr__(self):
@@ -195,6 +311,30 @@ class EDispKernelMap:
 
         ``geom`` gives the sky grid (its non-spatial axes are dropped); default one pixel
         covering the whole sky.
+
+        Parameters
+        ----------
+        energy_axis : `~skymask.maps.MapAxis`
+            Reconstructed-energy axis.
+        energy_axis_true : `~skymask.maps.MapAxis`
+            True-energy axis.
+        geom : `~skymask.maps.WcsGeom`, optional
+            Sky grid.
+
+        Returns
+        -------
+        `EDispKernelMap`
+            The kernel map.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernelMap
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> edisp = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> edisp.edisp_map.data.shape
+        (4, 2, 1, 1)
         """
         axes = [energy_axis.copy(name="energy"), energy_axis_true.copy(name="energy_true")]
         geom = single_bin_geom(axes) if geom is None else geom.to_image().to_cube(axes)
@@ -209,10 +349,36 @@ class EDispKernelMap:
 
         The exposure (``<HDU>_EXPOSURE`` by default) is read when present.
 
+        Parameters
+        ----------
+        hdulist : `~astropy.io.fits.HDUList`
+            The open file.
+        hdu : str
+            Name of the kernel HDU.
+        hdu_bands, exposure_hdu, exposure_hdu_bands : str, optional
+            Other HDU names (defaults: from ``BANDSHDU`` or ``<HDU>_BANDS``, ``<HDU>_EXPOSURE``).
+
+        Returns
+        -------
+        `EDispKernelMap`
+            The kernel map.
+
         Raises
         ------
         KeyError
             A named HDU or a required column is missing.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernelMap
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> edisp = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> from astropy.io import fits
+        >>> hdulist = fits.HDUList([fits.PrimaryHDU(), *edisp.to_hdus()])
+        >>> EDispKernelMap.from_hdulist(hdulist).edisp_map.data.shape
+        (4, 2, 1, 1)
         """
         filename = getattr(hdulist, "filename", lambda: None)() or "<hdulist>"
         edisp_map, exposure_map, layout = read_irf_hdulist(
@@ -230,7 +396,37 @@ class EDispKernelMap:
 
     @classmethod
     def read(cls, filename, hdu="EDISP") -> EDispKernelMap:
-        """Read from a FITS file (see `from_hdulist`)."""
+        """Read from a FITS file (see `from_hdulist`).
+
+        Parameters
+        ----------
+        filename : str or path
+            The FITS file (a MapDataset file, for example).
+        hdu : str
+            Name of the kernel HDU.
+
+        Returns
+        -------
+        `EDispKernelMap`
+            The kernel map.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernelMap
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> edisp = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.io import fits
+        >>> hdulist = fits.HDUList([fits.PrimaryHDU(), *edisp.to_hdus()])
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     hdulist.writeto(Path(tmp) / "edisp.fits")
+        ...     again = EDispKernelMap.read(Path(tmp) / "edisp.fits")
+        >>> again.energy_axis_true.nbin
+        4
+        """
         path = make_path(filename)
         if not path.exists():
             raise FileNotFoundError(
@@ -243,6 +439,26 @@ class EDispKernelMap:
         """The kernel and exposure HDUs with their bands tables, in the layout that was read.
 
         Region maps (one spatial bin) become region-map tables again; other maps images.
+
+        Parameters
+        ----------
+        hdu : str
+            Name of the kernel HDU.
+
+        Returns
+        -------
+        list of HDUs
+            Kernel, its bands table, and the exposure and its bands table if there is one.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernelMap
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> edisp = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> [h.name for h in edisp.to_hdus()]
+        ['EDISP', 'EDISP_BANDS']
         """
         return write_irf_hdus(self._edisp_map, self._exposure_map, layout=self._layout, hdu=hdu)
 
@@ -273,6 +489,16 @@ class EDispKernelMap:
         ------
         ValueError
             If ``energy_axis`` differs from the map's, or the map holds no kernel at all.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernelMap
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> edisp = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> edisp.get_edisp_kernel().data.tolist()
+        [[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]]
         """
         if energy_axis is not None and not energy_axis.is_allclose(self.energy_axis):
             raise ValueError(
