@@ -19,9 +19,6 @@ section (an unknown heading, a broken underline) fails like a missing one. A nam
 skymask ``__init__``/``__new__`` takes any), and every name an ``Examples`` section with at
 least one ``>>>`` line. The examples run as doctests (``pytest --doctest-modules`` over
 ``src``), which is what makes them runnable.
-
-Names not documented yet are listed in ``tests/data/api_docstrings_todo.txt``; the list may
-only shrink: a name on it that is now documented (or gone) fails the test until it is removed.
 """
 
 from __future__ import annotations
@@ -36,7 +33,6 @@ from pathlib import Path
 from numpydoc import docscrape
 
 ROOT = Path(__file__).resolve().parents[1]
-TODO = ROOT / "tests" / "data" / "api_docstrings_todo.txt"
 
 #: The public modules: the ones docs/reference/*.rst document with automodapi.
 PUBLIC_MODULES = (
@@ -176,13 +172,6 @@ def _offenders() -> dict[str, list[str]]:
     return offenders
 
 
-def _todo() -> list[str]:
-    if not TODO.exists():
-        return []
-    lines = (line.strip() for line in TODO.read_text().splitlines())
-    return [line for line in lines if line and not line.startswith("#")]
-
-
 def test_the_walk_finds_the_public_api():
     names = public_names()
     # A sample of what must be walked, and what must not.
@@ -251,18 +240,9 @@ def test_docstring_problems_catches_missing_and_malformed_sections():
 
 def test_every_public_name_has_parameters_and_examples():
     offenders = _offenders()
-    todo = set(_todo())
-    new = {name: problems for name, problems in offenders.items() if name not in todo}
-    assert not new, (
-        f"{len(new)} public names lack a numpydoc section (add it; see docs/developer.md):\n"
-        + "\n".join(f"  {name}: {', '.join(problems)}" for name, problems in sorted(new.items()))
-    )
-
-
-def test_the_todo_list_only_shrinks():
-    offenders = _offenders()
-    done = sorted(name for name in _todo() if name not in offenders)
-    assert not done, (
-        f"{len(done)} names in {TODO.relative_to(ROOT)} are documented now (or gone): remove "
-        "them from the list:\n" + "\n".join(f"  {name}" for name in done)
+    assert not offenders, (
+        f"{len(offenders)} public names lack a numpydoc section (add it; see docs/developer.md):\n"
+        + "\n".join(
+            f"  {name}: {', '.join(problems)}" for name, problems in sorted(offenders.items())
+        )
     )
