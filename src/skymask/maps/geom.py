@@ -636,8 +636,8 @@ class WcsGeom:
 
         Raises
         ------
-        ValueError
-            If the geometry has no axis of that name.
+        KeyError
+            If the geometry has no axis of that name (the message lists the axes).
 
         Examples
         --------

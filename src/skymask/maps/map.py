@@ -254,8 +254,10 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
 
         Raises
         ------
-        OSError
-            If the file is missing, truncated or damaged (the message names it).
+        FileNotFoundError
+            If there is no such file.
+        ValueError
+            If the file is truncated or damaged (the message names it and says how).
 
         Examples
         --------
