@@ -16,9 +16,10 @@ classes (reported once, under the first public class that has them). Not walked,
 Each docstring is parsed by numpydoc's own parser with warnings as errors, so a malformed
 section (an unknown heading, a broken underline) fails like a missing one. A name needs a
 ``Parameters`` section when it takes parameters (besides ``self``/``cls``; a class when its
-skymask ``__init__``/``__new__`` takes any), and every name an ``Examples`` section with at
-least one ``>>>`` line. The examples run as doctests (``pytest --doctest-modules`` over
-``src``), which is what makes them runnable.
+skymask ``__init__``/``__new__`` takes any) that documents exactly the parameters of the
+signature, and every name an ``Examples`` section with at least one ``>>>`` line. The
+examples run as doctests (``pytest --doctest-modules`` over ``src``), which is what makes
+them runnable.
 """
 
 from __future__ import annotations
@@ -84,31 +85,33 @@ def _unwrap(value):
     return value
 
 
-def _takes_parameters(func, *, bound: bool) -> bool:
+def _parameter_names(func, *, bound: bool) -> list[str]:
+    """Names as numpydoc writes them (``*args``, ``**kwargs``), without ``self``/``cls``."""
     try:
-        parameters = list(inspect.signature(func).parameters)
+        parameters = list(inspect.signature(func).parameters.values())
     except (TypeError, ValueError):  # no signature (a builtin): nothing to check
-        return False
-    return len(parameters) > (1 if bound else 0)
+        return []
+    stars = {inspect.Parameter.VAR_POSITIONAL: "*", inspect.Parameter.VAR_KEYWORD: "**"}
+    return [stars.get(p.kind, "") + p.name for p in parameters[1 if bound else 0 :]]
 
 
-def _class_takes_parameters(cls: type) -> bool:
+def _class_parameter_names(cls: type) -> list[str]:
     for klass in cls.__mro__:
         for name in ("__init__", "__new__"):
             if name in vars(klass):
                 if not _is_skymask(klass):
-                    return False
-                return _takes_parameters(_unwrap(vars(klass)[name]), bound=True)
-    return False
+                    return []
+                return _parameter_names(_unwrap(vars(klass)[name]), bound=True)
+    return []
 
 
-def public_names() -> dict[str, tuple[object, bool]]:
-    """{public name: (object whose docstring documents it, whether it takes parameters)}.
+def public_names() -> dict[str, tuple[object, list[str]]]:
+    """{public name: (object whose docstring documents it, the parameter names it takes)}.
 
     The one walk of the public API: module ``__all__`` names, then the public methods and
     properties of each public class (see the module docstring for what is left out).
     """
-    names: dict[str, tuple[object, bool]] = {}
+    names: dict[str, tuple[object, list[str]]] = {}
     seen_members: set[tuple[type, str]] = set()
     for module_name in PUBLIC_MODULES:
         module = importlib.import_module(module_name)
@@ -118,7 +121,7 @@ def public_names() -> dict[str, tuple[object, bool]]:
             if isinstance(obj, type):
                 if not _is_skymask(obj):
                     continue
-                names[path] = (obj, _class_takes_parameters(obj))
+                names[path] = (obj, _class_parameter_names(obj))
                 for klass in obj.__mro__:
                     if not _is_skymask(klass):
                         continue
@@ -134,17 +137,23 @@ def public_names() -> dict[str, tuple[object, bool]]:
                             continue
                         seen_members.add((klass, attr))
                         func = _unwrap(value)
-                        takes = kind != "property" and _takes_parameters(
-                            func, bound=kind == "method"
+                        takes = (
+                            []
+                            if kind == "property"
+                            else _parameter_names(func, bound=kind == "method")
                         )
                         names[f"{path}.{attr}"] = (func, takes)
             elif inspect.isfunction(obj) or inspect.isbuiltin(obj):
-                names[path] = (obj, _takes_parameters(obj, bound=False))
+                names[path] = (obj, _parameter_names(obj, bound=False))
     return names
 
 
-def docstring_problems(obj, takes_parameters: bool) -> list[str]:
-    """What the docstring of ``obj`` lacks ('no docstring', 'Parameters', 'Examples', ...)."""
+def docstring_problems(obj, parameters: list[str]) -> list[str]:
+    """What the docstring of ``obj`` lacks ('no docstring', 'Parameters', 'Examples', ...).
+
+    ``parameters`` are the names the object takes: each must be documented (``a, b : int``
+    documents both), and nothing else may be.
+    """
     doc = inspect.getdoc(obj)
     if not doc:
         return ["no docstring"]
@@ -155,8 +164,16 @@ def docstring_problems(obj, takes_parameters: bool) -> list[str]:
     except Exception as error:  # numpydoc raises ValueError or warns on malformed sections
         return [f"malformed ({str(error).splitlines()[0]})"]
     problems = []
-    if takes_parameters and not parsed["Parameters"]:
+    if parameters and not parsed["Parameters"]:
         problems.append("Parameters")
+    elif parameters:
+        documented = [n.strip() for p in parsed["Parameters"] for n in p.name.split(",")]
+        missing = [n for n in parameters if n not in documented]
+        unknown = [n for n in documented if n not in parameters]
+        if missing:
+            problems.append(f"Parameters without {', '.join(missing)}")
+        if unknown:
+            problems.append(f"Parameters with unknown {', '.join(unknown)}")
     examples = "\n".join(parsed["Examples"])
     if not re.search(r"^\s*>>> ", examples, flags=re.MULTILINE):
         problems.append("Examples")
@@ -165,8 +182,8 @@ def docstring_problems(obj, takes_parameters: bool) -> list[str]:
 
 def _offenders() -> dict[str, list[str]]:
     offenders = {}
-    for name, (obj, takes) in public_names().items():
-        problems = docstring_problems(obj, takes)
+    for name, (obj, parameters) in public_names().items():
+        problems = docstring_problems(obj, parameters)
         if problems:
             offenders[name] = problems
     return offenders
@@ -231,11 +248,16 @@ def test_docstring_problems_catches_missing_and_malformed_sections():
             A number.
         """
 
-    assert docstring_problems(documented, True) == []
-    assert docstring_problems(no_examples, True) == ["Examples"]
-    assert docstring_problems(no_examples, False) == ["Examples"]
-    assert docstring_problems(malformed, True)[0].startswith("malformed")
-    assert docstring_problems(lambda x: x, True) == ["no docstring"]
+    assert docstring_problems(documented, ["x"]) == []
+    assert docstring_problems(documented, ["x", "y"]) == ["Parameters without y"]
+    assert docstring_problems(documented, ["y"]) == [
+        "Parameters without y",
+        "Parameters with unknown x",
+    ]
+    assert docstring_problems(no_examples, ["x"]) == ["Examples"]
+    assert docstring_problems(no_examples, []) == ["Examples"]
+    assert docstring_problems(malformed, ["x"])[0].startswith("malformed")
+    assert docstring_problems(lambda x: x, ["x"]) == ["no docstring"]
 
 
 def test_every_public_name_has_parameters_and_examples():

@@ -293,6 +293,8 @@ class Datasets(Sequence):
             The YAML index (``~`` and ``$VARS`` in this name are expanded, as in gammapy).
         filename_models : str or path, optional
             A models YAML file.
+        lazy, cache : bool
+            Accepted for gammapy compatibility; the datasets are read at once.
         checksum : bool
             Verify the checksums present in the YAML and FITS files.
         allow_outside : bool

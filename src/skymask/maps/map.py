@@ -947,6 +947,9 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
     def binary_erode(self, width, kernel="disk", use_fft=None):
         """Shrink a mask: keep a pixel if every pixel centre within ``width`` is True.
 
+        Pixels outside the map count as False, so True regions touching the border shrink
+        from it. Each image plane is treated separately; the cost does not grow with ``width``.
+
         Parameters
         ----------
         width : angle, str, number, or a (lon, lat) pair of these
@@ -958,9 +961,6 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
             Disk (Euclidean distance in the pixel plane) or box (per axis).
         use_fft : ignored
             Accepted for gammapy compatibility; the result is always exact.
-
-        Pixels outside the map count as False, so True regions touching the border shrink
-        from it. Each image plane is treated separately; the cost does not grow with ``width``.
 
         Returns
         -------
