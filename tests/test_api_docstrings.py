@@ -46,6 +46,7 @@ PUBLIC_MODULES = (
     "skymask.datasets",
     "skymask.estimators",
     "skymask.makers",
+    "skymask.workflows",
     "skymask.demo",
     "skymask.testing",
     "skymask.utils.units",

@@ -566,12 +566,29 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
 
     @property
     def is_chunked(self) -> bool:
-        """Whether the data is a dask array (lazy, chunked; see `skymask.maps.chunked`)."""
+        """Whether the data is a dask array (lazy, chunked; see `skymask.maps.chunked`).
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> Map.create(npix=3).is_chunked
+        False
+        """
         return is_dask(self._data)
 
     def compute(self, **kwargs) -> Map:
         """This map with its data computed into a numpy array (``kwargs`` go to dask's
         ``compute``, e.g. ``scheduler="threads"``); an in-memory map is returned as it is.
+
+        Parameters
+        ----------
+        **kwargs
+            Passed to dask's ``compute`` (``scheduler="threads"``, ...).
+
+        Returns
+        -------
+        `Map`
+            A map with a numpy array.
 
         Examples
         --------

@@ -180,7 +180,14 @@ class OutputFile:
     @property
     def temporary_path(self) -> Path | None:
         """The temporary being written (set while ``write`` runs): writers that fill it by
-        name from other processes (chunked maps on a cluster) need it."""
+        name from other processes (chunked maps on a cluster) need it.
+
+        Examples
+        --------
+        >>> from skymask.utils.io import OutputFile
+        >>> OutputFile("a.txt", print).temporary_path is None  # set only while writing
+        True
+        """
         return self._temp
 
 
