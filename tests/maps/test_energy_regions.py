@@ -308,3 +308,25 @@ def test_psf_map_containment_map_is_a_mask_source(gauss_psf, cube_geom):
     combined = cube & sky
     assert combined.data.dtype == bool
     np.testing.assert_array_equal(combined.data, cube.data)
+
+
+# ---------------------------------------------------------------------- HEALPix
+@pytest.mark.parametrize("nest", [True, False])
+def test_healpix_cube_mask_planes_equal_brute_force_separation(gauss_psf, nest):
+    from skymask.maps import HpxGeom
+
+    energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2, name="energy")
+    geom = HpxGeom.create(nside=512, frame="icrs", nest=nest, skydir=(0, 0), width=4, axes=[energy])
+    source = np.array([0.3, 0.1, 0.2])
+    circles = EnergyDependentCircles(CENTERS, source, gauss_psf)
+    mask = geom.region_mask(circles)
+    assert mask.data.dtype == bool
+    assert mask.data.shape == geom.data_shape
+    radii = circles.radii_for_axis(energy).deg
+    assert separation_margin(geom, CENTERS, radii).min() > 1e-7  # no pixel centre on a rim
+    expected = brute_force_planes(geom, CENTERS, radii)
+    np.testing.assert_array_equal(mask.data, expected)
+    assert mask.data[0].sum() > mask.data[1].sum() > 0
+    np.testing.assert_array_equal(geom.region_mask(circles, inside=False).data, ~expected)
+    with pytest.raises(ValueError, match=r"energy axis.*to_cube"):
+        geom.to_image().region_mask(circles)

@@ -454,3 +454,19 @@ def test_text_written_by_regions_reads_back_to_the_same_mask():
     expected = geom.region_mask(objects).data
     assert expected.sum() > 500
     assert_array_equal(geom.region_mask(text).data, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        # Found by the mutation fuzz test: astropy's IllegalSecondError escaped bare.
+        ("icrs\npoint 270.19301427 -27:42:57332000", "'second'"),
+        ("icrs\ncircle 17:61:00 -27:42:57 1", "'minute'"),
+        ("icrs\ncircle 17h30m99s -27d42m57s 1", "'second'"),
+    ],
+)
+def test_out_of_range_sexagesimal_fields_name_the_line_and_the_token(text, fragment):
+    geom = WcsGeom.create(npix=10, binsz=0.1, skydir=(270.19, -27.7), frame="icrs")
+    with pytest.raises(ValueError, match=r"line 2.*not a valid sexagesimal angle") as info:
+        geom.region_mask(text)
+    assert fragment in str(info.value)

@@ -114,7 +114,7 @@ def region_mask(geom, regions, inside=True, chunks=None):
                 "PSF-aware (energy-dependent) regions are painted in memory, plane by plane: "
                 "drop chunks= (a chunked version is not available yet)"
             )
-        return _energy_dependent_mask(geom, regions, inside)
+        return energy_dependent_mask(geom, regions, inside)
     if chunks is not None:
         from .chunked import region_mask as chunked_region_mask
 
@@ -130,9 +130,17 @@ def region_mask(geom, regions, inside=True, chunks=None):
     return _full_mask(geom, spatial=spatial)
 
 
-def _energy_dependent_mask(geom, circles, inside):
-    """One sky mask per energy bin, each painted with the circles' radii in that bin."""
-    from ..rasterize import rasterize
+def energy_dependent_mask(geom, circles, inside, paint=None):
+    """One sky mask per energy bin, each painted with the circles' radii in that bin.
+
+    ``paint(regions)`` gives the sky mask of a list of regions on ``geom``'s image (default:
+    the WCS rasterizer); HEALPix geometries pass their own painter.
+    """
+    if paint is None:
+        from ..rasterize import rasterize
+
+        def paint(regions):
+            return rasterize(regions, geom.wcs, geom.data_shape_image)
 
     names = [name.lower() for name in geom.axes.names]
     if "energy" not in names and "energy_true" not in names:
@@ -148,7 +156,7 @@ def _energy_dependent_mask(geom, circles, inside):
     energy_dim = n_axes - 1 - geom.axes.index_of(axis.name)
     data = np.empty(shape, dtype=bool)
     for index, regions in enumerate(planes):
-        spatial = rasterize(regions, geom.wcs, geom.data_shape_image)
+        spatial = paint(regions)
         if not inside:
             np.logical_not(spatial, out=spatial)
         view = [slice(None)] * len(shape)

@@ -79,13 +79,8 @@ def coordinate(match, frame: str, index: int, what: str) -> float:
                 token=token,
             )
         return _finite(float(match.group("num")), what, token) - 1.0  # ds9 pixels start at 1
-    if match.group("sex"):
-        hours = index % 2 == 0 and frame not in ("galactic", "barycentricmeanecliptic")
-        value = Angle(match.group("sex"), unit=u.hourangle if hours else u.deg).deg
-    elif match.group("hms"):
-        value = Angle(match.group("hms")).deg
-    elif match.group("dms"):
-        value = Angle(match.group("dms")).deg
+    if match.group("sex") or match.group("hms") or match.group("dms"):
+        value = _sexagesimal(match, frame, index, what, token)
     else:
         unit = match.group("unit").lower()
         if unit not in ("", "d", "r"):
@@ -101,6 +96,18 @@ def coordinate(match, frame: str, index: int, what: str) -> float:
     if index % 2 == 1 and abs(value) > 90:
         raise Problem(f"the {what} must be within -90 and 90 deg", token=token)
     return value
+
+
+def _sexagesimal(match, frame: str, index: int, what: str, token: str) -> float:
+    """Degrees of a sexagesimal token; out-of-range fields (minutes or seconds >= 60) are a
+    Problem with the place, not astropy's bare IllegalSecondError."""
+    try:
+        if match.group("sex"):
+            hours = index % 2 == 0 and frame not in ("galactic", "barycentricmeanecliptic")
+            return Angle(match.group("sex"), unit=u.hourangle if hours else u.deg).deg
+        return Angle(match.group("hms") or match.group("dms")).deg
+    except ValueError as exc:  # astropy's IllegalHour/Minute/SecondError and parse errors
+        raise Problem(f"the {what} is not a valid sexagesimal angle ({exc})", token=token) from None
 
 
 def size(match, frame: str, what: str) -> float:

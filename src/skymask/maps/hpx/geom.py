@@ -716,7 +716,9 @@ class HpxGeom:
         plane at the shape centre; points mark the pixel holding them; ds9 exclude regions are
         honoured; pixel regions are refused (HEALPix has no pixel plane). A `mocpy.MOC` is
         accepted too: pixels whose centre lies in the MOC. See
-        `skymask.maps.hpx.regions.hpx_region_mask`.
+        `skymask.maps.hpx.regions.hpx_region_mask`. PSF-aware
+        `~skymask.maps.EnergyDependentCircles` give one sky mask per energy bin (the geometry
+        needs an energy axis), as on WCS geometries.
 
         Examples
         --------
@@ -725,11 +727,19 @@ class HpxGeom:
         >>> int(geom.region_mask("galactic;circle(0, 0, 1)").data.sum())
         56
         """
+        from ..energy_regions import EnergyDependentCircles
         from ..map import Map
         from .regions import hpx_region_mask
 
         if not isinstance(inside, (bool, np.bool_)):
             raise TypeError(f"inside must be True or False, got {describe(inside)}")
+        if isinstance(regions, EnergyDependentCircles):
+            from ..geom_masks import energy_dependent_mask
+
+            data = energy_dependent_mask(
+                self, regions, inside, paint=lambda plane: hpx_region_mask(self, plane)
+            )
+            return Map.from_geom(self, data=data)
         spatial = hpx_region_mask(self, regions)
         if not inside:
             np.logical_not(spatial, out=spatial)
