@@ -31,7 +31,29 @@ __all__ = ["SourceCatalog", "UnknownSourceError"]
 
 
 class UnknownSourceError(KeyError):
-    """No source (or more than one) has the name asked for: a `KeyError`."""
+    """No source (or more than one) has the name asked for: a `KeyError`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from astropy.table import Table
+    >>> from skymask.catalog import SourceCatalog3HWC
+    >>> table = Table(
+    ...     {"source_name": ["3HWC J0534+220", "3HWC J0631+169"], "ra": [83.63, 97.99],
+    ...      "dec": [22.02, 17.02], "spec0_radius": [0.0, 2.0]},
+    ...     units={"ra": "deg", "dec": "deg", "spec0_radius": "deg"},
+    ... )
+    >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 3HWC format
+    ...     table.write(Path(tmp) / "3HWC.ecsv")
+    ...     catalog = SourceCatalog3HWC(Path(tmp) / "3HWC.ecsv")
+    >>> from skymask.catalog import UnknownSourceError
+    >>> try:
+    ...     catalog["Crab"]
+    ... except UnknownSourceError as error:
+    ...     print(type(error).__name__, isinstance(error, KeyError))
+    UnknownSourceError True
+    """
 
     def __str__(self) -> str:
         # KeyError would show the message in quotes.
@@ -54,6 +76,25 @@ class SourceCatalog:
     ------
     FileNotFoundError
         No file (the message names the path, ``GAMMAPY_DATA`` and ``filename=``).
+
+    Examples
+    --------
+    A catalog is a subclass that reads its file; here a small file in the 3HWC format:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from astropy.table import Table
+    >>> from skymask.catalog import SourceCatalog3HWC
+    >>> table = Table(
+    ...     {"source_name": ["3HWC J0534+220", "3HWC J0631+169"], "ra": [83.63, 97.99],
+    ...      "dec": [22.02, 17.02], "spec0_radius": [0.0, 2.0]},
+    ...     units={"ra": "deg", "dec": "deg", "spec0_radius": "deg"},
+    ... )
+    >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 3HWC format
+    ...     table.write(Path(tmp) / "3HWC.ecsv")
+    ...     catalog = SourceCatalog3HWC(Path(tmp) / "3HWC.ecsv")
+    >>> len(catalog), catalog.tag
+    (2, '3hwc')
     """
 
     #: Registry tag, spelled as in gammapy (`CATALOG_REGISTRY.get_cls` ignores case).
@@ -203,7 +244,25 @@ class SourceCatalog:
     # ------------------------------------------------------------------ table and columns
     @property
     def table(self) -> Table:
-        """The catalog table (main HDU) as read from the file."""
+        """The catalog table (main HDU) as read from the file.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.table import Table
+        >>> from skymask.catalog import SourceCatalog3HWC
+        >>> table = Table(
+        ...     {"source_name": ["3HWC J0534+220", "3HWC J0631+169"], "ra": [83.63, 97.99],
+        ...      "dec": [22.02, 17.02], "spec0_radius": [0.0, 2.0]},
+        ...     units={"ra": "deg", "dec": "deg", "spec0_radius": "deg"},
+        ... )
+        >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 3HWC format
+        ...     table.write(Path(tmp) / "3HWC.ecsv")
+        ...     catalog = SourceCatalog3HWC(Path(tmp) / "3HWC.ecsv")
+        >>> catalog.table.colnames
+        ['source_name', 'ra', 'dec', 'spec0_radius']
+        """
         return self._table
 
     @table.setter
@@ -220,7 +279,25 @@ class SourceCatalog:
 
     @property
     def names(self) -> np.ndarray:
-        """Source names (stripped str), read from the table once."""
+        """Source names (stripped str), read from the table once.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.table import Table
+        >>> from skymask.catalog import SourceCatalog3HWC
+        >>> table = Table(
+        ...     {"source_name": ["3HWC J0534+220", "3HWC J0631+169"], "ra": [83.63, 97.99],
+        ...      "dec": [22.02, 17.02], "spec0_radius": [0.0, 2.0]},
+        ...     units={"ra": "deg", "dec": "deg", "spec0_radius": "deg"},
+        ... )
+        >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 3HWC format
+        ...     table.write(Path(tmp) / "3HWC.ecsv")
+        ...     catalog = SourceCatalog3HWC(Path(tmp) / "3HWC.ecsv")
+        >>> catalog.names.tolist()
+        ['3HWC J0534+220', '3HWC J0631+169']
+        """
         if self._names is None:
             if self._table_value is None:
                 self._names = _strip_names(self._columns["names"])
@@ -231,7 +308,25 @@ class SourceCatalog:
 
     @property
     def positions(self) -> SkyCoord:
-        """Source positions from the catalog's own position columns and frame (read once)."""
+        """Source positions from the catalog's own position columns and frame (read once).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.table import Table
+        >>> from skymask.catalog import SourceCatalog3HWC
+        >>> table = Table(
+        ...     {"source_name": ["3HWC J0534+220", "3HWC J0631+169"], "ra": [83.63, 97.99],
+        ...      "dec": [22.02, 17.02], "spec0_radius": [0.0, 2.0]},
+        ...     units={"ra": "deg", "dec": "deg", "spec0_radius": "deg"},
+        ... )
+        >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 3HWC format
+        ...     table.write(Path(tmp) / "3HWC.ecsv")
+        ...     catalog = SourceCatalog3HWC(Path(tmp) / "3HWC.ecsv")
+        >>> catalog.positions.ra.deg
+        array([83.63, 97.99])
+        """
         if self._positions is None:
             lon, lat, default = self.position_columns
             if self._table_value is None:
@@ -305,13 +400,48 @@ class SourceCatalog:
         """Kind of each source's main spatial model.
 
         One of point, disk, gaussian, shell, ring, template (see `skymask.catalog.extension`).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.table import Table
+        >>> from skymask.catalog import SourceCatalog3HWC
+        >>> table = Table(
+        ...     {"source_name": ["3HWC J0534+220", "3HWC J0631+169"], "ra": [83.63, 97.99],
+        ...      "dec": [22.02, 17.02], "spec0_radius": [0.0, 2.0]},
+        ...     units={"ra": "deg", "dec": "deg", "spec0_radius": "deg"},
+        ... )
+        >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 3HWC format
+        ...     table.write(Path(tmp) / "3HWC.ecsv")
+        ...     catalog = SourceCatalog3HWC(Path(tmp) / "3HWC.ecsv")
+        >>> catalog.morphology.tolist()
+        ['point', 'disk']
         """
         return self._components.morphology.copy()
 
     @property
     def extension(self) -> Angle:
         """Size of each source's main spatial model: disk radius, Gaussian sigma, shell outer
-        radius, template radius; 0 deg for point-like sources."""
+        radius, template radius; 0 deg for point-like sources.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.table import Table
+        >>> from skymask.catalog import SourceCatalog3HWC
+        >>> table = Table(
+        ...     {"source_name": ["3HWC J0534+220", "3HWC J0631+169"], "ra": [83.63, 97.99],
+        ...      "dec": [22.02, 17.02], "spec0_radius": [0.0, 2.0]},
+        ...     units={"ra": "deg", "dec": "deg", "spec0_radius": "deg"},
+        ... )
+        >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 3HWC format
+        ...     table.write(Path(tmp) / "3HWC.ecsv")
+        ...     catalog = SourceCatalog3HWC(Path(tmp) / "3HWC.ecsv")
+        >>> catalog.extension.deg
+        array([0., 2.])
+        """
         return Angle(self._components.extension_deg, u.deg)
 
     def extension_radius(self, containment: float = DEFAULT_CONTAINMENT) -> Angle:
@@ -320,6 +450,33 @@ class SourceCatalog:
         The outer edge of disks, shells, rings and templates; the radius containing the
         fraction ``containment`` of a Gaussian; the largest over a source's components. See
         `skymask.catalog.extension`.
+
+        Parameters
+        ----------
+        containment : float
+            Fraction of a Gaussian source to contain, in (0, 1).
+
+        Returns
+        -------
+        `~astropy.coordinates.Angle`
+            One radius per source.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.table import Table
+        >>> from skymask.catalog import SourceCatalog3HWC
+        >>> table = Table(
+        ...     {"source_name": ["3HWC J0534+220", "3HWC J0631+169"], "ra": [83.63, 97.99],
+        ...      "dec": [22.02, 17.02], "spec0_radius": [0.0, 2.0]},
+        ...     units={"ra": "deg", "dec": "deg", "spec0_radius": "deg"},
+        ... )
+        >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 3HWC format
+        ...     table.write(Path(tmp) / "3HWC.ecsv")
+        ...     catalog = SourceCatalog3HWC(Path(tmp) / "3HWC.ecsv")
+        >>> catalog.extension_radius(0.68).deg
+        array([0., 2.])
         """
         return Angle(self._components.extension_radius_deg(containment), u.deg)
 
@@ -376,6 +533,28 @@ class SourceCatalog:
             `~regions.CircleSkyRegion` objects in the catalog frame, in catalog order (with
             ``psf``: the energy-dependent circles of the same sources). With
             ``geom.region_mask(regions)`` they give the catalog exclusion mask.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.table import Table
+        >>> from skymask.catalog import SourceCatalog3HWC
+        >>> table = Table(
+        ...     {"source_name": ["3HWC J0534+220", "3HWC J0631+169"], "ra": [83.63, 97.99],
+        ...      "dec": [22.02, 17.02], "spec0_radius": [0.0, 2.0]},
+        ...     units={"ra": "deg", "dec": "deg", "spec0_radius": "deg"},
+        ... )
+        >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 3HWC format
+        ...     table.write(Path(tmp) / "3HWC.ecsv")
+        ...     catalog = SourceCatalog3HWC(Path(tmp) / "3HWC.ecsv")
+        >>> from skymask.maps import WcsGeom
+        >>> geom = WcsGeom.create(skydir=(83.63, 22.02), width=2, binsz=0.1)
+        >>> regions = catalog.exclusion_regions("0.3 deg", geom=geom)
+        >>> len(regions), regions[0].radius
+        (1, <Angle 0.3 deg>)
+        >>> int(geom.region_mask(regions).data.sum())
+        32
         """
         return exclusion_circles(
             self.positions,
@@ -455,11 +634,38 @@ class SourceCatalog:
         Exact source names always win; alias columns (``alias_columns``, comma-separated
         lists allowed) are searched next.
 
+        Parameters
+        ----------
+        name : str
+            Source name or alias (surrounding spaces ignored).
+
+        Returns
+        -------
+        int
+            Row in `table`.
+
         Raises
         ------
         UnknownSourceError
             (a `KeyError`) for an unknown name, or an alias shared by several sources (the
             message lists them).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.table import Table
+        >>> from skymask.catalog import SourceCatalog3HWC
+        >>> table = Table(
+        ...     {"source_name": ["3HWC J0534+220", "3HWC J0631+169"], "ra": [83.63, 97.99],
+        ...      "dec": [22.02, 17.02], "spec0_radius": [0.0, 2.0]},
+        ...     units={"ra": "deg", "dec": "deg", "spec0_radius": "deg"},
+        ... )
+        >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 3HWC format
+        ...     table.write(Path(tmp) / "3HWC.ecsv")
+        ...     catalog = SourceCatalog3HWC(Path(tmp) / "3HWC.ecsv")
+        >>> catalog.row_index("3HWC J0631+169")
+        1
         """
         if not isinstance(name, str):
             raise TypeError(f"a source name must be a str, got {describe(name)}")

@@ -84,6 +84,17 @@ class SpatialComponents:
         Component sizes in degrees (0 for points, NaN for unused slots).
     offset_deg : ndarray of float
         Angular distance of each component centre from the catalog position, in degrees.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skymask.catalog import SpatialComponents
+    >>> components = SpatialComponents(
+    ...     kind=np.array([["point"], ["disk"]]), size_deg=np.array([[0.0], [0.5]]),
+    ...     offset_deg=np.zeros((2, 1)),
+    ... )
+    >>> len(components), components.morphology.tolist()
+    (2, ['point', 'disk'])
     """
 
     kind: np.ndarray
@@ -111,13 +122,53 @@ class SpatialComponents:
 
     @classmethod
     def single(cls, kind, size_deg) -> SpatialComponents:
-        """One component per source, centred on the catalog position."""
+        """One component per source, centred on the catalog position.
+
+        Parameters
+        ----------
+        kind : array-like of str
+            One kind per source (see `KINDS`).
+        size_deg : array-like of float
+            One size per source, in degrees.
+
+        Returns
+        -------
+        `SpatialComponents`
+            Components of shape ``(n_sources, 1)``.
+
+        Examples
+        --------
+        >>> from skymask.catalog import SpatialComponents
+        >>> SpatialComponents.single(["point", "gaussian"], [0, 0.2]).extension_deg
+        array([0. , 0.2])
+        """
         kind = np.asarray(kind, dtype=str).reshape(-1, 1)
         size = np.asarray(size_deg, dtype=float).reshape(-1, 1)
         return cls(kind, size, np.zeros(size.shape))
 
     def with_extra(self, kind, size_deg, offset_deg) -> SpatialComponents:
-        """These components plus further columns (arrays of shape (n_sources, k))."""
+        """These components plus further columns (arrays of shape (n_sources, k)).
+
+        Parameters
+        ----------
+        kind : array-like of str
+            Kinds of the extra components, shape ``(n_sources,)`` or ``(n_sources, k)``.
+        size_deg, offset_deg : array-like of float
+            Their sizes and offsets from the catalog position, in degrees.
+
+        Returns
+        -------
+        `SpatialComponents`
+            A new object with ``k`` more columns.
+
+        Examples
+        --------
+        >>> from skymask.catalog import SpatialComponents
+        >>> main = SpatialComponents.single(["point"], [0])
+        >>> both = main.with_extra(["disk"], [0.5], [1.0])
+        >>> both.kind.tolist(), both.extension_radius_deg().tolist()
+        ([['point', 'disk']], [1.5])
+        """
         kind, size, offset = (
             value if value.ndim == 2 else value.reshape(len(self), 1)
             for value in (
@@ -145,16 +196,48 @@ class SpatialComponents:
 
     @property
     def morphology(self) -> np.ndarray:
-        """Kind of each source's main component."""
+        """Kind of each source's main component.
+
+        Examples
+        --------
+        >>> from skymask.catalog import SpatialComponents
+        >>> SpatialComponents.single(["point", "shell"], [0, 0.3]).morphology.tolist()
+        ['point', 'shell']
+        """
         return self.kind[:, 0]
 
     @property
     def extension_deg(self) -> np.ndarray:
-        """Size of each source's main component in degrees (0 for point sources)."""
+        """Size of each source's main component in degrees (0 for point sources).
+
+        Examples
+        --------
+        >>> from skymask.catalog import SpatialComponents
+        >>> SpatialComponents.single(["point", "shell"], [0, 0.3]).extension_deg
+        array([0. , 0.3])
+        """
         return np.where(self.kind[:, 0] == "point", 0.0, self.size_deg[:, 0])
 
     def extension_radius_deg(self, containment: float = DEFAULT_CONTAINMENT) -> np.ndarray:
-        """The radius containing each source, in degrees (see the module docstring)."""
+        """The radius containing each source, in degrees (see the module docstring).
+
+        Parameters
+        ----------
+        containment : float
+            Fraction of a Gaussian component to contain, in (0, 1).
+
+        Returns
+        -------
+        `numpy.ndarray`
+            One radius per source.
+
+        Examples
+        --------
+        >>> from skymask.catalog import SpatialComponents
+        >>> components = SpatialComponents.single(["disk", "gaussian"], [0.3, 0.1])
+        >>> components.extension_radius_deg(0.95).round(4)
+        array([0.3   , 0.2448])
+        """
         return extension_radius_deg(self.kind, self.size_deg, self.offset_deg, containment)
 
 

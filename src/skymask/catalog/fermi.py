@@ -247,6 +247,22 @@ class SourceCatalog4FGL(_FermiCatalog):
     The default is the first release file found under ``$GAMMAPY_DATA/catalogs/fermi``:
     ``gll_psc_v32`` (DR4, gammapy's default), then newer to older (v35 ... v18), each as
     ``.fit.gz`` or ``.fit``.
+
+    Parameters
+    ----------
+    filename : str or path, optional
+        Catalog file. Default: the first of ``default_files`` found under ``$GAMMAPY_DATA``.
+
+    Examples
+    --------
+    ``SourceCatalog4FGL()`` reads the default file under ``$GAMMAPY_DATA``; the class
+    is registered under its tag:
+
+    >>> from skymask.catalog import CATALOG_REGISTRY, SourceCatalog4FGL
+    >>> CATALOG_REGISTRY.get_cls("4fgl") is SourceCatalog4FGL
+    True
+    >>> SourceCatalog4FGL.default_files[0].startswith("catalogs/")
+    True
     """
 
     tag = "4fgl"
@@ -272,7 +288,24 @@ class SourceCatalog4FGL(_FermiCatalog):
 
 
 class SourceCatalog3FGL(_FermiCatalog):
-    """Fermi-LAT 3FGL catalog (4 years, 100 MeV - 300 GeV)."""
+    """Fermi-LAT 3FGL catalog (4 years, 100 MeV - 300 GeV).
+
+    Parameters
+    ----------
+    filename : str or path, optional
+        Catalog file. Default: the first of ``default_files`` found under ``$GAMMAPY_DATA``.
+
+    Examples
+    --------
+    ``SourceCatalog3FGL()`` reads the default file under ``$GAMMAPY_DATA``; the class
+    is registered under its tag:
+
+    >>> from skymask.catalog import CATALOG_REGISTRY, SourceCatalog3FGL
+    >>> CATALOG_REGISTRY.get_cls("3fgl") is SourceCatalog3FGL
+    True
+    >>> SourceCatalog3FGL.default_files[0].startswith("catalogs/")
+    True
+    """
 
     tag = "3fgl"
     name_prefix = "3FGL"
@@ -292,7 +325,24 @@ class SourceCatalog3FGL(_FermiCatalog):
 
 
 class SourceCatalog2FHL(_FermiCatalog):
-    """Fermi-LAT 2FHL catalog (above 50 GeV); default file v09, else v08."""
+    """Fermi-LAT 2FHL catalog (above 50 GeV); default file v09, else v08.
+
+    Parameters
+    ----------
+    filename : str or path, optional
+        Catalog file. Default: the first of ``default_files`` found under ``$GAMMAPY_DATA``.
+
+    Examples
+    --------
+    ``SourceCatalog2FHL()`` reads the default file under ``$GAMMAPY_DATA``; the class
+    is registered under its tag:
+
+    >>> from skymask.catalog import CATALOG_REGISTRY, SourceCatalog2FHL
+    >>> CATALOG_REGISTRY.get_cls("2fhl") is SourceCatalog2FHL
+    True
+    >>> SourceCatalog2FHL.default_files[0].startswith("catalogs/")
+    True
+    """
 
     tag = "2fhl"
     name_prefix = "2FHL"
@@ -304,7 +354,24 @@ class SourceCatalog2FHL(_FermiCatalog):
 
 
 class SourceCatalog3FHL(_FermiCatalog):
-    """Fermi-LAT 3FHL catalog (above 10 GeV)."""
+    """Fermi-LAT 3FHL catalog (above 10 GeV).
+
+    Parameters
+    ----------
+    filename : str or path, optional
+        Catalog file. Default: the first of ``default_files`` found under ``$GAMMAPY_DATA``.
+
+    Examples
+    --------
+    ``SourceCatalog3FHL()`` reads the default file under ``$GAMMAPY_DATA``; the class
+    is registered under its tag:
+
+    >>> from skymask.catalog import CATALOG_REGISTRY, SourceCatalog3FHL
+    >>> CATALOG_REGISTRY.get_cls("3fhl") is SourceCatalog3FHL
+    True
+    >>> SourceCatalog3FHL.default_files[0].startswith("catalogs/")
+    True
+    """
 
     tag = "3fhl"
     name_prefix = "3FHL"

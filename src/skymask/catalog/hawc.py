@@ -160,7 +160,24 @@ def hawc_components(table) -> SpatialComponents:
 
 
 class SourceCatalog2HWC(_HawcCatalog):
-    """HAWC 2HWC catalog, 40 sources (Abeysekara et al. 2017)."""
+    """HAWC 2HWC catalog, 40 sources (Abeysekara et al. 2017).
+
+    Parameters
+    ----------
+    filename : str or path, optional
+        Catalog file. Default: the first of ``default_files`` found under ``$GAMMAPY_DATA``.
+
+    Examples
+    --------
+    ``SourceCatalog2HWC()`` reads the default file under ``$GAMMAPY_DATA``; the class
+    is registered under its tag:
+
+    >>> from skymask.catalog import CATALOG_REGISTRY, SourceCatalog2HWC
+    >>> CATALOG_REGISTRY.get_cls("2hwc") is SourceCatalog2HWC
+    True
+    >>> SourceCatalog2HWC.default_files[0].startswith("catalogs/")
+    True
+    """
 
     tag = "2hwc"
     name_prefix = "2HWC"
@@ -170,7 +187,24 @@ class SourceCatalog2HWC(_HawcCatalog):
 
 
 class SourceCatalog3HWC(_HawcCatalog):
-    """HAWC 3HWC catalog, 65 sources (Albert et al. 2020)."""
+    """HAWC 3HWC catalog, 65 sources (Albert et al. 2020).
+
+    Parameters
+    ----------
+    filename : str or path, optional
+        Catalog file. Default: the first of ``default_files`` found under ``$GAMMAPY_DATA``.
+
+    Examples
+    --------
+    ``SourceCatalog3HWC()`` reads the default file under ``$GAMMAPY_DATA``; the class
+    is registered under its tag:
+
+    >>> from skymask.catalog import CATALOG_REGISTRY, SourceCatalog3HWC
+    >>> CATALOG_REGISTRY.get_cls("3hwc") is SourceCatalog3HWC
+    True
+    >>> SourceCatalog3HWC.default_files[0].startswith("catalogs/")
+    True
+    """
 
     tag = "3hwc"
     name_prefix = "3HWC"

@@ -108,6 +108,22 @@ class SourceCatalogHGPS(SourceCatalog):
 
     Besides `table` (``HGPS_SOURCES``) it keeps ``table_components``
     (``HGPS_GAUSS_COMPONENTS``).
+
+    Parameters
+    ----------
+    filename : str or path, optional
+        Catalog file. Default: the first of ``default_files`` found under ``$GAMMAPY_DATA``.
+
+    Examples
+    --------
+    ``SourceCatalogHGPS()`` reads the default file under ``$GAMMAPY_DATA``; the class
+    is registered under its tag:
+
+    >>> from skymask.catalog import CATALOG_REGISTRY, SourceCatalogHGPS
+    >>> CATALOG_REGISTRY.get_cls("hgps") is SourceCatalogHGPS
+    True
+    >>> SourceCatalogHGPS.default_files[0].startswith("catalogs/")
+    True
     """
 
     tag = "hgps"

@@ -35,7 +35,15 @@ GAMMAPY_DATA = "GAMMAPY_DATA"
 
 
 class CatalogWarning(SkymaskWarning):
-    """A catalog file is readable but inconsistent (for example a missing extension entry)."""
+    """A catalog file is readable but inconsistent (for example a missing extension entry).
+
+    Examples
+    --------
+    >>> from skymask.catalog import CatalogWarning
+    >>> from skymask.utils.exceptions import SkymaskWarning
+    >>> issubclass(CatalogWarning, SkymaskWarning)
+    True
+    """
 
 
 def resolve_catalog_file(owner: str, filename, default_files, looked_for=None) -> Path:

@@ -29,7 +29,24 @@ class SourceCatalogObject1LHAASO(CatalogSource):
 
 
 class SourceCatalog1LHAASO(SourceCatalog):
-    """First LHAASO catalog, 90 sources (Cao et al. 2024)."""
+    """First LHAASO catalog, 90 sources (Cao et al. 2024).
+
+    Parameters
+    ----------
+    filename : str or path, optional
+        Catalog file. Default: the first of ``default_files`` found under ``$GAMMAPY_DATA``.
+
+    Examples
+    --------
+    ``SourceCatalog1LHAASO()`` reads the default file under ``$GAMMAPY_DATA``; the class
+    is registered under its tag:
+
+    >>> from skymask.catalog import CATALOG_REGISTRY, SourceCatalog1LHAASO
+    >>> CATALOG_REGISTRY.get_cls("1LHAASO") is SourceCatalog1LHAASO
+    True
+    >>> SourceCatalog1LHAASO.default_files[0].startswith("catalogs/")
+    True
+    """
 
     tag = "1LHAASO"  # gammapy's spelling; the registry ignores letter case
     name_prefix = "1LHAASO"

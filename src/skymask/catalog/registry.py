@@ -15,7 +15,17 @@ __all__ = ["CATALOG_REGISTRY", "CatalogRegistry", "UnknownCatalogError"]
 
 
 class UnknownCatalogError(KeyError, ValueError):
-    """No catalog has this tag (a `KeyError` as in gammapy, and a `ValueError`)."""
+    """No catalog has this tag (a `KeyError` as in gammapy, and a `ValueError`).
+
+    Examples
+    --------
+    >>> from skymask.catalog import CATALOG_REGISTRY, UnknownCatalogError
+    >>> try:
+    ...     CATALOG_REGISTRY.get_cls("5fgl")
+    ... except UnknownCatalogError as error:
+    ...     print(isinstance(error, KeyError), isinstance(error, ValueError))
+    True True
+    """
 
     def __str__(self) -> str:
         # KeyError would show the message in quotes.
@@ -47,10 +57,27 @@ class CatalogRegistry:
     def register(self, cls: type) -> type:
         """Add ``cls`` under ``cls.tag`` (lookups ignore letter case); returns ``cls``.
 
+        Parameters
+        ----------
+        cls : type
+            A `SourceCatalog` subclass with a ``tag``.
+
+        Returns
+        -------
+        type
+            ``cls`` (so it works as a class decorator).
+
         Raises
         ------
         ValueError
             An empty tag, or a tag another class already has.
+
+        Examples
+        --------
+        >>> from skymask.catalog import CatalogRegistry, SourceCatalog3FHL
+        >>> registry = CatalogRegistry()
+        >>> registry.register(SourceCatalog3FHL) is SourceCatalog3FHL, registry.tags
+        (True, ('3fhl',))
         """
         tag = str(getattr(cls, "tag", "") or "").strip().lower()
         if not tag:
@@ -64,24 +91,70 @@ class CatalogRegistry:
         return cls
 
     def unregister(self, tag: str) -> type:
-        """Remove and return the class registered under ``tag`` (any letter case)."""
+        """Remove and return the class registered under ``tag`` (any letter case).
+
+        Parameters
+        ----------
+        tag : str
+            The tag.
+
+        Returns
+        -------
+        type
+            The class that was registered.
+
+        Raises
+        ------
+        UnknownCatalogError
+            For an unknown tag.
+
+        Examples
+        --------
+        >>> from skymask.catalog import CatalogRegistry, SourceCatalog3FHL
+        >>> registry = CatalogRegistry([SourceCatalog3FHL])
+        >>> registry.unregister("3FHL").__name__, registry.tags
+        ('SourceCatalog3FHL', ())
+        """
         cls = self.get_cls(tag)
         del self._classes[tag.strip().lower()]
         return cls
 
     @property
     def tags(self) -> tuple[str, ...]:
-        """The catalogs' tags as gammapy spells them (lookups ignore letter case)."""
+        """The catalogs' tags as gammapy spells them (lookups ignore letter case).
+
+        Examples
+        --------
+        >>> from skymask.catalog import CATALOG_REGISTRY
+        >>> "3fhl" in CATALOG_REGISTRY.tags
+        True
+        """
         return tuple(cls.tag for cls in self._classes.values())
 
     def get_cls(self, tag: str) -> type:
         """The catalog class for ``tag`` (any letter case, surrounding spaces ignored).
+
+        Parameters
+        ----------
+        tag : str
+            The catalog tag, e.g. ``"3fhl"``.
+
+        Returns
+        -------
+        type
+            The `SourceCatalog` subclass.
 
         Raises
         ------
         UnknownCatalogError
             (a `KeyError` and a `ValueError`) for an unknown tag; the message lists the known
             tags.
+
+        Examples
+        --------
+        >>> from skymask.catalog import CATALOG_REGISTRY
+        >>> CATALOG_REGISTRY.get_cls(" 4FGL ").__name__
+        'SourceCatalog4FGL'
         """
         if not isinstance(tag, str):
             raise TypeError(f"a catalog tag must be a str, got {describe(tag)}")

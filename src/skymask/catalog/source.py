@@ -16,6 +16,39 @@ class CatalogSource:
 
     It keeps its table row (`data` is built from it on first use).
 
+    Parameters
+    ----------
+    name : str
+        Source name.
+    row_index : int
+        Row of the source in its catalog table.
+    position : `~astropy.coordinates.SkyCoord`
+        Catalog position.
+    row : `~astropy.table.Row`
+        The table row.
+    components : `SpatialComponents`
+        The source's spatial components (one row).
+    info : callable, optional
+        Builds the information page (the catalog's own; default a generic page).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from astropy.table import Table
+    >>> from skymask.catalog import SourceCatalog3HWC
+    >>> table = Table(
+    ...     {"source_name": ["3HWC J0534+220", "3HWC J0631+169"], "ra": [83.63, 97.99],
+    ...      "dec": [22.02, 17.02], "spec0_radius": [0.0, 2.0]},
+    ...     units={"ra": "deg", "dec": "deg", "spec0_radius": "deg"},
+    ... )
+    >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 3HWC format
+    ...     table.write(Path(tmp) / "3HWC.ecsv")
+    ...     catalog = SourceCatalog3HWC(Path(tmp) / "3HWC.ecsv")
+    >>> source = catalog["3HWC J0534+220"]
+    >>> source.name, source.row_index, source.is_pointlike
+    ('3HWC J0534+220', 0, True)
+
     Attributes
     ----------
     name : str
@@ -60,6 +93,23 @@ class CatalogSource:
         A `~astropy.units.Quantity` where the column has a unit (a masked entry is a NaN
         Quantity, so its unit stays readable; gammapy gives 0); other masked entries are
         `None` (X40).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.table import Table
+        >>> from skymask.catalog import SourceCatalog3HWC
+        >>> table = Table(
+        ...     {"source_name": ["3HWC J0534+220", "3HWC J0631+169"], "ra": [83.63, 97.99],
+        ...      "dec": [22.02, 17.02], "spec0_radius": [0.0, 2.0]},
+        ...     units={"ra": "deg", "dec": "deg", "spec0_radius": "deg"},
+        ... )
+        >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 3HWC format
+        ...     table.write(Path(tmp) / "3HWC.ecsv")
+        ...     catalog = SourceCatalog3HWC(Path(tmp) / "3HWC.ecsv")
+        >>> catalog[1].data["spec0_radius"]
+        <Quantity 2. deg>
         """
         if self._data is None:
             self._data = {
@@ -81,11 +131,48 @@ class CatalogSource:
 
     @property
     def morphology(self) -> str:
-        """Kind of the main spatial model: point, disk, gaussian, shell, ring or template."""
+        """Kind of the main spatial model: point, disk, gaussian, shell, ring or template.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.table import Table
+        >>> from skymask.catalog import SourceCatalog3HWC
+        >>> table = Table(
+        ...     {"source_name": ["3HWC J0534+220", "3HWC J0631+169"], "ra": [83.63, 97.99],
+        ...      "dec": [22.02, 17.02], "spec0_radius": [0.0, 2.0]},
+        ...     units={"ra": "deg", "dec": "deg", "spec0_radius": "deg"},
+        ... )
+        >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 3HWC format
+        ...     table.write(Path(tmp) / "3HWC.ecsv")
+        ...     catalog = SourceCatalog3HWC(Path(tmp) / "3HWC.ecsv")
+        >>> catalog[1].morphology
+        'disk'
+        """
         return str(self._components.morphology[0])
 
     @property
     def is_pointlike(self) -> bool:
+        """True if the main spatial model is a point.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.table import Table
+        >>> from skymask.catalog import SourceCatalog3HWC
+        >>> table = Table(
+        ...     {"source_name": ["3HWC J0534+220", "3HWC J0631+169"], "ra": [83.63, 97.99],
+        ...      "dec": [22.02, 17.02], "spec0_radius": [0.0, 2.0]},
+        ...     units={"ra": "deg", "dec": "deg", "spec0_radius": "deg"},
+        ... )
+        >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 3HWC format
+        ...     table.write(Path(tmp) / "3HWC.ecsv")
+        ...     catalog = SourceCatalog3HWC(Path(tmp) / "3HWC.ecsv")
+        >>> catalog[0].is_pointlike, catalog[1].is_pointlike
+        (True, False)
+        """
         return self.morphology == "point"
 
     @property
@@ -93,6 +180,23 @@ class CatalogSource:
         """Size of the main spatial model (disk radius, Gaussian sigma, shell outer radius...).
 
         0 deg for point-like sources.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.table import Table
+        >>> from skymask.catalog import SourceCatalog3HWC
+        >>> table = Table(
+        ...     {"source_name": ["3HWC J0534+220", "3HWC J0631+169"], "ra": [83.63, 97.99],
+        ...      "dec": [22.02, 17.02], "spec0_radius": [0.0, 2.0]},
+        ...     units={"ra": "deg", "dec": "deg", "spec0_radius": "deg"},
+        ... )
+        >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 3HWC format
+        ...     table.write(Path(tmp) / "3HWC.ecsv")
+        ...     catalog = SourceCatalog3HWC(Path(tmp) / "3HWC.ecsv")
+        >>> catalog[1].extension
+        <Angle 2. deg>
         """
         return Angle(self._components.extension_deg[0], u.deg)
 
@@ -101,6 +205,33 @@ class CatalogSource:
 
         See `skymask.catalog.extension` for the rule (outer edge of disks and shells,
         ``containment`` radius of Gaussians, largest over all components).
+
+        Parameters
+        ----------
+        containment : float
+            Fraction of a Gaussian source to contain, in (0, 1).
+
+        Returns
+        -------
+        `~astropy.coordinates.Angle`
+            The radius.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.table import Table
+        >>> from skymask.catalog import SourceCatalog3HWC
+        >>> table = Table(
+        ...     {"source_name": ["3HWC J0534+220", "3HWC J0631+169"], "ra": [83.63, 97.99],
+        ...      "dec": [22.02, 17.02], "spec0_radius": [0.0, 2.0]},
+        ...     units={"ra": "deg", "dec": "deg", "spec0_radius": "deg"},
+        ... )
+        >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 3HWC format
+        ...     table.write(Path(tmp) / "3HWC.ecsv")
+        ...     catalog = SourceCatalog3HWC(Path(tmp) / "3HWC.ecsv")
+        >>> catalog[1].extension_radius()
+        <Angle 2. deg>
         """
         return Angle(self._components.extension_radius_deg(containment)[0], u.deg)
 
@@ -115,6 +246,31 @@ class CatalogSource:
             "all", or a comma-separated list of section names (they depend on the catalog:
             for Fermi-LAT catalogs basic, more, position, spatial, spectral, lightcurve; for
             HGPS basic, map, spatial, spec, flux_points, components, associations, id).
+
+        Returns
+        -------
+        str
+            The page.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.table import Table
+        >>> from skymask.catalog import SourceCatalog3HWC
+        >>> table = Table(
+        ...     {"source_name": ["3HWC J0534+220", "3HWC J0631+169"], "ra": [83.63, 97.99],
+        ...      "dec": [22.02, 17.02], "spec0_radius": [0.0, 2.0]},
+        ...     units={"ra": "deg", "dec": "deg", "spec0_radius": "deg"},
+        ... )
+        >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 3HWC format
+        ...     table.write(Path(tmp) / "3HWC.ecsv")
+        ...     catalog = SourceCatalog3HWC(Path(tmp) / "3HWC.ecsv")
+        >>> print(catalog[0].info("basic").strip())
+        *** Basic info ***
+        <BLANKLINE>
+        Catalog row index (zero-based) : 0
+        Source name : 3HWC J0534+220
         """
         from .info import generic_info
 

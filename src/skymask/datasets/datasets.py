@@ -22,7 +22,24 @@ _DATASET_TYPES = {"MapDataset": (MapDataset, read_map_dataset)}
 
 
 class Datasets(Sequence):
-    """Ordered datasets with unique names; ``datasets["Fermi-LAT"]`` or ``datasets[0]``."""
+    """Ordered datasets with unique names; ``datasets["Fermi-LAT"]`` or ``datasets[0]``.
+
+    Parameters
+    ----------
+    datasets : iterable of `MapDataset`
+        The datasets; names must be unique.
+
+    Examples
+    --------
+    >>> from skymask.datasets import MapDataset
+    >>> from skymask.maps import MapAxis, WcsGeom
+    >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+    >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+    >>> from skymask.datasets import Datasets
+    >>> datasets = Datasets([dataset, dataset.copy(name="b")])
+    >>> datasets.names, datasets["b"].name
+    (['a', 'b'], 'b')
+    """
 
     def __init__(self, datasets=()):
         self._datasets: list[MapDataset] = []
@@ -71,6 +88,32 @@ class Datasets(Sequence):
             )
 
     def append(self, dataset: MapDataset) -> None:
+        """Add a dataset at the end.
+
+        Parameters
+        ----------
+        dataset : `MapDataset`
+            A dataset whose name is not used yet.
+
+        Raises
+        ------
+        TypeError
+            If ``dataset`` is not a `MapDataset`.
+        ValueError
+            If its name is already used.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> from skymask.datasets import Datasets
+        >>> datasets = Datasets()
+        >>> datasets.append(dataset)
+        >>> datasets.names
+        ['a']
+        """
         if not isinstance(dataset, MapDataset):
             raise TypeError(f"Datasets holds MapDataset objects, got {describe(dataset)}")
         if dataset.name in self.names:
@@ -79,6 +122,18 @@ class Datasets(Sequence):
 
     @property
     def names(self) -> list[str]:
+        """The dataset names, in order.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> from skymask.datasets import Datasets
+        >>> Datasets([dataset]).names
+        ['a']
+        """
         return [d.name for d in self._datasets]
 
     def __getitem__(self, key):
@@ -122,6 +177,8 @@ class Datasets(Sequence):
             The YAML index (``~`` and ``$VARS`` in this name are expanded, as in gammapy).
         filename_models : str or path, optional
             A models YAML file.
+        lazy, cache : bool
+            Accepted for gammapy compatibility; the datasets are read at once.
         checksum : bool
             Verify the checksums present in the YAML and FITS files.
         allow_outside : bool
@@ -134,6 +191,21 @@ class Datasets(Sequence):
         ValueError
             An entry is malformed, names a file outside the folder without
             ``allow_outside=True``, or names something other than a regular file.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from skymask.datasets import Datasets
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     Datasets([dataset]).write(Path(tmp) / "datasets.yaml")
+        ...     datasets = Datasets.read(Path(tmp) / "datasets.yaml")
+        >>> datasets.names
+        ['a']
         """
         if not isinstance(allow_outside, bool):
             raise TypeError(f"allow_outside must be True or False, got {allow_outside!r}")
@@ -185,6 +257,36 @@ class Datasets(Sequence):
         named ``crab`` and an index ``crab.fits``; none exists unless ``overwrite``) and
         built, then all are written to temporaries, then put in place together (the index
         last), so that a failure leaves the previous files whole (see `skymask.utils.io`).
+
+        Parameters
+        ----------
+        filename : str or path
+            The YAML index.
+        filename_models : str or path, optional
+            Write the models of the datasets' ``models`` there too.
+        overwrite : bool
+            Replace existing files.
+        checksum : bool
+            Add checksums (to the YAML entries and the FITS files).
+
+        Raises
+        ------
+        OSError
+            If an output exists and ``overwrite`` is False (nothing is written then).
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from skymask.datasets import Datasets
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     Datasets([dataset]).write(Path(tmp) / "datasets.yaml")
+        ...     sorted(p.name for p in Path(tmp).iterdir())
+        ['a.fits', 'datasets.yaml']
         """
         overwrite = check_overwrite(overwrite)
         path = make_path(filename)

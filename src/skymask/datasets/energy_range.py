@@ -12,17 +12,52 @@ __all__ = ["EnergyBounds", "EnergyRange", "energy_range_of_mask"]
 
 
 class EnergyBounds(tuple):
-    """``(energy_min, energy_max)`` as Quantities, printed as ``10.0 GeV - 2.00 TeV``."""
+    """``(energy_min, energy_max)`` as Quantities, printed as ``10.0 GeV - 2.00 TeV``.
+
+    Parameters
+    ----------
+    energy_min, energy_max : `~astropy.units.Quantity`
+        The bounds.
+
+    Examples
+    --------
+    >>> import astropy.units as u
+    >>> from skymask.datasets import EnergyBounds
+    >>> bounds = EnergyBounds(10 * u.GeV, 2 * u.TeV)
+    >>> bounds
+    EnergyBounds(10.0 GeV - 2.00 TeV)
+    >>> energy_min, energy_max = bounds
+    >>> energy_max
+    <Quantity 2. TeV>
+    """
 
     def __new__(cls, energy_min, energy_max):
         return super().__new__(cls, (energy_min, energy_max))
 
     @property
     def min(self) -> u.Quantity:
+        """The lower bound.
+
+        Examples
+        --------
+        >>> import astropy.units as u
+        >>> from skymask.datasets import EnergyBounds
+        >>> EnergyBounds(10 * u.GeV, 2 * u.TeV).min
+        <Quantity 10. GeV>
+        """
         return self[0]
 
     @property
     def max(self) -> u.Quantity:
+        """The upper bound.
+
+        Examples
+        --------
+        >>> import astropy.units as u
+        >>> from skymask.datasets import EnergyBounds
+        >>> EnergyBounds(10 * u.GeV, 2 * u.TeV).max
+        <Quantity 2. TeV>
+        """
         return self[1]
 
     def __repr__(self):
@@ -39,6 +74,25 @@ class EnergyRange(tuple):
     A pixel's range runs from the lower edge of its first valid bin to the upper edge of its
     last; pixels with no valid bin are NaN. Unpacks like gammapy's tuple of two maps and
     prints as a summary instead of object addresses.
+
+    Parameters
+    ----------
+    energy_min, energy_max : `~skymask.maps.Map`
+        Image maps of the lower and upper energy of every pixel (NaN where none).
+
+    Examples
+    --------
+    >>> from skymask.datasets import MapDataset
+    >>> from skymask.maps import MapAxis, WcsGeom
+    >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+    >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+    >>> energy_range = dataset.energy_range
+    >>> energy_range
+    EnergyRange(1.00 TeV - 100 TeV, valid in 6 of 6 pixels)
+    >>> energy_min, energy_max = energy_range
+    >>> energy_max.data
+    array([[100., 100., 100.],
+           [100., 100., 100.]])
     """
 
     def __new__(cls, energy_min: Map, energy_max: Map):
@@ -46,15 +100,47 @@ class EnergyRange(tuple):
 
     @property
     def min(self) -> Map:
+        """The map of lower energies.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> dataset.energy_range.min.unit
+        Unit("TeV")
+        """
         return self[0]
 
     @property
     def max(self) -> Map:
+        """The map of upper energies.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> dataset.energy_range.max.geom.is_image
+        True
+        """
         return self[1]
 
     @property
     def total(self) -> EnergyBounds:
-        """The widest range over all pixels."""
+        """The widest range over all pixels.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> dataset.energy_range.total
+        EnergyBounds(1.00 TeV - 100 TeV)
+        """
         low, high = self[0].quantity, self[1].quantity
         if np.all(np.isnan(low.value)):
             nan = np.nan * low.unit

@@ -57,6 +57,15 @@ class MapDataset:
     counts geometry (an image on the same sky grid is repeated over energy). The dataset
     keeps its own copy, so changing the map given later does not change the dataset.
     In-place updates such as ``dataset.mask_fit &= region_mask`` work.
+
+    Examples
+    --------
+    >>> from skymask.datasets import MapDataset
+    >>> from skymask.maps import MapAxis, WcsGeom
+    >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+    >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+    >>> dataset.counts.data.shape, dataset.mask_safe.is_mask
+    ((2, 2, 3), True)
     """
 
     def __init__(
@@ -205,6 +214,34 @@ class MapDataset:
         The dataset name is ``name``, else the primary header's ``NAME``, else the file name.
         With ``checksum``, HDUs that carry a checksum are verified (a `ChecksumWarning` if
         one is wrong); HDUs without a checksum give no warning (D11).
+
+        Parameters
+        ----------
+        filename : str or path
+            The FITS file.
+        name : str, optional
+            Dataset name.
+        checksum : bool
+            Verify checksums where present.
+
+        Returns
+        -------
+        `MapDataset`
+            The dataset (an instance of ``cls``).
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     dataset.write(Path(tmp) / "a.fits")
+        ...     again = MapDataset.read(Path(tmp) / "a.fits")
+        >>> again.name, again.mask_safe.is_mask
+        ('a', True)
         """
         return cls._from_parts(read_map_dataset(filename, name=name, checksum=checksum))
 
@@ -220,12 +257,58 @@ class MapDataset:
         return dataset
 
     def write(self, filename, overwrite=False, checksum=False) -> None:
-        """Write in gammapy's MapDataset layout, atomically (masks as uint8, read as bool)."""
+        """Write in gammapy's MapDataset layout, atomically (masks as uint8, read as bool).
+
+        Parameters
+        ----------
+        filename : str or path
+            The FITS file.
+        overwrite : bool
+            Replace an existing file.
+        checksum : bool
+            Add CHECKSUM/DATASUM keywords.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.io import fits
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     dataset.write(Path(tmp) / "a.fits")
+        ...     with fits.open(Path(tmp) / "a.fits") as hdulist:
+        ...         print(hdulist["MASK_SAFE"].data.dtype)
+        uint8
+        """
         write_map_dataset(self, filename, overwrite=overwrite, checksum=checksum)
 
     def copy(self, name=None) -> MapDataset:
         """A copy with copied maps and masks (the IRF objects are shared: they are not changed
-        in place by skymask)."""
+        in place by skymask).
+
+        Parameters
+        ----------
+        name : str, optional
+            Name of the copy (default a new unique name).
+
+        Returns
+        -------
+        `MapDataset`
+            The copy.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> copy = dataset.copy(name="b")
+        >>> copy.name, copy.counts is dataset.counts
+        ('b', False)
+        """
         copied = {
             key: None if getattr(self, key) is None else getattr(self, key).copy()
             for key in ("counts", "exposure", "background", "mask_safe", "mask_fit")
@@ -259,7 +342,17 @@ class MapDataset:
     # ------------------------------------------------------------------ geometry
     @property
     def geom(self) -> WcsGeom | None:
-        """The reference geometry: that of counts, else background, else the masks."""
+        """The reference geometry: that of counts, else background, else the masks.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> dataset.geom.data_shape
+        (2, 2, 3)
+        """
         for m in (self.counts, self.background, self._mask_safe, self._mask_fit):
             if m is not None:
                 return m.geom
@@ -295,7 +388,17 @@ class MapDataset:
 
     @property
     def mask_safe(self) -> Map | None:
-        """Safe data range (bool map) or None."""
+        """Safe data range (bool map) or None.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> bool(dataset.mask_safe.data.all())
+        True
+        """
         return self._mask_safe
 
     @mask_safe.setter
@@ -304,7 +407,20 @@ class MapDataset:
 
     @property
     def mask_fit(self) -> Map | None:
-        """Fit range (bool map) or None."""
+        """Fit range (bool map) or None.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> dataset.mask_fit is None
+        True
+        >>> dataset.mask_fit = dataset.geom.energy_mask(energy_min="10 TeV")
+        >>> dataset.mask_fit.data[:, 0, 0].tolist()
+        [False, True]
+        """
         return self._mask_fit
 
     @mask_fit.setter
@@ -313,7 +429,18 @@ class MapDataset:
 
     @property
     def mask(self) -> Map | None:
-        """``mask_safe & mask_fit`` (whichever exist) as a new map; None if neither exists."""
+        """``mask_safe & mask_fit`` (whichever exist) as a new map; None if neither exists.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> dataset.mask_fit = dataset.geom.energy_mask(energy_min="10 TeV")
+        >>> int(dataset.mask.data.sum())
+        6
+        """
         masks = [m for m in (self._mask_safe, self._mask_fit) if m is not None]
         if not masks:
             return None
@@ -329,15 +456,48 @@ class MapDataset:
 
     @property
     def mask_safe_image(self) -> Map | None:
+        """The safe mask reduced over energy (True where any bin is safe), or None.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> dataset.mask_safe_image.geom.is_image
+        True
+        """
         return self._image(self._mask_safe)
 
     @property
     def mask_fit_image(self) -> Map | None:
+        """The fit mask reduced over energy (True where any bin is fitted), or None.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> dataset.mask_fit = dataset.geom.energy_mask(energy_min="10 TeV")
+        >>> bool(dataset.mask_fit_image.data.all())
+        True
+        """
         return self._image(self._mask_fit)
 
     @property
     def mask_image(self) -> Map:
-        """Sky pixels valid in at least one energy bin (all True without masks)."""
+        """Sky pixels valid in at least one energy bin (all True without masks).
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> dataset.mask_image.data.shape
+        (2, 3)
+        """
         mask = self.mask
         if mask is None:
             return Map.from_geom(self.geom.to_image(), data=True)
@@ -433,6 +593,15 @@ class MapDataset:
 
         As gammapy: ``background * norm * (E / reference) ** -tilt`` at the energy-bin
         centres (the template alone without background model; zeros without template).
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> float(dataset.npred_background().data.sum())
+        0.0
         """
         if self.background is None:
             return Map.from_geom(self.geom, data=0.0)
@@ -444,7 +613,17 @@ class MapDataset:
         return self._flag(result, background_only=True)
 
     def npred(self) -> Map:
-        """Predicted counts: the background (source models are not evaluated; see `models`)."""
+        """Predicted counts: the background (source models are not evaluated; see `models`).
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> geom = WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis])
+        >>> float(MapDataset.create(geom, background=0.5).npred().data.sum())
+        6.0
+        """
         npred = self.npred_background()
         np.clip(npred.data, 0, None, out=npred.data)
         return self._flag(npred)
@@ -452,20 +631,64 @@ class MapDataset:
     # ------------------------------------------------------------------ energy ranges
     @property
     def energy_range(self) -> EnergyRange:
-        """Per-pixel energy range of ``mask`` (safe and fit): a (min, max) pair of maps."""
+        """Per-pixel energy range of ``mask`` (safe and fit): a (min, max) pair of maps.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> dataset.mask_fit = dataset.geom.energy_mask(energy_min="10 TeV")
+        >>> dataset.energy_range
+        EnergyRange(10.0 TeV - 100 TeV, valid in 6 of 6 pixels)
+        """
         return energy_range_of_mask(self.mask, self.geom)
 
     @property
     def energy_range_safe(self) -> EnergyRange:
+        """Per-pixel energy range of ``mask_safe`` alone.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> dataset.energy_range_safe
+        EnergyRange(1.00 TeV - 100 TeV, valid in 6 of 6 pixels)
+        """
         return energy_range_of_mask(self._mask_safe, self.geom)
 
     @property
     def energy_range_fit(self) -> EnergyRange:
+        """Per-pixel energy range of ``mask_fit`` alone.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> dataset.mask_fit = dataset.geom.energy_mask(energy_max="10 TeV")
+        >>> dataset.energy_range_fit
+        EnergyRange(1.00 TeV - 10.0 TeV, valid in 6 of 6 pixels)
+        """
         return energy_range_of_mask(self._mask_fit, self.geom)
 
     @property
     def energy_range_total(self) -> EnergyBounds:
-        """Widest energy range over all pixels: ``(energy_min, energy_max)`` Quantities."""
+        """Widest energy range over all pixels: ``(energy_min, energy_max)`` Quantities.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=(3, 2), binsz=1, axes=[axis]), name="a")
+        >>> dataset.energy_range_total
+        EnergyBounds(1.00 TeV - 100 TeV)
+        """
         return self.energy_range.total
 
     # ------------------------------------------------------------------ reductions

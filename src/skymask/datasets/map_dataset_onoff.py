@@ -169,6 +169,21 @@ class MapDatasetOnOff:
     # ------------------------------------------------------------------ derived maps
     @property
     def geom(self):
+        """The reference geometry (that of ``counts``).
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDatasetOnOff
+        >>> from skymask.maps import Map, WcsGeom
+        >>> geom = WcsGeom.create(npix=3, binsz=0.1)
+        >>> on_off = MapDatasetOnOff(
+        ...     counts=Map.from_geom(geom, data=10.0), counts_off=Map.from_geom(geom, data=20.0),
+        ...     acceptance=Map.from_geom(geom, data=1.0),
+        ...     acceptance_off=Map.from_geom(geom, data=4.0),
+        ... )
+        >>> on_off.geom.npix
+        (3, 3)
+        """
         return self.counts.geom
 
     @property
@@ -188,7 +203,21 @@ class MapDatasetOnOff:
 
     @property
     def mask(self) -> Map | None:
-        """``mask_safe & mask_fit`` (whichever exist); None if neither exists."""
+        """``mask_safe & mask_fit`` (whichever exist); None if neither exists.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDatasetOnOff
+        >>> from skymask.maps import Map, WcsGeom
+        >>> geom = WcsGeom.create(npix=3, binsz=0.1)
+        >>> on_off = MapDatasetOnOff(
+        ...     counts=Map.from_geom(geom, data=10.0), counts_off=Map.from_geom(geom, data=20.0),
+        ...     acceptance=Map.from_geom(geom, data=1.0),
+        ...     acceptance_off=Map.from_geom(geom, data=4.0),
+        ... )
+        >>> on_off.mask is None
+        True
+        """
         masks = [m.data for m in (self.mask_safe, self.mask_fit) if m is not None]
         if not masks:
             return None
@@ -196,7 +225,21 @@ class MapDatasetOnOff:
 
     @property
     def alpha(self) -> Map:
-        """``acceptance / acceptance_off``; NaN where there is no OFF acceptance."""
+        """``acceptance / acceptance_off``; NaN where there is no OFF acceptance.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDatasetOnOff
+        >>> from skymask.maps import Map, WcsGeom
+        >>> geom = WcsGeom.create(npix=3, binsz=0.1)
+        >>> on_off = MapDatasetOnOff(
+        ...     counts=Map.from_geom(geom, data=10.0), counts_off=Map.from_geom(geom, data=20.0),
+        ...     acceptance=Map.from_geom(geom, data=1.0),
+        ...     acceptance_off=Map.from_geom(geom, data=4.0),
+        ... )
+        >>> float(on_off.alpha.data[0, 0])
+        0.25
+        """
         on, off = self.acceptance.data, self.acceptance_off.data
         with np.errstate(divide="ignore", invalid="ignore"):
             data = np.where(off > 0, on / np.where(off > 0, off, 1.0), np.nan)
@@ -204,12 +247,40 @@ class MapDatasetOnOff:
 
     @property
     def background(self) -> Map:
-        """Background in the ON voxel estimated from OFF: ``alpha * counts_off``."""
+        """Background in the ON voxel estimated from OFF: ``alpha * counts_off``.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDatasetOnOff
+        >>> from skymask.maps import Map, WcsGeom
+        >>> geom = WcsGeom.create(npix=3, binsz=0.1)
+        >>> on_off = MapDatasetOnOff(
+        ...     counts=Map.from_geom(geom, data=10.0), counts_off=Map.from_geom(geom, data=20.0),
+        ...     acceptance=Map.from_geom(geom, data=1.0),
+        ...     acceptance_off=Map.from_geom(geom, data=4.0),
+        ... )
+        >>> float(on_off.background.data[0, 0])
+        5.0
+        """
         return Map.from_geom(self.geom, data=self.alpha.data * self.counts_off.data)
 
     @property
     def excess(self) -> Map:
-        """``counts - alpha * counts_off``."""
+        """``counts - alpha * counts_off``.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDatasetOnOff
+        >>> from skymask.maps import Map, WcsGeom
+        >>> geom = WcsGeom.create(npix=3, binsz=0.1)
+        >>> on_off = MapDatasetOnOff(
+        ...     counts=Map.from_geom(geom, data=10.0), counts_off=Map.from_geom(geom, data=20.0),
+        ...     acceptance=Map.from_geom(geom, data=1.0),
+        ...     acceptance_off=Map.from_geom(geom, data=4.0),
+        ... )
+        >>> float(on_off.excess.data[0, 0])
+        5.0
+        """
         return Map.from_geom(self.geom, data=self.counts.data - self.background.data)
 
     # ------------------------------------------------------------------ significance
@@ -235,6 +306,19 @@ class MapDatasetOnOff:
         -------
         `~skymask.maps.Map`
             Float64 significance; NaN outside ``mask`` and where no OFF counts enter.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDatasetOnOff
+        >>> from skymask.maps import Map, WcsGeom
+        >>> geom = WcsGeom.create(npix=3, binsz=0.1)
+        >>> on_off = MapDatasetOnOff(
+        ...     counts=Map.from_geom(geom, data=10.0), counts_off=Map.from_geom(geom, data=20.0),
+        ...     acceptance=Map.from_geom(geom, data=1.0),
+        ...     acceptance_off=Map.from_geom(geom, data=4.0),
+        ... )
+        >>> round(float(on_off.li_ma_significance().data[1, 1]), 4)
+        1.7099
         """
         from ..estimators.significance import li_ma_significance_map
 

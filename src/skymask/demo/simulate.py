@@ -75,6 +75,13 @@ class SimulatedSource:
         Integral photon flux above 10 GeV in cm-2 s-1.
     index : float
         Photon index of the power law.
+
+    Examples
+    --------
+    >>> from skymask.demo import SimulatedSource
+    >>> source = SimulatedSource("Crab Nebula", flux=1e-9, index=2.0)
+    >>> round(float(source.integral_flux(10, 100)), 20)
+    9e-10
     """
 
     name: str
@@ -83,13 +90,43 @@ class SimulatedSource:
 
     @property
     def known(self) -> KnownSource:
+        """The built-in source of the same name (position and shape).
+
+        Raises
+        ------
+        KeyError
+            If the name is not in `BUILTIN_SOURCES`.
+
+        Examples
+        --------
+        >>> from skymask.demo import SimulatedSource
+        >>> SimulatedSource("Crab Nebula", flux=1e-9, index=2.0).known.morphology
+        'point'
+        """
         for source in BUILTIN_SOURCES:
             if source.name == self.name:
                 return source
         raise KeyError(f"{self.name!r} is not in BUILTIN_SOURCES")
 
     def integral_flux(self, energy_min_gev, energy_max_gev) -> np.ndarray:
-        """Photon flux (cm-2 s-1) between the energies (GeV), arrays broadcast."""
+        """Photon flux (cm-2 s-1) between the energies (GeV), arrays broadcast.
+
+        Parameters
+        ----------
+        energy_min_gev, energy_max_gev : float or array-like
+            Energy bounds in GeV.
+
+        Returns
+        -------
+        `numpy.ndarray`
+            Photon fluxes in cm-2 s-1.
+
+        Examples
+        --------
+        >>> from skymask.demo import SimulatedSource
+        >>> SimulatedSource("Crab Nebula", flux=1e-9, index=2.0).integral_flux(10, [100, 1000])
+        array([9.0e-10, 9.9e-10])
+        """
         return _power_law_integral(self.flux, self.index, energy_min_gev, energy_max_gev)
 
 
@@ -113,7 +150,14 @@ def _power_law_integral(flux_above_10gev, index, energy_min_gev, energy_max_gev)
 
 def simulation_geom() -> WcsGeom:
     """The simulated field: 60 x 60 pixels of 0.1 deg (galactic CAR) around the Crab, with
-    five log energy bins from 10 GeV to 2 TeV."""
+    five log energy bins from 10 GeV to 2 TeV.
+
+    Examples
+    --------
+    >>> from skymask.demo import simulation_geom
+    >>> simulation_geom().data_shape
+    (5, 60, 60)
+    """
     energy = MapAxis.from_energy_bounds("10 GeV", "2 TeV", nbin=5)
     return WcsGeom.create(skydir=CRAB, npix=(60, 60), binsz=0.1, frame="galactic", axes=[energy])
 
@@ -124,6 +168,16 @@ def king_parameters(energy) -> tuple[np.ndarray, np.ndarray]:
 
     Both follow from the containment radii ``r68(E)`` and ``r95(E)`` of the module notes,
     with ``C(r) = 1 - (1 + r^2 / (2 gamma sigma^2))^(1 - gamma)``.
+
+    Parameters
+    ----------
+    energy : `~astropy.units.Quantity`
+        Energies.
+
+    Returns
+    -------
+    tuple of `numpy.ndarray`
+        ``(sigma_deg, gamma)``.
 
     Examples
     --------
@@ -286,6 +340,26 @@ def npred_source(geom: WcsGeom, exposure: Map, source: SimulatedSource) -> Map:
 class Simulation:
     """A simulated dataset and the truth behind it.
 
+    Parameters
+    ----------
+    dataset : `~skymask.datasets.MapDataset`
+        The simulated dataset.
+    npred : `~skymask.maps.Map`
+        Expected counts.
+    npred_sources : dict of str to `~skymask.maps.Map`
+        Expected counts of each source.
+    seed : int
+        Seed of the Poisson draws.
+
+    Examples
+    --------
+    `simulate` returns one (its example runs the simulation):
+
+    >>> import dataclasses
+    >>> from skymask.demo import Simulation
+    >>> [field.name for field in dataclasses.fields(Simulation)]
+    ['dataset', 'npred', 'npred_sources', 'seed']
+
     Attributes
     ----------
     dataset : `~skymask.datasets.MapDataset`
@@ -349,5 +423,24 @@ def simulate(seed: int = DEFAULT_SEED, sources=SIMULATED_SOURCES) -> Simulation:
 
 
 def simulate_dataset(seed: int = DEFAULT_SEED) -> MapDataset:
-    """The simulated `~skymask.datasets.MapDataset` of `simulate`."""
+    """The simulated `~skymask.datasets.MapDataset` of `simulate`.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the Poisson draws.
+
+    Returns
+    -------
+    `~skymask.datasets.MapDataset`
+        The dataset.
+
+    Examples
+    --------
+    The simulation takes about a second (`simulate`'s example runs it):
+
+    >>> from skymask.demo import simulate_dataset
+    >>> simulate_dataset().counts.geom.axes["energy"].nbin  # doctest: +SKIP
+    5
+    """
     return simulate(seed).dataset

@@ -43,6 +43,13 @@ class KnownSource:
         Gaussian sigma or disk radius in degrees; 0 for point sources.
     reference : str
         Where the position and size come from.
+
+    Examples
+    --------
+    >>> from skymask.demo import KnownSource
+    >>> source = KnownSource("my source", 83.6, 22.0, morphology="disk", size=0.2)
+    >>> source.position.dec.deg
+    np.float64(22.0)
     """
 
     name: str
@@ -65,6 +72,14 @@ class KnownSource:
 
     @property
     def position(self) -> SkyCoord:
+        """The ICRS position.
+
+        Examples
+        --------
+        >>> from skymask.demo import KnownSource
+        >>> KnownSource("my source", 83.6, 22.0).position.frame.name
+        'icrs'
+        """
         return SkyCoord(self.ra, self.dec, unit="deg", frame="icrs")
 
 
@@ -136,10 +151,26 @@ class BuiltinCatalog:
     def row_index(self, name: str) -> int:
         """Position of the source called ``name`` in the list.
 
+        Parameters
+        ----------
+        name : str
+            Source name.
+
+        Returns
+        -------
+        int
+            Index in the list.
+
         Raises
         ------
         UnknownSourceError
             (a `KeyError`) naming the known sources.
+
+        Examples
+        --------
+        >>> from skymask.demo import BuiltinCatalog
+        >>> BuiltinCatalog().row_index("Crab Nebula")
+        0
         """
         for index, source in enumerate(self._sources):
             if source.name == name:
@@ -150,26 +181,75 @@ class BuiltinCatalog:
 
     @property
     def names(self) -> np.ndarray:
+        """Source names, in list order.
+
+        Examples
+        --------
+        >>> from skymask.demo import BuiltinCatalog
+        >>> BuiltinCatalog().names[:2].tolist()
+        ['Crab Nebula', 'TXS 0518+211']
+        """
         return np.array([source.name for source in self._sources])
 
     @property
     def positions(self) -> SkyCoord:
-        """ICRS positions of all sources."""
+        """ICRS positions of all sources.
+
+        Examples
+        --------
+        >>> from skymask.demo import BuiltinCatalog
+        >>> BuiltinCatalog().positions[0].ra.deg
+        np.float64(83.633083)
+        """
         ra = [source.ra for source in self._sources]
         dec = [source.dec for source in self._sources]
         return SkyCoord(ra, dec, unit="deg", frame="icrs")
 
     @property
     def morphology(self) -> np.ndarray:
+        """Kind of each source's spatial model: point, gaussian or disk.
+
+        Examples
+        --------
+        >>> from skymask.demo import BuiltinCatalog
+        >>> catalog = BuiltinCatalog()
+        >>> catalog.morphology[catalog.row_index("IC 443")]
+        np.str_('gaussian')
+        """
         return self._components.morphology.copy()
 
     @property
     def extension(self) -> Angle:
-        """Gaussian sigma or disk radius of each source (0 deg for points)."""
+        """Gaussian sigma or disk radius of each source (0 deg for points).
+
+        Examples
+        --------
+        >>> from skymask.demo import BuiltinCatalog
+        >>> BuiltinCatalog().extension[0]
+        <Angle 0. deg>
+        """
         return Angle(self._components.extension_deg, u.deg)
 
     def extension_radius(self, containment: float = DEFAULT_CONTAINMENT) -> Angle:
-        """Radius containing each source (see `skymask.catalog.extension`)."""
+        """Radius containing each source (see `skymask.catalog.extension`).
+
+        Parameters
+        ----------
+        containment : float
+            Fraction of a Gaussian source to contain, in (0, 1).
+
+        Returns
+        -------
+        `~astropy.coordinates.Angle`
+            One radius per source.
+
+        Examples
+        --------
+        >>> from skymask.demo import BuiltinCatalog
+        >>> catalog = BuiltinCatalog()
+        >>> round(float(catalog.extension_radius(0.68)[catalog.row_index("IC 443")].deg), 3)
+        0.27
+        """
         return Angle(self._components.extension_radius_deg(containment), u.deg)
 
     def exclusion_regions(
@@ -185,6 +265,31 @@ class BuiltinCatalog:
 
         Each circle has the radius ``max(radius, extension_radius(containment) + margin)``;
         with ``geom`` only the sources it selects are kept.
+
+        Parameters
+        ----------
+        radius : angle
+            Smallest circle radius (plain numbers are degrees).
+        geom : `~skymask.maps.WcsGeom`, optional
+            Keep only the sources this geometry selects.
+        margin : angle
+            Added to the extension radius of extended sources.
+        containment : float
+            Fraction of a Gaussian source to contain.
+        select : {"inside", "overlap"}
+            Sources whose centre is inside ``geom``, or whose circle overlaps it.
+
+        Returns
+        -------
+        `regions.Regions`
+            The circles.
+
+        Examples
+        --------
+        >>> from skymask.demo import BuiltinCatalog, simulation_geom
+        >>> regions = BuiltinCatalog().exclusion_regions("0.3 deg", geom=simulation_geom())
+        >>> len(regions)
+        4
         """
         return exclusion_circles(
             self.positions,

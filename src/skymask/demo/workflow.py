@@ -50,7 +50,28 @@ CATALOG_TAGS = ("4fgl", "3fhl")
 
 @dataclass(frozen=True)
 class MaskSummary:
-    """One row of the summary table: a mask as written to ``file``."""
+    """One row of the summary table: a mask as written to ``file``.
+
+    Parameters
+    ----------
+    name : str
+        Mask name.
+    description : str
+        What the mask is.
+    shape : tuple
+        Data shape.
+    n_true : int
+        Number of True pixels.
+    file : `~pathlib.Path`
+        Where it was written.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from skymask.demo import MaskSummary
+    >>> MaskSummary("mask_fit", "fit mask", (5, 4), 10, Path("mask_fit.fits")).fraction
+    0.5
+    """
 
     name: str
     description: str
@@ -60,17 +81,52 @@ class MaskSummary:
 
     @property
     def size(self) -> int:
+        """Number of pixels.
+
+        Examples
+        --------
+        >>> from pathlib import Path
+        >>> from skymask.demo import MaskSummary
+        >>> MaskSummary("mask_fit", "fit mask", (5, 4), 10, Path("mask_fit.fits")).size
+        20
+        """
         return int(np.prod(self.shape))
 
     @property
     def fraction(self) -> float:
-        """Fraction of True pixels."""
+        """Fraction of True pixels.
+
+        Examples
+        --------
+        >>> from pathlib import Path
+        >>> from skymask.demo import MaskSummary
+        >>> MaskSummary("mask_fit", "fit mask", (5, 4), 5, Path("mask_fit.fits")).fraction
+        0.25
+        """
         return self.n_true / self.size
 
 
 @dataclass(frozen=True)
 class DemoResult:
     """What `run_demo` did.
+
+    Parameters
+    ----------
+    out, data, description, masks, summaries, figures : object
+        The attributes below.
+    energy_range_initial, energy_range_fit, psf_r95, seconds : object
+        The attributes below.
+
+    Examples
+    --------
+    The demo takes seconds; ``tests/demo`` runs it.
+
+    >>> import tempfile
+    >>> from skymask.demo import run_demo
+    >>> with tempfile.TemporaryDirectory() as tmp:  # doctest: +SKIP
+    ...     result = run_demo(tmp)
+    ...     sorted(result.masks)[:2]
+    ['exclusion_catalog', 'exclusion_regions']
 
     Attributes
     ----------
@@ -106,7 +162,25 @@ class DemoResult:
     seconds: float
 
     def table(self) -> str:
-        """The summary table: mask name, shape, True fraction, file."""
+        """The summary table: mask name, shape, True fraction, file.
+
+        Returns
+        -------
+        str
+            The table, one line per mask.
+
+        Examples
+        --------
+        >>> from pathlib import Path
+        >>> from skymask.demo import DemoResult, MaskSummary
+        >>> summary = MaskSummary("mask_fit", "fit mask", (5, 4), 10, Path("mask_fit.fits"))
+        >>> summaries = {"mask_fit": summary}
+        >>> result = DemoResult(Path("."), None, "", {}, summaries, {}, "", "", None, 0.0)
+        >>> print(result.table())
+        mask      shape  True             file
+        --------  -----  ---------------  -------------
+        mask_fit  5x4     50.0 % (10/20)  mask_fit.fits
+        """
         rows = [
             (
                 s.name,
@@ -435,6 +509,17 @@ def run_demo(out: Path, data: Path | None = None, *, overwrite: bool = False) ->
         ``data`` lacks the dataset or a catalog.
     FileExistsError
         ``out`` holds files and ``overwrite`` is False (checked before any work).
+
+    Examples
+    --------
+    The demo takes seconds; ``tests/demo`` runs it.
+
+    >>> import tempfile
+    >>> from skymask.demo import run_demo
+    >>> with tempfile.TemporaryDirectory() as tmp:  # doctest: +SKIP
+    ...     result = run_demo(tmp)
+    ...     print(result.table().splitlines()[2])
+    mask_energy            5x60x60   80.0 % (14400/18000)  mask_energy.fits
     """
     start = time.perf_counter()
     overwrite = check_overwrite(overwrite)

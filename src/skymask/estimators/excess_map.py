@@ -204,6 +204,17 @@ class ExcessMapEstimator:
     # ------------------------------------------------------------------ settings
     @property
     def correlation_radius(self) -> Angle:
+        """Radius of the top-hat the counts and background are summed over (an angle; setting it
+        takes any form `~skymask.utils.units.as_angle` takes, plain numbers are degrees).
+
+        Examples
+        --------
+        >>> from skymask.estimators import ExcessMapEstimator
+        >>> estimator = ExcessMapEstimator("0.1 deg")
+        >>> estimator.correlation_radius = "6 arcmin"
+        >>> estimator.correlation_radius
+        <Angle 0.1 deg>
+        """
         return self._correlation_radius
 
     @correlation_radius.setter
@@ -214,6 +225,15 @@ class ExcessMapEstimator:
 
     @property
     def selection_optional(self) -> list[str]:
+        """The optional maps to compute (``"errn-errp"``, ``"ul"``, ``"sensitivity"``, ``"alpha"``,
+        ``"acceptance_on"``, ``"acceptance_off"``), or ``"all"`` when set.
+
+        Examples
+        --------
+        >>> from skymask.estimators import ExcessMapEstimator
+        >>> ExcessMapEstimator(selection_optional=["ul"]).selection_optional
+        ['ul']
+        """
         return list(self._selection_optional)
 
     @selection_optional.setter
@@ -244,6 +264,16 @@ class ExcessMapEstimator:
         """The boolean top-hat on the sky grid of ``geom`` (1 inside, unnormalised).
 
         ``geom`` may also be a dataset (its counts geometry is used).
+
+        Parameters
+        ----------
+        geom : `~skymask.maps.WcsGeom` or MapDataset-like
+            The sky grid.
+
+        Returns
+        -------
+        `numpy.ndarray` of bool
+            The footprint, odd-sized, centred.
 
         Examples
         --------
@@ -384,6 +414,20 @@ class ExcessMapEstimator:
             ``norm_err`` and the selected optional maps, one plane per energy group, NaN
             outside the mask.
 
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+        >>> geom = WcsGeom.create(npix=5, binsz=0.1, axes=[axis])
+        >>> dataset = MapDataset.create(geom, background=2.0)
+        >>> dataset.counts.data[...] = 3.0
+        >>> from skymask.estimators import ExcessMapEstimator
+        >>> result = ExcessMapEstimator("0.1 deg", selection_optional=[]).run(dataset)
+        >>> float(result["npred_excess"].data[0, 2, 2])
+        5.0
+        >>> round(float(result["sqrt_ts"].data[0, 2, 2]), 3)
+        1.471
         Notes
         -----
         A `~skymask.datasets.MapDataset` whose counts, background, exposure or masks are

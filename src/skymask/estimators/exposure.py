@@ -76,6 +76,21 @@ def estimate_exposure_reco_energy(dataset, spectral_model=None, normalize=True) 
     -------
     `~skymask.maps.Map`
         Axis ``energy`` of the counts, float64; chunked (lazy) if the exposure is.
+
+    Examples
+    --------
+    >>> from skymask.datasets import MapDataset
+    >>> from skymask.maps import MapAxis, WcsGeom
+    >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+    >>> geom = WcsGeom.create(npix=5, binsz=0.1, axes=[axis])
+    >>> dataset = MapDataset.create(geom, background=2.0)
+    >>> dataset.counts.data[...] = 3.0
+    >>> from skymask.estimators import estimate_exposure_reco_energy
+    >>> dataset.exposure.data[...] = 1e6
+    >>> dataset.exposure.unit
+    Unit("m2 s")
+    >>> estimate_exposure_reco_energy(dataset).quantity[:, 0, 0]
+    <Quantity [1.e+10] cm2 s>
     """
     model = as_spectral_model(spectral_model)
     exposure = dataset.exposure

@@ -41,6 +41,19 @@ class ExcessMaps(Mapping):
         Estimator settings (``n_sigma``, ``n_sigma_ul``, ``correlation_radius`` ...).
     reference_spectral_model : object, optional
         The spectrum a norm of 1 stands for.
+
+    Examples
+    --------
+    >>> from skymask.datasets import MapDataset
+    >>> from skymask.maps import MapAxis, WcsGeom
+    >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+    >>> geom = WcsGeom.create(npix=5, binsz=0.1, axes=[axis])
+    >>> dataset = MapDataset.create(geom, background=2.0)
+    >>> dataset.counts.data[...] = 3.0
+    >>> from skymask.estimators import ExcessMapEstimator
+    >>> result = ExcessMapEstimator("0.1 deg", selection_optional=[]).run(dataset)
+    >>> "sqrt_ts" in result, result["counts"].geom == dataset.counts.geom
+    (True, True)
     """
 
     def __init__(self, maps: dict, meta=None, reference_spectral_model=None, has_exposure=True):
@@ -143,16 +156,56 @@ class ExcessMaps(Mapping):
 
     @property
     def available_quantities(self) -> list[str]:
-        """Names of the maps, in the order they were computed."""
+        """Names of the maps, in the order they were computed.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+        >>> geom = WcsGeom.create(npix=5, binsz=0.1, axes=[axis])
+        >>> dataset = MapDataset.create(geom, background=2.0)
+        >>> dataset.counts.data[...] = 3.0
+        >>> from skymask.estimators import ExcessMapEstimator
+        >>> ExcessMapEstimator(selection_optional=[]).run(dataset).available_quantities
+        ['npred', 'npred_excess', 'counts', 'ts', 'sqrt_ts', 'norm', 'norm_err']
+        """
         return list(self._maps)
 
     @property
     def geom(self):
-        """The common geometry (sky grid and energy groups)."""
+        """The common geometry (sky grid and energy groups).
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+        >>> geom = WcsGeom.create(npix=5, binsz=0.1, axes=[axis])
+        >>> dataset = MapDataset.create(geom, background=2.0)
+        >>> dataset.counts.data[...] = 3.0
+        >>> from skymask.estimators import ExcessMapEstimator
+        >>> ExcessMapEstimator(selection_optional=[]).run(dataset).geom.data_shape
+        (1, 5, 5)
+        """
         return next(iter(self._maps.values())).geom
 
     @property
     def energy_axis(self):
+        """The ``energy`` axis of the maps: one bin per energy group.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+        >>> geom = WcsGeom.create(npix=5, binsz=0.1, axes=[axis])
+        >>> dataset = MapDataset.create(geom, background=2.0)
+        >>> dataset.counts.data[...] = 3.0
+        >>> from skymask.estimators import ExcessMapEstimator
+        >>> ExcessMapEstimator(selection_optional=[]).run(dataset).energy_axis.edges
+        <Quantity [ 1., 10.] TeV>
+        """
         return self.geom.axes["energy"]
 
     @property

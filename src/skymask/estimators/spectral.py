@@ -54,14 +54,38 @@ class PowerLawSpectralModel:
 
     @property
     def index(self) -> float:
+        """The spectral index.
+
+        Examples
+        --------
+        >>> from skymask.estimators import PowerLawSpectralModel
+        >>> PowerLawSpectralModel(index=2.5).index
+        2.5
+        """
         return self._index
 
     @property
     def amplitude(self) -> u.Quantity:
+        """The differential flux at `reference`.
+
+        Examples
+        --------
+        >>> from skymask.estimators import PowerLawSpectralModel
+        >>> PowerLawSpectralModel().amplitude
+        <Quantity 1.e-12 1 / (TeV s cm2)>
+        """
         return self._amplitude
 
     @property
     def reference(self) -> u.Quantity:
+        """The reference energy.
+
+        Examples
+        --------
+        >>> from skymask.estimators import PowerLawSpectralModel
+        >>> PowerLawSpectralModel(reference="100 GeV").reference
+        <Quantity 0.1 TeV>
+        """
         return self._reference
 
     def __call__(self, energy) -> u.Quantity:
@@ -74,6 +98,23 @@ class PowerLawSpectralModel:
 
         Written as ``A E0 / (1 - g) (E1/E0)^(1-g) expm1((1 - g) ln(E2/E1))`` so that narrow bins
         do not lose digits; index 1 gives ``A E0 ln(E2/E1)``.
+
+        Parameters
+        ----------
+        energy_min, energy_max : str or `~astropy.units.Quantity`
+            Integration bounds (arrays broadcast).
+
+        Returns
+        -------
+        `~astropy.units.Quantity`
+            Integral flux in ``cm-2 s-1``.
+
+        Examples
+        --------
+        >>> import astropy.units as u
+        >>> from skymask.estimators import PowerLawSpectralModel
+        >>> PowerLawSpectralModel(index=1).integral([1, 2] * u.TeV, [2, 4] * u.TeV).round(15)
+        <Quantity [6.93e-13, 6.93e-13] 1 / (s cm2)>
         """
         low = (as_energy(energy_min, name="energy_min") / self._reference).to_value("")
         high = (as_energy(energy_max, name="energy_max") / self._reference).to_value("")

@@ -80,11 +80,34 @@ class EDispKernelMap:
     # ------------------------------------------------------------------ attributes
     @property
     def edisp_map(self) -> Map:
+        """The kernels as a map with axes ``energy`` and ``energy_true``.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernelMap
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> edisp = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> edisp.edisp_map.geom.axes.names
+        ['energy', 'energy_true']
+        """
         return self._edisp_map
 
     @property
     def exposure_map(self) -> Map | None:
-        """The exposure the kernels are averaged with (``energy`` squashed), or None."""
+        """The exposure the kernels are averaged with (``energy`` squashed), or None.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernelMap
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> edisp = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> edisp.exposure_map.data.shape  # gammapy's zero exposure map
+        (4, 1, 1, 2)
+        """
         return self._exposure_map
 
     @exposure_map.setter
@@ -95,16 +118,50 @@ class EDispKernelMap:
 
     @property
     def energy_axis(self) -> MapAxis:
-        """Reconstructed energy axis."""
+        """Reconstructed energy axis.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernelMap
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> edisp = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> edisp.energy_axis.nbin
+        2
+        """
         return self._edisp_map.geom.axes["energy"]
 
     @property
     def energy_axis_true(self) -> MapAxis:
+        """True-energy axis.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernelMap
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> edisp = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> edisp.energy_axis_true.nbin
+        4
+        """
         return self._edisp_map.geom.axes["energy_true"]
 
     @property
     def has_single_spatial_bin(self) -> bool:
-        """True for a region map (one kernel valid everywhere)."""
+        """True for a region map (one kernel valid everywhere).
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernelMap
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> edisp = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> edisp.has_single_spatial_bin  # the default grid has 2 x 1 pixels
+        False
+        """
         return self._edisp_map.geom.npix == (1, 1)
 
     def __repr__(self):
@@ -172,6 +229,16 @@ class EDispKernelMap:
         -------
         EDispKernelMap
             With gammapy's exposure map (zeros, see `from_geom`).
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernelMap
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> edisp = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> edisp.edisp_map.data.shape
+        (4, 2, 1, 2)
         """
         axes = [energy_axis.copy(name="energy"), energy_axis_true.copy(name="energy_true")]
         geom = allsky_geom(axes) if geom is None else geom.to_image().to_cube(axes)
@@ -214,10 +281,36 @@ class EDispKernelMap:
 
         The exposure (``<HDU>_EXPOSURE`` by default) is read when present.
 
+        Parameters
+        ----------
+        hdulist : `~astropy.io.fits.HDUList`
+            The open file.
+        hdu : str
+            Name of the kernel HDU.
+        hdu_bands, exposure_hdu, exposure_hdu_bands : str, optional
+            Other HDU names (defaults: from ``BANDSHDU`` or ``<HDU>_BANDS``, ``<HDU>_EXPOSURE``).
+
+        Returns
+        -------
+        `EDispKernelMap`
+            The kernel map.
+
         Raises
         ------
         KeyError
             A named HDU or a required column is missing.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernelMap
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> edisp = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> from astropy.io import fits
+        >>> hdulist = fits.HDUList([fits.PrimaryHDU(), *edisp.to_hdus()])
+        >>> EDispKernelMap.from_hdulist(hdulist).edisp_map.data.shape
+        (4, 2, 1, 2)
         """
         filename = getattr(hdulist, "filename", lambda: None)() or "<hdulist>"
         edisp_map, exposure_map, layout = read_irf_hdulist(
@@ -235,7 +328,37 @@ class EDispKernelMap:
 
     @classmethod
     def read(cls, filename, hdu="EDISP") -> EDispKernelMap:
-        """Read from a FITS file (see `from_hdulist`)."""
+        """Read from a FITS file (see `from_hdulist`).
+
+        Parameters
+        ----------
+        filename : str or path
+            The FITS file (a MapDataset file, for example).
+        hdu : str
+            Name of the kernel HDU.
+
+        Returns
+        -------
+        `EDispKernelMap`
+            The kernel map.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernelMap
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> edisp = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.io import fits
+        >>> hdulist = fits.HDUList([fits.PrimaryHDU(), *edisp.to_hdus()])
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     hdulist.writeto(Path(tmp) / "edisp.fits")
+        ...     again = EDispKernelMap.read(Path(tmp) / "edisp.fits")
+        >>> again.energy_axis_true.nbin
+        4
+        """
         path = make_path(filename)
         if not path.exists():
             raise FileNotFoundError(
@@ -248,6 +371,26 @@ class EDispKernelMap:
         """The kernel and exposure HDUs with their bands tables, in the layout that was read.
 
         Region maps (one spatial bin) become region-map tables again; other maps images.
+
+        Parameters
+        ----------
+        hdu : str
+            Name of the kernel HDU.
+
+        Returns
+        -------
+        list of HDUs
+            Kernel, its bands table, and the exposure and its bands table if there is one.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernelMap
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> edisp = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> [h.name for h in edisp.to_hdus()]
+        ['EDISP', 'EDISP_BANDS', 'EDISP_EXPOSURE', 'EDISP_EXPOSURE_BANDS']
         """
         return write_irf_hdus(self._edisp_map, self._exposure_map, layout=self._layout, hdu=hdu)
 
@@ -385,6 +528,16 @@ class EDispKernelMap:
         ------
         ValueError
             If ``energy_axis`` differs from the map's, or the map holds no kernel at all.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernelMap
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=2)
+        >>> true = MapAxis.from_energy_bounds("10 GeV", "1 TeV", nbin=4, name="energy_true")
+        >>> edisp = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> edisp.get_edisp_kernel().data.tolist()
+        [[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]]
         """
         if energy_axis is not None and not energy_axis.is_allclose(self.energy_axis):
             raise ValueError(

@@ -178,25 +178,102 @@ class PSFMap:
     # ------------------------------------------------------------------ attributes
     @property
     def psf_map(self) -> Map:
-        """The PSF values (axes ``rad`` and ``energy_true``)."""
+        """The PSF values (axes ``rad`` and ``energy_true``).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.irf import PSFMap
+        >>> from skymask.maps import Map, MapAxis, WcsGeom
+        >>> rad = MapAxis.from_nodes(np.linspace(0, 1, 201), name="rad", unit="deg")
+        >>> energy = MapAxis.from_nodes([10, 100], interp="log", name="energy_true", unit="GeV")
+        >>> sigma = np.radians([0.1, 0.05])[:, None]  # a Gaussian PSF, narrower at 100 GeV
+        >>> psf = np.exp(-0.5 * (rad.center.to_value("rad") / sigma) ** 2) / (2 * np.pi * sigma**2)
+        >>> geom = WcsGeom.create(npix=1, binsz=1, axes=[rad, energy])
+        >>> psf_map = PSFMap(Map.from_geom(geom, data=psf[:, :, None, None], unit="sr-1"))
+        >>> psf_map.psf_map.geom.axes.names
+        ['rad', 'energy_true']
+        """
         return self._psf_map
 
     @property
     def exposure_map(self) -> Map | None:
-        """The PSF exposure (``rad`` squashed to one bin), or None."""
+        """The PSF exposure (``rad`` squashed to one bin), or None.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.irf import PSFMap
+        >>> from skymask.maps import Map, MapAxis, WcsGeom
+        >>> rad = MapAxis.from_nodes(np.linspace(0, 1, 201), name="rad", unit="deg")
+        >>> energy = MapAxis.from_nodes([10, 100], interp="log", name="energy_true", unit="GeV")
+        >>> sigma = np.radians([0.1, 0.05])[:, None]  # a Gaussian PSF, narrower at 100 GeV
+        >>> psf = np.exp(-0.5 * (rad.center.to_value("rad") / sigma) ** 2) / (2 * np.pi * sigma**2)
+        >>> geom = WcsGeom.create(npix=1, binsz=1, axes=[rad, energy])
+        >>> psf_map = PSFMap(Map.from_geom(geom, data=psf[:, :, None, None], unit="sr-1"))
+        >>> psf_map.exposure_map is None
+        True
+        """
         return self._exposure_map
 
     @property
     def rad_axis(self):
+        """The ``rad`` axis (offsets from the source).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.irf import PSFMap
+        >>> from skymask.maps import Map, MapAxis, WcsGeom
+        >>> rad = MapAxis.from_nodes(np.linspace(0, 1, 201), name="rad", unit="deg")
+        >>> energy = MapAxis.from_nodes([10, 100], interp="log", name="energy_true", unit="GeV")
+        >>> sigma = np.radians([0.1, 0.05])[:, None]  # a Gaussian PSF, narrower at 100 GeV
+        >>> psf = np.exp(-0.5 * (rad.center.to_value("rad") / sigma) ** 2) / (2 * np.pi * sigma**2)
+        >>> geom = WcsGeom.create(npix=1, binsz=1, axes=[rad, energy])
+        >>> psf_map = PSFMap(Map.from_geom(geom, data=psf[:, :, None, None], unit="sr-1"))
+        >>> psf_map.rad_axis.nbin
+        201
+        """
         return self._psf_map.geom.axes["rad"]
 
     @property
     def energy_axis_true(self):
+        """The ``energy_true`` axis.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.irf import PSFMap
+        >>> from skymask.maps import Map, MapAxis, WcsGeom
+        >>> rad = MapAxis.from_nodes(np.linspace(0, 1, 201), name="rad", unit="deg")
+        >>> energy = MapAxis.from_nodes([10, 100], interp="log", name="energy_true", unit="GeV")
+        >>> sigma = np.radians([0.1, 0.05])[:, None]  # a Gaussian PSF, narrower at 100 GeV
+        >>> psf = np.exp(-0.5 * (rad.center.to_value("rad") / sigma) ** 2) / (2 * np.pi * sigma**2)
+        >>> geom = WcsGeom.create(npix=1, binsz=1, axes=[rad, energy])
+        >>> psf_map = PSFMap(Map.from_geom(geom, data=psf[:, :, None, None], unit="sr-1"))
+        >>> psf_map.energy_axis_true.center
+        <Quantity [ 10., 100.] GeV>
+        """
         return self._psf_map.geom.axes["energy_true"]
 
     @property
     def has_single_spatial_bin(self) -> bool:
-        """True if the PSF map has one sky pixel (the position then has no effect)."""
+        """True if the PSF map has one sky pixel (the position then has no effect).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.irf import PSFMap
+        >>> from skymask.maps import Map, MapAxis, WcsGeom
+        >>> rad = MapAxis.from_nodes(np.linspace(0, 1, 201), name="rad", unit="deg")
+        >>> energy = MapAxis.from_nodes([10, 100], interp="log", name="energy_true", unit="GeV")
+        >>> sigma = np.radians([0.1, 0.05])[:, None]  # a Gaussian PSF, narrower at 100 GeV
+        >>> psf = np.exp(-0.5 * (rad.center.to_value("rad") / sigma) ** 2) / (2 * np.pi * sigma**2)
+        >>> geom = WcsGeom.create(npix=1, binsz=1, axes=[rad, energy])
+        >>> psf_map = PSFMap(Map.from_geom(geom, data=psf[:, :, None, None], unit="sr-1"))
+        >>> psf_map.has_single_spatial_bin
+        True
+        """
         return self._psf_map.geom.npix == (1, 1)
 
     # ------------------------------------------------------------------ construction
@@ -419,10 +496,29 @@ class PSFMap:
             Other HDU names (defaults: from ``BANDSHDU`` or ``<HDU>_BANDS``,
             ``<HDU>_EXPOSURE``; the exposure is optional).
 
+        Returns
+        -------
+        `PSFMap`
+            The PSF map (an instance of ``cls``).
+
         Raises
         ------
         KeyError
             A named HDU or a required column is missing.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.irf import PSFMap
+        >>> from skymask.maps import Map, MapAxis, WcsGeom
+        >>> rad = MapAxis.from_nodes(np.linspace(0, 1, 201), name="rad", unit="deg")
+        >>> energy = MapAxis.from_nodes([10, 100], interp="log", name="energy_true", unit="GeV")
+        >>> sigma = np.radians([0.1, 0.05])[:, None]  # a Gaussian PSF, narrower at 100 GeV
+        >>> psf = np.exp(-0.5 * (rad.center.to_value("rad") / sigma) ** 2) / (2 * np.pi * sigma**2)
+        >>> geom = WcsGeom.create(npix=1, binsz=1, axes=[rad, energy])
+        >>> psf_map = PSFMap(Map.from_geom(geom, data=psf[:, :, None, None], unit="sr-1"))
+        >>> PSFMap.from_hdulist(psf_map.to_hdulist()).rad_axis.nbin
+        201
         """
         filename = getattr(hdulist, "filename", lambda: None)() or "<hdulist>"
         psf_map, exposure_map, layout = read_irf_hdulist(
@@ -440,7 +536,41 @@ class PSFMap:
 
     @classmethod
     def read(cls, filename, format="gadf", hdu="PSF") -> PSFMap:
-        """Read a PSF map from a FITS file (see `from_hdulist`)."""
+        """Read a PSF map from a FITS file (see `from_hdulist`).
+
+        Parameters
+        ----------
+        filename : str or path
+            The FITS file.
+        format : {"gadf", "gtpsf"}
+            Layout (see `from_hdulist`).
+        hdu : str
+            Name of the PSF HDU.
+
+        Returns
+        -------
+        `PSFMap`
+            The PSF map.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.irf import PSFMap
+        >>> from skymask.maps import Map, MapAxis, WcsGeom
+        >>> rad = MapAxis.from_nodes(np.linspace(0, 1, 201), name="rad", unit="deg")
+        >>> energy = MapAxis.from_nodes([10, 100], interp="log", name="energy_true", unit="GeV")
+        >>> sigma = np.radians([0.1, 0.05])[:, None]  # a Gaussian PSF, narrower at 100 GeV
+        >>> psf = np.exp(-0.5 * (rad.center.to_value("rad") / sigma) ** 2) / (2 * np.pi * sigma**2)
+        >>> geom = WcsGeom.create(npix=1, binsz=1, axes=[rad, energy])
+        >>> psf_map = PSFMap(Map.from_geom(geom, data=psf[:, :, None, None], unit="sr-1"))
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     psf_map.write(Path(tmp) / "psf.fits")
+        ...     again = PSFMap.read(Path(tmp) / "psf.fits")
+        >>> again.energy_axis_true.nbin
+        2
+        """
         path = make_path(filename)
         if not path.exists():
             raise FileNotFoundError(
@@ -455,17 +585,98 @@ class PSFMap:
         With ``format="gadf"`` a PSF read from a region-map table is written as one again
         (``PSF``, ``PSF_BANDS``, ``PSF_EXPOSURE``, ``PSF_EXPOSURE_BANDS``); other PSFs as
         images with their WCS. ``format="gtpsf"`` needs a single spatial bin and an exposure.
+
+        Parameters
+        ----------
+        hdu : str
+            Name of the PSF HDU.
+        format : {"gadf", "gtpsf"}
+            Layout.
+
+        Returns
+        -------
+        list of HDUs
+            The HDUs.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.irf import PSFMap
+        >>> from skymask.maps import Map, MapAxis, WcsGeom
+        >>> rad = MapAxis.from_nodes(np.linspace(0, 1, 201), name="rad", unit="deg")
+        >>> energy = MapAxis.from_nodes([10, 100], interp="log", name="energy_true", unit="GeV")
+        >>> sigma = np.radians([0.1, 0.05])[:, None]  # a Gaussian PSF, narrower at 100 GeV
+        >>> psf = np.exp(-0.5 * (rad.center.to_value("rad") / sigma) ** 2) / (2 * np.pi * sigma**2)
+        >>> geom = WcsGeom.create(npix=1, binsz=1, axes=[rad, energy])
+        >>> psf_map = PSFMap(Map.from_geom(geom, data=psf[:, :, None, None], unit="sr-1"))
+        >>> [h.name for h in psf_map.to_hdus()]
+        ['PSF', 'PSF_BANDS']
         """
         return write_irf_hdus(
             self._psf_map, self._exposure_map, layout=self._layout, hdu=hdu, format=format
         )
 
     def to_hdulist(self, format="gadf") -> fits.HDUList:
-        """An HDU list: an empty primary HDU followed by `to_hdus`."""
+        """An HDU list: an empty primary HDU followed by `to_hdus`.
+
+        Parameters
+        ----------
+        format : {"gadf", "gtpsf"}
+            Layout.
+
+        Returns
+        -------
+        `~astropy.io.fits.HDUList`
+            The HDU list.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.irf import PSFMap
+        >>> from skymask.maps import Map, MapAxis, WcsGeom
+        >>> rad = MapAxis.from_nodes(np.linspace(0, 1, 201), name="rad", unit="deg")
+        >>> energy = MapAxis.from_nodes([10, 100], interp="log", name="energy_true", unit="GeV")
+        >>> sigma = np.radians([0.1, 0.05])[:, None]  # a Gaussian PSF, narrower at 100 GeV
+        >>> psf = np.exp(-0.5 * (rad.center.to_value("rad") / sigma) ** 2) / (2 * np.pi * sigma**2)
+        >>> geom = WcsGeom.create(npix=1, binsz=1, axes=[rad, energy])
+        >>> psf_map = PSFMap(Map.from_geom(geom, data=psf[:, :, None, None], unit="sr-1"))
+        >>> [h.name for h in psf_map.to_hdulist()]
+        ['PRIMARY', 'PSF', 'PSF_BANDS']
+        """
         return fits.HDUList([fits.PrimaryHDU(), *self.to_hdus(format=format)])
 
     def write(self, filename, overwrite=False, format="gadf", checksum=False) -> None:
-        """Write to a FITS file, atomically (see `to_hdulist`)."""
+        """Write to a FITS file, atomically (see `to_hdulist`).
+
+        Parameters
+        ----------
+        filename : str or path
+            Output file.
+        overwrite : bool
+            Replace an existing file.
+        format : {"gadf", "gtpsf"}
+            Layout.
+        checksum : bool
+            Add CHECKSUM/DATASUM keywords.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.irf import PSFMap
+        >>> from skymask.maps import Map, MapAxis, WcsGeom
+        >>> rad = MapAxis.from_nodes(np.linspace(0, 1, 201), name="rad", unit="deg")
+        >>> energy = MapAxis.from_nodes([10, 100], interp="log", name="energy_true", unit="GeV")
+        >>> sigma = np.radians([0.1, 0.05])[:, None]  # a Gaussian PSF, narrower at 100 GeV
+        >>> psf = np.exp(-0.5 * (rad.center.to_value("rad") / sigma) ** 2) / (2 * np.pi * sigma**2)
+        >>> geom = WcsGeom.create(npix=1, binsz=1, axes=[rad, energy])
+        >>> psf_map = PSFMap(Map.from_geom(geom, data=psf[:, :, None, None], unit="sr-1"))
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     psf_map.write(Path(tmp) / "psf.fits")
+        ...     (Path(tmp) / "psf.fits").stat().st_size > 0
+        True
+        """
         hdulist = self.to_hdulist(format=format)
         write_fits(hdulist, filename, overwrite=overwrite, checksum=checksum)
 
@@ -597,6 +808,20 @@ class PSFMap:
             ``rad`` or ``energy_true`` without a unit; ``position`` not a SkyCoord.
         ValueError
             Negative radii, energies outside the table, positions outside the sky grid.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.irf import PSFMap
+        >>> from skymask.maps import Map, MapAxis, WcsGeom
+        >>> rad = MapAxis.from_nodes(np.linspace(0, 1, 201), name="rad", unit="deg")
+        >>> energy = MapAxis.from_nodes([10, 100], interp="log", name="energy_true", unit="GeV")
+        >>> sigma = np.radians([0.1, 0.05])[:, None]  # a Gaussian PSF, narrower at 100 GeV
+        >>> psf = np.exp(-0.5 * (rad.center.to_value("rad") / sigma) ** 2) / (2 * np.pi * sigma**2)
+        >>> geom = WcsGeom.create(npix=1, binsz=1, axes=[rad, energy])
+        >>> psf_map = PSFMap(Map.from_geom(geom, data=psf[:, :, None, None], unit="sr-1"))
+        >>> round(float(psf_map.containment("0.1 deg", "10 GeV")), 3)  # 1 - exp(-1/2)
+        0.393
         """
         # Plain numbers are refused: gammapy reads them in the unit of the rad axis (radians
         # in Fermi files, degrees in others), so neither reading would be safe.
@@ -633,6 +858,21 @@ class PSFMap:
         ValueError
             A fraction outside (0, 1], energies outside the table, positions outside the sky
             grid.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.irf import PSFMap
+        >>> from skymask.maps import Map, MapAxis, WcsGeom
+        >>> rad = MapAxis.from_nodes(np.linspace(0, 1, 201), name="rad", unit="deg")
+        >>> energy = MapAxis.from_nodes([10, 100], interp="log", name="energy_true", unit="GeV")
+        >>> sigma = np.radians([0.1, 0.05])[:, None]  # a Gaussian PSF, narrower at 100 GeV
+        >>> psf = np.exp(-0.5 * (rad.center.to_value("rad") / sigma) ** 2) / (2 * np.pi * sigma**2)
+        >>> geom = WcsGeom.create(npix=1, binsz=1, axes=[rad, energy])
+        >>> psf_map = PSFMap(Map.from_geom(geom, data=psf[:, :, None, None], unit="sr-1"))
+        >>> import astropy.units as u
+        >>> psf_map.containment_radius(0.68, [10, 100] * u.GeV).deg.round(3)
+        array([0.151, 0.075])
         """
         values = _as_fraction(fraction)
         radius = self._evaluate(core.radius_at_containment, values, energy_true, position)
@@ -643,6 +883,25 @@ class PSFMap:
 
         Only right when the table covers the whole PSF: a table cut at a small radius would
         then over-state the containment. Profiles that are zero or not finite are kept.
+
+        Returns
+        -------
+        `PSFMap`
+            The normalised copy.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.irf import PSFMap
+        >>> from skymask.maps import Map, MapAxis, WcsGeom
+        >>> rad = MapAxis.from_nodes(np.linspace(0, 1, 201), name="rad", unit="deg")
+        >>> energy = MapAxis.from_nodes([10, 100], interp="log", name="energy_true", unit="GeV")
+        >>> sigma = np.radians([0.1, 0.05])[:, None]  # a Gaussian PSF, narrower at 100 GeV
+        >>> psf = np.exp(-0.5 * (rad.center.to_value("rad") / sigma) ** 2) / (2 * np.pi * sigma**2)
+        >>> geom = WcsGeom.create(npix=1, binsz=1, axes=[rad, energy])
+        >>> psf_map = PSFMap(Map.from_geom(geom, data=psf[:, :, None, None], unit="sr-1"))
+        >>> round(float(psf_map.normalize().containment("1 deg", "10 GeV")), 6)
+        1.0
         """
         rad, psf, usable = self._profiles()
         totals = np.ones(psf.shape[0])

@@ -64,6 +64,20 @@ def exclusion_on_geom(exclusion_mask: Map | None, geom: WcsGeom, fill_value: boo
 
     None gives all True (nothing excluded; ``fill_value`` plays no part).
 
+    Parameters
+    ----------
+    exclusion_mask : `~skymask.maps.Map` or None
+        Bool map, True where pixels may be used (any geometry: it is reprojected).
+    geom : `~skymask.maps.WcsGeom`
+        Target geometry.
+    fill_value : bool
+        Value of target pixels outside the mask's footprint.
+
+    Returns
+    -------
+    `numpy.ndarray` of bool
+        Shape ``geom.data_shape``.
+
     Examples
     --------
     >>> from skymask.maps import Map, WcsGeom

@@ -30,12 +30,61 @@ META_KEYS = ("BKG_NORM", "BKG_ERR", "BKG_ERRN", "BKG_ERRP", "BKG_METH", "BKG_OK"
 
 
 class BackgroundNormWarning(SkymaskWarning):
-    """The background norm of a dataset could not be determined; the dataset is unusable."""
+    """The background norm of a dataset could not be determined; the dataset is unusable.
+
+    Examples
+    --------
+    >>> from skymask.datasets import MapDataset
+    >>> from skymask.maps import MapAxis, WcsGeom
+    >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+    >>> geom = WcsGeom.create(npix=5, binsz=0.1, axes=[axis])
+    >>> dataset = MapDataset.create(geom, background=2.0)
+    >>> dataset.counts.data[...] = 3.0
+    >>> import warnings
+    >>> from skymask.makers import BackgroundNormWarning, FoVBackgroundMaker
+    >>> dataset.counts.data[...] = 0
+    >>> dataset.background.data[...] = 0
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     result = FoVBackgroundMaker().run(dataset)
+    >>> caught[0].category is BackgroundNormWarning, bool(result.mask_safe.data.any())
+    (True, False)
+    """
 
 
 @dataclass(frozen=True)
 class BackgroundNorm:
     """The result of a FoV background normalisation.
+
+    Parameters
+    ----------
+    value, error : float
+        Norm and its 1-sigma error.
+    errn, errp : float
+        Profile-likelihood errors down and up.
+    method : str
+        "scale" or "fit".
+    counts, background : float
+        Summed counts and background over the pixels used.
+    n_pixels : int
+        Number of allowed voxels.
+    success : bool
+        Whether the norm was determined.
+    reason : str
+        Why the norm failed ("" on success).
+
+    Examples
+    --------
+    >>> from skymask.datasets import MapDataset
+    >>> from skymask.maps import MapAxis, WcsGeom
+    >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+    >>> geom = WcsGeom.create(npix=5, binsz=0.1, axes=[axis])
+    >>> dataset = MapDataset.create(geom, background=2.0)
+    >>> dataset.counts.data[...] = 3.0
+    >>> from skymask.makers import FoVBackgroundMaker
+    >>> norm = FoVBackgroundMaker(method="scale").estimate_norm(dataset)
+    >>> norm.value, norm.counts, norm.background, norm.success
+    (1.5, 75.0, 50.0, True)
 
     Attributes
     ----------
@@ -66,7 +115,25 @@ class BackgroundNorm:
     reason: str = ""
 
     def to_meta(self) -> dict:
-        """The dataset meta keywords (NaN values are left out: FITS headers cannot hold NaN)."""
+        """The dataset meta keywords (NaN values are left out: FITS headers cannot hold NaN).
+
+        Returns
+        -------
+        dict
+            ``BKG_NORM``, ``BKG_ERR``, (``BKG_ERRN``, ``BKG_ERRP``), ``BKG_METH``, ``BKG_OK``.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+        >>> geom = WcsGeom.create(npix=5, binsz=0.1, axes=[axis])
+        >>> dataset = MapDataset.create(geom, background=2.0)
+        >>> dataset.counts.data[...] = 3.0
+        >>> from skymask.makers import FoVBackgroundMaker
+        >>> FoVBackgroundMaker(method="scale").estimate_norm(dataset).to_meta()["BKG_NORM"]
+        1.5
+        """
         values = {
             "BKG_NORM": self.value,
             "BKG_ERR": self.error,
@@ -143,14 +210,62 @@ class FoVBackgroundMaker:
 
     # ------------------------------------------------------------------ pieces
     def make_exclusion_mask(self, dataset):
-        """The exclusion mask on the dataset geometry (bool Map; all True without a mask)."""
+        """The exclusion mask on the dataset geometry (bool Map; all True without a mask).
+
+        Parameters
+        ----------
+        dataset : `~skymask.datasets.MapDataset`
+            The dataset whose geometry the mask is put on.
+
+        Returns
+        -------
+        `~skymask.maps.Map`
+            A bool map, True where the pixels may be used.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+        >>> geom = WcsGeom.create(npix=5, binsz=0.1, axes=[axis])
+        >>> dataset = MapDataset.create(geom, background=2.0)
+        >>> dataset.counts.data[...] = 3.0
+        >>> from skymask.makers import FoVBackgroundMaker
+        >>> exclusion = ~dataset.counts.geom.to_image().region_mask("icrs;circle(0, 0, 0.12)")
+        >>> mask = FoVBackgroundMaker(exclusion_mask=exclusion).make_exclusion_mask(dataset)
+        >>> mask.data.shape, int((~mask).data.sum())
+        ((1, 5, 5), 5)
+        """
         geom = _geom(dataset)
         return Map.from_geom(
             geom, data=exclusion_on_geom(self.exclusion_mask, geom, self.fill_value)
         )
 
     def allowed_pixels(self, dataset) -> np.ndarray:
-        """Bool array of the voxels used: safe, fit, not excluded, finite background."""
+        """Bool array of the voxels used: safe, fit, not excluded, finite background.
+
+        Parameters
+        ----------
+        dataset : `~skymask.datasets.MapDataset`
+            The dataset.
+
+        Returns
+        -------
+        `numpy.ndarray` of bool
+            Shape of the dataset's data.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+        >>> geom = WcsGeom.create(npix=5, binsz=0.1, axes=[axis])
+        >>> dataset = MapDataset.create(geom, background=2.0)
+        >>> dataset.counts.data[...] = 3.0
+        >>> from skymask.makers import FoVBackgroundMaker
+        >>> int(FoVBackgroundMaker().allowed_pixels(dataset).sum())
+        25
+        """
         geom = _geom(dataset)
         allowed = exclusion_on_geom(self.exclusion_mask, geom, self.fill_value)
         for mask in (dataset.mask_safe, dataset.mask_fit):
@@ -161,11 +276,33 @@ class FoVBackgroundMaker:
     def estimate_norm(self, dataset) -> BackgroundNorm:
         """The norm of the dataset's background, without changing anything.
 
+        Parameters
+        ----------
+        dataset : `~skymask.datasets.MapDataset`
+            Needs counts and background.
+
+        Returns
+        -------
+        `BackgroundNorm`
+            The norm, its errors and what it was computed from.
+
         Raises
         ------
         ValueError
             If the dataset has no counts or background, or the allowed pixels hold non-finite
             counts or negative background.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+        >>> geom = WcsGeom.create(npix=5, binsz=0.1, axes=[axis])
+        >>> dataset = MapDataset.create(geom, background=2.0)
+        >>> dataset.counts.data[...] = 3.0
+        >>> from skymask.makers import FoVBackgroundMaker
+        >>> FoVBackgroundMaker(method="scale").estimate_norm(dataset).value
+        1.5
         """
         allowed = self.allowed_pixels(dataset)
         counts = np.asarray(dataset.counts.data, dtype=float)[allowed]
@@ -247,6 +384,19 @@ class FoVBackgroundMaker:
             determined (no counts or no background left in the allowed pixels), a
             `BackgroundNormWarning` is issued, the norm is left unchanged, ``mask_safe`` is all
             False (the dataset is unusable, as in gammapy) and ``BKG_OK`` is False.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+        >>> geom = WcsGeom.create(npix=5, binsz=0.1, axes=[axis])
+        >>> dataset = MapDataset.create(geom, background=2.0)
+        >>> dataset.counts.data[...] = 3.0
+        >>> from skymask.makers import FoVBackgroundMaker
+        >>> result = FoVBackgroundMaker(method="fit").run(dataset)
+        >>> round(result.meta["BKG_NORM"], 6), float(dataset.background.data[0, 0, 0])
+        (1.5, 2.0)
         """
         if not isinstance(dataset, MapDataset):
             raise TypeError(f"dataset must be a MapDataset, got {describe(dataset)}")

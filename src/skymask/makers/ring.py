@@ -72,6 +72,14 @@ class RingBackgroundMaker:
 
     @property
     def r_out(self) -> Angle:
+        """Outer radius of the ring: ``r_in + width``.
+
+        Examples
+        --------
+        >>> from skymask.makers import RingBackgroundMaker
+        >>> RingBackgroundMaker("0.3 deg", "0.2 deg").r_out
+        <Angle 0.5 deg>
+        """
         return Angle(self.r_in.deg + self.width.deg, u.deg)
 
     def __repr__(self):
@@ -83,13 +91,44 @@ class RingBackgroundMaker:
 
     # ------------------------------------------------------------------ pieces
     def radii_pix(self, geom) -> tuple[tuple[float, float], tuple[float, float]]:
-        """``((r_in_x, r_in_y), (r_out_x, r_out_y))`` in pixels of ``geom`` (1e-9 rounded)."""
+        """``((r_in_x, r_in_y), (r_out_x, r_out_y))`` in pixels of ``geom`` (1e-9 rounded).
+
+        Parameters
+        ----------
+        geom : `~skymask.maps.WcsGeom`
+            The sky grid.
+
+        Returns
+        -------
+        tuple
+            Inner and outer radius in pixels, each as ``(x, y)``.
+
+        Examples
+        --------
+        >>> from skymask.makers import RingBackgroundMaker
+        >>> from skymask.maps import WcsGeom
+        >>> (r_in, _), (r_out, _) = RingBackgroundMaker("0.3 deg", "0.2 deg").radii_pix(
+        ...     WcsGeom.create(npix=10, binsz=0.1)
+        ... )
+        >>> float(r_in), float(r_out)
+        (3.0, 5.0)
+        """
         inner = tuple(geom.width_in_pixels(self.r_in))
         outer = tuple(geom.width_in_pixels(self.r_out))
         return inner, outer
 
     def kernel(self, geom) -> np.ndarray:
         """The ring footprint on the pixel grid of ``geom`` (bool array, centre at the middle).
+
+        Parameters
+        ----------
+        geom : `~skymask.maps.WcsGeom`
+            The sky grid.
+
+        Returns
+        -------
+        `numpy.ndarray` of bool
+            The footprint.
 
         Examples
         --------
@@ -102,14 +141,62 @@ class RingBackgroundMaker:
         return correlation.RingCorrelator(inner, outer, (1, 1)).kernel
 
     def make_exclusion_mask(self, dataset) -> Map:
-        """The exclusion mask on the dataset geometry (all True without a mask)."""
+        """The exclusion mask on the dataset geometry (all True without a mask).
+
+        Parameters
+        ----------
+        dataset : `~skymask.datasets.MapDataset`
+            The dataset whose geometry the mask is put on.
+
+        Returns
+        -------
+        `~skymask.maps.Map`
+            A bool map, True where the pixels may be used.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+        >>> geom = WcsGeom.create(npix=5, binsz=0.1, axes=[axis])
+        >>> dataset = MapDataset.create(geom, background=2.0)
+        >>> dataset.counts.data[...] = 3.0
+        >>> from skymask.makers import RingBackgroundMaker
+        >>> mask = RingBackgroundMaker("0.1 deg", "0.1 deg").make_exclusion_mask(dataset)
+        >>> bool(mask.data.all())
+        True
+        """
         geom = dataset.counts.geom
         return Map.from_geom(
             geom, data=exclusion_on_geom(self.exclusion_mask, geom, self.fill_value)
         )
 
     def make_maps_off(self, dataset) -> dict:
-        """``counts_off`` and ``acceptance_off`` maps of the dataset, and the OFF mask used."""
+        """``counts_off`` and ``acceptance_off`` maps of the dataset, and the OFF mask used.
+
+        Parameters
+        ----------
+        dataset : `~skymask.datasets.MapDataset`
+            Needs counts and background.
+
+        Returns
+        -------
+        dict
+            ``{"counts_off": Map, "acceptance_off": Map, "mask_off": Map}``.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+        >>> geom = WcsGeom.create(npix=5, binsz=0.1, axes=[axis])
+        >>> dataset = MapDataset.create(geom, background=2.0)
+        >>> dataset.counts.data[...] = 3.0
+        >>> from skymask.makers import RingBackgroundMaker
+        >>> maps = RingBackgroundMaker("0.1 deg", "0.1 deg").make_maps_off(dataset)
+        >>> sorted(maps), float(maps["counts_off"].data[0, 2, 2])
+        (['acceptance_off', 'counts_off', 'mask_off'], 36.0)
+        """
         counts, background = _require(dataset)
         geom = counts.geom
         allowed = exclusion_on_geom(self.exclusion_mask, geom, self.fill_value)
@@ -166,6 +253,19 @@ class RingBackgroundMaker:
             ``counts`` (copy), ``counts_off``, ``acceptance`` (the background, copied),
             ``acceptance_off``, ``mask_safe`` = the input's mask_safe and ``acceptance_off >
             0``, ``mask_fit`` (copy) and ``exposure`` (copy). The input is not changed.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+        >>> geom = WcsGeom.create(npix=5, binsz=0.1, axes=[axis])
+        >>> dataset = MapDataset.create(geom, background=2.0)
+        >>> dataset.counts.data[...] = 3.0
+        >>> from skymask.makers import RingBackgroundMaker
+        >>> on_off = RingBackgroundMaker("0.1 deg", "0.1 deg").run(dataset)
+        >>> float(on_off.counts_off.data[0, 2, 2]), float(on_off.acceptance_off.data[0, 2, 2])
+        (36.0, 24.0)
         """
         if not isinstance(dataset, MapDataset):
             raise TypeError(f"dataset must be a MapDataset, got {describe(dataset)}")

@@ -152,12 +152,59 @@ class MapAxis:
     # ------------------------------------------------------------------ constructors
     @classmethod
     def from_edges(cls, edges, interp="lin", name="", unit=""):
-        """Axis from bin edges (at least two)."""
+        """Axis from bin edges (at least two).
+
+        Parameters
+        ----------
+        edges : array-like or `~astropy.units.Quantity`
+            Bin edges, strictly monotonic.
+        interp : {"lin", "log", "sqrt"}
+            Scale in which pixel coordinates are linear.
+        name : str
+            Axis name.
+        unit : str or `~astropy.units.Unit`
+            Unit of plain-number edges.
+
+        Returns
+        -------
+        `MapAxis`
+            An axis of ``len(edges) - 1`` bins.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> axis = MapAxis.from_edges([0, 1, 3], name="offset", unit="deg")
+        >>> axis.nbin, axis.edges
+        (2, <Quantity [0., 1., 3.] deg>)
+        """
         return cls(edges, interp=interp, name=name, node_type="edges", unit=unit)
 
     @classmethod
     def from_nodes(cls, nodes, interp="lin", name="", unit=""):
-        """Axis from bin centres (at least one)."""
+        """Axis from bin centres (at least one).
+
+        Parameters
+        ----------
+        nodes : array-like or `~astropy.units.Quantity`
+            Bin centres, strictly monotonic.
+        interp : {"lin", "log", "sqrt"}
+            Scale in which pixel coordinates are linear.
+        name : str
+            Axis name.
+        unit : str or `~astropy.units.Unit`
+            Unit of plain-number nodes.
+
+        Returns
+        -------
+        `MapAxis`
+            An axis with ``node_type="center"``.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_nodes([1, 2, 3], name="x").nbin
+        3
+        """
         return cls(nodes, interp=interp, name=name, node_type="center", unit=unit)
 
     @classmethod
@@ -223,7 +270,31 @@ class MapAxis:
 
     @classmethod
     def from_energy_edges(cls, energy_edges, unit=None, name=None, interp="log"):
-        """Energy axis from edges given as a Quantity (or numbers with ``unit``)."""
+        """Energy axis from edges given as a Quantity (or numbers with ``unit``).
+
+        Parameters
+        ----------
+        energy_edges : `~astropy.units.Quantity` or array-like
+            Bin edges (an energy unit).
+        unit : str or `~astropy.units.Unit`, optional
+            Unit of plain-number edges.
+        name : str, optional
+            Axis name (default ``"energy"``).
+        interp : {"log", "lin", "sqrt"}
+            Scale in which pixel coordinates are linear.
+
+        Returns
+        -------
+        `MapAxis`
+            The energy axis.
+
+        Examples
+        --------
+        >>> import astropy.units as u
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_energy_edges([1, 10, 100] * u.TeV, name="energy_true").name
+        'energy_true'
+        """
         name = _energy_name(name)
         with _energy_unit_phrase(energy_edges, unit):
             edges = as_energy(energy_edges, name="energy_edges", unit=unit)
@@ -248,6 +319,36 @@ class MapAxis:
         With ``per_decade=True``, ``nbin`` is a number of bins per decade: the total is rounded
         up when ``strict_bounds`` (the bounds are kept), otherwise rounded down and the upper
         bound lowered to match.
+
+        Parameters
+        ----------
+        energy_min, energy_max : `~astropy.units.Quantity` or str
+            The bounds.
+        nbin : int
+            Number of bins (per decade with ``per_decade``).
+        unit : str or `~astropy.units.Unit`, optional
+            Unit of plain-number bounds and of the axis.
+        per_decade : bool
+            ``nbin`` is per decade.
+        name : str, optional
+            Axis name (default ``"energy"``).
+        node_type : {"edges", "center"}
+            Whether the bounds are the outer edges or the outer bin centres.
+        strict_bounds : bool
+            With ``per_decade``, keep both bounds (round the bin count up).
+
+        Returns
+        -------
+        `MapAxis`
+            A log axis.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2).edges
+        <Quantity [  1.,  10., 100.] TeV>
+        >>> MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=3, per_decade=True).nbin
+        6
         """
         name = _energy_name(name)
         with _energy_unit_phrase(energy_max, unit):
@@ -274,36 +375,98 @@ class MapAxis:
     # ------------------------------------------------------------------ properties
     @property
     def name(self) -> str:
+        """The axis name (compared case-insensitively).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1).name
+        'energy'
+        """
         return self._name
 
     @property
     def interp(self) -> str:
+        """The scale in which pixel coordinates are linear: ``"lin"``, ``"log"`` or ``"sqrt"``.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1).interp
+        'log'
+        """
         return self._interp
 
     @property
     def node_type(self) -> str:
+        """Whether the nodes are bin edges (``"edges"``) or bin centres (``"center"``).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_nodes([1, 2, 3]).node_type
+        'center'
+        """
         return self._node_type
 
     @property
     def unit(self) -> u.UnitBase:
+        """The unit of the axis coordinates.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1).unit
+        Unit("TeV")
+        """
         return self._unit
 
     @property
     def nodes(self) -> np.ndarray:
-        """The stored nodes (edges or centres) as a plain array in ``unit``."""
+        """The stored nodes (edges or centres) as a plain array in ``unit``.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_edges([0, 1, 3], unit="deg").nodes
+        array([0., 1., 3.])
+        """
         return self._nodes
 
     @property
     def nbin(self) -> int:
+        """Number of bins.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_edges([0, 1, 3]).nbin, MapAxis.from_nodes([0, 1, 3]).nbin
+        (2, 3)
+        """
         return self._nodes.size - 1 if self._node_type == "edges" else self._nodes.size
 
     @property
     def is_energy_axis(self) -> bool:
+        """True for the names gammapy treats as energy axes (``"energy"``, ``"energy_true"``).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1).is_energy_axis
+        True
+        """
         return self._name.lower() in _ENERGY_NAMES
 
     @property
     def edges(self) -> u.Quantity:
-        """Bin edges (``nbin + 1`` values)."""
+        """Bin edges (``nbin + 1`` values).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2).edges
+        <Quantity [  1.,  10., 100.] TeV>
+        """
         if self._node_type == "edges":
             values = self._nodes
         else:
@@ -313,15 +476,38 @@ class MapAxis:
 
     @property
     def edges_min(self) -> u.Quantity:
+        """Lower edge of every bin.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2).edges_min
+        <Quantity [ 1., 10.] TeV>
+        """
         return self.edges[:-1]
 
     @property
     def edges_max(self) -> u.Quantity:
+        """Upper edge of every bin.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2).edges_max
+        <Quantity [ 10., 100.] TeV>
+        """
         return self.edges[1:]
 
     @property
     def center(self) -> u.Quantity:
-        """Bin centres: arithmetic (lin), geometric (log) or in the sqrt scale (sqrt)."""
+        """Bin centres: arithmetic (lin), geometric (log) or in the sqrt scale (sqrt).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2).center
+        <Quantity [ 3.16227766, 31.6227766 ] TeV>
+        """
         if self._node_type == "center":
             values = self._nodes
         else:
@@ -330,11 +516,26 @@ class MapAxis:
 
     @property
     def bin_width(self) -> u.Quantity:
+        """Width of every bin (upper minus lower edge).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2).bin_width
+        <Quantity [ 9., 90.] TeV>
+        """
         return np.diff(self.edges)
 
     @property
     def bounds(self) -> u.Quantity:
-        """First and last edge (edge type) or first and last centre (centre type)."""
+        """First and last edge (edge type) or first and last centre (centre type).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2).bounds
+        <Quantity [  1., 100.] TeV>
+        """
         values = self._nodes
         return u.Quantity([values[0], values[-1]], self._unit)
 
@@ -368,6 +569,23 @@ class MapAxis:
         """Axis coordinate (Quantity or value in ``unit``) to pixel coordinate.
 
         A scalar gives shape (1,), as in gammapy.
+
+        Parameters
+        ----------
+        coord : `~astropy.units.Quantity` or array-like
+            Axis coordinates (plain numbers are in ``unit``).
+
+        Returns
+        -------
+        `numpy.ndarray`
+            Pixel coordinates (bin centres at integers).
+
+        Examples
+        --------
+        >>> import astropy.units as u
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2).coord_to_pix(10 * u.TeV)
+        array([0.5])
         """
         values = self._wrapped(np.atleast_1d(self._to_value(coord)))
         if self._nodes.size == 1:
@@ -378,7 +596,24 @@ class MapAxis:
         return _interp_linear(scaled, self._scaled_nodes, self._pix_nodes)
 
     def pix_to_coord_value(self, pix) -> np.ndarray:
-        """Pixel coordinate to axis coordinate, as plain values in ``unit``."""
+        """Pixel coordinate to axis coordinate, as plain values in ``unit``.
+
+        Parameters
+        ----------
+        pix : float or array-like
+            Pixel coordinates.
+
+        Returns
+        -------
+        `numpy.ndarray`
+            Coordinates in ``unit``.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_edges([0, 1, 3], unit="deg").pix_to_coord_value([-0.5, 0.5, 1.5])
+        array([0., 1., 3.])
+        """
         pix = np.asarray(pix, dtype=float)
         if self._nodes.size == 1:
             return np.full(pix.shape, self._nodes[0])
@@ -390,7 +625,27 @@ class MapAxis:
         return u.Quantity(np.asarray(self.pix_to_coord_value(pix)), self._unit, copy=False)
 
     def pix_to_idx(self, pix, clip=False) -> np.ndarray:
-        """Pixel coordinate to bin index; -1 outside the axis unless ``clip``."""
+        """Pixel coordinate to bin index; -1 outside the axis unless ``clip``.
+
+        Parameters
+        ----------
+        pix : float or array-like
+            Pixel coordinates.
+        clip : bool
+            Clip to the first or last bin instead of -1.
+
+        Returns
+        -------
+        `numpy.ndarray`
+            Integer bin indices.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> axis = MapAxis.from_edges([0, 1, 3], unit="deg")
+        >>> axis.pix_to_idx([0.4, 1.6]), axis.pix_to_idx([0.4, 1.6], clip=True)
+        (array([ 0, -1]), array([0, 1]))
+        """
         pix = np.asarray(pix, dtype=float)
         with np.errstate(invalid="ignore"):
             idx = np.floor(pix + 0.5)
@@ -404,6 +659,26 @@ class MapAxis:
 
         Values outside the axis (the last edge included) and non-finite values give -1, or the
         nearest bin with ``clip=True``. A scalar gives shape (1,), as in gammapy.
+
+        Parameters
+        ----------
+        coord : `~astropy.units.Quantity` or array-like
+            Axis coordinates (plain numbers are in ``unit``).
+        clip : bool
+            Give the nearest bin instead of -1.
+
+        Returns
+        -------
+        `numpy.ndarray`
+            Integer bin indices.
+
+        Examples
+        --------
+        >>> import astropy.units as u
+        >>> from skymask.maps import MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> axis.coord_to_idx([5, 10, 100] * u.TeV)
+        array([ 0,  1, -1])
         """
         values = self._wrapped(np.atleast_1d(self._to_value(coord)))
         edges = self.edges.value
@@ -419,7 +694,27 @@ class MapAxis:
         return np.where(inside, idx, -1).astype(np.int64)
 
     def round(self, coord, clip=False) -> u.Quantity:
-        """Snap coordinates to the nearest bin edge (nearest in pixel space)."""
+        """Snap coordinates to the nearest bin edge (nearest in pixel space).
+
+        Parameters
+        ----------
+        coord : `~astropy.units.Quantity` or array-like
+            Axis coordinates.
+        clip : bool
+            Clip to the axis range first.
+
+        Returns
+        -------
+        `~astropy.units.Quantity`
+            The nearest edges.
+
+        Examples
+        --------
+        >>> import astropy.units as u
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2).round([3, 20] * u.TeV)
+        <Quantity [ 1., 10.] TeV>
+        """
         pix = self.coord_to_pix(coord)
         edge_pix = np.round(pix + 0.5) - 0.5
         if clip:
@@ -428,7 +723,25 @@ class MapAxis:
 
     # ------------------------------------------------------------------ derived axes
     def copy(self, **kwargs) -> MapAxis:
-        """Copy with some of ``nodes``, ``interp``, ``name``, ``node_type``, ``unit`` replaced."""
+        """Copy with some of ``nodes``, ``interp``, ``name``, ``node_type``, ``unit`` replaced.
+
+        Parameters
+        ----------
+        **kwargs
+            Replacements for ``nodes``, ``interp``, ``name``, ``node_type`` or ``unit``.
+
+        Returns
+        -------
+        `MapAxis`
+            A new axis.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> axis.copy(name="energy_true").name
+        'energy_true'
+        """
         params = dict(
             nodes=self._nodes,
             interp=self._interp,
@@ -441,7 +754,14 @@ class MapAxis:
         return MapAxis(**params)
 
     def squash(self) -> MapAxis:
-        """A single bin from the first to the last edge (a one-bin axis is returned as is)."""
+        """A single bin from the first to the last edge (a one-bin axis is returned as is).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2).squash().edges
+        <Quantity [  1., 100.] TeV>
+        """
         if self.nbin == 1:
             return self
         edges = self.edges.value
@@ -450,7 +770,24 @@ class MapAxis:
         )
 
     def upsample(self, factor: int) -> MapAxis:
-        """``factor`` times finer binning (edges type) or node spacing (centre type)."""
+        """``factor`` times finer binning (edges type) or node spacing (centre type).
+
+        Parameters
+        ----------
+        factor : int
+            Positive integer.
+
+        Returns
+        -------
+        `MapAxis`
+            The finer axis, with the same bounds.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_edges([0, 1, 3], unit="deg").upsample(2).edges
+        <Quantity [0. , 0.5, 1. , 2. , 3. ] deg>
+        """
         factor = int(factor)
         if self._node_type == "edges":
             pix = np.linspace(-0.5, self.nbin - 0.5, self.nbin * factor + 1)
@@ -459,7 +796,31 @@ class MapAxis:
         return self.copy(nodes=self.pix_to_coord_value(pix))
 
     def slice(self, idx) -> MapAxis:
-        """Sub-axis for a slice of bins (an integer gives a one-bin axis)."""
+        """Sub-axis for a slice of bins (an integer gives a one-bin axis).
+
+        Parameters
+        ----------
+        idx : slice or int
+            Contiguous bins (step 1).
+
+        Returns
+        -------
+        `MapAxis`
+            The sub-axis.
+
+        Raises
+        ------
+        ValueError
+            For a slice with a step other than 1.
+        IndexError
+            For an index outside the axis or an empty slice.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2).slice(slice(1, 2)).edges
+        <Quantity [ 10., 100.] TeV>
+        """
         if isinstance(idx, (int, np.integer)):
             idx = slice(int(idx), int(idx) + 1)
         start, stop, step = idx.indices(self.nbin)
@@ -731,7 +1092,27 @@ class MapAxis:
 
     # ------------------------------------------------------------------ comparison
     def is_allclose(self, other, rtol=1e-6, atol=1e-6) -> bool:
-        """Same kind of axis with edges equal within ``rtol`` and ``atol`` (in this unit)."""
+        """Same kind of axis with edges equal within ``rtol`` and ``atol`` (in this unit).
+
+        Parameters
+        ----------
+        other : object
+            Any object (False unless it is a `MapAxis`).
+        rtol, atol : float
+            Tolerances of the edges.
+
+        Returns
+        -------
+        bool
+            True if the axes agree.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> axis = MapAxis.from_edges([0, 1, 3], unit="deg")
+        >>> axis.is_allclose(MapAxis.from_edges([0, 1, 3 + 1e-9], unit="deg"))
+        True
+        """
         if not isinstance(other, MapAxis):
             return False
         if (
@@ -786,7 +1167,22 @@ def _energy_name(name):
 
 
 class MapAxes(tuple):
-    """Ordered, immutable collection of `MapAxis`, indexable by position or by name."""
+    """Ordered, immutable collection of `MapAxis`, indexable by position or by name.
+
+    Parameters
+    ----------
+    axes : iterable of `MapAxis`
+        The axes, in order; names must be unique (case-insensitively).
+
+    Examples
+    --------
+    >>> from skymask.maps import MapAxes, MapAxis
+    >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+    >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+    >>> axes = MapAxes([energy, offset])
+    >>> axes["offset"].nbin, axes[0].name
+    (3, 'energy')
+    """
 
     def __new__(cls, axes: Iterable[MapAxis] = ()):
         axes = tuple(axes)
@@ -811,7 +1207,31 @@ class MapAxes(tuple):
         return MapAxes(result) if isinstance(key, slice) else result
 
     def index_of(self, name: str) -> int:
-        """Position of the axis called ``name`` (case-insensitive)."""
+        """Position of the axis called ``name`` (case-insensitive).
+
+        Parameters
+        ----------
+        name : str
+            Axis name.
+
+        Returns
+        -------
+        int
+            Position in the collection.
+
+        Raises
+        ------
+        KeyError
+            If there is no such axis (the message lists the names).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> MapAxes([energy, offset]).index_of("OFFSET")
+        1
+        """
         for i, axis in enumerate(self):
             if axis.name.lower() == name.lower():
                 return i
@@ -950,11 +1370,30 @@ class MapAxes(tuple):
 
     @property
     def names(self) -> list[str]:
+        """The axis names, in order.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> MapAxes([energy, offset]).names
+        ['energy', 'offset']
+        """
         return [axis.name for axis in self]
 
     @property
     def shape(self) -> tuple[int, ...]:
-        """Number of bins per axis, in axis order (the reverse of numpy data order)."""
+        """Number of bins per axis, in axis order (the reverse of numpy data order).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> MapAxes([energy, offset]).shape
+        (2, 3)
+        """
         return tuple(axis.nbin for axis in self)
 
     def __eq__(self, other):

@@ -203,27 +203,107 @@ class EnergyDependentCircles:
     # ------------------------------------------------------------------ properties
     @property
     def centers(self) -> _coords.SkyCoord:
-        """Source positions."""
+        """Source positions.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from astropy.coordinates import Angle, SkyCoord
+        >>> from skymask.maps import EnergyDependentCircles
+        >>> class ToyPSF:  # 95 % radius 0.4 deg at 10 GeV, 0.1 deg at 1 TeV
+        ...     def containment_radius(self, fraction, energy_true, position=None):
+        ...         e = energy_true.to_value("GeV") + np.zeros(np.shape(position))
+        ...         return Angle(0.4 - 0.15 * np.log10(e / 10), "deg")
+        >>> circles = EnergyDependentCircles(
+        ...     SkyCoord([0, 2], [0, 0], unit="deg", frame="galactic"), "0.3 deg", ToyPSF()
+        ... )
+        >>> circles.centers.l.deg
+        array([0., 2.])
+        """
         return self._centers
 
     @property
     def radius_source(self) -> _coords.Angle:
-        """Radius of each source without the PSF."""
+        """Radius of each source without the PSF.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from astropy.coordinates import Angle, SkyCoord
+        >>> from skymask.maps import EnergyDependentCircles
+        >>> class ToyPSF:  # 95 % radius 0.4 deg at 10 GeV, 0.1 deg at 1 TeV
+        ...     def containment_radius(self, fraction, energy_true, position=None):
+        ...         e = energy_true.to_value("GeV") + np.zeros(np.shape(position))
+        ...         return Angle(0.4 - 0.15 * np.log10(e / 10), "deg")
+        >>> circles = EnergyDependentCircles(
+        ...     SkyCoord([0, 2], [0, 0], unit="deg", frame="galactic"), "0.3 deg", ToyPSF()
+        ... )
+        >>> circles.radius_source.deg
+        array([0.3, 0.3])
+        """
         return _coords.Angle(self._radius_source, u.deg)
 
     @property
     def psf(self):
-        """The PSF the radii come from."""
+        """The PSF the radii come from.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from astropy.coordinates import Angle, SkyCoord
+        >>> from skymask.maps import EnergyDependentCircles
+        >>> class ToyPSF:  # 95 % radius 0.4 deg at 10 GeV, 0.1 deg at 1 TeV
+        ...     def containment_radius(self, fraction, energy_true, position=None):
+        ...         e = energy_true.to_value("GeV") + np.zeros(np.shape(position))
+        ...         return Angle(0.4 - 0.15 * np.log10(e / 10), "deg")
+        >>> circles = EnergyDependentCircles(
+        ...     SkyCoord([0, 2], [0, 0], unit="deg", frame="galactic"), "0.3 deg", ToyPSF()
+        ... )
+        >>> type(circles.psf).__name__
+        'ToyPSF'
+        """
         return self._psf
 
     @property
     def containment(self) -> float:
-        """Fraction of the PSF inside the PSF radius."""
+        """Fraction of the PSF inside the PSF radius.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from astropy.coordinates import Angle, SkyCoord
+        >>> from skymask.maps import EnergyDependentCircles
+        >>> class ToyPSF:  # 95 % radius 0.4 deg at 10 GeV, 0.1 deg at 1 TeV
+        ...     def containment_radius(self, fraction, energy_true, position=None):
+        ...         e = energy_true.to_value("GeV") + np.zeros(np.shape(position))
+        ...         return Angle(0.4 - 0.15 * np.log10(e / 10), "deg")
+        >>> circles = EnergyDependentCircles(
+        ...     SkyCoord([0, 2], [0, 0], unit="deg", frame="galactic"), "0.3 deg", ToyPSF()
+        ... )
+        >>> circles.containment
+        0.95
+        """
         return self._containment
 
     @property
     def energy_point(self) -> str:
-        """Where in each energy bin the PSF radius is taken ("lower" or "center")."""
+        """Where in each energy bin the PSF radius is taken ("lower" or "center").
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from astropy.coordinates import Angle, SkyCoord
+        >>> from skymask.maps import EnergyDependentCircles
+        >>> class ToyPSF:  # 95 % radius 0.4 deg at 10 GeV, 0.1 deg at 1 TeV
+        ...     def containment_radius(self, fraction, energy_true, position=None):
+        ...         e = energy_true.to_value("GeV") + np.zeros(np.shape(position))
+        ...         return Angle(0.4 - 0.15 * np.log10(e / 10), "deg")
+        >>> circles = EnergyDependentCircles(
+        ...     SkyCoord([0, 2], [0, 0], unit="deg", frame="galactic"), "0.3 deg", ToyPSF()
+        ... )
+        >>> circles.energy_point
+        'lower'
+        """
         return self._energy_point
 
     def __len__(self) -> int:

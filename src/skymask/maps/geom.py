@@ -135,6 +135,13 @@ class WcsGeom:
         Image size ``(nx, ny)``.
     axes : sequence of `MapAxis`, optional
         Non-spatial axes, in order (the first one varies fastest after the sky).
+
+    Examples
+    --------
+    >>> from skymask.maps import WcsGeom
+    >>> geom = WcsGeom.create(skydir=(0, 0), npix=(5, 4), binsz=1, frame="galactic")
+    >>> WcsGeom(geom.wcs, (5, 4)) == geom
+    True
     """
 
     def __init__(self, wcs: _wcs.WCS, npix, axes=None):
@@ -231,8 +238,28 @@ class WcsGeom:
     def from_header(cls, header, axes=None, format=None) -> WcsGeom:
         """Geometry from a FITS header (the image size from ``WCSSHAPE`` or ``NAXIS1/2``).
 
-        ``axes`` is a list of `MapAxis`, or the bands table HDU to read them from (gammapy's
-        ``hdu_bands`` argument; ``format`` as in `Map.read`).
+        Parameters
+        ----------
+        header : `~astropy.io.fits.Header`
+            Header with a celestial WCS; the image size comes from ``WCSSHAPE`` or
+            ``NAXIS1``/``NAXIS2``.
+        axes : sequence of `MapAxis` or `~astropy.io.fits.BinTableHDU`, optional
+            Non-spatial axes, or the bands table HDU to read them from (gammapy's
+            ``hdu_bands`` argument).
+        format : {"gadf", "fgst-ccube", "fgst-template"}, optional
+            Layout of the bands table, as in `Map.read`.
+
+        Returns
+        -------
+        WcsGeom
+            The geometry (an instance of ``cls``).
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> geom = WcsGeom.create(skydir=(0, 0), npix=(5, 4), binsz=1, frame="galactic")
+        >>> WcsGeom.from_header(geom.to_header()) == geom
+        True
         """
         if isinstance(axes, fits.BinTableHDU):
             from .io_fits import axes_from_bands_hdu
@@ -248,13 +275,54 @@ class WcsGeom:
 
     @classmethod
     def read(cls, filename, hdu=None, hdu_bands=None, format=None) -> WcsGeom:
-        """Geometry of a map file (gadf or Fermi layouts), without reading the data."""
+        """Geometry of a map file (gadf or Fermi layouts), without reading the data.
+
+        Parameters
+        ----------
+        filename : str or `~pathlib.Path`
+            Map file (FITS, optionally gzipped).
+        hdu : str, optional
+            Name of the image HDU (default: the first image HDU with data).
+        hdu_bands : str, optional
+            Name of the HDU with the non-spatial axes (default from the header's ``BANDSHDU``).
+        format : {"gadf", "fgst-ccube", "fgst-template"}, optional
+            Layout of the axes table (default: detected).
+
+        Returns
+        -------
+        WcsGeom
+            The geometry (an instance of ``cls``), with its axes.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from skymask.maps import Map, WcsGeom
+        >>> geom = WcsGeom.create(npix=(5, 4), binsz=1)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     Map.from_geom(geom).write(Path(tmp) / "map.fits")
+        ...     WcsGeom.read(Path(tmp) / "map.fits") == geom
+        True
+        """
         from .io_fits import read_geom
 
         return read_geom(filename, hdu=hdu, hdu_bands=hdu_bands, format=format, geom_class=cls)
 
     def to_header(self) -> fits.Header:
-        """FITS header: the WCS, ``WCSSHAPE`` and the gadf ``AXCOLSi``/``INTERPi`` keys."""
+        """FITS header: the WCS, ``WCSSHAPE`` and the gadf ``AXCOLSi``/``INTERPi`` keys.
+
+        Returns
+        -------
+        `~astropy.io.fits.Header`
+            A new header.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> header = WcsGeom.create(npix=(5, 4), binsz=1, frame="galactic").to_header()
+        >>> header["CTYPE1"], header["WCSSHAPE"]
+        ('GLON-CAR', '(5,4)')
+        """
         from .io_fits import axes_header_cards
 
         header = self._wcs.to_header()
@@ -267,61 +335,165 @@ class WcsGeom:
     # ------------------------------------------------------------------ basic properties
     @property
     def wcs(self) -> _wcs.WCS:
-        """The celestial WCS (do not modify it: geometries are immutable)."""
+        """The celestial WCS (do not modify it: geometries are immutable).
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> WcsGeom.create(npix=(5, 4), binsz=1, frame="galactic").wcs.wcs.ctype[0]
+        'GLON-CAR'
+        """
         return self._wcs
 
     @property
     def npix(self) -> tuple[int, int]:
-        """Image size ``(nx, ny)``."""
+        """Image size ``(nx, ny)``.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> WcsGeom.create(npix=(5, 4), binsz=1).npix
+        (5, 4)
+        """
         return self._npix
 
     @property
     def axes(self) -> MapAxes:
+        """The non-spatial axes, as a `MapAxes` (empty for an image).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> WcsGeom.create(npix=3, axes=[axis]).axes.names
+        ['energy']
+        """
         return self._axes
 
     @property
     def frame(self) -> str:
-        """Name of the sky frame: "icrs", "galactic", "fk5" or "fk4"."""
+        """Name of the sky frame: "icrs", "galactic", "fk5" or "fk4".
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> WcsGeom.create(npix=3, frame="galactic").frame
+        'galactic'
+        """
         return self._frame
 
     @property
     def sky_frame(self):
-        """The astropy frame instance (with its equinox for FK4/FK5)."""
+        """The astropy frame instance (with its equinox for FK4/FK5).
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> WcsGeom.create(npix=3, frame="fk5").sky_frame
+        <FK5 Frame (equinox=2000.0)>
+        """
         return self._sky_frame
 
     @property
     def projection(self) -> str:
+        """The FITS projection code (``"CAR"``, ``"TAN"``, ``"AIT"``, ...).
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> WcsGeom.create(npix=3, proj="TAN").projection
+        'TAN'
+        """
         return self._wcs.wcs.ctype[0][5:]
 
     @property
     def axes_names(self) -> list[str]:
+        """Names of all axes: ``"lon"``, ``"lat"``, then the non-spatial ones.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> WcsGeom.create(npix=3, axes=[axis]).axes_names
+        ['lon', 'lat', 'energy']
+        """
         return ["lon", "lat", *self._axes.names]
 
     @property
     def data_shape(self) -> tuple[int, ...]:
-        """Shape of the data array in numpy order ``(..., n_axis1, ny, nx)``."""
+        """Shape of the data array in numpy order ``(..., n_axis1, ny, nx)``.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> WcsGeom.create(npix=(5, 4), axes=[axis]).data_shape
+        (2, 4, 5)
+        """
         return (*self._axes.shape[::-1], self._npix[1], self._npix[0])
 
     @property
     def data_shape_image(self) -> tuple[int, int]:
+        """Shape of one image in numpy order, ``(ny, nx)``.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> WcsGeom.create(npix=(5, 4), axes=[axis]).data_shape_image
+        (4, 5)
+        """
         return (self._npix[1], self._npix[0])
 
     @property
     def ndim(self) -> int:
+        """Number of axes: 2 (the sky) plus the non-spatial ones.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> WcsGeom.create(npix=3, axes=[axis]).ndim
+        3
+        """
         return 2 + len(self._axes)
 
     @property
     def is_image(self) -> bool:
+        """True if the geometry has no non-spatial axes.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> WcsGeom.create(npix=3).is_image
+        True
+        """
         return len(self._axes) == 0
 
     @property
     def is_flat(self) -> bool:
-        """True if every non-spatial axis has a single bin (the map is one image)."""
+        """True if every non-spatial axis has a single bin (the map is one image).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+        >>> geom = WcsGeom.create(npix=3, axes=[axis])
+        >>> geom.is_flat, geom.is_image
+        (True, False)
+        """
         return all(axis.nbin == 1 for axis in self._axes)
 
     @property
     def pixel_scales(self) -> _coords.Angle:
-        """Pixel size (lon, lat) at the reference point."""
+        """Pixel size (lon, lat) at the reference point.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> WcsGeom.create(npix=3, binsz=(0.1, 0.2)).pixel_scales.deg
+        array([0.1, 0.2])
+        """
         from astropy.wcs.utils import proj_plane_pixel_scales
 
         return _coords.Angle(proj_plane_pixel_scales(self._wcs), u.deg)
@@ -367,50 +539,175 @@ class WcsGeom:
 
     @property
     def width(self) -> _coords.Angle:
-        """Angular size (lon, lat) of the image: pixel size times number of pixels."""
+        """Angular size (lon, lat) of the image: pixel size times number of pixels.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> WcsGeom.create(npix=(5, 4), binsz=0.5).width.deg
+        array([2.5, 2. ])
+        """
         return _coords.Angle(self.pixel_scales.deg * np.array(self._npix), u.deg)
 
     @property
     def is_allsky(self) -> bool:
+        """True if the image spans 360 deg in longitude and 180 deg in latitude.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> WcsGeom.create(binsz=10).is_allsky, WcsGeom.create(npix=3).is_allsky
+        (True, False)
+        """
         width = self.width.deg
         return bool(np.isclose(width[0], 360.0) and np.isclose(width[1], 180.0))
 
     @property
     def center_pix(self) -> tuple[float, float]:
+        """Pixel coordinates ``(x, y)`` of the image centre (0-based, pixel centres at integers).
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> WcsGeom.create(npix=(5, 4)).center_pix
+        (2.0, 1.5)
+        """
         return ((self._npix[0] - 1) / 2.0, (self._npix[1] - 1) / 2.0)
 
     @property
     def center_skydir(self) -> _coords.SkyCoord:
-        """Sky position of the image centre, in the geometry's frame."""
+        """Sky position of the image centre, in the geometry's frame.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> geom = WcsGeom.create(skydir=(10, 20), npix=3, frame="galactic")
+        >>> center = geom.center_skydir
+        >>> float(center.l.deg), float(center.b.deg)
+        (10.0, 20.0)
+        """
         lon, lat = self._wcs.pixel_to_world_values(*[np.array([p]) for p in self.center_pix])
         return _coords.SkyCoord(lon[0], lat[0], unit="deg", frame=self._sky_frame)
 
     # ------------------------------------------------------------------ derived geometries
     def to_image(self) -> WcsGeom:
-        """The same sky grid without non-spatial axes."""
+        """The same sky grid without non-spatial axes.
+
+        Returns
+        -------
+        WcsGeom
+            This geometry itself when it is already an image.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> WcsGeom.create(npix=(5, 4), axes=[axis]).to_image().data_shape
+        (4, 5)
+        """
         if self.is_image:
             return self
         return WcsGeom(self._wcs, self._npix)
 
     def to_cube(self, axes) -> WcsGeom:
-        """Append ``axes`` after the existing ones (they become the leading data dimensions)."""
+        """Append ``axes`` after the existing ones (they become the leading data dimensions).
+
+        Parameters
+        ----------
+        axes : sequence of `MapAxis`
+            Axes to append.
+
+        Returns
+        -------
+        WcsGeom
+            A new geometry.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> WcsGeom.create(npix=(5, 4)).to_cube([axis]).data_shape
+        (2, 4, 5)
+        """
         return WcsGeom(self._wcs, self._npix, axes=[*self._axes, *axes])
 
     def replace_axis(self, axis: MapAxis) -> WcsGeom:
-        """The geometry with the axis of the same name replaced by ``axis``."""
+        """The geometry with the axis of the same name replaced by ``axis``.
+
+        Parameters
+        ----------
+        axis : `MapAxis`
+            The new axis; its name selects the axis to replace.
+
+        Returns
+        -------
+        WcsGeom
+            A new geometry.
+
+        Raises
+        ------
+        KeyError
+            If the geometry has no axis of that name (the message lists the axes).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> geom = WcsGeom.create(npix=3, axes=[axis])
+        >>> finer = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=4)
+        >>> geom.replace_axis(finer).data_shape
+        (4, 3, 3)
+        """
         index = self._axes.index_of(axis.name)
         axes = list(self._axes)
         axes[index] = axis
         return WcsGeom(self._wcs, self._npix, axes=axes)
 
     def drop(self, axis_name: str) -> WcsGeom:
-        """The geometry without the named axis."""
+        """The geometry without the named axis.
+
+        Parameters
+        ----------
+        axis_name : str
+            Name of a non-spatial axis.
+
+        Returns
+        -------
+        WcsGeom
+            A new geometry.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> WcsGeom.create(npix=3, axes=[axis]).drop("energy").is_image
+        True
+        """
         index = self._axes.index_of(axis_name)
         axes = [axis for i, axis in enumerate(self._axes) if i != index]
         return WcsGeom(self._wcs, self._npix, axes=axes)
 
     def squash(self, axis_name: str) -> WcsGeom:
-        """The geometry with the named axis reduced to one bin spanning its range."""
+        """The geometry with the named axis reduced to one bin spanning its range.
+
+        Parameters
+        ----------
+        axis_name : str
+            Name of a non-spatial axis.
+
+        Returns
+        -------
+        WcsGeom
+            A new geometry.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> squashed = WcsGeom.create(npix=3, axes=[axis]).squash("energy")
+        >>> squashed.axes["energy"].edges
+        <Quantity [ 1., 10.] TeV>
+        """
         return self.replace_axis(self._axes[axis_name].squash())
 
     # ------------------------------------------------------------------ coordinates
@@ -464,6 +761,13 @@ class WcsGeom:
         -------
         MapCoord
             Read-only arrays: lon/lat in degrees, axis coordinates (bin centres) in axis units.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> geom = WcsGeom.create(skydir=(0, 0), npix=(3, 1), binsz=1, frame="galactic")
+        >>> geom.get_coord().lon  # longitude grows to the left
+        <Quantity [[  1.,   0., 359.]] deg>
         """
         lon, lat = self._lonlat(mode, frame)
         n_axes = len(self._axes)
@@ -553,6 +857,17 @@ class WcsGeom:
         Positions in another frame are converted. Every non-spatial axis needs a coordinate.
         Scalar coordinates give arrays of shape (1,), as in gammapy.
 
+        Parameters
+        ----------
+        coords : `MapCoord`, dict, tuple or `~astropy.coordinates.SkyCoord`
+            Positions: ``(lon, lat, axis coordinates...)`` (plain numbers are degrees and axis
+            units), a dict by axis name, or a SkyCoord (for images).
+
+        Returns
+        -------
+        tuple of `numpy.ndarray`
+            Pixel coordinates, one array per axis; NaN outside the projection.
+
         Examples
         --------
         >>> from skymask.maps import WcsGeom
@@ -564,7 +879,27 @@ class WcsGeom:
         return tuple(np.broadcast_arrays(x, y, *axis_pix))
 
     def pix_to_coord(self, pix) -> tuple:
-        """Pixel coordinates ``(x, y, axis pixels...)`` to world coordinates (Quantities)."""
+        """Pixel coordinates ``(x, y, axis pixels...)`` to world coordinates (Quantities).
+
+        Parameters
+        ----------
+        pix : tuple of array-like
+            Pixel coordinates ``(x, y, axis pixels...)``.
+
+        Returns
+        -------
+        tuple
+            ``(lon, lat, axis coordinates...)``: longitudes and latitudes as degree Quantities,
+            axis coordinates in the axis units.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> geom = WcsGeom.create(skydir=(0, 0), npix=5, binsz=1, frame="galactic")
+        >>> lon, lat = geom.pix_to_coord((3, 2))
+        >>> lon, lat
+        (<Quantity 359. deg>, <Quantity 0. deg>)
+        """
         if len(pix) != self.ndim:
             raise ValueError(f"need {self.ndim} pixel coordinates (x, y, axes...), got {len(pix)}")
         x, y = np.broadcast_arrays(np.asarray(pix[0], float), np.asarray(pix[1], float))
@@ -577,6 +912,24 @@ class WcsGeom:
         """Pixel coordinates to integer indices (-1 outside unless ``clip``).
 
         ``pix`` may hold only the leading (spatial) coordinates. Scalars give shape (1,).
+
+        Parameters
+        ----------
+        pix : tuple of array-like
+            Pixel coordinates ``(x, y, axis pixels...)``.
+        clip : bool
+            Clip the indices into the valid range instead of setting -1.
+
+        Returns
+        -------
+        tuple of `numpy.ndarray`
+            Integer indices, one array per given coordinate.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> WcsGeom.create(npix=5).pix_to_idx((1.4, 7.0))
+        (array([1]), array([-1]))
         """
         sizes = (*self._npix, *self._axes.shape)
         if len(pix) > len(sizes):
@@ -598,6 +951,27 @@ class WcsGeom:
 
         Axis indices come from the bin edges (half-open bins), not from rounded pixels. Scalar
         coordinates give arrays of shape (1,), as in gammapy.
+
+        Parameters
+        ----------
+        coords : `MapCoord`, dict, tuple or `~astropy.coordinates.SkyCoord`
+            Positions, as for `coord_to_pix`.
+        clip : bool
+            Clip the indices into the valid range instead of setting -1.
+
+        Returns
+        -------
+        tuple of `numpy.ndarray`
+            Integer indices ``(ix, iy, axis indices...)``.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> geom = WcsGeom.create(skydir=(0, 0), npix=5, binsz=1, frame="galactic")
+        >>> geom.coord_to_idx((1.2, 0))  # longitude grows to the left
+        (array([1]), array([2]))
+        >>> geom.coord_to_idx((1.2, 10))  # latitude outside
+        (array([1]), array([-1]))
         """
         x, y, rest = self._world_parts(coords)
         ix, iy = self.pix_to_idx((x, y), clip=clip)
@@ -611,12 +985,48 @@ class WcsGeom:
 
         A bare `~astropy.coordinates.SkyCoord` is tested against the sky footprint only, so
         ``geom.contains(catalog.positions)`` works for cubes too.
+
+        Parameters
+        ----------
+        coords : `MapCoord`, dict, tuple or `~astropy.coordinates.SkyCoord`
+            Positions, as for `coord_to_pix`.
+
+        Returns
+        -------
+        `numpy.ndarray` of bool
+            True for the positions inside.
+
+        Examples
+        --------
+        >>> from astropy.coordinates import SkyCoord
+        >>> from skymask.maps import WcsGeom
+        >>> geom = WcsGeom.create(skydir=(0, 0), npix=5, binsz=1, frame="galactic")
+        >>> geom.contains(SkyCoord([0, 10], [0, 0], unit="deg", frame="galactic"))
+        array([ True, False])
         """
         geom = self.to_image() if isinstance(coords, _coords.SkyCoord) else self
         idx = geom.coord_to_idx(coords)
         return np.all([i != -1 for i in idx], axis=0)
 
     def contains_pix(self, pix) -> np.ndarray:
+        """Whether each pixel coordinate lies inside the geometry.
+
+        Parameters
+        ----------
+        pix : tuple of array-like
+            Pixel coordinates ``(x, y, axis pixels...)``.
+
+        Returns
+        -------
+        `numpy.ndarray` of bool
+            True for the pixels inside.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> WcsGeom.create(npix=5).contains_pix(([0, 4.4, 5], [0, 0, 0]))
+        array([ True,  True, False])
+        """
         idx = self.pix_to_idx(pix)
         return np.all([i != -1 for i in idx], axis=0)
 
@@ -740,6 +1150,25 @@ class WcsGeom:
         9.9999998 GeV. See `skymask.maps.geom_masks.energy_mask`. ``chunks`` (dask chunk
         sizes) gives a lazy, chunked mask (`skymask.maps.chunked`).
 
+        Parameters
+        ----------
+        energy_min, energy_max : `~astropy.units.Quantity` or str, optional
+            Energy bounds (default: open ended).
+        round_to_edge : bool
+            Round the bounds to the nearest bin edge first, as gammapy does.
+        chunks : tuple of int or "auto", optional
+            Dask chunk sizes: a lazy, chunked mask (see `skymask.maps.chunked`).
+
+        Returns
+        -------
+        `Map`
+            A bool map with this geometry.
+
+        Raises
+        ------
+        ValueError
+            If the geometry has no energy axis.
+
         Examples
         --------
         >>> from skymask.maps import MapAxis, WcsGeom
@@ -762,6 +1191,43 @@ class WcsGeom:
         See `skymask.rasterize`. ``chunks`` (dask chunk sizes such as ``(1, 500, 4000)`` or
         ``"auto"``) gives a lazy mask painted chunk by chunk, each chunk painting only the
         regions that reach it (sky regions only; the same pixels as without chunks).
+
+        Parameters
+        ----------
+        regions : str, path, `regions.Region`, list of regions or `~astropy.coordinates.SkyCoord`
+            A ds9 region string or file, one region object or a list of them (sky or pixel
+            regions), or positions (True in the pixels that contain them). An empty list is
+            allowed.
+        inside : bool
+            True (default) for True inside the regions, False for True outside (an exclusion
+            mask).
+        chunks : tuple of int or "auto", optional
+            Dask chunk sizes: a lazy, chunked mask (see `skymask.maps.chunked`).
+
+        Returns
+        -------
+        `Map`
+            A bool map with this geometry (the same image in every plane of a cube).
+
+        Raises
+        ------
+        TypeError
+            If ``regions`` is not one of the accepted kinds.
+        ValueError
+            If a ds9 string or file cannot be parsed (the message names the line).
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> geom = WcsGeom.create(skydir=(0, 0), npix=(5, 4), binsz=1, frame="galactic")
+        >>> mask = geom.region_mask("galactic;circle(0, 0, 1.2)")
+        >>> mask.data.astype(int)
+        array([[0, 0, 0, 0, 0],
+               [0, 1, 1, 1, 0],
+               [0, 1, 1, 1, 0],
+               [0, 0, 0, 0, 0]])
+        >>> int(geom.region_mask("galactic;circle(0, 0, 1.2)", inside=False).data.sum())
+        14
         """
         from .geom_masks import region_mask
         from .map import Map  # the one upward edge: geometry methods that return maps
@@ -773,6 +1239,29 @@ class WcsGeom:
 
         ``width`` is an angle or a number of pixels, or a (lon, lat) pair applied per axis.
         ``chunks`` (dask chunk sizes) gives a lazy, chunked mask.
+
+        Parameters
+        ----------
+        width : angle, int or (lon, lat) pair
+            Distance from the edge: an angle (`~astropy.units.Quantity`, string or plain number
+            of degrees) or a number of pixels as an int.
+        chunks : tuple of int or "auto", optional
+            Dask chunk sizes: a lazy, chunked mask (see `skymask.maps.chunked`).
+
+        Returns
+        -------
+        `Map`
+            A bool map with this geometry.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> geom = WcsGeom.create(npix=(5, 4), binsz=1)
+        >>> geom.boundary_mask("1 deg").data.astype(int)
+        array([[0, 0, 0, 0, 0],
+               [0, 1, 1, 1, 0],
+               [0, 1, 1, 1, 0],
+               [0, 0, 0, 0, 0]])
         """
         from .geom_masks import boundary_mask
         from .map import Map  # the one upward edge: geometry methods that return maps
@@ -790,6 +1279,13 @@ class WcsGeom:
         has its analytic area, 20 deg AIT pixels 400 deg2. Pixels with a corner
         outside the projection (the rim of an all-sky AIT map, for example) give NaN. The
         shape is that of one image, also for cubes (`bin_volume` has the full data shape).
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> geom = WcsGeom.create(npix=(2, 1), binsz=1, proj="CEA")
+        >>> geom.solid_angle().to("deg2").round(4)
+        <Quantity [[1., 1.]] deg2>
         """
         return u.Quantity(pixel_solid_angles(self._pix_to_lonlat, *self._npix), u.sr, copy=False)
 
@@ -798,7 +1294,15 @@ class WcsGeom:
         return self._wcs.wcs_pix2world(x, y, 0)
 
     def bin_volume(self) -> u.Quantity:
-        """Solid angle times the product of the axis bin widths, with the full data shape."""
+        """Solid angle times the product of the axis bin widths, with the full data shape.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> WcsGeom.create(npix=(5, 4), axes=[axis]).bin_volume().shape
+        (2, 4, 5)
+        """
         volume = self.solid_angle()
         for i, axis in enumerate(self._axes):
             shape = [1] * (len(self._axes) + 2)
@@ -807,7 +1311,31 @@ class WcsGeom:
         return np.broadcast_to(volume, self.data_shape, subok=True)
 
     def separation(self, center: _coords.SkyCoord) -> _coords.Angle:
-        """Angular distance of every image pixel centre from ``center``, shape (ny, nx)."""
+        """Angular distance of every image pixel centre from ``center``, shape (ny, nx).
+
+        Parameters
+        ----------
+        center : `~astropy.coordinates.SkyCoord`
+            One position (any frame).
+
+        Returns
+        -------
+        `~astropy.coordinates.Angle`
+            Distances, shape ``(ny, nx)``.
+
+        Raises
+        ------
+        TypeError
+            If ``center`` is not a SkyCoord.
+
+        Examples
+        --------
+        >>> from astropy.coordinates import SkyCoord
+        >>> from skymask.maps import WcsGeom
+        >>> geom = WcsGeom.create(skydir=(0, 0), npix=(3, 1), binsz=1, frame="galactic")
+        >>> geom.separation(SkyCoord(0, 0, unit="deg", frame="galactic")).deg
+        array([[1., 0., 1.]])
+        """
         if not isinstance(center, _coords.SkyCoord):
             raise TypeError(f"center must be a SkyCoord, got {describe(center)}")
         lon, lat = (np.radians(v) for v in self._center_lonlat)
@@ -818,6 +1346,10 @@ class WcsGeom:
     # Thin delegations to skymask.maps.geom_transforms (gammapy 2.1's pixel grids).
     def cutout(self, position, width, mode="trim", odd_npix=False, min_npix=1) -> WcsGeom:
         """Sub-geometry centred on ``position`` with the angular ``width`` (lon, lat).
+
+        The size in pixels is ``max(width / pixel size, min_npix)`` rounded to the nearest
+        integer (up to an odd number with ``odd_npix``). ``mode`` is passed to
+        `~astropy.nddata.Cutout2D` (``"trim"``, ``"partial"`` or ``"strict"``).
 
         Parameters
         ----------
@@ -1112,6 +1644,29 @@ class WcsGeom:
 
     # ------------------------------------------------------------------ comparison & repr
     def is_allclose(self, other, rtol_axes=1e-6, atol_axes=1e-6, rtol_wcs=1e-6) -> bool:
+        """Whether two geometries are equal within tolerances.
+
+        Parameters
+        ----------
+        other : object
+            Any object (False unless it is a `WcsGeom`).
+        rtol_axes, atol_axes : float
+            Tolerances of the non-spatial axis edges.
+        rtol_wcs : float
+            Relative tolerance of the WCS parameters.
+
+        Returns
+        -------
+        bool
+            True if the shapes and frames agree and the WCS and axes are close.
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> a = WcsGeom.create(npix=3, binsz=0.1)
+        >>> a.is_allclose(WcsGeom.create(npix=3, binsz=0.1 + 1e-9)), a.is_allclose("a")
+        (True, False)
+        """
         if not isinstance(other, WcsGeom):
             return False
         if self.data_shape != other.data_shape or not self._sky_frame.is_equivalent_frame(

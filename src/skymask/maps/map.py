@@ -78,6 +78,29 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
     ``abs(m)``) come from `numpy.lib.mixins.NDArrayOperatorsMixin`: each calls its ufunc, and
     `__array_ufunc__` applies the map rules (units, bool rules, geometry alignment), also for
     numpy scalars on the left and direct ufunc calls such as ``np.logical_and(a, b)``.
+
+    Parameters
+    ----------
+    geom : `WcsGeom`
+        The geometry.
+    data : array-like, optional
+        Data of shape ``geom.data_shape`` (default zeros).
+    dtype : dtype, optional
+        Data type (default float32 for new data).
+    meta : dict, optional
+        Metadata, written to the FITS header.
+    unit : str or `~astropy.units.Unit`
+        Unit of the data.
+
+    Examples
+    --------
+    >>> from skymask.maps import Map, WcsGeom
+    >>> m = Map.from_geom(WcsGeom.create(npix=(3, 2), binsz=1), unit="cm-2 s-1")
+    >>> type(m).__name__, m.data.shape, m.unit
+    ('WcsNDMap', (2, 3), Unit("1 / (s cm2)"))
+    >>> mask = m.geom.region_mask("icrs;circle(0, 0, 0.6)")
+    >>> (mask & ~mask).is_mask, int((mask | ~mask).data.sum())
+    (True, 6)
     """
 
     def __init__(self, geom, data=None, dtype=None, meta=None, unit=""):
@@ -107,6 +130,24 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         An array of the full shape is used as it is (not copied); a scalar or a broadcastable
         array is expanded to a new writable array. ``dtype`` casts the data if given. A Quantity
         sets the unit.
+
+        Parameters
+        ----------
+        geom : `WcsGeom`
+            The geometry.
+        meta : dict, optional
+            Metadata.
+        data : array-like, scalar or `~astropy.units.Quantity`, optional
+            The data (default zeros).
+        unit : str or `~astropy.units.Unit`
+            Unit of the data (a Quantity ``data`` sets it).
+        dtype : dtype, optional
+            Data type (default float32 for new data).
+
+        Returns
+        -------
+        `Map`
+            A `WcsNDMap`, or an instance of ``cls`` for a subclass.
 
         Examples
         --------
@@ -140,9 +181,32 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
     ) -> Map:
         """Empty map on a new `WcsGeom` (see `WcsGeom.create`; ``binsz`` defaults to 0.1 deg).
 
-        ``map_type="hpx"`` builds an `~skymask.maps.HpxNDMap` on `~skymask.maps.HpxGeom.create`
-        (``nside``, ``nest``, ``region`` as keywords; ``binsz`` is used only without
-        ``nside``).
+        Parameters
+        ----------
+        npix, binsz, width, proj, frame, refpix, axes, skydir
+            The geometry, as for `WcsGeom.create`.
+        dtype : dtype
+            Data type of the zeros.
+        meta : dict, optional
+            Metadata.
+        unit : str or `~astropy.units.Unit`
+            Unit of the data.
+        map_type : {"wcs", "hpx"}
+            ``"hpx"`` builds an `~skymask.maps.HpxNDMap` on `~skymask.maps.HpxGeom.create`
+            (``nside``, ``nest``, ``region`` as keywords; ``binsz`` is used only without
+            ``nside``).
+
+        Returns
+        -------
+        `Map`
+            A map of zeros.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> m = Map.create(npix=(4, 3), binsz=0.5, frame="galactic", dtype=bool)
+        >>> m.data.shape, m.is_mask
+        ((3, 4), True)
         """
         if map_type != "wcs":
             if map_type not in _MAP_TYPES:
@@ -188,6 +252,45 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         ``(1, 500, 4000)``) reads the data lazily, chunk by chunk, from an uncompressed file:
         see `skymask.maps.io_chunked.read_chunked_map_parts`. ``map_type`` is "auto" or "wcs"
         (the only kind skymask reads; "hpx" and "region" are a ValueError).
+
+        Parameters
+        ----------
+        filename : str or `~pathlib.Path`
+            Map file (``.gz`` files are decompressed).
+        hdu : str, optional
+            Name of the image HDU (default: the first image HDU with data).
+        hdu_bands : str, optional
+            Name of the axes table (default from the header's ``BANDSHDU``).
+        format : {"gadf", "fgst-ccube", "fgst-template"}, optional
+            Layout of the axes table (default: detected).
+        checksum : bool
+            Verify CHECKSUM/DATASUM where present.
+        chunks : tuple of int or "auto", optional
+            Dask chunk sizes: read the data lazily (uncompressed files only).
+
+        Returns
+        -------
+        `Map`
+            The map (a `WcsNDMap`, or ``cls``).
+
+        Raises
+        ------
+        FileNotFoundError
+            If there is no such file.
+        ValueError
+            If the file is truncated or damaged (the message names it and says how).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from skymask.maps import Map, WcsGeom
+        >>> mask = WcsGeom.create(npix=(5, 4), binsz=1).region_mask("icrs;circle(0, 0, 1.2)")
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     mask.write(Path(tmp) / "mask.fits")
+        ...     again = Map.read(Path(tmp) / "mask.fits")
+        >>> again.is_mask, bool((again.data == mask.data).all())
+        (True, True)
         """
         _check_map_type(map_type)
         if chunks is not None:
@@ -224,6 +327,30 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
 
         See `read`; ``Map.from_hdulist`` gives a `WcsNDMap`, a subclass's gives the subclass.
         ``filename`` names the file in error messages (default: the HDU list's own).
+
+        Parameters
+        ----------
+        hdulist : `~astropy.io.fits.HDUList`
+            The open file.
+        hdu, hdu_bands, format
+            As for `read`.
+        filename : str, optional
+            The file's name, for error messages.
+
+        Returns
+        -------
+        `Map`
+            The map (a `WcsNDMap`, or ``cls``).
+
+        Examples
+        --------
+        >>> from astropy.io import fits
+        >>> from skymask.maps import Map, WcsGeom
+        >>> geom = WcsGeom.create(npix=(3, 2), binsz=1)
+        >>> hdu = fits.PrimaryHDU(data=[[1, 2, 3], [4, 5, 6]], header=geom.to_header())
+        >>> hdulist = fits.HDUList([hdu])
+        >>> Map.from_hdulist(hdulist).data.tolist()
+        [[1, 2, 3], [4, 5, 6]]
         """
         from .io_fits import map_parts_from_hdulist
 
@@ -359,11 +486,28 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
     # ------------------------------------------------------------------ attributes
     @property
     def geom(self) -> WcsGeom:
+        """The geometry (`WcsGeom`).
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> Map.create(npix=(3, 2), binsz=1).geom.npix
+        (3, 2)
+        """
         return self._geom
 
     @property
     def data(self) -> np.ndarray:
-        """The data array, in data order ``(..., n_axis1, ny, nx)``."""
+        """The data array, in data order ``(..., n_axis1, ny, nx)``.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> m = Map.create(npix=(3, 2), binsz=1)
+        >>> m.data[0, 1] = 5
+        >>> m.data.tolist()
+        [[0.0, 5.0, 0.0], [0.0, 0.0, 0.0]]
+        """
         return self._data
 
     @data.setter
@@ -404,6 +548,14 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
 
     @property
     def unit(self) -> u.UnitBase:
+        """The unit of the data (dimensionless by default).
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> Map.create(npix=2, unit="TeV").unit
+        Unit("TeV")
+        """
         return self._unit
 
     @unit.setter
@@ -412,6 +564,14 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
 
     @property
     def quantity(self) -> u.Quantity:
+        """The data as a `~astropy.units.Quantity` in `unit` (a view, not a copy).
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> Map.create(npix=(2, 1), unit="TeV").quantity
+        <Quantity [[0., 0.]] TeV>
+        """
         return u.Quantity(self._data, self._unit, copy=False)
 
     @quantity.setter
@@ -420,6 +580,14 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
 
     @property
     def is_mask(self) -> bool:
+        """True if the data are boolean (the map is a mask).
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> Map.create(npix=2, dtype=bool).is_mask, Map.create(npix=2).is_mask
+        (True, False)
+        """
         return self._data.dtype == bool
 
     def __array__(self, dtype=None, copy=None):
@@ -463,7 +631,25 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         )
 
     def copy(self, **kwargs) -> Map:
-        """Copy (the data too), with any of ``geom``, ``data``, ``unit``, ``meta`` replaced."""
+        """Copy (the data too), with any of ``geom``, ``data``, ``unit``, ``meta`` replaced.
+
+        Parameters
+        ----------
+        **kwargs
+            Replacements for ``geom``, ``data``, ``unit`` or ``meta``.
+
+        Returns
+        -------
+        `Map`
+            A new map of the same class.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> m = Map.create(npix=2, unit="TeV")
+        >>> m.copy(unit="GeV").unit, m.unit
+        (Unit("GeV"), Unit("TeV"))
+        """
         params = {
             "geom": self._geom,
             "unit": self._unit,
@@ -476,12 +662,29 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
 
     @property
     def is_chunked(self) -> bool:
-        """Whether the data is a dask array (lazy, chunked; see `skymask.maps.chunked`)."""
+        """Whether the data is a dask array (lazy, chunked; see `skymask.maps.chunked`).
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> Map.create(npix=3).is_chunked
+        False
+        """
         return is_dask(self._data)
 
     def compute(self, **kwargs) -> Map:
         """This map with its data computed into a numpy array (``kwargs`` go to dask's
         ``compute``, e.g. ``scheduler="threads"``); an in-memory map is returned as it is.
+
+        Parameters
+        ----------
+        **kwargs
+            Passed to dask's ``compute`` (``scheduler="threads"``, ...).
+
+        Returns
+        -------
+        `Map`
+            A map with a numpy array.
 
         Examples
         --------
@@ -603,6 +806,32 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
 
         ``func=np.logical_or`` collapses a mask (True where any bin is True). With
         ``keepdims`` the axis stays, squashed to one bin spanning its range.
+
+        Parameters
+        ----------
+        axis_name : str
+            Name of the non-spatial axis.
+        func : `numpy.ufunc`
+            The reduction (``np.add``, ``np.logical_or``, ``np.maximum``, ...).
+        keepdims : bool
+            Keep the axis with one bin.
+        weights : `Map` or array, optional
+            Multiplies the data before the reduction.
+
+        Returns
+        -------
+        `Map`
+            The reduced map (bool for a logical ufunc on a mask).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.maps import Map, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> mask = Map.create(npix=(2, 1), axes=[axis], dtype=bool)
+        >>> mask.data[1, 0, 0] = True
+        >>> mask.reduce("energy", func=np.logical_or).data.tolist()
+        [[True, False]]
         """
         index = self._geom.axes.index_of(axis_name)
         data_axis = len(self._geom.axes) - 1 - index
@@ -620,7 +849,33 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         return self.__class__(geom, data=result, meta=dict(self.meta), unit=self._unit)
 
     def reduce_over_axes(self, func=np.add, keepdims=False, axes_names=None, weights=None) -> Map:
-        """Reduce over several (default all) non-spatial axes; see `reduce`."""
+        """Reduce over several (default all) non-spatial axes; see `reduce`.
+
+        Parameters
+        ----------
+        func : `numpy.ufunc`
+            The reduction.
+        keepdims : bool
+            Keep the axes with one bin each.
+        axes_names : list of str, optional
+            The axes to reduce (default all non-spatial ones).
+        weights : `Map` or array, optional
+            Multiplies the data before the reduction.
+
+        Returns
+        -------
+        `Map`
+            The reduced map.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> m = Map.create(npix=(2, 1), axes=[axis])
+        >>> m.data += 1
+        >>> m.reduce_over_axes().data.tolist()
+        [[2.0, 2.0]]
+        """
         names = self._geom.axes.names if axes_names is None else list(axes_names)
         result = self
         for i, name in enumerate(names):
@@ -630,14 +885,60 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         return result
 
     def sum_over_axes(self, axes_names=None, keepdims=True, weights=None) -> Map:
-        """Sum over non-spatial axes, NaN skipped (a mask gives integer counts)."""
+        """Sum over non-spatial axes, NaN skipped (a mask gives integer counts).
+
+        Parameters
+        ----------
+        axes_names : list of str, optional
+            The axes to sum over (default all non-spatial ones).
+        keepdims : bool
+            Keep the axes with one bin each (the default, as in gammapy).
+        weights : `Map` or array, optional
+            Multiplies the data before summing.
+
+        Returns
+        -------
+        `Map`
+            The summed map.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> mask = Map.create(npix=(2, 1), axes=[axis], dtype=bool)
+        >>> mask.data[:, 0, 0] = True
+        >>> counts = mask.sum_over_axes(keepdims=False)
+        >>> counts.data.tolist()
+        [[3, 0]]
+        """
         return self.reduce_over_axes(
             func=np.add, keepdims=keepdims, axes_names=axes_names, weights=weights
         )
 
     # ------------------------------------------------------------------ slicing
     def slice_by_idx(self, slices: dict) -> Map:
-        """Sub-map from ``{axis_name: slice or int}``; an int drops the axis, a slice keeps it."""
+        """Sub-map from ``{axis_name: slice or int}``; an int drops the axis, a slice keeps it.
+
+        Parameters
+        ----------
+        slices : dict
+            ``{axis_name: slice or int}`` for non-spatial axes.
+
+        Returns
+        -------
+        `Map`
+            The sub-map (a view of the data where numpy gives one).
+
+        Examples
+        --------
+        >>> from skymask.maps import Map, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=4)
+        >>> m = Map.create(npix=(2, 1), axes=[axis])
+        >>> m.slice_by_idx({"energy": slice(1, 3)}).geom.axes["energy"].nbin
+        2
+        >>> m.slice_by_idx({"energy": 0}).geom.is_image
+        True
+        """
         geom = self._geom
         data_index = [slice(None)] * self._data.ndim
         n_axes = len(self._geom.axes)
@@ -656,18 +957,62 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         )
 
     def iter_by_image_index(self):
-        """Yield the non-spatial index tuple (axis order) of every image plane."""
+        """Yield the non-spatial index tuple (axis order) of every image plane.
+
+        Yields
+        ------
+        tuple of int
+            The indices, one per non-spatial axis.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> list(Map.create(npix=2, axes=[axis]).iter_by_image_index())
+        [(0,), (1,)]
+        """
         for idx in np.ndindex(self._geom.axes.shape[::-1] or ()):
             yield idx[::-1]
 
     def iter_by_image_data(self):
-        """Yield ``(image_data, data_index)`` for every image plane; the data are views."""
+        """Yield ``(image_data, data_index)`` for every image plane; the data are views.
+
+        Yields
+        ------
+        tuple
+            ``(image_data, data_index)``: a 2-D view and its index into ``data``.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> m = Map.create(npix=(2, 1), axes=[axis])
+        >>> [(image.shape, index) for image, index in m.iter_by_image_data()]
+        [((1, 2), (0,)), ((1, 2), (1,))]
+        """
         for idx in self.iter_by_image_index():
             yield self._data[idx[::-1]], idx[::-1]
 
     def iter_by_image(self, keepdims=False):
-        """Yield every image plane as a map sharing the data: 2-D, or with ``keepdims`` with
-        every non-spatial axis kept as one bin."""
+        """Yield every image plane as a map sharing the data.
+
+        Parameters
+        ----------
+        keepdims : bool
+            Keep every non-spatial axis as one bin (default: 2-D maps).
+
+        Yields
+        ------
+        `Map`
+            One map per image plane.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> [image.geom.is_image for image in Map.create(npix=2, axes=[axis]).iter_by_image()]
+        [True, True]
+        """
         for idx in self.iter_by_image_index():
             if keepdims:
                 names = self._geom.axes.names
@@ -694,6 +1039,25 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         footprint. Non-boolean maps default to 0, as in gammapy. Boolean maps require it:
         for an exclusion mask ``False`` treats them as excluded, ``True`` as free, and the
         right choice depends on the use. See `skymask.maps.reproject.interp_to_geom`.
+
+        Parameters
+        ----------
+        geom : `WcsGeom`
+            Target geometry.
+        fill_value : scalar
+            Value outside this map's footprint (required for boolean maps).
+        method : {"linear", "nearest"}, optional
+            Interpolation of non-boolean maps (default linear).
+
+        Returns
+        -------
+        `Map`
+            A map on ``geom``.
+
+        Raises
+        ------
+        TypeError
+            If a boolean map is given no ``fill_value``.
 
         Examples
         --------
@@ -1191,6 +1555,9 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
     def binary_erode(self, width, kernel="disk", use_fft=None):
         """Shrink a mask: keep a pixel if every pixel centre within ``width`` is True.
 
+        Pixels outside the map count as False, so True regions touching the border shrink
+        from it. Each image plane is treated separately; the cost stays bounded as ``width`` grows.
+
         Parameters
         ----------
         width : angle, str, number, or a (lon, lat) pair of these
@@ -1203,8 +1570,27 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         use_fft : ignored
             Accepted for gammapy compatibility; the result is always exact.
 
-        Pixels outside the map count as False, so True regions touching the border shrink
-        from it. Each image plane is treated separately; the cost stays bounded as ``width`` grows.
+        Returns
+        -------
+        `Map`
+            The eroded mask.
+
+        Raises
+        ------
+        TypeError
+            If the map is not boolean.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> mask = Map.create(npix=(5, 5), binsz=0.1, dtype=bool)
+        >>> mask.data[1:4, 1:4] = True
+        >>> mask.binary_erode(1).data.astype(int)
+        array([[0, 0, 0, 0, 0],
+               [0, 0, 0, 0, 0],
+               [0, 0, 1, 0, 0],
+               [0, 0, 0, 0, 0],
+               [0, 0, 0, 0, 0]])
         """
         from .map_morphology import binary_erode
 
@@ -1215,6 +1601,38 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
 
         See `binary_erode` for the parameters. Unlike gammapy's default FFT path, a single
         True pixel grows into a full disk (exact morphology).
+
+        Parameters
+        ----------
+        width : angle, str, number, or a (lon, lat) pair of these
+            Kernel radius; see `binary_erode` (a plain number is pixels).
+        kernel : {"disk", "box"}
+            Disk or box.
+        use_fft : ignored
+            Accepted for gammapy compatibility.
+
+        Returns
+        -------
+        `Map`
+            The dilated mask.
+
+        Raises
+        ------
+        TypeError
+            If the map is not boolean.
+
+        Examples
+        --------
+        >>> import astropy.units as u
+        >>> from skymask.maps import Map
+        >>> mask = Map.create(npix=(5, 5), binsz=0.1, dtype=bool)
+        >>> mask.data[2, 2] = True
+        >>> mask.binary_dilate(0.2 * u.deg).data.astype(int)
+        array([[0, 0, 1, 0, 0],
+               [0, 1, 1, 1, 0],
+               [1, 1, 1, 1, 1],
+               [0, 1, 1, 1, 0],
+               [0, 0, 1, 0, 0]])
         """
         from .map_morphology import binary_dilate
 
@@ -1226,20 +1644,94 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         Comparisons are strict and NaN never passes. Regions are found within each image plane,
         with face neighbours (``connectivity=1``) or face and corner neighbours (2). This is
         scikit-image's ``apply_hysteresis_threshold`` without the dependency.
+
+        Parameters
+        ----------
+        low, high : float
+            The two thresholds (``low <= high``).
+        connectivity : {1, 2}
+            Face neighbours only, or face and corner neighbours.
+
+        Returns
+        -------
+        `Map`
+            A bool map.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.maps import Map
+        >>> m = Map.create(npix=(5, 1), binsz=1)
+        >>> m.data[0] = [3, 1.5, 0, 1.5, 1.5]
+        >>> m.hysteresis_threshold(1, 2).data.tolist()
+        [[True, True, False, False, False]]
         """
         from .map_morphology import hysteresis_threshold
 
         return hysteresis_threshold(self, low, high, connectivity)
 
     def fill_holes(self, connectivity=1):
-        """Bool map with the holes (False regions not connected to the border) filled."""
+        """Bool map with the holes (False regions not connected to the border) filled.
+
+        Parameters
+        ----------
+        connectivity : {1, 2}
+            Neighbours that connect a False region to the border: faces, or faces and corners.
+
+        Returns
+        -------
+        `Map`
+            A bool map.
+
+        Raises
+        ------
+        TypeError
+            If the map is not boolean.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> mask = Map.create(npix=(3, 3), binsz=1, dtype=bool)
+        >>> mask.data[:] = True
+        >>> mask.data[1, 1] = False
+        >>> bool(mask.fill_holes().data.all())
+        True
+        """
         from .map_morphology import fill_holes
 
         return fill_holes(self, connectivity)
 
     # ------------------------------------------------------------------ display
     def plot(self, ax=None, fig=None, add_cbar=False, stretch="linear", **kwargs):
-        """Plot an image (or a map whose non-spatial axes have one bin) on WCSAxes."""
+        """Plot an image (or a map whose non-spatial axes have one bin) on WCSAxes.
+
+        Parameters
+        ----------
+        ax : `~astropy.visualization.wcsaxes.WCSAxes`, optional
+            Axes to draw on (default: new axes with this map's WCS).
+        fig : `~matplotlib.figure.Figure`, optional
+            Figure for the new axes (default: the current figure).
+        add_cbar : bool
+            Add a colour bar.
+        stretch : str
+            Stretch of the colour scale (`~astropy.visualization.simple_norm`), for non-boolean
+            maps.
+        **kwargs
+            Passed to ``imshow``.
+
+        Returns
+        -------
+        `~astropy.visualization.wcsaxes.WCSAxes`
+            The axes.
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> from skymask.maps import Map
+        >>> fig = plt.figure()
+        >>> ax = Map.create(npix=(3, 2), binsz=1, dtype=bool).plot(fig=fig)
+        >>> plt.close(fig)
+        """
         from . import plotting
 
         return plotting.plot_image(
@@ -1247,7 +1739,32 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         )
 
     def plot_grid(self, figsize=None, ncols=3, **kwargs):
-        """Plot every plane of a map with one non-spatial axis in a grid of panels."""
+        """Plot every plane of a map with one non-spatial axis in a grid of panels.
+
+        Parameters
+        ----------
+        figsize : (float, float), optional
+            Figure size in inches.
+        ncols : int
+            Panels per row.
+        **kwargs
+            Passed to `plot` for each panel.
+
+        Returns
+        -------
+        `numpy.ndarray`
+            The axes of the panels.
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> from skymask.maps import Map, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> axes = Map.create(npix=(3, 2), binsz=1, axes=[axis]).plot_grid(figsize=(4, 2))
+        >>> len(axes)
+        2
+        >>> plt.close("all")
+        """
         from . import plotting
 
         return plotting.plot_grid(self, figsize=figsize, ncols=ncols, **kwargs)
@@ -1268,7 +1785,27 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
 
 
 class WcsNDMap(Map):
-    """Map on a `WcsGeom`."""
+    """Map on a `WcsGeom` (every skymask map is one).
+
+    Parameters
+    ----------
+    geom : `WcsGeom`
+        The geometry.
+    data : array-like, optional
+        Data of shape ``geom.data_shape`` (default zeros).
+    dtype : dtype, optional
+        Data type (default float32 for new data).
+    meta : dict, optional
+        Metadata, written to the FITS header.
+    unit : str or `~astropy.units.Unit`
+        Unit of the data.
+
+    Examples
+    --------
+    >>> from skymask.maps import WcsGeom, WcsNDMap
+    >>> WcsNDMap(WcsGeom.create(npix=(3, 2), binsz=1), data=1.5).data.tolist()
+    [[1.5, 1.5, 1.5], [1.5, 1.5, 1.5]]
+    """
 
 
 # map_type -> (geometry class, map class). skymask.maps.hpx adds "hpx" when it is imported

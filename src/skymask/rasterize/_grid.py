@@ -26,6 +26,14 @@ class Grid:
     shape : (int, int)
         Image shape in numpy order ``(ny, nx)``.
 
+    Examples
+    --------
+    >>> from skymask.maps import WcsGeom
+    >>> from skymask.rasterize import Grid
+    >>> grid = Grid(WcsGeom.create(npix=(5, 4), binsz=1).wcs, (4, 5))
+    >>> grid.npix, grid.data_shape_image, grid.projection
+    ((5, 4), (4, 5), 'CAR')
+
     Attributes
     ----------
     wcs, npix (nx, ny), data_shape_image (ny, nx), sky_frame (astropy frame), projection

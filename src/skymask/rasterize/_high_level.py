@@ -96,6 +96,29 @@ def rasterize_regions(geom, regions) -> np.ndarray:
     """`rasterize` on the sky grid of a geometry: ``rasterize(regions, geom.wcs, (ny, nx))``.
 
     ``geom`` is anything with ``wcs`` and ``data_shape_image`` (a `~skymask.maps.WcsGeom`).
+
+    Parameters
+    ----------
+    geom : `~skymask.maps.WcsGeom`
+        The geometry (its sky grid).
+    regions : str, path, region or list of regions
+        Anything `parse_regions` accepts.
+
+    Returns
+    -------
+    `numpy.ndarray` of bool
+        Image of shape ``geom.data_shape_image``.
+
+    Examples
+    --------
+    >>> from skymask.maps import WcsGeom
+    >>> from skymask.rasterize import rasterize_regions
+    >>> geom = WcsGeom.create(npix=(5, 4), binsz=1)
+    >>> rasterize_regions(geom, "icrs;circle(0, 0, 1.2)").astype(int)
+    array([[0, 0, 0, 0, 0],
+           [0, 1, 1, 1, 0],
+           [0, 1, 1, 1, 0],
+           [0, 0, 0, 0, 0]])
     """
     return rasterize(regions, geom.wcs, geom.data_shape_image)
 

@@ -193,6 +193,16 @@ def parse_regions(regions) -> list[tuple[Region, bool]]:
     `~astropy.coordinates.SkyCoord` (each position becomes a point region). ``include`` is False
     for ds9 exclude regions (``-circle(...)``).
 
+    Parameters
+    ----------
+    regions : str, path, region, list of regions or `~astropy.coordinates.SkyCoord`
+        The regions (a ds9 string or file, `regions.Regions`, region objects, positions).
+
+    Returns
+    -------
+    list of (region, bool)
+        Each region with whether it includes (True) or excludes (False) its pixels.
+
     Raises
     ------
     TypeError
@@ -202,6 +212,13 @@ def parse_regions(regions) -> list[tuple[Region, bool]]:
         infinite positions or sizes.
     FileNotFoundError, IsADirectoryError
         For a file name that names no file, or a folder.
+
+    Examples
+    --------
+    >>> from skymask.rasterize import parse_regions
+    >>> [(type(r).__name__, include) for r, include in parse_regions(
+    ...     "icrs;circle(0, 0, 1);-box(0, 0, 1, 1)")]
+    [('CircleSkyRegion', True), ('RectangleSkyRegion', False)]
     """
     pairs = parse_regions_unchecked(regions)
     for item, _ in pairs:

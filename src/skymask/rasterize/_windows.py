@@ -100,6 +100,33 @@ class WindowPainter:
 
         Raises ValueError when the shifted reference pixel is not exact in float64 (the
         window's pixel centres would then differ from the map's in the last bit).
+
+        Parameters
+        ----------
+        y0, x0 : int
+            The map pixel (row, column) that is the window's first pixel.
+
+        Returns
+        -------
+        `~astropy.wcs.WCS`
+            The window's WCS (the map's, with the reference pixel shifted).
+
+        Raises
+        ------
+        ValueError
+            When the shifted reference pixel is not exact in float64.
+
+        Examples
+        --------
+        >>> from astropy.wcs import WCS
+        >>> from skymask.rasterize import WindowPainter
+        >>> wcs = WCS(naxis=2)
+        >>> wcs.wcs.ctype = ["GLON-CAR", "GLAT-CAR"]
+        >>> wcs.wcs.cdelt = [-0.1, 0.1]
+        >>> wcs.wcs.crpix = [10.5, 5.5]
+        >>> painter = WindowPainter("galactic;circle(0, 0, 0.35)", wcs, (10, 20))
+        >>> painter.window_wcs(0, 9).wcs.crpix.tolist()
+        [1.5, 5.5]
         """
         wcs = copy.deepcopy(self.wcs)
         crpix = np.array(wcs.wcs.crpix, dtype=float)
@@ -126,6 +153,18 @@ class WindowPainter:
         -------
         ndarray of bool
             A new, writable array.
+
+        Examples
+        --------
+        >>> from astropy.wcs import WCS
+        >>> from skymask.rasterize import WindowPainter
+        >>> wcs = WCS(naxis=2)
+        >>> wcs.wcs.ctype = ["GLON-CAR", "GLAT-CAR"]
+        >>> wcs.wcs.cdelt = [-0.1, 0.1]
+        >>> wcs.wcs.crpix = [10.5, 5.5]
+        >>> painter = WindowPainter("galactic;circle(0, 0, 0.35)", wcs, (10, 20))
+        >>> int(painter.paint(0, 10, 0, 10).sum()), int(painter.paint(0, 10, 10, 20).sum())
+        (16, 16)
         """
         ny, nx = self.shape
         if not (0 <= y0 < y1 <= ny and 0 <= x0 < x1 <= nx):

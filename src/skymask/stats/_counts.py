@@ -127,6 +127,18 @@ def cash_ts(n_on, mu_bkg):
 def cash_significance(n_on, mu_bkg):
     """Signed significance ``sign(n_on - mu_bkg) sqrt(TS)`` for a known background.
 
+    Parameters
+    ----------
+    n_on : array-like
+        Observed counts.
+    mu_bkg : array-like
+        Known expected background (broadcast against ``n_on``).
+
+    Returns
+    -------
+    `numpy.ndarray` or float
+        Significances in sigma.
+
     Examples
     --------
     >>> from skymask.stats import cash_significance
@@ -140,6 +152,18 @@ def cash_significance(n_on, mu_bkg):
 
 def on_off_excess(n_on, n_off, alpha):
     """Excess counts ``n_on - alpha n_off``.
+
+    Parameters
+    ----------
+    n_on, n_off : array-like
+        ON and OFF counts.
+    alpha : array-like
+        ON/OFF exposure ratio.
+
+    Returns
+    -------
+    `numpy.ndarray` or float
+        The excess (broadcast shape).
 
     Examples
     --------
@@ -268,6 +292,18 @@ def cash_errn(n_on, n_sigma=1.0):
 
     The best-fit total is ``n_on``; the result is ``n_on - mu_low``, 0 where ``n_on = 0``.
 
+    Parameters
+    ----------
+    n_on : array-like
+        Observed counts (the best-fit total).
+    n_sigma : float
+        Size of the error in sigma.
+
+    Returns
+    -------
+    `numpy.ndarray` or float
+        Non-negative errors.
+
     Examples
     --------
     >>> from skymask.stats import cash_errn
@@ -288,6 +324,18 @@ def cash_errn(n_on, n_sigma=1.0):
 
 def cash_errp(n_on, n_sigma=1.0):
     """Upward error on the excess: ``mu_high - n_on``; ``n_sigma**2 / 2`` where ``n_on = 0``.
+
+    Parameters
+    ----------
+    n_on : array-like
+        Observed counts (the best-fit total).
+    n_sigma : float
+        Size of the error in sigma.
+
+    Returns
+    -------
+    `numpy.ndarray` or float
+        Positive errors.
 
     Examples
     --------
@@ -313,6 +361,20 @@ def cash_upper_limit(n_on, mu_bkg, n_sigma=2.0):
     This is continuous in ``n_on``: at ``n_on = 0`` it is ``n_sigma**2 / 2 - mu_bkg``
     (gammapy 2.1 returns ``n_sigma**2 / 2`` there, dropping the background).
 
+    Parameters
+    ----------
+    n_on : array-like
+        Observed counts.
+    mu_bkg : array-like
+        Known expected background.
+    n_sigma : float
+        Confidence of the limit in sigma.
+
+    Returns
+    -------
+    `numpy.ndarray` or float
+        Upper limits on the excess counts.
+
     Examples
     --------
     >>> from skymask.stats import cash_upper_limit
@@ -329,6 +391,18 @@ def cash_excess_matching_significance(mu_bkg, significance=5.0):
     Solves ``2 [(s + b) ln(1 + s / b) - s] = significance**2`` in closed form,
     ``s = b expm1(W((c / b - 1) / e) + 1)`` with ``c = significance**2 / 2``. NaN where
     ``mu_bkg <= 0`` (any excess is infinitely significant without background).
+
+    Parameters
+    ----------
+    mu_bkg : array-like
+        Expected background counts.
+    significance : float
+        Target significance in sigma.
+
+    Returns
+    -------
+    `numpy.ndarray` or float
+        The excess counts.
 
     Examples
     --------

@@ -21,10 +21,35 @@ def check_tutorials_setup(download_datasets_path="./gammapy-data") -> dict:
     Unlike gammapy, nothing is downloaded. The data directory is ``$GAMMAPY_DATA``, or
     ``download_datasets_path`` if that folder exists (then ``GAMMAPY_DATA`` is set to it).
 
+    Parameters
+    ----------
+    download_datasets_path : str or path
+        Data folder to use when ``$GAMMAPY_DATA`` is not set.
+
+    Returns
+    -------
+    dict
+        The versions and the data folder, as printed.
+
     Raises
     ------
     FileNotFoundError
         If neither exists, naming both and how to get the data.
+
+    Examples
+    --------
+    >>> import contextlib
+    >>> import io
+    >>> import os
+    >>> import tempfile
+    >>> from unittest import mock
+    >>> from skymask.utils.check import check_tutorials_setup
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     with mock.patch.dict(os.environ, {"GAMMAPY_DATA": tmp}):
+    ...         with contextlib.redirect_stdout(io.StringIO()):
+    ...             info = check_tutorials_setup()
+    ...     info["GAMMAPY_DATA"] == tmp
+    True
     """
     from .. import __version__
 

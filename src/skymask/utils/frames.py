@@ -34,6 +34,21 @@ _RADESYS = ("", "ICRS", "FK5", "FK4", "FK4-NO-E")
 def sky_frame(frame) -> _coords.BaseCoordinateFrame:
     """An astropy frame instance for a frame name ("fk5": J2000, "fk4": B1950) or instance.
 
+    Parameters
+    ----------
+    frame : str or `~astropy.coordinates.BaseCoordinateFrame`
+        A name of `FRAMES`, or a frame instance.
+
+    Returns
+    -------
+    `~astropy.coordinates.BaseCoordinateFrame`
+        The frame instance.
+
+    Raises
+    ------
+    ValueError
+        For an unsupported frame.
+
     Examples
     --------
     >>> sky_frame("fk5")
@@ -58,6 +73,18 @@ def skycoord_lonlat_deg(skycoord: _coords.SkyCoord, frame) -> tuple[np.ndarray, 
     ``frame`` is a name or an astropy frame instance; FK4/FK5 coordinates at another
     equinox than the frame's are precessed.
 
+    Parameters
+    ----------
+    skycoord : `~astropy.coordinates.SkyCoord`
+        Positions.
+    frame : str or `~astropy.coordinates.BaseCoordinateFrame`
+        Target frame.
+
+    Returns
+    -------
+    tuple of `numpy.ndarray`
+        ``(lon, lat)`` in degrees.
+
     Examples
     --------
     >>> from astropy.coordinates import SkyCoord
@@ -79,10 +106,26 @@ def frame_from_wcs(wcs: _wcs.WCS) -> tuple[str, _coords.BaseCoordinateFrame]:
     no equinox is ICRS, an equinox before 1984 FK4, else FK5, as FITS WCS paper II says);
     skymask supports ICRS, FK5, FK4 and galactic maps.
 
+    Parameters
+    ----------
+    wcs : `~astropy.wcs.WCS`
+        A celestial WCS.
+
+    Returns
+    -------
+    tuple
+        ``(name, frame)``.
+
     Raises
     ------
     ValueError
         Any other celestial system, naming the keyword that says so.
+
+    Examples
+    --------
+    >>> from skymask.utils.frames import celestial_wcs, frame_from_wcs
+    >>> frame_from_wcs(celestial_wcs("galactic", "CAR", (0, 0), (1, 1), (-0.1, 0.1)))
+    ('galactic', <Galactic Frame>)
     """
     ctype = wcs.wcs.ctype[0].upper()
     if not (ctype.startswith("GLON") or ctype.startswith("RA")):
@@ -105,6 +148,26 @@ def celestial_wcs(frame: str, proj: str, crval, crpix, cdelt) -> _wcs.WCS:
 
     Built by `~astropy.wcs.utils.celestial_frame_to_wcs` (CTYPE, RADESYS, EQUINOX), with the
     reference point and pixel sizes in degrees.
+
+    Parameters
+    ----------
+    frame : str
+        Frame name.
+    proj : str
+        FITS projection code.
+    crval, crpix, cdelt : (float, float)
+        Reference point (deg), reference pixel (FITS, 1-based) and pixel sizes (deg).
+
+    Returns
+    -------
+    `~astropy.wcs.WCS`
+        The WCS.
+
+    Examples
+    --------
+    >>> from skymask.utils.frames import celestial_wcs
+    >>> celestial_wcs("galactic", "TAN", (0, 0), (1, 1), (-0.1, 0.1)).wcs.ctype
+    ['GLON-TAN', 'GLAT-TAN']
     """
     if frame not in FRAMES:
         raise ValueError(f"frame must be one of {sorted(FRAMES)}, got {describe(frame)}")

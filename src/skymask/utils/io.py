@@ -67,6 +67,24 @@ def make_path(path) -> Path:
 
     Only for file names the caller gives; names read from files (a datasets YAML) are never
     expanded.
+
+    Parameters
+    ----------
+    path : str or path
+        A file name given by the caller.
+
+    Returns
+    -------
+    `~pathlib.Path`
+        The expanded path.
+
+    Examples
+    --------
+    >>> import os
+    >>> from skymask.utils.io import make_path
+    >>> make_path("$HOME/data.fits") == make_path("~/data.fits") == make_path(
+    ...     os.path.expanduser("~/data.fits"))
+    True
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"a file name must be a str or path, got {path!r}")
@@ -79,6 +97,27 @@ def check_overwrite(overwrite) -> bool:
 
     gammapy uses the truthiness, so that ``overwrite="False"`` overwrites; here it means False.
     Anything else (other strings, numbers, None) is a TypeError rather than a guess.
+
+    Parameters
+    ----------
+    overwrite : bool or str
+        The value.
+
+    Returns
+    -------
+    bool
+        The flag.
+
+    Raises
+    ------
+    TypeError
+        For anything else.
+
+    Examples
+    --------
+    >>> from skymask.utils.io import check_overwrite
+    >>> check_overwrite(" True "), check_overwrite("false"), check_overwrite(False)
+    (True, False, False)
     """
     if isinstance(overwrite, (bool, np.bool_)):
         return bool(overwrite)
@@ -96,6 +135,25 @@ class OutputFile:
 
     ``write`` receives a binary file object (the temporary) and writes the whole content.
     ``label`` names the file in error messages ("the dataset 'crab'").
+
+    Parameters
+    ----------
+    path : str or path
+        Where the file goes.
+    write : callable
+        ``write(fileobj)`` writes the content.
+    label : str
+        What the file is, for error messages.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from skymask.utils.io import OutputFile, write_files
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     output = OutputFile(Path(tmp) / "a.txt", lambda f: f.write(b"a"), label="the a file")
+    ...     [path.name for path in write_files([output], overwrite=False)]
+    ['a.txt']
     """
 
     path: os.PathLike | str
@@ -109,12 +167,27 @@ class OutputFile:
 
     @property
     def name(self) -> str:
+        """The label, or the path when there is none (for messages).
+
+        Examples
+        --------
+        >>> from skymask.utils.io import OutputFile
+        >>> OutputFile("a.txt", print).name, OutputFile("a.txt", print, label="the index").name
+        ('a.txt', 'the index')
+        """
         return self.label or str(self.path)
 
     @property
     def temporary_path(self) -> Path | None:
         """The temporary being written (set while ``write`` runs): writers that fill it by
-        name from other processes (chunked maps on a cluster) need it."""
+        name from other processes (chunked maps on a cluster) need it.
+
+        Examples
+        --------
+        >>> from skymask.utils.io import OutputFile
+        >>> OutputFile("a.txt", print).temporary_path is None  # set only while writing
+        True
+        """
         return self._temp
 
 
@@ -123,15 +196,72 @@ def atomic_write(path, write: Callable[[BinaryIO], None], *, overwrite) -> Path:
 
     See the module documentation for the guarantees. Returns the path written (the target of
     ``path`` if it is a symbolic link).
+
+    Parameters
+    ----------
+    path : str or path
+        The file.
+    write : callable
+        ``write(fileobj)`` writes the content to a binary file object.
+    overwrite : bool
+        Replace an existing file (see `check_overwrite`).
+
+    Returns
+    -------
+    `~pathlib.Path`
+        The path written.
+
+    Raises
+    ------
+    FileExistsError
+        If the file exists and ``overwrite`` is False.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from skymask.utils.io import atomic_write
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = atomic_write(Path(tmp) / "a.txt", lambda f: f.write(b"hello"), overwrite=False)
+    ...     path.read_bytes()
+    b'hello'
     """
     return write_files([OutputFile(path, write)], overwrite=overwrite)[0]
 
 
 def write_fits(hdulist, filename, *, overwrite, checksum: bool = False) -> Path:
-    """Write an HDU list atomically; ``.gz`` names are gzip-compressed as they are written.
+    r"""Write an HDU list atomically; ``.gz`` names are gzip-compressed as they are written.
 
     The compression streams (no second copy of the file in memory), and the gzip header
     records the final file name, not the temporary one.
+
+    Parameters
+    ----------
+    hdulist : `~astropy.io.fits.HDUList`
+        What to write.
+    filename : str or path
+        The file (``.gz``: compressed).
+    overwrite : bool
+        Replace an existing file.
+    checksum : bool
+        Add CHECKSUM/DATASUM keywords.
+
+    Returns
+    -------
+    `~pathlib.Path`
+        The path written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from astropy.io import fits
+    >>> from skymask.utils.io import write_fits
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_fits(fits.HDUList([fits.PrimaryHDU()]), Path(tmp) / "a.fits.gz",
+    ...                       overwrite=False)
+    ...     path.read_bytes()[:2]
+    b'\x1f\x8b'
     """
     return atomic_write(
         filename, fits_writer(hdulist, filename, checksum=checksum), overwrite=overwrite
@@ -174,6 +304,13 @@ def write_files(files: Sequence[OutputFile], *, overwrite) -> list[Path]:
     no two outputs on the same file, none exists unless ``overwrite``), then every file is
     written to its temporary, then all are committed. See the module documentation.
 
+    Parameters
+    ----------
+    files : sequence of `OutputFile`
+        The outputs.
+    overwrite : bool
+        Replace existing files.
+
     Returns
     -------
     list of Path
@@ -186,6 +323,16 @@ def write_files(files: Sequence[OutputFile], *, overwrite) -> list[Path]:
         while this one writes).
     ValueError
         Two outputs are the same file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from skymask.utils.io import OutputFile, write_files
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     outputs = [OutputFile(Path(tmp) / name, lambda f: f.write(b"x")) for name in "ab"]
+    ...     [path.name for path in write_files(outputs, overwrite=False)]
+    ['a', 'b']
     """
     overwrite = check_overwrite(overwrite)
     files = list(files)

@@ -36,11 +36,37 @@ class AllocationTooLargeError(ValueError, MemoryError):
 
     A `ValueError` (the request is the problem: too many pixels, bins or dots) and a
     `MemoryError` (so code that already catches memory errors keeps working).
+
+    Examples
+    --------
+    >>> from skymask.utils.memory import AllocationTooLargeError, check_allocation
+    >>> try:
+    ...     check_allocation(10**20, what="a huge map")
+    ... except AllocationTooLargeError as error:
+    ...     print(isinstance(error, ValueError), isinstance(error, MemoryError))
+    True True
     """
 
 
 def format_bytes(n_bytes: float) -> str:
-    """``n_bytes`` in readable units: ``'75.0 GB'``, ``'512 B'`` (powers of 1000)."""
+    """``n_bytes`` in readable units: ``'75.0 GB'``, ``'512 B'`` (powers of 1000).
+
+    Parameters
+    ----------
+    n_bytes : float
+        A size.
+
+    Returns
+    -------
+    str
+        The readable size.
+
+    Examples
+    --------
+    >>> from skymask.utils.memory import format_bytes
+    >>> format_bytes(75e9), format_bytes(512)
+    ('75.0 GB', '512 B')
+    """
     for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
         if n_bytes >= scale:
             return f"{n_bytes / scale:.1f} {unit}"
@@ -97,7 +123,20 @@ def _address_space_room() -> int | None:
 
 
 def available_memory() -> int | None:
-    """Bytes this process can still allocate, or None if that cannot be told."""
+    """Bytes this process can still allocate, or None if that cannot be told.
+
+    Returns
+    -------
+    int or None
+        Bytes (the smaller of the free system memory and the cgroup limit).
+
+    Examples
+    --------
+    >>> from skymask.utils.memory import available_memory
+    >>> available = available_memory()
+    >>> available is None or available > 0
+    True
+    """
     limits = [
         room for room in (_meminfo_available(), _cgroup_room(), _address_space_room()) if room
     ]
@@ -124,6 +163,17 @@ def check_allocation(shape_or_bytes, dtype=None, *, what: str, copies: float = 1
     -------
     int
         The size in bytes of one array.
+
+    Raises
+    ------
+    AllocationTooLargeError
+        If ``copies`` arrays of this size do not fit.
+
+    Examples
+    --------
+    >>> from skymask.utils.memory import check_allocation
+    >>> check_allocation((100, 100), "float64", what="a small map")
+    80000
     """
     if dtype is None:
         n_bytes = int(shape_or_bytes)

@@ -58,6 +58,18 @@ def _check_mode(mode: int, path, what: str) -> None:
 def regular_file(path, *, what: str = "file") -> Path:
     """``path`` as a Path if it names an existing regular file (links followed).
 
+    Parameters
+    ----------
+    path : str or path
+        The file.
+    what : str
+        What the file should be, for messages ("map file").
+
+    Returns
+    -------
+    `~pathlib.Path`
+        The path.
+
     Raises
     ------
     FileNotFoundError
@@ -66,6 +78,18 @@ def regular_file(path, *, what: str = "file") -> Path:
         A folder.
     ValueError
         A FIFO, device or socket (reading them can block or never end).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from skymask.utils.reading import regular_file
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     try:
+    ...         regular_file(Path(tmp), what="map file")
+    ...     except IsADirectoryError:
+    ...         print("a folder")
+    a folder
     """
     path = Path(path)
     try:
@@ -77,7 +101,36 @@ def regular_file(path, *, what: str = "file") -> Path:
 
 
 def open_regular_file(path, *, what: str = "file"):
-    """Open ``path`` for binary reading if it is a regular file (checked on the open file)."""
+    """Open ``path`` for binary reading if it is a regular file (checked on the open file).
+
+    Parameters
+    ----------
+    path : path
+        The file.
+    what : str
+        What the file should be, for messages.
+
+    Returns
+    -------
+    file object
+        Open for binary reading.
+
+    Raises
+    ------
+    FileNotFoundError, IsADirectoryError, ValueError
+        See `regular_file`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from skymask.utils.reading import open_regular_file
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "a.txt").write_bytes(b"abc")
+    ...     with open_regular_file(Path(tmp) / "a.txt") as f:
+    ...         print(f.read())
+    b'abc'
+    """
     path = regular_file(path, what=what)
     # O_NONBLOCK: if the name was swapped for a FIFO after the check, opening must not hang.
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -125,6 +178,18 @@ def open_fits(
         See `regular_file`; ValueError also for truncated or damaged files.
     OSError
         Not a FITS file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from astropy.io import fits
+    >>> from skymask.utils.reading import open_fits
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     fits.HDUList([fits.PrimaryHDU()]).writeto(Path(tmp) / "a.fits")
+    ...     with open_fits(Path(tmp) / "a.fits") as hdulist:
+    ...         print(len(hdulist))
+    1
     """
     fileobj = open_regular_file(path, what=what)
     with fileobj:
@@ -218,6 +283,23 @@ def damaged_file_errors(path, *, what: str = "FITS file"):
     A documented error (ValueError, TypeError, KeyError, OSError) that does not mention ``path``
     gets it in front; a stray exception from a damaged header (an AttributeError or
     IndexError from deep inside astropy) becomes a ValueError that says the file is damaged.
+
+    Parameters
+    ----------
+    path : path
+        The file being read.
+    what : str
+        What the file should be, for messages.
+
+    Examples
+    --------
+    >>> from skymask.utils.reading import damaged_file_errors
+    >>> try:
+    ...     with damaged_file_errors("map.fits", what="map file"):
+    ...         raise IndexError("list index out of range")
+    ... except ValueError as error:
+    ...     print(type(error).__name__)
+    ValueError
     """
     try:
         yield

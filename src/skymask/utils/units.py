@@ -59,7 +59,24 @@ _SEXAGESIMAL_MARK = re.compile(r"[dh°'\"′″]")
 
 
 def describe(value) -> str:
-    """Short, readable form of a user value for error messages."""
+    """Short, readable form of a user value for error messages.
+
+    Parameters
+    ----------
+    value : object
+        Any value.
+
+    Returns
+    -------
+    str
+        Its ``repr``, shortened for long values.
+
+    Examples
+    --------
+    >>> from skymask.utils.units import describe
+    >>> describe("0.3 dge"), describe(None)
+    ("'0.3 dge'", 'None')
+    """
     if isinstance(value, u.Quantity):
         if value.isscalar:
             return f"'{value}'"
@@ -73,6 +90,28 @@ def as_quantity(value, default_unit, *, name: str, physical_type=None) -> u.Quan
 
     Plain numbers get ``default_unit``. The result is converted to ``default_unit``; a unit of the
     wrong kind raises a `~astropy.units.UnitConversionError` naming ``name``.
+
+    Parameters
+    ----------
+    value : `~astropy.units.Quantity`, str, number or array-like
+        The value.
+    default_unit : str or `~astropy.units.Unit`
+        Unit of plain numbers, and of the result.
+    name : str
+        The argument's name, for error messages.
+    physical_type : str, optional
+        Required physical type (for the message).
+
+    Returns
+    -------
+    `~astropy.units.Quantity`
+        In ``default_unit``.
+
+    Examples
+    --------
+    >>> from skymask.utils.units import as_quantity
+    >>> as_quantity("18 arcmin", "deg", name="radius"), as_quantity(2, "deg", name="radius")
+    (<Quantity 0.3 deg>, <Quantity 2. deg>)
     """
     default_unit = u.Unit(default_unit)
     if isinstance(value, str):
@@ -203,7 +242,28 @@ def as_angle(
 
 
 def as_angle_deg(value, *, name: str = "angle", **kwargs) -> np.ndarray | float:
-    """`as_angle` in degrees as a float (scalar input) or float64 array."""
+    """`as_angle` in degrees as a float (scalar input) or float64 array.
+
+    Parameters
+    ----------
+    value : angle-like
+        Anything `as_angle` takes (plain numbers are degrees).
+    name : str
+        The argument's name, for error messages.
+    **kwargs
+        Passed to `as_angle` (``scalar``, ``finite``, ``sign``, ``pair``).
+
+    Returns
+    -------
+    float or `numpy.ndarray`
+        Degrees.
+
+    Examples
+    --------
+    >>> from skymask.utils.units import as_angle_deg
+    >>> as_angle_deg("6 arcmin"), as_angle_deg([1, 2])
+    (0.1, array([1., 2.]))
+    """
     result = as_angle(value, name=name, **kwargs).value
     return float(result) if result.ndim == 0 else result
 
@@ -429,7 +489,33 @@ def _quantity_or_none(text: str) -> u.Quantity | None:
 
 
 def as_energy(value, *, name: str = "energy", unit=None) -> u.Quantity:
-    """Energy Quantity; strings like ``"10 GeV"`` accepted. Plain numbers need ``unit``."""
+    """Energy Quantity; strings like ``"10 GeV"`` accepted. Plain numbers need ``unit``.
+
+    Parameters
+    ----------
+    value : str, `~astropy.units.Quantity` or number
+        The energy (or energies).
+    name : str
+        The argument's name, for error messages.
+    unit : str or `~astropy.units.Unit`, optional
+        Unit of plain numbers.
+
+    Returns
+    -------
+    `~astropy.units.Quantity`
+        An energy.
+
+    Raises
+    ------
+    TypeError
+        A value without an energy unit (and no ``unit``).
+
+    Examples
+    --------
+    >>> from skymask.utils.units import as_energy
+    >>> as_energy("10 GeV"), as_energy(3, unit="TeV")
+    (<Quantity 10. GeV>, <Quantity 3. TeV>)
+    """
     if unit is None and not isinstance(value, (str, u.Quantity)):
         raise TypeError(
             f"{name} must be an energy with a unit such as '10 GeV', got {describe(value)}"

@@ -47,12 +47,42 @@ BACKGROUNDS = ("fov", "ring")
 
 
 class ExclusionNotConvergedWarning(SkymaskWarning):
-    """The exclusion mask iteration stopped before reaching a fixed point."""
+    """The exclusion mask iteration stopped before reaching a fixed point.
+
+    Examples
+    --------
+    >>> from skymask.utils.exceptions import SkymaskWarning
+    >>> from skymask.workflows import ExclusionNotConvergedWarning
+    >>> issubclass(ExclusionNotConvergedWarning, SkymaskWarning)
+    True
+    """
 
 
 @dataclass
 class ConvergedExclusion:
     """The result of `make_exclusion_mask`.
+
+    Parameters
+    ----------
+    mask : `~skymask.maps.Map`
+        The exclusion mask.
+    converged : bool
+        Whether a fixed point was reached.
+    reason : str
+        How the iteration ended.
+    history : `~astropy.table.Table`
+        One row per step.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> from skymask.maps import Map
+    >>> from skymask.workflows import ConvergedExclusion
+    >>> result = ConvergedExclusion(
+    ...     Map.create(npix=3, dtype=bool), True, "converged", Table({"iteration": [1, 2]})
+    ... )
+    >>> result.n_iter, result.reason
+    (2, 'converged')
 
     Attributes
     ----------
@@ -75,7 +105,17 @@ class ConvergedExclusion:
 
     @property
     def n_iter(self) -> int:
-        """Number of steps run."""
+        """Number of steps run.
+
+        Examples
+        --------
+        >>> from astropy.table import Table
+        >>> from skymask.maps import Map
+        >>> from skymask.workflows import ConvergedExclusion
+        >>> history = Table({"iteration": [1, 2, 3]})
+        >>> ConvergedExclusion(Map.create(npix=3, dtype=bool), False, "max_iter", history).n_iter
+        3
+        """
         return len(self.history)
 
     def __repr__(self):

@@ -94,6 +94,23 @@ PROVENANCE_HDU = "PROVENANCE"
 class ReplayReport:
     """What `replay` found.
 
+    Parameters
+    ----------
+    identical : bool
+        Whether the rebuilt mask equals the stored one.
+    changed : list of (InputFile, str or None)
+        Inputs whose content changed.
+    mask : `~skymask.maps.Map` or None
+        The rebuilt mask.
+    error : str or None
+        Why the mask could not be rebuilt.
+
+    Examples
+    --------
+    >>> from skymask.workflows import ReplayReport
+    >>> ReplayReport(identical=True).changed
+    []
+
     Attributes
     ----------
     identical : bool
@@ -113,7 +130,14 @@ class ReplayReport:
     error: str | None = None
 
     def summary(self) -> str:
-        """One paragraph for people: identical or not, and which input changed."""
+        """One paragraph for people: identical or not, and which input changed.
+
+        Examples
+        --------
+        >>> from skymask.workflows import ReplayReport
+        >>> isinstance(ReplayReport(identical=True).summary(), str)
+        True
+        """
         lines = []
         if self.identical:
             lines.append("replayed: the mask is bit-identical")
@@ -298,12 +322,38 @@ class MaskRecipe:
     # ------------------------------------------------------------------ views
     @property
     def geometry(self) -> dict:
-        """The geometry mapping (a copy)."""
+        """The geometry mapping (a copy).
+
+        Examples
+        --------
+        >>> from skymask.workflows import MaskRecipe
+        >>> recipe = MaskRecipe.from_yaml('''
+        ... geometry: {skydir: [0, 0], frame: galactic, width: 2 deg, binsz: 0.1}
+        ... steps:
+        ...   - regions: "galactic;circle(0, 0, 0.3)"
+        ...     outside: true
+        ... ''')
+        >>> recipe.geometry["frame"]
+        'galactic'
+        """
         return copy.deepcopy(self._recipe["geometry"])
 
     @property
     def steps(self) -> list:
-        """The steps (a copy)."""
+        """The steps (a copy).
+
+        Examples
+        --------
+        >>> from skymask.workflows import MaskRecipe
+        >>> recipe = MaskRecipe.from_yaml('''
+        ... geometry: {skydir: [0, 0], frame: galactic, width: 2 deg, binsz: 0.1}
+        ... steps:
+        ...   - regions: "galactic;circle(0, 0, 0.3)"
+        ...     outside: true
+        ... ''')
+        >>> len(recipe.steps), recipe.steps[0]["outside"]
+        (1, True)
+        """
         return copy.deepcopy(self._recipe["steps"])
 
     def to_yaml(self) -> str:
