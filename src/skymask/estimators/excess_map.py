@@ -414,6 +414,18 @@ class ExcessMapEstimator:
             ``norm_err`` and the selected optional maps, one plane per energy group, NaN
             outside the mask.
 
+        Notes
+        -----
+        A `~skymask.datasets.MapDataset` whose counts, background, exposure or masks are
+        chunked (dask) maps gives chunked maps, computed lazily chunk by chunk: the energy
+        groups with the whole energy axis in each chunk, the top-hat sums with
+        ``map_overlap`` and a halo of the kernel's half size plus one pixel (thin chunks
+        merged first), the statistics pixel by pixel. Correlated counts equal the in-memory
+        ones exactly; float maps to round-off (sums added in another order: about 1e-13 of
+        each map's largest value). Compute them together with `ExcessMaps.compute`. Errors in
+        the values (negative background, non-finite values in the mask) are raised when the
+        maps are computed. On-off datasets need maps in memory.
+
         Examples
         --------
         >>> from skymask.datasets import MapDataset
@@ -428,17 +440,6 @@ class ExcessMapEstimator:
         5.0
         >>> round(float(result["sqrt_ts"].data[0, 2, 2]), 3)
         1.471
-        Notes
-        -----
-        A `~skymask.datasets.MapDataset` whose counts, background, exposure or masks are
-        chunked (dask) maps gives chunked maps, computed lazily chunk by chunk: the energy
-        groups with the whole energy axis in each chunk, the top-hat sums with
-        ``map_overlap`` and a halo of the kernel's half size plus one pixel (thin chunks
-        merged first), the statistics pixel by pixel. Correlated counts equal the in-memory
-        ones exactly; float maps to round-off (sums added in another order: about 1e-13 of
-        each map's largest value). Compute them together with `ExcessMaps.compute`. Errors in
-        the values (negative background, non-finite values in the mask) are raised when the
-        maps are computed. On-off datasets need maps in memory.
         """
         on_off = getattr(dataset, "counts_off", None) is not None
         counts_map = dataset.counts

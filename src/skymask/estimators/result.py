@@ -210,7 +210,18 @@ class ExcessMaps(Mapping):
 
     @property
     def is_chunked(self) -> bool:
-        """Whether the maps are chunked (lazy dask arrays, from a dataset with chunked maps)."""
+        """Whether the maps are chunked (lazy dask arrays, from a dataset with chunked maps).
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.estimators import ExcessMapEstimator
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=5, binsz=0.1, axes=[axis]))
+        >>> ExcessMapEstimator("0.1 deg").run(dataset).is_chunked
+        False
+        """
         return any(m.is_chunked for m in self._maps.values())
 
     def compute(self, **kwargs) -> ExcessMaps:
