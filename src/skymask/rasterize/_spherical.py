@@ -27,24 +27,35 @@ __all__ = ["paint_contains", "paint_spherical_polygon"]
 _MIN_DEPTH = 1e-6
 
 
-def paint_spherical_polygon(grid, region, out) -> None:
-    """OR the pixels whose centres lie inside a great-circle polygon into ``out``."""
-    lon, lat = skycoord_lonlat_deg(region.vertices, grid.sky_frame)
+def great_circle_polygon(region, frame):
+    """A polygon with great-circle edges in the gnomonic plane around its vertices' mean.
+
+    Returns ``(centre, vx, vy, radius, lon_c, lat_c)``: the centre as a unit vector, the
+    vertices in the gnomonic plane, and the cap (radius and centre, radians) holding them.
+    A cap of radius < 90 deg is convex on the sphere, so the edges stay within it; polygons
+    that do not fit in a hemisphere are a ValueError. WCS grids and HEALPix share this.
+    """
+    lon, lat = skycoord_lonlat_deg(region.vertices, frame)
     vertices = unit_vectors(np.radians(lon), np.radians(lat))
     mean = vertices.mean(axis=0)
     norm = np.linalg.norm(mean)
     depth = vertices @ (mean / norm) if norm > 0 else np.zeros(len(vertices))
     if norm == 0 or depth.min() <= _MIN_DEPTH:
         raise ValueError(
-            f"the spherical polygon with {len(vertices)} vertices does not fit in a hemisphere "
+            f"the polygon with {len(vertices)} vertices does not fit in a hemisphere "
             "around the mean of its vertices; split it into smaller polygons"
         )
     centre = mean / norm
     vx, vy, _ = gnomonic(vertices, centre)
-    # Caps of radius < 90 deg are convex on the sphere: the edges stay within the cap.
     radius = float(np.arccos(np.clip(depth.min(), -1.0, 1.0)))
     lon_c = np.arctan2(centre[1], centre[0])
     lat_c = np.arcsin(np.clip(centre[2], -1.0, 1.0))
+    return centre, vx, vy, radius, lon_c, lat_c
+
+
+def paint_spherical_polygon(grid, region, out) -> None:
+    """OR the pixels whose centres lie inside a great-circle polygon into ``out``."""
+    centre, vx, vy, radius, lon_c, lat_c = great_circle_polygon(region, grid.sky_frame)
     for _, ix, iy, pixel_lon, pixel_lat in cap_tiles(grid, [lon_c], [lat_c], [radius]):
         x, y, cos_distance = gnomonic(unit_vectors(pixel_lon, pixel_lat), centre)
         with np.errstate(invalid="ignore"):

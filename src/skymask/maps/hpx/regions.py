@@ -39,6 +39,7 @@ from ...kernels.raster import gnomonic, points_in_polygon, unit_vectors
 from ...rasterize import parse_regions
 from ...rasterize._high_level import _centres_rad
 from ...rasterize._shapes import shape_outer_radius_deg
+from ...rasterize._spherical import great_circle_polygon
 from ...utils.frames import skycoord_lonlat_deg
 from ...utils.units import describe
 from .pixels import lonlat_to_pix, pix_to_ring, ring_to_pix
@@ -58,8 +59,6 @@ _CIRCLES = (CircleSkyRegion, CircleSphericalSkyRegion)
 _ANNULI = (CircleAnnulusSkyRegion, CircleAnnulusSphericalSkyRegion)
 _POLYGONS = (PolygonSkyRegion, PolygonSphericalSkyRegion)
 _NO_AREA = (TextSkyRegion, LineSkyRegion)
-# Vertices closer than this (cosine) to the hemisphere's edge around the centre are refused.
-_MIN_DEPTH = 1e-6
 
 
 def hpx_region_mask(geom, regions) -> np.ndarray:
@@ -173,22 +172,9 @@ def _candidates(nside, lon_c, lat_c, radius):
 
 
 def _polygon_pixels(nside, region, frame):
-    lon, lat = skycoord_lonlat_deg(region.vertices, frame)
-    vertices = unit_vectors(np.radians(lon), np.radians(lat))
-    mean = vertices.mean(axis=0)
-    norm = np.linalg.norm(mean)
-    depth = vertices @ (mean / norm) if norm > 0 else np.zeros(len(vertices))
-    if norm == 0 or depth.min() <= _MIN_DEPTH:
-        raise ValueError(
-            f"the polygon with {len(vertices)} vertices does not fit in a hemisphere around the "
-            "mean of its vertices; split it into smaller polygons"
-        )
-    centre = mean / norm
-    vx, vy, _ = gnomonic(vertices, centre)
-    # A cap of radius < 90 deg is convex on the sphere: the great-circle edges stay inside.
-    radius = float(np.arccos(np.clip(depth.min(), -1.0, 1.0))) * (1 + 1e-9) + 1e-12
-    lon_c = np.arctan2(centre[1], centre[0])
-    lat_c = np.arcsin(np.clip(centre[2], -1.0, 1.0))
+    centre, vx, vy, radius, lon_c, lat_c = great_circle_polygon(region, frame)
+    # A margin so that pixel centres on the cap's rim are candidates.
+    radius = radius * (1 + 1e-9) + 1e-12
     ring, plon, plat = _candidates(nside, lon_c, lat_c, radius)
     x, y, cos_distance = gnomonic(unit_vectors(plon, plat), centre)
     with np.errstate(invalid="ignore"):
