@@ -28,6 +28,11 @@ def _gammapy_data_dir() -> Path | None:
 
 
 GAMMAPY_DATA = _gammapy_data_dir()
+if GAMMAPY_DATA is not None:
+    # The library finds its default catalogs through $GAMMAPY_DATA: give it the directory the
+    # tests found, so that a run without the variable tests the same code paths as CI does
+    # (tests of the unset case remove it with monkeypatch).
+    os.environ.setdefault("GAMMAPY_DATA", str(GAMMAPY_DATA))
 REFERENCE = SHARED / "reference" / "tutorial"
 
 

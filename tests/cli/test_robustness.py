@@ -184,6 +184,20 @@ def test_stdout_closed_before_the_start_does_not_fail_a_written_mask(tmp_path, r
     assert (info.returncode, info.stderr) == (0, "")
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_full_disk_behind_stdout_is_a_clear_error_and_the_mask_is_written(tmp_path, random_masks):
+    # `skymask ... > /dev/full` exited 2 with a bare "[Errno 28] No space left on device",
+    # which did not say that the failed write was the report, not the mask.
+    output = tmp_path / "not.fits"
+    with open("/dev/full", "w") as full:
+        combine = _skymask("combine", "not", random_masks[0], "-o", output, stdout=full)
+    assert combine.returncode == 2
+    assert combine.stderr.startswith("skymask combine: error: cannot write to standard output")
+    assert "No space left on device" in combine.stderr and "Traceback" not in combine.stderr
+    assert len(combine.stderr.splitlines()) == 1
+    np.testing.assert_array_equal(Map.read(output).data, ~Map.read(random_masks[0]).data)
+
+
 @posix_only
 def test_head_of_info_output_is_not_an_error(tmp_path, random_masks):
     command = f'"{sys.executable}" -m skymask info "{random_masks[0]}"'

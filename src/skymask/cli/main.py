@@ -293,6 +293,10 @@ def main(argv=None) -> int:
             return 1
 
 
+class StdoutWriteError(OSError):
+    """Writing the command's report to standard output failed (not a closed pipe)."""
+
+
 class _ClosedPipeTolerant:
     """stdout that swallows a closed pipe (``skymask info big.fits | head -1``).
 
@@ -318,6 +322,8 @@ class _ClosedPipeTolerant:
                 return self._stream.write(text)
             except BrokenPipeError:
                 self._switch_to_devnull()
+            except OSError as exc:
+                self._fail(exc)
         return len(text)
 
     def flush(self):
@@ -326,6 +332,20 @@ class _ClosedPipeTolerant:
                 self._stream.flush()
             except BrokenPipeError:
                 self._switch_to_devnull()
+            except OSError as exc:
+                self._fail(exc)
+
+    def _fail(self, exc):
+        # Any other failure (a full disk behind ``> file``, ``> /dev/full``) is an error of
+        # the command: report it as such, and stop writing to the stream so that Python's
+        # final flush of the same buffer does not fail a second time.
+        self._switch_to_devnull()
+        reason = exc.strerror or str(exc)
+        raise StdoutWriteError(
+            f"cannot write to standard output: {reason}; files the command wrote before "
+            "this point are complete (they are written atomically), its printed report is "
+            "not: redirect standard output to a device with space"
+        ) from exc
 
     def _switch_to_devnull(self):
         self.closed_by_reader = True
