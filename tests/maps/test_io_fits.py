@@ -355,7 +355,25 @@ def test_integer_masks_read_as_not_zero(tmp_path, dtype, values):
     m = Map.read(path)
     assert m.data.dtype == bool and m.data.flags.writeable
     assert_array_equal(m.data, data != 0)
+    # proper bools: a byte other than 0 or 1 viewed as bool would compare unpredictably
+    assert set(np.unique(m.data.view(np.uint8)).tolist()) <= {0, 1}
     m.data[0, 0] = not m.data[0, 0]  # its own array
+
+
+@pytest.mark.parametrize("size", [1, 7, 8, 9, 16, 23, 64])
+def test_byte_masks_with_one_odd_byte_anywhere_are_not_viewed(tmp_path, size):
+    # Which 1-byte masks are read without a copy is decided eight bytes at a time: a byte
+    # other than 0/1 in any lane (or in the tail after the last whole word) must be seen.
+    geom = WcsGeom.create(npix=(size, 1))
+    for position in range(size):
+        for value in (2, 128, 255):
+            data = np.zeros((1, size), dtype=np.uint8)
+            data[0, position] = value
+            path = tmp_path / f"m{position}_{value}.fits"
+            hdu = fits.ImageHDU(data, geom.to_header(), name="MASK")
+            fits.HDUList([fits.PrimaryHDU(), hdu]).writeto(path)
+            m = Map.read(path)
+            assert m.data.view(np.uint8).tolist() == (data != 0).view(np.uint8).tolist()
 
 
 def test_non_mask_data_read_in_native_order(tmp_path):

@@ -145,6 +145,17 @@ class WcsGeom:
     """
 
     def __init__(self, wcs: _wcs.WCS, npix, axes=None):
+        self._init(wcs, npix, axes, copy=True)
+
+    @classmethod
+    def _adopt(cls, wcs: _wcs.WCS, npix, axes=None) -> WcsGeom:
+        """A geometry that takes ownership of ``wcs`` (a WCS nobody else holds) instead of
+        copying it: a WCS copy costs as much as building it from the header again."""
+        geom = cls.__new__(cls)
+        geom._init(wcs, npix, axes, copy=False)
+        return geom
+
+    def _init(self, wcs, npix, axes, *, copy):
         if not isinstance(wcs, _wcs.WCS) or wcs.naxis != 2:
             raise TypeError(f"wcs must be a 2-axis astropy WCS, got {describe(wcs)}")
         npix = np.broadcast_to(np.asarray(npix).ravel(), (2,))
@@ -153,7 +164,7 @@ class WcsGeom:
         nx, ny = (int(n) for n in npix)
         if nx < 1 or ny < 1:
             raise ValueError(f"npix must be positive, got {(nx, ny)}")
-        self._wcs = wcs.deepcopy()
+        self._wcs = wcs.deepcopy() if copy else wcs
         self._wcs.array_shape = (ny, nx)  # as gammapy: the WCS knows the image shape
         self._npix = (nx, ny)
         # Unnamed axes are named axis0, axis1, ... by position, as gammapy's MapAxes do.
@@ -271,7 +282,7 @@ class WcsGeom:
             npix = shape[:2]
         else:
             npix = (header["NAXIS1"], header["NAXIS2"])
-        return cls(wcs, npix, axes=axes)
+        return cls._adopt(wcs, npix, axes=axes)
 
     @classmethod
     def read(cls, filename, hdu=None, hdu_bands=None, format=None) -> WcsGeom:

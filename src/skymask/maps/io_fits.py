@@ -559,12 +559,24 @@ def _as_bool(data: np.ndarray) -> np.ndarray:
     8 bytes a pixel): the comparison reads the stored array directly. Bytes that are all 0 or
     1 (skymask's uint8 masks) are the bool array already, viewed without a copy.
     """
-    if data.dtype.itemsize == 1 and _owns_memory(data) and data.size:
-        low, high = (data.min(), data.max()) if data.dtype.kind == "i" else (0, data.max())
-        if low >= 0 and high <= 1:
-            return data.view(bool)
+    if data.dtype.itemsize == 1 and data.size and _owns_memory(data) and not _bytes_above_one(data):
+        return data.view(bool)
     # Zero is zero in either byte order: compare the stored bytes without swapping them.
     return data.view(data.dtype.newbyteorder("=")) != 0
+
+
+def _bytes_above_one(data: np.ndarray) -> bool:
+    """Whether any byte of a 1-byte array is not 0 or 1 (a negative int8 included).
+
+    The bytes OR-ed together eight at a time (as uint64 words): one pass without a temporary,
+    several times faster than ``min()`` and ``max()`` (two passes); a byte other than 0 or 1
+    leaves one of the seven high bits of its lane set.
+    """
+    flat = data.reshape(-1).view(np.uint8)
+    head = flat.size - flat.size % 8
+    combined = int(np.bitwise_or.reduce(flat[:head].view(np.uint64))) if head else 0
+    combined |= int(np.bitwise_or.reduce(flat[head:])) if head < flat.size else 0
+    return bool(combined & 0xFEFEFEFEFEFEFEFE)
 
 
 def read_map_parts(
