@@ -1647,6 +1647,18 @@ class MapAxes(tuple):
 
         An axis object is looked up by equality, as `tuple.index` does.
 
+        Parameters
+        ----------
+        axis_name : str or `MapAxis`
+            Axis name, or an axis object.
+        *args
+            ``start`` and ``stop`` of the search, for an axis object (as `tuple.index`).
+
+        Returns
+        -------
+        int
+            Position in the collection.
+
         Raises
         ------
         ValueError
@@ -1657,8 +1669,12 @@ class MapAxes(tuple):
         >>> from skymask.maps import MapAxes, MapAxis
         >>> a, b = (MapAxis.from_edges([0, 1], name=n) for n in "ab")
         >>> axes = MapAxes([a, b])
-        >>> axes.index("b")
-        1
+        >>> axes.index("b"), axes.index("B"), axes.index(a)
+        (1, 1, 0)
+        >>> axes.index("c")
+        Traceback (most recent call last):
+        ...
+        ValueError: no axis named 'c'; the axes are ['a', 'b']
         """
         if not isinstance(axis_name, str):
             return super().index(axis_name, *args)
@@ -1668,7 +1684,32 @@ class MapAxes(tuple):
             raise ValueError(str(exc.args[0])) from None
 
     def index_data(self, axis_name: str) -> int:
-        """Position of the named axis in the data array (axes are reversed there)."""
+        """Position of the named axis in the data array (axes are reversed there).
+
+        Parameters
+        ----------
+        axis_name : str
+            Axis name (case-insensitive).
+
+        Returns
+        -------
+        int
+            Index of the data array dimension, counted from the first non-spatial one.
+
+        Raises
+        ------
+        ValueError
+            If there is no such axis.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> axes = MapAxes([energy, offset])
+        >>> axes.index_data("energy"), axes.index_data("offset")
+        (1, 0)
+        """
         return len(self) - self.index(axis_name) - 1
 
     def _replace(self, axis_name, function) -> MapAxes:
@@ -1677,6 +1718,23 @@ class MapAxes(tuple):
 
     def pad(self, axis_name: str, pad_width) -> MapAxes:
         """The axes with the named one padded (see `MapAxis.pad`).
+
+        Parameters
+        ----------
+        axis_name : str
+            Name of the axis to pad.
+        pad_width : int or (int, int)
+            Bins added at both ends, or ``(low, high)``.
+
+        Returns
+        -------
+        `MapAxes`
+            The new axes.
+
+        Raises
+        ------
+        ValueError
+            If there is no such axis.
 
         Examples
         --------
@@ -1688,19 +1746,112 @@ class MapAxes(tuple):
         return self._replace(axis_name, lambda axis: axis.pad(pad_width))
 
     def upsample(self, factor: int, axis_name: str) -> MapAxes:
-        """The axes with the named one upsampled (see `MapAxis.upsample`)."""
+        """The axes with the named one upsampled (see `MapAxis.upsample`).
+
+        Parameters
+        ----------
+        factor : int
+            Upsampling factor.
+        axis_name : str
+            Name of the axis to upsample.
+
+        Returns
+        -------
+        `MapAxes`
+            The new axes.
+
+        Raises
+        ------
+        ValueError
+            If there is no such axis.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> MapAxes([energy, offset]).upsample(2, "offset").shape
+        (2, 6)
+        """
         return self._replace(axis_name, lambda axis: axis.upsample(factor))
 
     def downsample(self, factor: int, axis_name: str) -> MapAxes:
-        """The axes with the named one downsampled (see `MapAxis.downsample`)."""
+        """The axes with the named one downsampled (see `MapAxis.downsample`).
+
+        Parameters
+        ----------
+        factor : int
+            Downsampling factor (must divide the number of bins).
+        axis_name : str
+            Name of the axis to downsample.
+
+        Returns
+        -------
+        `MapAxes`
+            The new axes.
+
+        Raises
+        ------
+        ValueError
+            If there is no such axis or ``factor`` does not divide its bins.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> MapAxes([energy, offset]).downsample(3, "offset")["offset"].edges
+        <Quantity [0., 3.] deg>
+        """
         return self._replace(axis_name, lambda axis: axis.downsample(factor))
 
     def squash(self, axis_name: str) -> MapAxes:
-        """The axes with the named one squashed to one bin."""
+        """The axes with the named one squashed to one bin.
+
+        Parameters
+        ----------
+        axis_name : str
+            Name of the axis to squash.
+
+        Returns
+        -------
+        `MapAxes`
+            The new axes.
+
+        Raises
+        ------
+        ValueError
+            If there is no such axis.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> MapAxes([energy, offset]).squash("energy")["energy"].edges
+        <Quantity [  1., 100.] TeV>
+        """
         return self._replace(axis_name, lambda axis: axis.squash())
 
     def rename_axes(self, names, new_names) -> MapAxes:
         """The axes with ``names`` (a name or a list) renamed to ``new_names``.
+
+        Parameters
+        ----------
+        names : str or list of str
+            Names of the axes to rename.
+        new_names : str or list of str
+            Their new names, in the same order.
+
+        Returns
+        -------
+        `MapAxes`
+            The new axes.
+
+        Raises
+        ------
+        ValueError
+            If the lists differ in length or a name is not an axis.
 
         Examples
         --------
@@ -1709,6 +1860,8 @@ class MapAxes(tuple):
         >>> axes = MapAxes([a, b])
         >>> axes.rename_axes(["a", "b"], ["x", "y"]).names
         ['x', 'y']
+        >>> axes.rename_axes("a", "z").names
+        ['z', 'b']
         """
         names = [names] if isinstance(names, str) else list(names)
         new_names = [new_names] if isinstance(new_names, str) else list(new_names)
@@ -1723,45 +1876,225 @@ class MapAxes(tuple):
         return MapAxes(axes)
 
     def coord_to_idx(self, coord, clip=True) -> tuple[np.ndarray, ...]:
-        """Bin indices of ``coord`` (a dict or `~skymask.maps.MapCoord` by axis name), one
-        array per axis; clipped to the axis by default, as gammapy."""
+        """Bin indices of coordinates given by axis name, one array per axis.
+
+        Parameters
+        ----------
+        coord : dict or `MapCoord`
+            Coordinates by axis name (Quantities, or numbers in each axis' unit).
+        clip : bool
+            Clip to the first or last bin (the default, as gammapy) instead of -1 outside.
+
+        Returns
+        -------
+        tuple of `numpy.ndarray`
+            Integer bin indices, in axis order.
+
+        Examples
+        --------
+        >>> import astropy.units as u
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> axes = MapAxes([energy, offset])
+        >>> coord = {"energy": [5, 50] * u.TeV, "offset": [0.5, 7] * u.deg}
+        >>> [idx.tolist() for idx in axes.coord_to_idx(coord)]
+        [[0, 1], [0, 2]]
+        >>> [idx.tolist() for idx in axes.coord_to_idx(coord, clip=False)]
+        [[0, 1], [0, -1]]
+        """
         return tuple(axis.coord_to_idx(coord[axis.name], clip=clip) for axis in self)
 
     def coord_to_pix(self, coord) -> tuple[np.ndarray, ...]:
-        """Pixel coordinates of ``coord`` (a dict or MapCoord by axis name), one per axis."""
+        """Pixel coordinates of coordinates given by axis name, one array per axis.
+
+        Parameters
+        ----------
+        coord : dict or `MapCoord`
+            Coordinates by axis name (Quantities, or numbers in each axis' unit).
+
+        Returns
+        -------
+        tuple of `numpy.ndarray`
+            Pixel coordinates (bin centres at integers), in axis order.
+
+        Examples
+        --------
+        >>> import astropy.units as u
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> axes = MapAxes([energy, offset])
+        >>> coord = {"energy": [1, 10] * u.TeV, "offset": [0.5, 2] * u.deg}
+        >>> [pix.round(9).tolist() for pix in axes.coord_to_pix(coord)]
+        [[-0.5, 0.5], [0.0, 1.5]]
+        """
         return tuple(axis.coord_to_pix(coord[axis.name]) for axis in self)
 
     def pix_to_coord(self, pix) -> tuple:
-        """Axis coordinates of pixel coordinates given in axis order."""
+        """Axis coordinates of pixel coordinates given in axis order.
+
+        Parameters
+        ----------
+        pix : sequence of array-like
+            One array of pixel coordinates per axis, in axis order.
+
+        Returns
+        -------
+        tuple of `~astropy.units.Quantity`
+            Coordinates, in axis order.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> energies, offsets = MapAxes([energy, offset]).pix_to_coord([[-0.5, 1.5], [0, 1]])
+        >>> energies.to_value("TeV").round(9).tolist(), offsets
+        ([1.0, 100.0], <Quantity [0.5, 1.5] deg>)
+        """
         return tuple(axis.pix_to_coord(p) for axis, p in zip(self, pix, strict=True))
 
     def pix_to_idx(self, pix, clip=False) -> tuple[np.ndarray, ...]:
-        """Bin indices of pixel coordinates given in axis order (-1 outside unless ``clip``)."""
+        """Bin indices of pixel coordinates given in axis order (-1 outside unless ``clip``).
+
+        Parameters
+        ----------
+        pix : sequence of array-like
+            One array of pixel coordinates per axis, in axis order.
+        clip : bool
+            Clip to the first or last bin instead of -1.
+
+        Returns
+        -------
+        tuple of `numpy.ndarray`
+            Integer bin indices, in axis order.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> axes = MapAxes([energy, offset])
+        >>> [idx.tolist() for idx in axes.pix_to_idx([[0, 5], [-1, 2.2]])]
+        [[0, -1], [-1, 2]]
+        >>> [idx.tolist() for idx in axes.pix_to_idx([[0, 5], [-1, 2.2]], clip=True)]
+        [[0, 1], [0, 2]]
+        """
         return tuple(axis.pix_to_idx(p, clip=clip) for axis, p in zip(self, pix, strict=True))
 
     @property
     def center_coord(self) -> tuple:
-        """Coordinate of the middle pixel ``(nbin - 1) / 2`` of every axis."""
+        """Coordinate of the middle pixel ``(nbin - 1) / 2`` of every axis.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> energy_center, offset_center = MapAxes([energy, offset]).center_coord
+        >>> round(float(energy_center.to_value("TeV")), 9), offset_center
+        (10.0, <Quantity 1.5 deg>)
+        """
         return tuple(axis.pix_to_coord((axis.nbin - 1) / 2.0) for axis in self)
 
     def drop(self, axis_name: str) -> MapAxes:
-        """The axes without the named one."""
+        """The axes without the named one.
+
+        Parameters
+        ----------
+        axis_name : str
+            Name of the axis to drop.
+
+        Returns
+        -------
+        `MapAxes`
+            The remaining axes.
+
+        Raises
+        ------
+        ValueError
+            If there is no such axis.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> MapAxes([energy, offset]).drop("energy").names
+        ['offset']
+        """
         index = self.index(axis_name)
         return MapAxes(axis for i, axis in enumerate(self) if i != index)
 
     def is_allclose(self, other, **kwargs) -> bool:
-        """Same number of axes, each `MapAxis.is_allclose` to the other's."""
+        """Same number of axes, each `MapAxis.is_allclose` to the other's.
+
+        Parameters
+        ----------
+        other : `MapAxes` or sequence of `MapAxis`
+            The axes to compare with.
+        **kwargs
+            ``rtol`` and ``atol``, passed to `MapAxis.is_allclose`.
+
+        Returns
+        -------
+        bool
+            True if all axes agree.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> axes = MapAxes([MapAxis.from_edges([0, 1, 2], name="x")])
+        >>> axes.is_allclose(MapAxes([MapAxis.from_edges([0, 1, 2.000001], name="x")]), atol=1e-3)
+        True
+        >>> axes.is_allclose(MapAxes([MapAxis.from_edges([0, 1, 3], name="x")]))
+        False
+        """
         return len(self) == len(other) and all(
             a.is_allclose(b, **kwargs) for a, b in zip(self, other, strict=True)
         )
 
     def copy(self) -> MapAxes:
-        """The axes themselves (axes are immutable)."""
+        """The axes themselves (axes are immutable).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> axes = MapAxes([MapAxis.from_edges([0, 1], name="x")])
+        >>> axes.copy() is axes
+        True
+        """
         return self
 
     def assert_names(self, required_names, allow_extra=False) -> None:
-        """Raise ValueError unless the axes start with ``required_names``, in that order
-        (and have no others unless ``allow_extra``)."""
+        """Raise ValueError unless the axes are ``required_names``, in that order.
+
+        Parameters
+        ----------
+        required_names : list of str
+            The expected axis names, in order.
+        allow_extra : bool
+            Allow further axes after the required ones.
+
+        Raises
+        ------
+        ValueError
+            If the names or their order differ.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> axes = MapAxes([energy, offset])
+        >>> axes.assert_names(["energy", "offset"])
+        >>> axes.assert_names(["energy"], allow_extra=True)
+        >>> axes.assert_names(["offset", "energy"])  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: Incorrect axis order or names. Expected axis order: ['offset', 'energy'], ...
+        """
         message = (
             "Incorrect axis order or names. Expected axis "
             f"order: {list(required_names)}, got: {self.names}."
