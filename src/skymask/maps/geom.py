@@ -1548,9 +1548,12 @@ class WcsGeom:
         Raises
         ------
         TypeError
-            If ``factor`` is not an integer.
+            If ``factor`` is not a number.
         ValueError
-            If ``factor`` is not positive or does not divide the image size (or the axis bins).
+            If ``factor`` is not a positive integer or does not divide the image size (or the
+            axis bins).
+        KeyError
+            If there is no axis ``axis_name``.
 
         Examples
         --------
@@ -1584,9 +1587,11 @@ class WcsGeom:
         Raises
         ------
         TypeError
-            If ``factor`` is not an integer.
+            If ``factor`` is not a number.
         ValueError
-            If ``factor`` is not positive, or there is no axis ``axis_name``.
+            If ``factor`` is not a positive integer.
+        KeyError
+            If there is no axis ``axis_name``.
 
         Examples
         --------
@@ -1629,8 +1634,8 @@ class WcsGeom:
     def resample_axis(self, axis) -> WcsGeom:
         """The geometry with the axis named like ``axis`` regrouped to ``axis``'s bins.
 
-        New edges snap to the old edge at or below them (gammapy's rule); new bins outside
-        the old range are dropped.
+        Each new edge snaps to the nearest old edge, clipped to the old range (gammapy's rule,
+        as `MapAxis.group_table`); edges that snap to the same old edge merge.
 
         Parameters
         ----------
@@ -1646,8 +1651,11 @@ class WcsGeom:
         ------
         TypeError
             If ``axis`` is not a `MapAxis`.
+        KeyError
+            If the geometry has no axis of that name.
         ValueError
-            If the geometry's axis has centre nodes, or the new edges do not overlap it.
+            If the geometry's axis has centre nodes, or the new axis does not span one of
+            its bins.
 
         Examples
         --------
@@ -1655,6 +1663,8 @@ class WcsGeom:
         >>> axis = MapAxis.from_edges([1, 2, 3, 4, 5], name="x")
         >>> geom = WcsGeom.create(npix=2, axes=[axis])
         >>> geom.resample_axis(MapAxis.from_edges([1, 3, 5], name="x")).axes["x"].edges.value
+        array([1., 3., 5.])
+        >>> geom.resample_axis(MapAxis.from_edges([0, 2.7, 9], name="x")).axes["x"].edges.value
         array([1., 3., 5.])
         """
         from .geom_transforms import resample_axis
