@@ -75,6 +75,17 @@ class MapAxis:
         Whether ``nodes`` are bin edges or bin centres.
     unit : str or `~astropy.units.Unit`
         Unit of the nodes (taken from ``nodes`` when it is a Quantity).
+    boundary_type : {"monotonic", "periodic"}
+        ``"periodic"`` wraps coordinates into the axis range (linear axes only; see
+        `wrap_coord`).
+
+    Raises
+    ------
+    ValueError
+        For nodes that are too few, not finite or not strictly monotonic, non-positive nodes
+        of a log axis, or an unknown ``interp``, ``node_type`` or ``boundary_type``.
+    TypeError
+        If ``name`` is not a str.
 
     Examples
     --------
@@ -84,6 +95,8 @@ class MapAxis:
     5
     >>> round(float(axis.center[0].to_value("GeV")), 2)
     16.99
+    >>> MapAxis([0, 1, 3], name="offset", unit="deg").center
+    <Quantity [0.5, 2. ] deg>
     """
 
     def __init__(
@@ -224,9 +237,41 @@ class MapAxis:
         ``boundary_type="periodic"`` (linear axes only) wraps coordinates into the range
         (see `wrap_coord`).
 
+        Parameters
+        ----------
+        lo_bnd, hi_bnd : float or `~astropy.units.Quantity`
+            First and last node.
+        nbin : int
+            Number of bins (at least 1).
+        interp : {"lin", "log", "sqrt"}
+            Scale in which the nodes are evenly spaced.
+        node_type : {"edges", "center"}
+            Whether the bounds are the outer edges (``nbin + 1`` nodes) or the first and last
+            bin centres (``nbin`` nodes).
+        name : str
+            Axis name.
+        unit : str or `~astropy.units.Unit`
+            Unit of the bounds (default: that of the Quantity bounds).
+        boundary_type : {"monotonic", "periodic"}
+            Whether coordinates wrap into the axis range.
+
+        Returns
+        -------
+        `MapAxis`
+            The axis.
+
+        Raises
+        ------
+        ValueError
+            If ``nbin`` is below 1, or a log axis has a non-positive bound.
+
         Examples
         --------
         >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_bounds(0, 3, 3, name="x", unit="deg").edges
+        <Quantity [0., 1., 2., 3.] deg>
+        >>> MapAxis.from_bounds(1, 100, 2, interp="log").edges.value.round(9).tolist()
+        [1.0, 10.0, 100.0]
         >>> axis = MapAxis.from_bounds(-0.5, 0.5, 5, boundary_type="periodic")
         >>> axis.coord_to_idx([1.2, -0.7]).tolist()
         [3, 4]
@@ -621,7 +666,24 @@ class MapAxis:
         return inverse(_interp_linear(pix, self._pix_nodes, self._scaled_nodes))
 
     def pix_to_coord(self, pix) -> u.Quantity:
-        """Pixel coordinate to axis coordinate (Quantity)."""
+        """Pixel coordinate to axis coordinate (Quantity).
+
+        Parameters
+        ----------
+        pix : float or array-like
+            Pixel coordinates (bin centres at integers).
+
+        Returns
+        -------
+        `~astropy.units.Quantity`
+            Coordinates in ``unit``, interpolated in the ``interp`` scale.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_edges([0, 1, 3], unit="deg").pix_to_coord([0, 1])
+        <Quantity [0.5, 2. ] deg>
+        """
         return u.Quantity(np.asarray(self.pix_to_coord_value(pix)), self._unit, copy=False)
 
     def pix_to_idx(self, pix, clip=False) -> np.ndarray:
@@ -837,14 +899,34 @@ class MapAxis:
     # ------------------------------------------------------------------ gammapy API (issue 14)
     @property
     def boundary_type(self) -> str:
-        """``"monotonic"``, or ``"periodic"`` (coordinates wrap into the axis range)."""
+        """``"monotonic"``, or ``"periodic"`` (coordinates wrap into the axis range).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_bounds(0, 360, 4, unit="deg", boundary_type="periodic").boundary_type
+        'periodic'
+        >>> MapAxis.from_edges([0, 1]).boundary_type
+        'monotonic'
+        """
         return self._boundary_type
 
     def wrap_coord(self, coord):
         """Coordinates wrapped into ``[first edge, last edge)`` (for periodic axes).
 
+        Parameters
+        ----------
+        coord : `~astropy.units.Quantity` or array-like
+            Coordinates (plain numbers are in ``unit``).
+
+        Returns
+        -------
+        `~astropy.units.Quantity` or `numpy.ndarray`
+            The wrapped coordinates (a Quantity for an axis with a unit or a Quantity input).
+
         Examples
         --------
+        >>> import numpy as np
         >>> from skymask.maps import MapAxis
         >>> axis = MapAxis.from_bounds(-0.5, 0.5, 5, boundary_type="periodic")
         >>> [round(float(v), 6) for v in axis.wrap_coord(np.array([-1.0, -0.7, 0.1, 1.2]))]
@@ -868,26 +950,105 @@ class MapAxis:
         )
 
     def rename(self, new_name: str) -> MapAxis:
-        """A copy named ``new_name``."""
+        """A copy named ``new_name``.
+
+        Parameters
+        ----------
+        new_name : str
+            The new axis name.
+
+        Returns
+        -------
+        `MapAxis`
+            The renamed copy.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2).rename("energy_true").name
+        'energy_true'
+        """
         return self.copy(name=new_name)
 
     def assert_name(self, required_name: str) -> None:
-        """Raise ValueError unless the axis is called ``required_name``."""
+        """Raise ValueError unless the axis is called ``required_name``.
+
+        Parameters
+        ----------
+        required_name : str
+            The expected name.
+
+        Raises
+        ------
+        ValueError
+            If the axis has another name.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> axis.assert_name("energy")
+        >>> axis.assert_name("energy_true")
+        Traceback (most recent call last):
+        ...
+        ValueError: Unexpected axis name, expected "energy_true", got: "energy"
+        """
         if self._name != required_name:
             raise ValueError(
                 f'Unexpected axis name, expected "{required_name}", got: "{self._name}"'
             )
 
     def to_node_type(self, node_type: str) -> MapAxis:
-        """The axis described by its edges (``"edges"``) or its centres (``"center"``)."""
+        """The axis described by its edges (``"edges"``) or its centres (``"center"``).
+
+        Parameters
+        ----------
+        node_type : {"edges", "center"}
+            The node type of the result.
+
+        Returns
+        -------
+        `MapAxis`
+            This axis if it already has that node type, else a new axis whose nodes are this
+            axis' centres (or edges).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> axis = MapAxis.from_edges([0, 2, 4], name="x").to_node_type("center")
+        >>> axis.node_type, axis.center.value.tolist()
+        ('center', [1.0, 3.0])
+        """
         if node_type == self._node_type:
             return self
         nodes = self.center if node_type == "center" else self.edges
         return MapAxis(nodes, interp=self._interp, name=self._name, node_type=node_type)
 
     def is_aligned(self, other, atol=2e-2) -> bool:
-        """Whether each axis's bin centres fall on whole pixels of the other (within ``atol``
-        pixels) and both interpolate in the same scale."""
+        """Whether each axis's bin centres fall on whole pixels of the other.
+
+        Parameters
+        ----------
+        other : `MapAxis`
+            The axis to compare with.
+        atol : float
+            Tolerance in pixels.
+
+        Returns
+        -------
+        bool
+            True if the centres align within ``atol`` and both axes interpolate in the same
+            scale.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> axis = MapAxis.from_edges([0, 1, 2, 3])
+        >>> axis.is_aligned(MapAxis.from_edges([1, 2, 3]))
+        True
+        >>> axis.is_aligned(MapAxis.from_edges([0.5, 1.5, 2.5]))
+        False
+        """
         pix = np.append(self.coord_to_pix(other.center), other.coord_to_pix(self.center))
         aligned = np.allclose(np.round(pix) - pix, 0, atol=atol)
         return bool(aligned and self._interp == other.interp)
@@ -920,6 +1081,22 @@ class MapAxis:
     def concatenate(self, axis) -> MapAxis:
         """This axis followed by ``axis`` (same name, node type and interp; edges contiguous).
 
+        Parameters
+        ----------
+        axis : `MapAxis`
+            The axis to append.
+
+        Returns
+        -------
+        `MapAxis`
+            The concatenated axis (``boundary_type="monotonic"``).
+
+        Raises
+        ------
+        ValueError
+            If the node types, names or interpolation scales differ, or the edges are not
+            contiguous.
+
         Examples
         --------
         >>> from skymask.maps import MapAxis
@@ -948,7 +1125,30 @@ class MapAxis:
 
     @classmethod
     def from_stack(cls, axes) -> MapAxis:
-        """One axis from a list of axes, concatenated in order (see `concatenate`)."""
+        """One axis from a list of axes, concatenated in order (see `concatenate`).
+
+        Parameters
+        ----------
+        axes : sequence of `MapAxis`
+            Axes with the same name, node type and interp, and contiguous edges.
+
+        Returns
+        -------
+        `MapAxis`
+            The stacked axis.
+
+        Raises
+        ------
+        ValueError
+            If two neighbouring axes cannot be concatenated.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> axes = [MapAxis.from_edges(edges, name="x") for edges in ([0, 1], [1, 3], [3, 4])]
+        >>> MapAxis.from_stack(axes).edges.value.tolist()
+        [0.0, 1.0, 3.0, 4.0]
+        """
         stacked = axes[0]
         for axis in axes[1:]:
             stacked = stacked.concatenate(axis)
@@ -987,43 +1187,176 @@ class MapAxis:
         return self.copy(nodes=nodes)
 
     def group_table(self, edges):
-        """Groups of bins for coarser ``edges`` (an `~astropy.table.Table`, as gammapy).
+        """Groups of bins for coarser ``edges``, as a table (as gammapy's).
 
-        See `skymask.maps.axis_tables.group_table`.
+        The target edges snap to the nearest edges of the axis. Columns: ``group_idx``,
+        ``<name>_min``, ``<name>_max``, ``idx_min``, ``idx_max`` (inclusive bin indices) and
+        ``bin_type`` (``"normal"``, ``"underflow"`` below the first target edge, ``"overflow"``
+        above the last).
+
+        Parameters
+        ----------
+        edges : `~astropy.units.Quantity`
+            The coarser bin edges.
+
+        Returns
+        -------
+        `~astropy.table.Table`
+            One row per group.
+
+        Raises
+        ------
+        ValueError
+            For a centre-type axis, or when the edges do not overlap the axis.
+
+        Examples
+        --------
+        >>> import astropy.units as u
+        >>> from skymask.maps import MapAxis
+        >>> axis = MapAxis.from_energy_edges([1, 2, 5, 10] * u.TeV)
+        >>> groups = axis.group_table([2, 10] * u.TeV)
+        >>> groups["idx_min"].tolist(), groups["idx_max"].tolist(), groups["bin_type"].tolist()
+        ([0, 1], [0, 2], ['underflow', 'normal   '])
         """
         from .axis_tables import group_table
 
         return group_table(self, edges)
 
     def to_header(self, format="ogip", idx=0):
-        """FITS header cards of the axis (``"ogip"`` EBOUNDS keywords or gadf AXCOLS)."""
+        """FITS header cards of the axis (OGIP ``EBOUNDS`` keywords or gadf ``AXCOLS``).
+
+        Parameters
+        ----------
+        format : {"ogip", "ogip-sherpa", "gadf", "fgst-ccube", "fgst-template"}
+            ``"ogip"`` and ``"ogip-sherpa"`` give the ``EBOUNDS`` keywords; the others the
+            ``AXCOLS{idx}`` and ``INTERP{idx}`` cards.
+        idx : int
+            Index in the ``AXCOLS`` and ``INTERP`` keys.
+
+        Returns
+        -------
+        `~astropy.io.fits.Header`
+            The header.
+
+        Raises
+        ------
+        ValueError
+            For an unknown ``format``.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> axis.to_header()["DETCHANS"]
+        2
+        >>> header = axis.to_header(format="gadf", idx=1)
+        >>> header["AXCOLS1"], header["INTERP1"]
+        ('E_MIN,E_MAX', 'log')
+        """
         from .axis_tables import axis_to_header
 
         return axis_to_header(self, format=format, idx=idx)
 
     def to_table(self, format="ogip"):
-        """The axis as a table: ``"ogip"``, ``"ogip-sherpa"`` (keV), ``"ogip-arf"``,
-        ``"ogip-arf-sherpa"``, ``"gadf-dl3"``, ``"gadf-sed"`` or ``"gtpsf"``.
+        """The axis as a table in one of gammapy's formats.
 
-        See `skymask.maps.axis_tables.axis_to_table`.
+        Parameters
+        ----------
+        format : str
+            ``"ogip"`` (an ``energy`` axis; ``"ogip-sherpa"`` in keV), ``"ogip-arf"`` (an
+            ``energy_true`` axis; ``"ogip-arf-sherpa"`` in keV), ``"gadf-dl3"`` (the DL3 IRF
+            axes), ``"gadf-sed"`` or ``"gtpsf"`` (``energy_true`` or ``rad`` axis).
+
+        Returns
+        -------
+        `~astropy.table.Table`
+            The table.
+
+        Raises
+        ------
+        ValueError
+            For an unknown ``format``, or an axis whose name the format does not allow.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> table = axis.to_table()
+        >>> table.colnames, table["CHANNEL"].tolist(), str(table["E_MIN"].unit)
+        (['CHANNEL', 'E_MIN', 'E_MAX'], [0, 1], 'TeV')
+        >>> str(axis.to_table("ogip-sherpa")["E_MIN"].unit)
+        'keV'
         """
         from .axis_tables import axis_to_table
 
         return axis_to_table(self, format=format)
 
     def to_table_hdu(self, format="ogip"):
-        """`to_table` as a FITS binary table HDU (with the OGIP header for ``"ogip"``)."""
+        """`to_table` as a FITS binary table HDU (with the OGIP header for ``"ogip"``).
+
+        Parameters
+        ----------
+        format : str
+            One of the formats of `to_table`.
+
+        Returns
+        -------
+        `~astropy.io.fits.BinTableHDU`
+            The HDU.
+
+        Raises
+        ------
+        ValueError
+            As `to_table`.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> hdu = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2).to_table_hdu()
+        >>> hdu.name, len(hdu.data)
+        ('EBOUNDS', 2)
+        """
         from .axis_tables import axis_to_table_hdu
 
         return axis_to_table_hdu(self, format=format)
 
     @classmethod
     def from_table(cls, table, format="ogip", idx=0, column_prefix=""):
-        """Axis from a table: ``"ogip"``/``"fgst-ccube"`` (E_MIN/E_MAX), ``"ogip-arf"``,
-        ``"fgst-template"``, ``"gadf"`` (AXCOLS keywords, 0-based ``idx``), ``"gadf-dl3"``
-        (``column_prefix`` such as ``"THETA"``) or ``"gtpsf"``.
+        """Axis from a table in one of gammapy's formats.
 
-        See `skymask.maps.axis_tables.axis_from_table`.
+        Parameters
+        ----------
+        table : `~astropy.table.Table`
+            The table.
+        format : str
+            ``"ogip"``/``"fgst-ccube"`` (``E_MIN``/``E_MAX`` columns), ``"ogip-arf"``
+            (``ENERG_LO``/``ENERG_HI``), ``"fgst-template"``/``"fgst-bexpcube"`` (an energy
+            column in MeV), ``"gadf"`` (``AXCOLS`` keywords), ``"gadf-dl3"`` (``<prefix>_LO``
+            and ``<prefix>_HI`` columns) or ``"gtpsf"``.
+        idx : int
+            0-based index of the axis, for ``"gadf"`` (its keys are ``AXCOLS{idx + 1}``).
+        column_prefix : str
+            Column prefix for ``"gadf-dl3"``, such as ``"THETA"`` or ``"ENERG"``.
+
+        Returns
+        -------
+        `MapAxis`
+            The axis.
+
+        Raises
+        ------
+        ValueError
+            For an unknown format or prefix, or a missing column or keyword.
+
+        Examples
+        --------
+        >>> import astropy.units as u
+        >>> from astropy.table import Table
+        >>> from skymask.maps import MapAxis
+        >>> table = Table({"THETA_LO": [[0.0, 1.0]] * u.deg, "THETA_HI": [[1.0, 2.0]] * u.deg})
+        >>> axis = MapAxis.from_table(table, format="gadf-dl3", column_prefix="THETA")
+        >>> axis.name, axis.edges.value.tolist()
+        ('offset', [0.0, 1.0, 2.0])
         """
         from .axis_tables import axis_from_table
 
@@ -1032,7 +1365,18 @@ class MapAxis:
     # plot helpers (gammapy's names)
     @property
     def use_center_as_plot_labels(self) -> bool:
-        """Label bins by their centre (default for centre-type axes) or their edges."""
+        """Label bins by their centre (default for centre-type axes) or their edges; settable.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> axis = MapAxis.from_edges([0, 1, 3], unit="deg")
+        >>> axis.use_center_as_plot_labels
+        False
+        >>> axis.use_center_as_plot_labels = True
+        >>> axis.as_plot_labels
+        ['5.00e-01 deg', '2.00e+00 deg']
+        """
         if self._use_center_as_plot_labels is not None:
             return self._use_center_as_plot_labels
         return self._node_type == "center"
@@ -1043,7 +1387,14 @@ class MapAxis:
 
     @property
     def iter_by_edges(self):
-        """Iterate over ``(edge_min, edge_max)`` pairs."""
+        """Iterate over ``(edge_min, edge_max)`` pairs.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> list(MapAxis.from_edges([0, 1, 3], unit="deg").iter_by_edges)
+        [(<Quantity 0. deg>, <Quantity 1. deg>), (<Quantity 1. deg>, <Quantity 3. deg>)]
+        """
         yield from pairwise(self.edges)
 
     @property
@@ -1062,24 +1413,78 @@ class MapAxis:
 
     @property
     def as_plot_edges(self) -> u.Quantity:
+        """Bin edges for plots (the `edges`).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_edges([0, 1, 3], unit="deg").as_plot_edges
+        <Quantity [0., 1., 3.] deg>
+        """
         return self.edges
 
     @property
     def as_plot_center(self) -> u.Quantity:
+        """Bin positions for plots (the `center`).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_edges([0, 1, 3], unit="deg").as_plot_center
+        <Quantity [0.5, 2. ] deg>
+        """
         return self.center
 
     @property
     def as_plot_scale(self) -> str:
-        """Matplotlib axis scale: "log" for log axes, else "linear"."""
+        """Matplotlib axis scale: "log" for log axes, else "linear".
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2).as_plot_scale
+        'log'
+        >>> MapAxis.from_edges([0, 1, 3], unit="deg").as_plot_scale
+        'linear'
+        """
         return "log" if self._interp == "log" else "linear"
 
     @property
     def as_plot_xerr(self):
-        """``(center - low edge, high edge - center)`` for `matplotlib.pyplot.errorbar`."""
+        """``(center - low edge, high edge - center)`` for `matplotlib.pyplot.errorbar`.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> MapAxis.from_edges([0, 1, 3], unit="deg").as_plot_xerr
+        (<Quantity [0.5, 1. ] deg>, <Quantity [0.5, 1. ] deg>)
+        """
         return self.center - self.edges_min, self.edges_max - self.center
 
     def format_plot_xaxis(self, ax):
-        """Set the x scale, label (e.g. "True Energy [TeV]") and limits of ``ax``."""
+        r"""Set the x scale, label (e.g. "True Energy [TeV]") and limits of ``ax``.
+
+        Parameters
+        ----------
+        ax : `~matplotlib.axes.Axes`
+            The axes to format.
+
+        Returns
+        -------
+        `~matplotlib.axes.Axes`
+            The same axes.
+
+        Examples
+        --------
+        >>> from matplotlib.figure import Figure
+        >>> from skymask.maps import MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> ax = axis.format_plot_xaxis(Figure().add_subplot())
+        >>> ax.get_xscale(), ax.get_xlim() == (1.0, 10.0)
+        ('log', True)
+        >>> print(ax.get_xlabel())
+        Energy [$\mathrm{TeV}$]
+        """
         ax.set_xscale(self.as_plot_scale)
         unit = ax.xaxis.units if ax.xaxis.units is not None else self._unit
         quantity = _PLOT_LABELS.get(self._name, self._name.capitalize())
@@ -1242,6 +1647,18 @@ class MapAxes(tuple):
 
         An axis object is looked up by equality, as `tuple.index` does.
 
+        Parameters
+        ----------
+        axis_name : str or `MapAxis`
+            Axis name, or an axis object.
+        *args
+            ``start`` and ``stop`` of the search, for an axis object (as `tuple.index`).
+
+        Returns
+        -------
+        int
+            Position in the collection.
+
         Raises
         ------
         ValueError
@@ -1252,8 +1669,12 @@ class MapAxes(tuple):
         >>> from skymask.maps import MapAxes, MapAxis
         >>> a, b = (MapAxis.from_edges([0, 1], name=n) for n in "ab")
         >>> axes = MapAxes([a, b])
-        >>> axes.index("b")
-        1
+        >>> axes.index("b"), axes.index("B"), axes.index(a)
+        (1, 1, 0)
+        >>> axes.index("c")
+        Traceback (most recent call last):
+        ...
+        ValueError: no axis named 'c'; the axes are ['a', 'b']
         """
         if not isinstance(axis_name, str):
             return super().index(axis_name, *args)
@@ -1263,7 +1684,32 @@ class MapAxes(tuple):
             raise ValueError(str(exc.args[0])) from None
 
     def index_data(self, axis_name: str) -> int:
-        """Position of the named axis in the data array (axes are reversed there)."""
+        """Position of the named axis in the data array (axes are reversed there).
+
+        Parameters
+        ----------
+        axis_name : str
+            Axis name (case-insensitive).
+
+        Returns
+        -------
+        int
+            Index of the data array dimension, counted from the first non-spatial one.
+
+        Raises
+        ------
+        ValueError
+            If there is no such axis.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> axes = MapAxes([energy, offset])
+        >>> axes.index_data("energy"), axes.index_data("offset")
+        (1, 0)
+        """
         return len(self) - self.index(axis_name) - 1
 
     def _replace(self, axis_name, function) -> MapAxes:
@@ -1272,6 +1718,23 @@ class MapAxes(tuple):
 
     def pad(self, axis_name: str, pad_width) -> MapAxes:
         """The axes with the named one padded (see `MapAxis.pad`).
+
+        Parameters
+        ----------
+        axis_name : str
+            Name of the axis to pad.
+        pad_width : int or (int, int)
+            Bins added at both ends, or ``(low, high)``.
+
+        Returns
+        -------
+        `MapAxes`
+            The new axes.
+
+        Raises
+        ------
+        ValueError
+            If there is no such axis.
 
         Examples
         --------
@@ -1283,19 +1746,112 @@ class MapAxes(tuple):
         return self._replace(axis_name, lambda axis: axis.pad(pad_width))
 
     def upsample(self, factor: int, axis_name: str) -> MapAxes:
-        """The axes with the named one upsampled (see `MapAxis.upsample`)."""
+        """The axes with the named one upsampled (see `MapAxis.upsample`).
+
+        Parameters
+        ----------
+        factor : int
+            Upsampling factor.
+        axis_name : str
+            Name of the axis to upsample.
+
+        Returns
+        -------
+        `MapAxes`
+            The new axes.
+
+        Raises
+        ------
+        ValueError
+            If there is no such axis.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> MapAxes([energy, offset]).upsample(2, "offset").shape
+        (2, 6)
+        """
         return self._replace(axis_name, lambda axis: axis.upsample(factor))
 
     def downsample(self, factor: int, axis_name: str) -> MapAxes:
-        """The axes with the named one downsampled (see `MapAxis.downsample`)."""
+        """The axes with the named one downsampled (see `MapAxis.downsample`).
+
+        Parameters
+        ----------
+        factor : int
+            Downsampling factor (must divide the number of bins).
+        axis_name : str
+            Name of the axis to downsample.
+
+        Returns
+        -------
+        `MapAxes`
+            The new axes.
+
+        Raises
+        ------
+        ValueError
+            If there is no such axis or ``factor`` does not divide its bins.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> MapAxes([energy, offset]).downsample(3, "offset")["offset"].edges
+        <Quantity [0., 3.] deg>
+        """
         return self._replace(axis_name, lambda axis: axis.downsample(factor))
 
     def squash(self, axis_name: str) -> MapAxes:
-        """The axes with the named one squashed to one bin."""
+        """The axes with the named one squashed to one bin.
+
+        Parameters
+        ----------
+        axis_name : str
+            Name of the axis to squash.
+
+        Returns
+        -------
+        `MapAxes`
+            The new axes.
+
+        Raises
+        ------
+        ValueError
+            If there is no such axis.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> MapAxes([energy, offset]).squash("energy")["energy"].edges
+        <Quantity [  1., 100.] TeV>
+        """
         return self._replace(axis_name, lambda axis: axis.squash())
 
     def rename_axes(self, names, new_names) -> MapAxes:
         """The axes with ``names`` (a name or a list) renamed to ``new_names``.
+
+        Parameters
+        ----------
+        names : str or list of str
+            Names of the axes to rename.
+        new_names : str or list of str
+            Their new names, in the same order.
+
+        Returns
+        -------
+        `MapAxes`
+            The new axes.
+
+        Raises
+        ------
+        ValueError
+            If the lists differ in length or a name is not an axis.
 
         Examples
         --------
@@ -1304,6 +1860,8 @@ class MapAxes(tuple):
         >>> axes = MapAxes([a, b])
         >>> axes.rename_axes(["a", "b"], ["x", "y"]).names
         ['x', 'y']
+        >>> axes.rename_axes("a", "z").names
+        ['z', 'b']
         """
         names = [names] if isinstance(names, str) else list(names)
         new_names = [new_names] if isinstance(new_names, str) else list(new_names)
@@ -1318,45 +1876,225 @@ class MapAxes(tuple):
         return MapAxes(axes)
 
     def coord_to_idx(self, coord, clip=True) -> tuple[np.ndarray, ...]:
-        """Bin indices of ``coord`` (a dict or `~skymask.maps.MapCoord` by axis name), one
-        array per axis; clipped to the axis by default, as gammapy."""
+        """Bin indices of coordinates given by axis name, one array per axis.
+
+        Parameters
+        ----------
+        coord : dict or `MapCoord`
+            Coordinates by axis name (Quantities, or numbers in each axis' unit).
+        clip : bool
+            Clip to the first or last bin (the default, as gammapy) instead of -1 outside.
+
+        Returns
+        -------
+        tuple of `numpy.ndarray`
+            Integer bin indices, in axis order.
+
+        Examples
+        --------
+        >>> import astropy.units as u
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> axes = MapAxes([energy, offset])
+        >>> coord = {"energy": [5, 50] * u.TeV, "offset": [0.5, 7] * u.deg}
+        >>> [idx.tolist() for idx in axes.coord_to_idx(coord)]
+        [[0, 1], [0, 2]]
+        >>> [idx.tolist() for idx in axes.coord_to_idx(coord, clip=False)]
+        [[0, 1], [0, -1]]
+        """
         return tuple(axis.coord_to_idx(coord[axis.name], clip=clip) for axis in self)
 
     def coord_to_pix(self, coord) -> tuple[np.ndarray, ...]:
-        """Pixel coordinates of ``coord`` (a dict or MapCoord by axis name), one per axis."""
+        """Pixel coordinates of coordinates given by axis name, one array per axis.
+
+        Parameters
+        ----------
+        coord : dict or `MapCoord`
+            Coordinates by axis name (Quantities, or numbers in each axis' unit).
+
+        Returns
+        -------
+        tuple of `numpy.ndarray`
+            Pixel coordinates (bin centres at integers), in axis order.
+
+        Examples
+        --------
+        >>> import astropy.units as u
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> axes = MapAxes([energy, offset])
+        >>> coord = {"energy": [1, 10] * u.TeV, "offset": [0.5, 2] * u.deg}
+        >>> [pix.round(9).tolist() for pix in axes.coord_to_pix(coord)]
+        [[-0.5, 0.5], [0.0, 1.5]]
+        """
         return tuple(axis.coord_to_pix(coord[axis.name]) for axis in self)
 
     def pix_to_coord(self, pix) -> tuple:
-        """Axis coordinates of pixel coordinates given in axis order."""
+        """Axis coordinates of pixel coordinates given in axis order.
+
+        Parameters
+        ----------
+        pix : sequence of array-like
+            One array of pixel coordinates per axis, in axis order.
+
+        Returns
+        -------
+        tuple of `~astropy.units.Quantity`
+            Coordinates, in axis order.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> energies, offsets = MapAxes([energy, offset]).pix_to_coord([[-0.5, 1.5], [0, 1]])
+        >>> energies.to_value("TeV").round(9).tolist(), offsets
+        ([1.0, 100.0], <Quantity [0.5, 1.5] deg>)
+        """
         return tuple(axis.pix_to_coord(p) for axis, p in zip(self, pix, strict=True))
 
     def pix_to_idx(self, pix, clip=False) -> tuple[np.ndarray, ...]:
-        """Bin indices of pixel coordinates given in axis order (-1 outside unless ``clip``)."""
+        """Bin indices of pixel coordinates given in axis order (-1 outside unless ``clip``).
+
+        Parameters
+        ----------
+        pix : sequence of array-like
+            One array of pixel coordinates per axis, in axis order.
+        clip : bool
+            Clip to the first or last bin instead of -1.
+
+        Returns
+        -------
+        tuple of `numpy.ndarray`
+            Integer bin indices, in axis order.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> axes = MapAxes([energy, offset])
+        >>> [idx.tolist() for idx in axes.pix_to_idx([[0, 5], [-1, 2.2]])]
+        [[0, -1], [-1, 2]]
+        >>> [idx.tolist() for idx in axes.pix_to_idx([[0, 5], [-1, 2.2]], clip=True)]
+        [[0, 1], [0, 2]]
+        """
         return tuple(axis.pix_to_idx(p, clip=clip) for axis, p in zip(self, pix, strict=True))
 
     @property
     def center_coord(self) -> tuple:
-        """Coordinate of the middle pixel ``(nbin - 1) / 2`` of every axis."""
+        """Coordinate of the middle pixel ``(nbin - 1) / 2`` of every axis.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> energy_center, offset_center = MapAxes([energy, offset]).center_coord
+        >>> round(float(energy_center.to_value("TeV")), 9), offset_center
+        (10.0, <Quantity 1.5 deg>)
+        """
         return tuple(axis.pix_to_coord((axis.nbin - 1) / 2.0) for axis in self)
 
     def drop(self, axis_name: str) -> MapAxes:
-        """The axes without the named one."""
+        """The axes without the named one.
+
+        Parameters
+        ----------
+        axis_name : str
+            Name of the axis to drop.
+
+        Returns
+        -------
+        `MapAxes`
+            The remaining axes.
+
+        Raises
+        ------
+        ValueError
+            If there is no such axis.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> MapAxes([energy, offset]).drop("energy").names
+        ['offset']
+        """
         index = self.index(axis_name)
         return MapAxes(axis for i, axis in enumerate(self) if i != index)
 
     def is_allclose(self, other, **kwargs) -> bool:
-        """Same number of axes, each `MapAxis.is_allclose` to the other's."""
+        """Same number of axes, each `MapAxis.is_allclose` to the other's.
+
+        Parameters
+        ----------
+        other : `MapAxes` or sequence of `MapAxis`
+            The axes to compare with.
+        **kwargs
+            ``rtol`` and ``atol``, passed to `MapAxis.is_allclose`.
+
+        Returns
+        -------
+        bool
+            True if all axes agree.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> axes = MapAxes([MapAxis.from_edges([0, 1, 2], name="x")])
+        >>> axes.is_allclose(MapAxes([MapAxis.from_edges([0, 1, 2.000001], name="x")]), atol=1e-3)
+        True
+        >>> axes.is_allclose(MapAxes([MapAxis.from_edges([0, 1, 3], name="x")]))
+        False
+        """
         return len(self) == len(other) and all(
             a.is_allclose(b, **kwargs) for a, b in zip(self, other, strict=True)
         )
 
     def copy(self) -> MapAxes:
-        """The axes themselves (axes are immutable)."""
+        """The axes themselves (axes are immutable).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> axes = MapAxes([MapAxis.from_edges([0, 1], name="x")])
+        >>> axes.copy() is axes
+        True
+        """
         return self
 
     def assert_names(self, required_names, allow_extra=False) -> None:
-        """Raise ValueError unless the axes start with ``required_names``, in that order
-        (and have no others unless ``allow_extra``)."""
+        """Raise ValueError unless the axes are ``required_names``, in that order.
+
+        Parameters
+        ----------
+        required_names : list of str
+            The expected axis names, in order.
+        allow_extra : bool
+            Allow further axes after the required ones.
+
+        Raises
+        ------
+        ValueError
+            If the names or their order differ.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxes, MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> offset = MapAxis.from_edges([0, 1, 2, 3], name="offset", unit="deg")
+        >>> axes = MapAxes([energy, offset])
+        >>> axes.assert_names(["energy", "offset"])
+        >>> axes.assert_names(["energy"], allow_extra=True)
+        >>> axes.assert_names(["offset", "energy"])  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: Incorrect axis order or names. Expected axis order: ['offset', 'energy'], ...
+        """
         message = (
             "Incorrect axis order or names. Expected axis "
             f"order: {list(required_names)}, got: {self.names}."

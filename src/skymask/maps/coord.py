@@ -181,19 +181,66 @@ class MapCoord:
         return key in self._data
 
     def keys(self):
-        """The coordinate names (``lon``, ``lat``, axis names)."""
+        """The coordinate names (``lon``, ``lat``, axis names).
+
+        Examples
+        --------
+        >>> import astropy.units as u
+        >>> from skymask.maps import MapCoord
+        >>> coords = MapCoord.create({"lon": [0, 1], "lat": [2, 3], "energy": [1, 10] * u.TeV})
+        >>> list(coords.keys())
+        ['lon', 'lat', 'energy']
+        """
         return self._data.keys()
 
     def values(self):
-        """The coordinate arrays."""
+        """The coordinate arrays, in order (lon, lat, axes).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapCoord
+        >>> [value.tolist() for value in MapCoord.create({"lon": [0, 1], "lat": [2, 3]}).values()]
+        [[0, 1], [2, 3]]
+        """
         return self._data.values()
 
     def items(self):
-        """``(name, array)`` pairs."""
+        """``(name, array)`` pairs, in order (lon, lat, axes).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapCoord
+        >>> coords = MapCoord.create({"lon": [0, 1], "lat": [2, 3]})
+        >>> [(name, value.tolist()) for name, value in coords.items()]
+        [('lon', [0, 1]), ('lat', [2, 3])]
+        """
         return self._data.items()
 
     def get(self, key, default=None):
-        """The coordinate ``key`` (exact name, else case-insensitive), or ``default``."""
+        """The coordinate ``key`` (exact name, else case-insensitive), or ``default``.
+
+        Parameters
+        ----------
+        key : str
+            Coordinate name.
+        default : object, optional
+            What to return if there is no such coordinate.
+
+        Returns
+        -------
+        `numpy.ndarray` or `~astropy.units.Quantity` or object
+            The coordinate array, or ``default``.
+
+        Examples
+        --------
+        >>> import astropy.units as u
+        >>> from skymask.maps import MapCoord
+        >>> coords = MapCoord.create({"lon": [0, 1], "lat": [2, 3], "energy": [1, 10] * u.TeV})
+        >>> coords.get("ENERGY")
+        <Quantity [ 1., 10.] TeV>
+        >>> coords.get("time") is None
+        True
+        """
         try:
             return self[key]
         except KeyError:
@@ -202,54 +249,143 @@ class MapCoord:
     # ------------------------------------------------------------------ properties
     @property
     def ndim(self) -> int:
-        """Number of coordinates (2 + number of non-spatial axes)."""
+        """Number of coordinates (2 + number of non-spatial axes).
+
+        Examples
+        --------
+        >>> import astropy.units as u
+        >>> from skymask.maps import MapCoord
+        >>> MapCoord.create({"lon": [0, 1], "lat": [2, 3], "energy": [1, 10] * u.TeV}).ndim
+        3
+        """
         return len(self._data)
 
     @property
     def axis_names(self) -> list[str]:
-        """Names of every coordinate, ``lon`` and ``lat`` included (as gammapy)."""
+        """Names of every coordinate, ``lon`` and ``lat`` included (as gammapy).
+
+        Examples
+        --------
+        >>> import astropy.units as u
+        >>> from skymask.maps import MapCoord
+        >>> MapCoord.create({"lon": [0, 1], "lat": [2, 3], "energy": [1, 10] * u.TeV}).axis_names
+        ['lon', 'lat', 'energy']
+        """
         return list(self._data)
 
     @property
     def shape(self) -> tuple[int, ...]:
-        """Broadcast shape of the coordinate arrays."""
+        """Broadcast shape of the coordinate arrays.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapCoord
+        >>> MapCoord.create({"lon": [[0, 1, 2]], "lat": [[0], [1]]}).shape
+        (2, 3)
+        """
         return np.broadcast_shapes(*(np.shape(value) for value in self._data.values()))
 
     @property
     def size(self) -> int:
+        """Number of positions: the product of `shape`.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapCoord
+        >>> MapCoord.create({"lon": [[0, 1, 2]], "lat": [[0], [1]]}).size
+        6
+        """
         return int(np.prod(self.shape))
 
     @property
     def frame(self) -> str | None:
-        """Name of the sky frame ("icrs", "galactic", "fk5", "fk4"), or None."""
+        """Name of the sky frame ("icrs", "galactic", "fk5", "fk4"), or None.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapCoord
+        >>> MapCoord.create((0.0, 0.0), frame="galactic").frame
+        'galactic'
+        >>> MapCoord.create((0.0, 0.0)).frame is None
+        True
+        """
         return None if self._sky_frame is None else _frame_name(self._sky_frame)
 
     @property
     def match_by_name(self) -> bool:
-        """Whether geometries match the axis coordinates by name (else by position)."""
+        """Whether geometries match the axis coordinates by name (else by position).
+
+        A dict input matches by name; a tuple input by position.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapCoord
+        >>> MapCoord.create({"lon": 0, "lat": 0, "energy": 1}).match_by_name
+        True
+        >>> MapCoord.create((0, 0, 1)).match_by_name
+        False
+        """
         return self._match_by_name
 
     @property
     def lon(self):
+        """Longitudes, as given (degrees, or an angle Quantity).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapCoord
+        >>> MapCoord.create({"lon": [0, 1], "lat": [2, 3]}).lon
+        array([0, 1])
+        """
         return self._data["lon"]
 
     @property
     def lat(self):
+        """Latitudes, as given (degrees, or an angle Quantity).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapCoord
+        >>> MapCoord.create({"lon": [0, 1], "lat": [2, 3]}).lat
+        array([2, 3])
+        """
         return self._data["lat"]
 
     @property
     def theta(self) -> np.ndarray:
-        """Co-latitude in radians."""
+        """Co-latitude in radians.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapCoord
+        >>> MapCoord.create(([0.0, 0.0], [90.0, 0.0])).theta.round(6)
+        array([0.      , 1.570796])
+        """
         return np.pi / 2.0 - u.Quantity(self.lat, u.deg).to_value(u.rad)
 
     @property
     def phi(self) -> np.ndarray:
-        """Longitude in radians."""
+        """Longitude in radians.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapCoord
+        >>> MapCoord.create(([0.0, 180.0], [0.0, 0.0])).phi.round(6)
+        array([0.      , 3.141593])
+        """
         return u.Quantity(self.lon, u.deg).to_value(u.rad)
 
     @property
     def skycoord(self) -> _coords.SkyCoord:
-        """The sky positions as a SkyCoord in the coordinates' frame (ICRS if unset)."""
+        """The sky positions as a SkyCoord in the coordinates' frame (ICRS if unset).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapCoord
+        >>> MapCoord.create((10.0, 20.0), frame="galactic").skycoord
+        <SkyCoord (Galactic): (l, b) in deg
+            [(10., 20.)]>
+        """
         frame = _coords.ICRS() if self._sky_frame is None else self._sky_frame
         return _coords.SkyCoord(self.lon, self.lat, unit="deg", frame=frame)
 
@@ -262,9 +398,24 @@ class MapCoord:
         return self.__class__(data, frame=frame, match_by_name=self._match_by_name)
 
     def to_frame(self, frame) -> MapCoord:
-        """A copy with lon and lat converted to ``frame`` (name or astropy frame).
+        """A copy with lon and lat converted to ``frame``.
 
         Coordinates without a frame are taken as ICRS. Quantities stay Quantities (deg).
+
+        Parameters
+        ----------
+        frame : str or `~astropy.coordinates.BaseCoordinateFrame`
+            Target frame: "icrs", "galactic", "fk5" (J2000), "fk4" (B1950) or a frame instance.
+
+        Returns
+        -------
+        `MapCoord`
+            The converted coordinates (non-spatial entries unchanged).
+
+        Raises
+        ------
+        ValueError
+            For an unsupported frame.
 
         Examples
         --------
@@ -283,10 +434,20 @@ class MapCoord:
         return self._new(data, frame=target)
 
     def apply_mask(self, mask) -> MapCoord:
-        """The coordinates where ``mask`` (a boolean array of the coordinates' shape) is True.
+        """The coordinates where ``mask`` is True.
 
         As in gammapy, entries that cannot take the mask (sparse axis coordinates of shape
         ``(n, 1, 1)`` next to lon/lat images) are squeezed instead.
+
+        Parameters
+        ----------
+        mask : array-like of bool
+            Boolean mask of the coordinates' shape.
+
+        Returns
+        -------
+        `MapCoord`
+            The selected coordinates (1-D), same frame.
 
         Examples
         --------
@@ -310,7 +471,15 @@ class MapCoord:
 
     @property
     def broadcasted(self) -> MapCoord:
-        """The coordinates with every array broadcast to the common shape."""
+        """The coordinates with every array broadcast to the common shape.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapCoord
+        >>> coords = MapCoord.create({"lon": [[0, 1, 2]], "lat": [[0], [1]]})
+        >>> [value.shape for value in coords.broadcasted]
+        [(2, 3), (2, 3)]
+        """
         values = np.broadcast_arrays(*self._data.values(), subok=True)
         return self._new(dict(zip(self._data, values, strict=True)))
 
@@ -330,7 +499,17 @@ class MapCoord:
         return coords.apply_mask(np.isfinite(u.Quantity(coords[0]).value))
 
     def copy(self) -> MapCoord:
-        """A deep copy."""
+        """A deep copy.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapCoord
+        >>> coords = MapCoord.create({"lon": [0, 1], "lat": [2, 3]})
+        >>> copied = coords.copy()
+        >>> copied.lon[0] = 99
+        >>> coords.lon.tolist(), copied.lon.tolist()
+        ([0, 1], [99, 1])
+        """
         return copy.deepcopy(self)
 
     def __repr__(self):

@@ -1129,7 +1129,15 @@ class WcsGeom:
 
     @property
     def shape_axes(self) -> tuple[int, ...]:
-        """Number of bins of the non-spatial axes, in axis order (gammapy's name)."""
+        """Number of bins of the non-spatial axes, in axis order (gammapy's name).
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> WcsGeom.create(npix=3, axes=[axis]).shape_axes, WcsGeom.create(npix=3).shape_axes
+        ((2,), ())
+        """
         return self._axes.shape
 
     @property
@@ -1137,11 +1145,34 @@ class WcsGeom:
         """Always True: every image plane has the same pixel grid.
 
         gammapy's irregular geometries (one pixel size per plane) are not supported (X48).
+
+        Examples
+        --------
+        >>> from skymask.maps import WcsGeom
+        >>> WcsGeom.create(npix=3).is_regular
+        True
         """
         return True
 
     def rename_axes(self, names, new_names) -> WcsGeom:
         """The geometry with non-spatial axes renamed (one name, or lists of names).
+
+        Parameters
+        ----------
+        names : str or list of str
+            Names of the axes to rename.
+        new_names : str or list of str
+            Their new names, in the same order.
+
+        Returns
+        -------
+        `WcsGeom`
+            The geometry with the renamed axes (same pixel grid).
+
+        Raises
+        ------
+        ValueError
+            If the lists differ in length or a name is not an axis of the geometry.
 
         Examples
         --------
@@ -1476,13 +1507,32 @@ class WcsGeom:
         return pad(self, pad_width, axis_name=axis_name)
 
     def crop(self, crop_width) -> WcsGeom:
-        """The geometry with ``crop_width`` pixels (one count or ``(x, y)``) removed per side.
+        """The geometry with ``crop_width`` pixels removed from each side.
+
+        Parameters
+        ----------
+        crop_width : int or (int, int)
+            Pixels removed from each side: one count, or ``(x, y)``.
+
+        Returns
+        -------
+        `WcsGeom`
+            The cropped geometry (same pixel grid and axes).
+
+        Raises
+        ------
+        ValueError
+            If ``crop_width`` is not whole, non-negative pixel counts, or leaves no pixel.
 
         Examples
         --------
         >>> from skymask.maps import WcsGeom
         >>> WcsGeom.create(npix=(8, 7)).crop((2, 1)).npix
         (4, 5)
+        >>> WcsGeom.create(npix=(8, 7)).crop(4)
+        Traceback (most recent call last):
+        ...
+        ValueError: cropping (4, 4) pixels from each side of a 8 x 7 image leaves no pixel
         """
         from .geom_transforms import crop
 
@@ -1494,12 +1544,37 @@ class WcsGeom:
         The image size must be divisible by ``factor`` (ValueError otherwise: pad or crop
         first). Pixel edges of the new grid are pixel edges of the old one.
 
+        Parameters
+        ----------
+        factor : int
+            Downsampling factor, a positive integer.
+        axis_name : str, optional
+            Downsample this non-spatial axis instead of the image (see `MapAxis.downsample`).
+
+        Returns
+        -------
+        `WcsGeom`
+            The downsampled geometry.
+
+        Raises
+        ------
+        TypeError
+            If ``factor`` is not a number.
+        ValueError
+            If ``factor`` is not a positive integer or does not divide the image size (or the
+            axis bins).
+        KeyError
+            If there is no axis ``axis_name``.
+
         Examples
         --------
-        >>> from skymask.maps import WcsGeom
+        >>> from skymask.maps import MapAxis, WcsGeom
         >>> geom = WcsGeom.create(npix=8, binsz=0.1).downsample(4)
         >>> geom.npix, geom.pixel_scales.deg.round(6).tolist()
         ((2, 2), [0.4, 0.4])
+        >>> axis = MapAxis.from_edges([0, 1, 2, 3, 4], name="x")
+        >>> WcsGeom.create(npix=8, axes=[axis]).downsample(2, axis_name="x").axes["x"].edges.value
+        array([0., 2., 4.])
         """
         from .geom_transforms import downsample
 
@@ -1508,24 +1583,60 @@ class WcsGeom:
     def upsample(self, factor, axis_name=None) -> WcsGeom:
         """Pixels ``factor`` times smaller (or ``factor`` bins per bin of an axis).
 
+        Parameters
+        ----------
+        factor : int
+            Upsampling factor, a positive integer.
+        axis_name : str, optional
+            Upsample this non-spatial axis instead of the image (see `MapAxis.upsample`).
+
+        Returns
+        -------
+        `WcsGeom`
+            The upsampled geometry.
+
+        Raises
+        ------
+        TypeError
+            If ``factor`` is not a number.
+        ValueError
+            If ``factor`` is not a positive integer.
+        KeyError
+            If there is no axis ``axis_name``.
+
         Examples
         --------
-        >>> from skymask.maps import WcsGeom
+        >>> from skymask.maps import MapAxis, WcsGeom
         >>> WcsGeom.create(npix=(3, 2), binsz=0.1).upsample(2).npix
         (6, 4)
+        >>> axis = MapAxis.from_edges([0, 2], name="x")
+        >>> WcsGeom.create(npix=3, axes=[axis]).upsample(2, axis_name="x").axes["x"].edges.value
+        array([0., 1., 2.])
         """
         from .geom_transforms import upsample
 
         return upsample(self, factor, axis_name=axis_name)
 
     def to_binsz(self, binsz) -> WcsGeom:
-        """A geometry of the same centre and width with pixel size ``binsz``.
+        """A geometry of the same centre, width, projection and axes with pixel size ``binsz``.
+
+        Parameters
+        ----------
+        binsz : float, str, `~astropy.units.Quantity` or (lon, lat) tuple
+            Pixel size, as in `create` (plain numbers are degrees).
+
+        Returns
+        -------
+        `WcsGeom`
+            The new geometry.
 
         Examples
         --------
         >>> from skymask.maps import WcsGeom
         >>> WcsGeom.create(npix=10, binsz=0.1).to_binsz(0.5).npix
         (2, 2)
+        >>> WcsGeom.create(npix=10, binsz=0.1).to_binsz("3 arcmin").npix
+        (20, 20)
         """
         from .geom_transforms import to_binsz
 
@@ -1534,28 +1645,65 @@ class WcsGeom:
     def resample_axis(self, axis) -> WcsGeom:
         """The geometry with the axis named like ``axis`` regrouped to ``axis``'s bins.
 
-        New edges snap to the old edge at or below them (gammapy's rule); new bins outside
-        the old range are dropped.
+        Each new edge snaps to the nearest old edge, clipped to the old range (gammapy's rule,
+        as `MapAxis.group_table`); edges that snap to the same old edge merge.
+
+        Parameters
+        ----------
+        axis : `MapAxis`
+            The new binning; its name selects the axis to regroup.
+
+        Returns
+        -------
+        `WcsGeom`
+            The geometry with the regrouped axis.
+
+        Raises
+        ------
+        TypeError
+            If ``axis`` is not a `MapAxis`.
+        KeyError
+            If the geometry has no axis of that name.
+        ValueError
+            If the geometry's axis has centre nodes, or the new axis does not span one of
+            its bins.
 
         Examples
         --------
         >>> from skymask.maps import MapAxis, WcsGeom
         >>> axis = MapAxis.from_edges([1, 2, 3, 4, 5], name="x")
         >>> geom = WcsGeom.create(npix=2, axes=[axis])
-        >>> geom.resample_axis(MapAxis.from_edges([1, 3, 5], name="x")).axes["x"].nbin
-        2
+        >>> geom.resample_axis(MapAxis.from_edges([1, 3, 5], name="x")).axes["x"].edges.value
+        array([1., 3., 5.])
+        >>> geom.resample_axis(MapAxis.from_edges([0, 2.7, 9], name="x")).axes["x"].edges.value
+        array([1., 3., 5.])
         """
         from .geom_transforms import resample_axis
 
         return resample_axis(self, axis)
 
     def to_odd_npix(self, max_radius=None) -> WcsGeom:
-        """A square geometry of odd size around the centre (at most ``2 * max_radius``).
+        """A square geometry around the centre with an odd number of pixels per side.
+
+        The side is the largest width (or ``2 * max_radius``) rounded up to an odd number of
+        the largest pixel size.
+
+        Parameters
+        ----------
+        max_radius : float, str or `~astropy.units.Quantity`, optional
+            Half the side (plain numbers are degrees); default: half the larger width.
+
+        Returns
+        -------
+        `WcsGeom`
+            The square geometry (same centre, projection and axes).
 
         Examples
         --------
         >>> from skymask.maps import WcsGeom
         >>> WcsGeom.create(npix=(4, 3), binsz=1).to_odd_npix().npix
+        (5, 5)
+        >>> WcsGeom.create(npix=10, binsz=0.5).to_odd_npix(max_radius="1 deg").npix
         (5, 5)
         """
         from .geom_transforms import to_odd_npix
@@ -1578,11 +1726,23 @@ class WcsGeom:
     def data_nbytes(self, dtype="float32") -> u.Quantity:
         """Memory of a data array of this geometry and ``dtype``, in MB.
 
+        Parameters
+        ----------
+        dtype : str or `numpy.dtype`
+            Data type of the array.
+
+        Returns
+        -------
+        `~astropy.units.Quantity`
+            The size in MB (10**6 bytes).
+
         Examples
         --------
         >>> from skymask.maps import WcsGeom
         >>> WcsGeom.create(npix=1000).data_nbytes()
         <Quantity 4. Mbyte>
+        >>> WcsGeom.create(npix=1000).data_nbytes("float64")
+        <Quantity 8. Mbyte>
         """
         from .geom_transforms import data_nbytes
 
@@ -1605,6 +1765,22 @@ class WcsGeom:
     def copy(self, **kwargs) -> WcsGeom:
         """The geometry with any of ``wcs``, ``npix`` and ``axes`` replaced.
 
+        Parameters
+        ----------
+        **kwargs
+            ``wcs`` (`~astropy.wcs.WCS`), ``npix`` (``(nx, ny)``) or ``axes`` (list of
+            `MapAxis`).
+
+        Returns
+        -------
+        `WcsGeom`
+            The new geometry.
+
+        Raises
+        ------
+        TypeError
+            For any other keyword.
+
         Examples
         --------
         >>> from skymask.maps import MapAxis, WcsGeom
@@ -1622,15 +1798,35 @@ class WcsGeom:
         )
 
     def to_bands_hdu(self, hdu_bands=None, format="gadf") -> fits.BinTableHDU:
-        """The axes table of this geometry (``hdu_bands``, default "BANDS"; "EBOUNDS" or
-        "ENERGIES" for the Fermi formats). Unnamed axes are named ``axis0``, ``axis1``, ...
+        """The axes table of this geometry, as a FITS binary table HDU.
+
+        Unnamed axes are named ``axis0``, ``axis1``, ...
+
+        Parameters
+        ----------
+        hdu_bands : str, optional
+            Name of the HDU for ``"gadf"`` (default ``"BANDS"``).
+        format : {"gadf", "fgst-ccube", "fgst-template"}
+            ``"gadf"`` (any axes) or a Fermi format (one energy axis: an "EBOUNDS" or
+            "ENERGIES" table).
+
+        Returns
+        -------
+        `~astropy.io.fits.BinTableHDU`
+            The table.
+
+        Raises
+        ------
+        ValueError
+            For an unknown format, or axes the Fermi format cannot hold.
 
         Examples
         --------
         >>> from skymask.maps import MapAxis, WcsGeom
         >>> axis = MapAxis.from_edges([1, 2, 3])
-        >>> WcsGeom.create(npix=3, axes=[axis]).to_bands_hdu().header["AXCOLS1"]
-        'AXIS0_MIN,AXIS0_MAX'
+        >>> hdu = WcsGeom.create(npix=3, axes=[axis]).to_bands_hdu()
+        >>> hdu.name, hdu.header["AXCOLS1"], len(hdu.data)
+        ('BANDS', 'AXIS0_MIN,AXIS0_MAX', 2)
         """
         from .io_hdu import geom_to_bands_hdu
 
@@ -1638,6 +1834,18 @@ class WcsGeom:
 
     def is_aligned(self, other, tolerance=1e-6) -> bool:
         """Whether ``other`` has the same axes and a WCS on the same pixel grid (any size).
+
+        Parameters
+        ----------
+        other : object
+            Any object (False unless it is a `WcsGeom`).
+        tolerance : float
+            Tolerance of the WCS comparison (wcslib's, on the WCS parameters).
+
+        Returns
+        -------
+        bool
+            True if the pixel grids coincide up to a whole-pixel shift.
 
         Examples
         --------

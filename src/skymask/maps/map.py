@@ -195,11 +195,21 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
             ``"hpx"`` builds an `~skymask.maps.HpxNDMap` on `~skymask.maps.HpxGeom.create`
             (``nside``, ``nest``, ``region`` as keywords; ``binsz`` is used only without
             ``nside``).
+        **kwargs
+            The `~skymask.maps.HpxGeom.create` keywords for ``map_type="hpx"`` (``nside``,
+            ``nest``, ``region``); none for ``"wcs"``.
 
         Returns
         -------
         `Map`
             A map of zeros.
+
+        Raises
+        ------
+        ValueError
+            For an unknown ``map_type``.
+        TypeError
+            For keywords that ``map_type="wcs"`` does not take.
 
         Examples
         --------
@@ -207,6 +217,12 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         >>> m = Map.create(npix=(4, 3), binsz=0.5, frame="galactic", dtype=bool)
         >>> m.data.shape, m.is_mask
         ((3, 4), True)
+        >>> Map.create(map_type="hpx", nside=4).data.shape
+        (192,)
+        >>> Map.create(npix=3, nside=4)
+        Traceback (most recent call last):
+        ...
+        TypeError: unexpected arguments for map_type='wcs': ['nside']
         """
         if map_type != "wcs":
             if map_type not in _MAP_TYPES:
@@ -261,6 +277,8 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
             Name of the image HDU (default: the first image HDU with data).
         hdu_bands : str, optional
             Name of the axes table (default from the header's ``BANDSHDU``).
+        map_type : {"auto", "wcs"}
+            Kind of map; skymask reads WCS maps only ("hpx" and "region" are refused).
         format : {"gadf", "fgst-ccube", "fgst-template"}, optional
             Layout of the axes table (default: detected).
         checksum : bool
@@ -278,7 +296,8 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         FileNotFoundError
             If there is no such file.
         ValueError
-            If the file is truncated or damaged (the message names it and says how).
+            If the file is truncated or damaged (the message names it and says how), or
+            ``map_type`` is not "auto" or "wcs".
 
         Examples
         --------
@@ -383,6 +402,9 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
     ):
         """Write to FITS, atomically (see `to_hdulist` for the layouts).
 
+        A chunked (dask) map is computed and written chunk by chunk, never whole (gadf
+        images only: see `skymask.maps.io_chunked.write_chunked_map`).
+
         Parameters
         ----------
         filename : str or path
@@ -400,18 +422,25 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         checksum : bool
             Add CHECKSUM/DATASUM keywords.
 
-        A chunked (dask) map is computed and written chunk by chunk, never whole (gadf
-        images only: see `skymask.maps.io_chunked.write_chunked_map`).
+        Raises
+        ------
+        FileExistsError
+            If the file exists and ``overwrite`` is False.
+        ValueError
+            For a chunked map with ``sparse`` or a Fermi format, or axes the format cannot
+            hold.
 
         Examples
         --------
-        >>> import tempfile, pathlib
+        >>> import tempfile
+        >>> from pathlib import Path
         >>> from skymask.maps import Map, MapAxis
         >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
         >>> m = Map.create(npix=3, axes=[axis])
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "ccube.fits"
-        >>> m.write(path, format="fgst-ccube")
-        >>> Map.read(path).geom.axes.names
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     m.write(Path(tmp) / "ccube.fits", format="fgst-ccube")
+        ...     names = Map.read(Path(tmp) / "ccube.fits").geom.axes.names
+        >>> names
         ['energy']
         """
         if is_dask(self._data):

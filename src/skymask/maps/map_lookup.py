@@ -258,6 +258,25 @@ class LookupMixin:
         The coordinates become pixel coordinates through the geometry (non-spatial axes in
         their interpolation scale, e.g. log energy), then `interp_by_pix` applies.
 
+        Parameters
+        ----------
+        coords : tuple, dict, `~skymask.maps.MapCoord` or `~astropy.coordinates.SkyCoord`
+            ``(lon, lat, x_0, ...)`` (plain numbers are degrees and axis units),
+            ``(skycoord, x_0, ...)``, or a dict by axis name. Positions in another frame are
+            converted.
+        method : {"linear", "nearest"}
+            Multi-linear between pixel centres, or the nearest pixel (see `interp_by_pix`).
+        fill_value : scalar, optional
+            None (default) extrapolates, as gammapy. Given, positions outside the map and
+            non-finite results get it.
+        values_scale : {"lin", "log", "sqrt"}
+            Interpolate the log or the square root of the values (linear method).
+
+        Returns
+        -------
+        ndarray
+            The interpolated values, one per position (see `interp_by_pix` for the dtype).
+
         Examples
         --------
         >>> import numpy as np
