@@ -168,3 +168,27 @@ def test_coord_to_pix_reads_quantity_strings_as_gammapy():
         axis.coord_to_pix("ten TeV")
     with pytest.raises(u.UnitConversionError, match=r"'10 deg' cannot be converted.*'energy'"):
         axis.coord_to_pix("10 deg")
+
+
+@pytest.mark.parametrize("pix", [-1, -0.51, 2.5, 3, np.nan, [0, 1, -1]])
+def test_label_axis_pixels_outside_are_an_error_not_another_label(pix):
+    # gammapy indexes its labels with round(pix): -1 silently gives the last label (X190).
+    axis = LabelMapAxis(["crab", "vela", "pks"], name="source")
+    with pytest.raises(ValueError, match="outside the label axis 'source'.*-0.5 to 2.5"):
+        axis.pix_to_coord(pix)
+
+
+def test_label_axis_pixels_inside_round_to_the_nearest_label():
+    axis = LabelMapAxis(["crab", "vela", "pks"], name="source")
+    pix = [-0.5, -0.2, 0.49, 0.51, 1.5, 2.49]  # 0.5 and 1.5: half to even, as gammapy
+    assert axis.pix_to_coord(pix).tolist() == ["crab", "crab", "crab", "vela", "pks", "pks"]
+    assert axis.pix_to_coord(1.2) == "vela"
+
+
+def test_resample_axis_error_of_a_unitless_axis_has_no_trailing_blank():
+    from skymask.maps import WcsGeom
+
+    axis = MapAxis.from_edges([1, 2, 3, 4], name="x", unit="")
+    geom = WcsGeom.create(npix=3, axes=[axis])
+    with pytest.raises(ValueError, match=r"\(5 to 6\) does not span one bin of the map's axis \(1 to 4\)"):
+        geom.resample_axis(MapAxis.from_edges([5, 6], name="x", unit=""))

@@ -138,9 +138,10 @@ def axis_groups(axis: MapAxis, new_axis: MapAxis) -> tuple[MapAxis, np.ndarray]:
     pix = np.clip(axis.coord_to_pix(u.Quantity(new, axis.unit)), -0.5, axis.nbin - 0.5)
     index = np.unique(np.round(pix + 0.5).astype(int))
     if index.size < 2:
+        unit = f" {axis.unit}" if str(axis.unit) else ""  # no trailing blank when unitless
         raise ValueError(
-            f"the new axis {new_axis.name!r} ({new[0]:g} to {new[-1]:g} {axis.unit}) does not "
-            f"span one bin of the map's axis ({old[0]:g} to {old[-1]:g} {axis.unit})"
+            f"the new axis {new_axis.name!r} ({new[0]:g} to {new[-1]:g}{unit}) does not "
+            f"span one bin of the map's axis ({old[0]:g} to {old[-1]:g}{unit})"
         )
     edges = u.Quantity(old[index], axis.unit)
     resampled = MapAxis.from_edges(edges, interp=new_axis.interp, name=axis.name)

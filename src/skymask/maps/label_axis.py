@@ -287,12 +287,28 @@ class LabelMapAxis:
         `numpy.ndarray`
             The labels.
 
+        Raises
+        ------
+        ValueError
+            If a pixel lies outside ``[-0.5, nbin - 0.5)`` or is not finite (gammapy wraps
+            ``-1`` round to the last label: X190).
+
         Examples
         --------
         >>> from skymask.maps import LabelMapAxis
         >>> LabelMapAxis(["crab", "vela", "pks"], name="source").pix_to_coord([0.2, 1.8]).tolist()
         ['crab', 'pks']
         """
+        pix = np.asarray(pix, dtype=float)
+        inside = (pix >= -0.5) & (pix < self.nbin - 0.5)
+        if not np.all(inside):
+            bad = pix[~inside].ravel()[0] if pix.ndim else pix
+            raise ValueError(
+                f"pixel coordinate {bad:g} is outside the label axis {self.name!r}: its "
+                f"{self.nbin} labels cover pixels -0.5 to {self.nbin - 0.5:g}; pix_to_idx "
+                "gives -1 for such pixels, to select the valid ones first"
+            )
+        # Inside the range, rounding (half to even, as gammapy) stays in 0 .. nbin - 1.
         return self._labels[np.round(pix).astype(int)]
 
     def pix_to_idx(self, pix, clip=False) -> np.ndarray:
