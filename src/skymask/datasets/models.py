@@ -150,8 +150,9 @@ class PowerLawNormSpectralModel:
     def from_dict(cls, data: dict) -> PowerLawNormSpectralModel:
         """The model from its YAML mapping (``type`` and ``parameters``).
 
-        Parameters not in the mapping keep their defaults; a parameter given without
-        ``frozen`` is free.
+        As gammapy, each entry updates the default parameter: parameters not in the
+        mapping, and the keys an entry leaves out (``unit``, ``frozen``, limits), keep their
+        defaults.
 
         Parameters
         ----------
@@ -175,6 +176,10 @@ class PowerLawNormSpectralModel:
         >>> model = PowerLawNormSpectralModel.from_dict(data)
         >>> model.norm.value, model.tilt.value, str(model.reference.quantity)
         (1.5, 0.0, '1.0 TeV')
+        >>> data["parameters"] = [{"name": "tilt", "value": 1}, {"name": "reference", "value": 2}]
+        >>> model = PowerLawNormSpectralModel.from_dict(data)
+        >>> model.tilt.frozen, str(model.reference.quantity)
+        (True, '2.0 TeV')
         """
         if data.get("type") not in (cls.tag, "PowerLawNorm", "pl-norm"):
             raise ValueError(
@@ -183,6 +188,11 @@ class PowerLawNormSpectralModel:
             )
         model = cls()
         for entry in data.get("parameters", []):
+            name = entry.get("name") if isinstance(entry, dict) else None
+            if name in ("norm", "tilt", "reference"):
+                # gammapy's rule: what the entry leaves out (unit, frozen, limits) keeps the
+                # default, so that a reference written without its unit is in TeV.
+                entry = {**getattr(model, name).to_dict(), **entry}
             parameter = Parameter.from_dict(entry)
             if parameter.name not in ("norm", "tilt", "reference"):
                 raise ValueError(f"{cls.tag} has no parameter {parameter.name!r}")
