@@ -72,8 +72,10 @@ class SourceCatalog:
     filename : str, path or `~astropy.table.Table`, optional
         Catalog file (a catalog class). Default: the first of ``default_files`` found under
         ``$GAMMAPY_DATA``. ``SourceCatalog`` itself takes a table, as gammapy's
-        ``SourceCatalog(table)``: every source point-like, positions from ``RAJ2000`` /
-        ``DEJ2000``, ``RA`` / ``DEC`` or ``GLON`` / ``GLAT``.
+        ``SourceCatalog(table)``: every source point-like, positions from the first pair
+        of ``RAJ2000`` / ``DEJ2000`` (or ``DECJ2000``), ``RA`` / ``DEC``, ``ra`` / ``dec``,
+        ``RAJD`` / ``DECJD`` in the table (``...J2000`` columns are FK5 J2000, the others
+        ICRS, unless the table header says otherwise).
     source_name_key : str, optional
         With a table: the column of source names. Default ``"Source_Name"``.
     source_name_alias : sequence of str, optional
