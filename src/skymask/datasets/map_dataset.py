@@ -1029,7 +1029,8 @@ class MapDataset:
         Parameters
         ----------
         energy_axis : `~skymask.maps.MapAxis`
-            The new reconstructed-energy axis (its edges a subset of the dataset's).
+            The new reconstructed-energy axis (each new edge snaps to the nearest edge of
+            the dataset's, see `~skymask.maps.WcsGeom.resample_axis`).
         name : str, optional
             Name of the new dataset; default a random name, as gammapy.
 

@@ -288,7 +288,7 @@ class FoVBackgroundModel:
         Returns
         -------
         ndarray
-            Shape ``(n_energy, 1, 1)`` (1 for each spatial axis).
+            The factor per energy bin, with length 1 along every other axis of the data.
 
         Examples
         --------

@@ -609,7 +609,8 @@ class EDispKernelMap:
         Parameters
         ----------
         energy_axis : `~skymask.maps.MapAxis`
-            The new reconstructed-energy axis (its edges a subset of the map's).
+            The new reconstructed-energy axis (each new edge snaps to the nearest edge of
+            the map's, see `~skymask.maps.WcsGeom.resample_axis`).
         weights : `~skymask.maps.Map`, optional
             Weights of the summed bins.
 
