@@ -275,7 +275,7 @@ class MapDatasetOnOff:
         other : `MapDatasetOnOff`
             On the same geometry.
         nan_to_num : bool, optional
-            Non-finite values of ``other`` count as 0. Default True.
+            Non-finite values (of both datasets) count as 0. Default True.
 
         Examples
         --------
