@@ -149,3 +149,23 @@ def test_invalid_background_models_are_refused_clearly():
         FoVBackgroundModel.from_dict({"type": "FoVBackgroundModel"})
     with pytest.raises(TypeError, match="dataset_name must be a str"):
         FoVBackgroundModel(3)
+
+
+def test_parameter_entries_keep_the_defaults_they_leave_out():
+    # gammapy 2.1 merges each YAML parameter entry into the model's default parameter (checked
+    # in its environment): a reference without a unit is in TeV, a tilt without "frozen" stays
+    # frozen. skymask used to read them as dimensionless (npred_background then failed with a
+    # unit error) and free.
+    model = PowerLawNormSpectralModel.from_dict(
+        {
+            "type": "PowerLawNormSpectralModel",
+            "parameters": [
+                {"name": "norm", "value": 2.0},
+                {"name": "tilt", "value": 1.0},
+                {"name": "reference", "value": 2.0},
+            ],
+        }
+    )
+    assert model.reference.quantity == 2 * u.TeV
+    assert model.tilt.frozen and model.reference.frozen and not model.norm.frozen
+    assert_allclose(model(4 * u.TeV), 1.0, rtol=1e-15)  # 2 * (4 / 2) ** -1

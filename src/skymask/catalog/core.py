@@ -69,17 +69,43 @@ class SourceCatalog:
 
     Parameters
     ----------
-    filename : str or path, optional
-        Catalog file. Default: the first of ``default_files`` found under ``$GAMMAPY_DATA``.
+    filename : str, path or `~astropy.table.Table`, optional
+        Catalog file (a catalog class). Default: the first of ``default_files`` found under
+        ``$GAMMAPY_DATA``. ``SourceCatalog`` itself takes a table, as gammapy's
+        ``SourceCatalog(table)``: every source point-like, positions from the first pair
+        of ``RAJ2000`` / ``DEJ2000`` (or ``DECJ2000``), ``RA`` / ``DEC``, ``ra`` / ``dec``,
+        ``RAJD`` / ``DECJD`` in the table (``...J2000`` columns are FK5 J2000, the others
+        ICRS, unless the table header says otherwise).
+    source_name_key : str, optional
+        With a table: the column of source names. Default ``"Source_Name"``.
+    source_name_alias : sequence of str, optional
+        With a table: columns whose values also find a source by name.
 
     Raises
     ------
     FileNotFoundError
         No file (the message names the path, ``GAMMAPY_DATA`` and ``filename=``).
+    TypeError
+        A table given to a catalog class, or ``source_name_key`` / ``source_name_alias``
+        without a table.
+    ValueError
+        ``source_name_key`` or a ``source_name_alias`` is not a column of the table.
 
     Examples
     --------
-    A catalog is a subclass that reads its file; here a small file in the 3HWC format:
+    From a table in memory:
+
+    >>> from astropy.table import Table
+    >>> from skymask.catalog import SourceCatalog
+    >>> table = Table(
+    ...     {"name": ["J0534+220", "J0631+169"], "other": ["Crab", "Geminga"],
+    ...      "RA": [83.63, 97.99], "DEC": [22.02, 17.02]}
+    ... )
+    >>> catalog = SourceCatalog(table, source_name_key="name", source_name_alias=["other"])
+    >>> catalog["Geminga"].name, catalog["Geminga"].is_pointlike
+    ('J0631+169', True)
+
+    A catalog class reads its file; here a small file in the 3HWC format:
 
     >>> import tempfile
     >>> from pathlib import Path

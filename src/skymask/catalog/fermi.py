@@ -142,7 +142,37 @@ class _FermiCatalog(SourceCatalog):
 
     @property
     def extended_sources_table(self) -> Table:
-        """The extended-sources HDU (shapes of the extended sources), as in gammapy."""
+        """The extended-sources HDU (shapes of the extended sources), as in gammapy.
+
+        Read from the catalog file when first asked for (the file must still be there).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.io import fits
+        >>> from astropy.table import Table
+        >>> from skymask.catalog import SourceCatalog2FHL
+        >>> main = Table(
+        ...     {"Source_Name": ["2FHL J0534.5+2201", "2FHL J0617.2+2234e"],
+        ...      "RAJ2000": [83.63, 94.31], "DEJ2000": [22.02, 22.58]},
+        ...     units={"RAJ2000": "deg", "DEJ2000": "deg"},
+        ... )
+        >>> extended = Table(
+        ...     {"Source_Name": ["2FHL J0617.2+2234e"], "Model_Form": ["2D Gaussian"],
+        ...      "Model_SemiMajor": [0.27]},
+        ...     units={"Model_SemiMajor": "deg"},
+        ... )
+        >>> hdus = fits.HDUList(
+        ...     [fits.PrimaryHDU(), fits.table_to_hdu(main), fits.table_to_hdu(extended)]
+        ... )
+        >>> hdus[1].name, hdus[2].name = "2FHL Source Catalog", "ExtendedSources"
+        >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 2FHL format
+        ...     hdus.writeto(Path(tmp) / "2FHL.fits")
+        ...     table = SourceCatalog2FHL(Path(tmp) / "2FHL.fits").extended_sources_table
+        >>> table["Source_Name"].tolist(), table["Model_SemiMajor"].unit
+        (['2FHL J0617.2+2234e'], Unit("deg"))
+        """
         if getattr(self, "_tables", None) is None:
             self._read_tables(self.filename)
         return self._tables["extended"]
@@ -218,25 +248,164 @@ def _fermi_components(names, keys, extended_names, forms, semi_major, path, stac
 
 
 class SourceCatalogObject4FGL(CatalogSource):
-    """A source of the 4FGL catalog (`SourceCatalog4FGL`)."""
+    """A source of the 4FGL catalog (`SourceCatalog4FGL`).
+
+    Parameters
+    ----------
+    name, row_index, position, row, components, info, catalog
+        As `CatalogSource`: the catalog builds its sources (``catalog[name]``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from astropy.io import fits
+    >>> from astropy.table import Table
+    >>> from skymask.catalog import SourceCatalog4FGL
+    >>> main = Table(
+    ...     {"Source_Name": ["4FGL J0534.5+2201", "4FGL J0617.2+2234e"],
+    ...      "RAJ2000": [83.63, 94.31], "DEJ2000": [22.02, 22.58],
+    ...      "Extended_Source_Name": ["", "IC 443"]},
+    ...     units={"RAJ2000": "deg", "DEJ2000": "deg"},
+    ... )
+    >>> extended = Table(
+    ...     {"Source_Name": ["IC 443"], "Model_Form": ["2D Gaussian"], "Model_SemiMajor": [0.27]},
+    ...     units={"Model_SemiMajor": "deg"},
+    ... )
+    >>> tables = [fits.table_to_hdu(main), fits.table_to_hdu(extended)]
+    >>> hdus = fits.HDUList([fits.PrimaryHDU(), *tables])
+    >>> hdus[1].name, hdus[2].name = "LAT_Point_Source_Catalog", "ExtendedSources"
+    >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 4FGL format
+    ...     hdus.writeto(Path(tmp) / "4FGL.fits")
+    ...     # found by its Extended_Source_Name (which reads the whole table from the file)
+    ...     source = SourceCatalog4FGL(Path(tmp) / "4FGL.fits")["IC 443"]
+    >>> type(source).__name__, source.name, source.morphology
+    ('SourceCatalogObject4FGL', '4FGL J0617.2+2234e', 'gaussian')
+    >>> round(float(source.extension.deg), 4)  # sigma = Model_SemiMajor (r68) / 1.5096
+    0.1789
+    """
 
     __slots__ = ()
 
 
 class SourceCatalogObject3FGL(CatalogSource):
-    """A source of the 3FGL catalog (`SourceCatalog3FGL`)."""
+    """A source of the 3FGL catalog (`SourceCatalog3FGL`).
+
+    Parameters
+    ----------
+    name, row_index, position, row, components, info, catalog
+        As `CatalogSource`: the catalog builds its sources (``catalog[name]``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from astropy.io import fits
+    >>> from astropy.table import Table
+    >>> from skymask.catalog import SourceCatalog3FGL
+    >>> main = Table(
+    ...     {"Source_Name": ["3FGL J0534.5+2201", "3FGL J0617.2+2234e"],
+    ...      "RAJ2000": [83.63, 94.31], "DEJ2000": [22.02, 22.58],
+    ...      "Extended_Source_Name": ["", "IC 443"]},
+    ...     units={"RAJ2000": "deg", "DEJ2000": "deg"},
+    ... )
+    >>> extended = Table(
+    ...     {"Source_Name": ["IC 443"], "Model_Form": ["2D Gaussian"], "Model_SemiMajor": [0.27]},
+    ...     units={"Model_SemiMajor": "deg"},
+    ... )
+    >>> tables = [fits.table_to_hdu(main), fits.table_to_hdu(extended)]
+    >>> hdus = fits.HDUList([fits.PrimaryHDU(), *tables])
+    >>> hdus[1].name, hdus[2].name = "LAT_Point_Source_Catalog", "ExtendedSources"
+    >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 3FGL format
+    ...     hdus.writeto(Path(tmp) / "3FGL.fits")
+    ...     # found by its Extended_Source_Name (which reads the whole table from the file)
+    ...     source = SourceCatalog3FGL(Path(tmp) / "3FGL.fits")["IC 443"]
+    >>> type(source).__name__, source.name, source.morphology
+    ('SourceCatalogObject3FGL', '3FGL J0617.2+2234e', 'gaussian')
+    >>> round(float(source.extension.deg), 4)  # sigma = Model_SemiMajor (r68) / 1.5096
+    0.1789
+    """
 
     __slots__ = ()
 
 
 class SourceCatalogObject2FHL(CatalogSource):
-    """A source of the 2FHL catalog (`SourceCatalog2FHL`)."""
+    """A source of the 2FHL catalog (`SourceCatalog2FHL`).
+
+    Parameters
+    ----------
+    name, row_index, position, row, components, info, catalog
+        As `CatalogSource`: the catalog builds its sources (``catalog[name]``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from astropy.io import fits
+    >>> from astropy.table import Table
+    >>> from skymask.catalog import SourceCatalog2FHL
+    >>> main = Table(  # 2FHL names its extended sources with a final "e"
+    ...     {"Source_Name": ["2FHL J0534.5+2201", "2FHL J0617.2+2234e"],
+    ...      "RAJ2000": [83.63, 94.31], "DEJ2000": [22.02, 22.58]},
+    ...     units={"RAJ2000": "deg", "DEJ2000": "deg"},
+    ... )
+    >>> extended = Table(
+    ...     {"Source_Name": ["2FHL J0617.2+2234e"], "Model_Form": ["2D Gaussian"],
+    ...      "Model_SemiMajor": [0.27]},
+    ...     units={"Model_SemiMajor": "deg"},
+    ... )
+    >>> tables = [fits.table_to_hdu(main), fits.table_to_hdu(extended)]
+    >>> hdus = fits.HDUList([fits.PrimaryHDU(), *tables])
+    >>> hdus[1].name, hdus[2].name = "2FHL Source Catalog", "ExtendedSources"
+    >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 2FHL format
+    ...     hdus.writeto(Path(tmp) / "2FHL.fits")
+    ...     source = SourceCatalog2FHL(Path(tmp) / "2FHL.fits")[1]  # reads the row from the file
+    >>> type(source).__name__, source.morphology
+    ('SourceCatalogObject2FHL', 'gaussian')
+    >>> round(float(source.extension_radius(0.68).deg), 4)  # Model_SemiMajor is r68
+    0.27
+    """
 
     __slots__ = ()
 
 
 class SourceCatalogObject3FHL(CatalogSource):
-    """A source of the 3FHL catalog (`SourceCatalog3FHL`)."""
+    """A source of the 3FHL catalog (`SourceCatalog3FHL`).
+
+    Parameters
+    ----------
+    name, row_index, position, row, components, info, catalog
+        As `CatalogSource`: the catalog builds its sources (``catalog[name]``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from astropy.io import fits
+    >>> from astropy.table import Table
+    >>> from skymask.catalog import SourceCatalog3FHL
+    >>> main = Table(
+    ...     {"Source_Name": ["3FHL J0534.5+2201", "3FHL J0617.2+2234e"],
+    ...      "RAJ2000": [83.63, 94.31], "DEJ2000": [22.02, 22.58],
+    ...      "Extended_Source_Name": ["", "IC 443"]},
+    ...     units={"RAJ2000": "deg", "DEJ2000": "deg"},
+    ... )
+    >>> extended = Table(
+    ...     {"Source_Name": ["IC 443"], "Model_Form": ["2D Gaussian"], "Model_SemiMajor": [0.27]},
+    ...     units={"Model_SemiMajor": "deg"},
+    ... )
+    >>> tables = [fits.table_to_hdu(main), fits.table_to_hdu(extended)]
+    >>> hdus = fits.HDUList([fits.PrimaryHDU(), *tables])
+    >>> hdus[1].name, hdus[2].name = "LAT_Point_Source_Catalog", "ExtendedSources"
+    >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 3FHL format
+    ...     hdus.writeto(Path(tmp) / "3FHL.fits")
+    ...     # found by its Extended_Source_Name (which reads the whole table from the file)
+    ...     source = SourceCatalog3FHL(Path(tmp) / "3FHL.fits")["IC 443"]
+    >>> type(source).__name__, source.name, source.morphology
+    ('SourceCatalogObject3FHL', '3FHL J0617.2+2234e', 'gaussian')
+    >>> round(float(source.extension.deg), 4)  # sigma = Model_SemiMajor (r68) / 1.5096
+    0.1789
+    """
 
     __slots__ = ()
 
@@ -252,6 +421,16 @@ class SourceCatalog4FGL(_FermiCatalog):
     ----------
     filename : str or path, optional
         Catalog file. Default: the first of ``default_files`` found under ``$GAMMAPY_DATA``.
+    source_name_key, source_name_alias : None
+        Only for a catalog built from a table (`SourceCatalog`): a catalog class knows its
+        file's columns, and giving either is a `TypeError`.
+
+    Raises
+    ------
+    FileNotFoundError
+        No file (the message names the path, ``GAMMAPY_DATA`` and ``filename=``).
+    TypeError
+        ``filename`` is a table, or ``source_name_key`` / ``source_name_alias`` is given.
 
     Examples
     --------
@@ -294,6 +473,16 @@ class SourceCatalog3FGL(_FermiCatalog):
     ----------
     filename : str or path, optional
         Catalog file. Default: the first of ``default_files`` found under ``$GAMMAPY_DATA``.
+    source_name_key, source_name_alias : None
+        Only for a catalog built from a table (`SourceCatalog`): a catalog class knows its
+        file's columns, and giving either is a `TypeError`.
+
+    Raises
+    ------
+    FileNotFoundError
+        No file (the message names the path, ``GAMMAPY_DATA`` and ``filename=``).
+    TypeError
+        ``filename`` is a table, or ``source_name_key`` / ``source_name_alias`` is given.
 
     Examples
     --------
@@ -331,6 +520,16 @@ class SourceCatalog2FHL(_FermiCatalog):
     ----------
     filename : str or path, optional
         Catalog file. Default: the first of ``default_files`` found under ``$GAMMAPY_DATA``.
+    source_name_key, source_name_alias : None
+        Only for a catalog built from a table (`SourceCatalog`): a catalog class knows its
+        file's columns, and giving either is a `TypeError`.
+
+    Raises
+    ------
+    FileNotFoundError
+        No file (the message names the path, ``GAMMAPY_DATA`` and ``filename=``).
+    TypeError
+        ``filename`` is a table, or ``source_name_key`` / ``source_name_alias`` is given.
 
     Examples
     --------
@@ -360,6 +559,16 @@ class SourceCatalog3FHL(_FermiCatalog):
     ----------
     filename : str or path, optional
         Catalog file. Default: the first of ``default_files`` found under ``$GAMMAPY_DATA``.
+    source_name_key, source_name_alias : None
+        Only for a catalog built from a table (`SourceCatalog`): a catalog class knows its
+        file's columns, and giving either is a `TypeError`.
+
+    Raises
+    ------
+    FileNotFoundError
+        No file (the message names the path, ``GAMMAPY_DATA`` and ``filename=``).
+    TypeError
+        ``filename`` is a table, or ``source_name_key`` / ``source_name_alias`` is given.
 
     Examples
     --------

@@ -29,7 +29,36 @@ __all__ = [
 
 
 class SourceCatalogObject2HWC(CatalogSource):
-    """A source of the 2HWC catalog (`SourceCatalog2HWC`): one or two spectral fits."""
+    """A source of the 2HWC catalog (`SourceCatalog2HWC`): one or two spectral fits.
+
+    Parameters
+    ----------
+    name, row_index, position, row, components, info, catalog
+        As `CatalogSource`: the catalog builds its sources (``catalog[name]``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from astropy.table import Table
+    >>> from skymask.catalog import SourceCatalog2HWC
+    >>> nan = float("nan")
+    >>> table = Table(  # the second source also fitted as a 2-degree disk (spec1)
+    ...     {"source_name": ["2HWC J0534+220", "2HWC J0631+169"], "ra": [83.63, 97.99],
+    ...      "dec": [22.02, 16.91], "spec0_radius": [0.0, 0.0], "spec1_radius": [nan, 2.0],
+    ...      "spec1_dnde": [nan, 1e-14]},
+    ...     units={"ra": "deg", "dec": "deg", "spec0_radius": "deg", "spec1_radius": "deg",
+    ...            "spec1_dnde": "cm-2 s-1 TeV-1"},
+    ... )
+    >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 2HWC format
+    ...     table.write(Path(tmp) / "2HWC.ecsv")
+    ...     catalog = SourceCatalog2HWC(Path(tmp) / "2HWC.ecsv")
+    >>> source = catalog["2HWC J0631+169"]
+    >>> type(source).__name__, source.morphology, source.n_models
+    ('SourceCatalogObject2HWC', 'point', 2)
+    >>> source.extension_radius()  # covers the disk of the second fit
+    <Angle 2. deg>
+    """
 
     __slots__ = ()
 
@@ -61,13 +90,55 @@ class SourceCatalogObject2HWC(CatalogSource):
 
 
 class SourceCatalogObject3HWC(SourceCatalogObject2HWC):
-    """A source of the 3HWC catalog (`SourceCatalog3HWC`): one spectral fit."""
+    """A source of the 3HWC catalog (`SourceCatalog3HWC`): one spectral fit.
+
+    Parameters
+    ----------
+    name, row_index, position, row, components, info, catalog
+        As `CatalogSource`: the catalog builds its sources (``catalog[name]``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from astropy.table import Table
+    >>> from skymask.catalog import SourceCatalog3HWC
+    >>> table = Table(
+    ...     {"source_name": ["3HWC J0534+220", "3HWC J0631+169"], "ra": [83.63, 97.99],
+    ...      "dec": [22.02, 17.02], "spec0_radius": [0.0, 2.0]},
+    ...     units={"ra": "deg", "dec": "deg", "spec0_radius": "deg"},
+    ... )
+    >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 3HWC format
+    ...     table.write(Path(tmp) / "3HWC.ecsv")
+    ...     catalog = SourceCatalog3HWC(Path(tmp) / "3HWC.ecsv")
+    >>> source = catalog["3HWC J0631+169"]
+    >>> type(source).__name__, source.morphology, source.extension
+    ('SourceCatalogObject3HWC', 'disk', <Angle 2. deg>)
+    """
 
     __slots__ = ()
 
     @property
     def n_models(self) -> int:
-        """Number of spectral fits: always 1 in 3HWC."""
+        """Number of spectral fits: always 1 in 3HWC.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.table import Table
+        >>> from skymask.catalog import SourceCatalog3HWC
+        >>> table = Table(
+        ...     {"source_name": ["3HWC J0534+220", "3HWC J0631+169"], "ra": [83.63, 97.99],
+        ...      "dec": [22.02, 17.02], "spec0_radius": [0.0, 2.0]},
+        ...     units={"ra": "deg", "dec": "deg", "spec0_radius": "deg"},
+        ... )
+        >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 3HWC format
+        ...     table.write(Path(tmp) / "3HWC.ecsv")
+        ...     catalog = SourceCatalog3HWC(Path(tmp) / "3HWC.ecsv")
+        >>> catalog["3HWC J0631+169"].n_models
+        1
+        """
         return 1
 
     def _spectrum_lines(self, idx: int) -> str:
@@ -166,6 +237,16 @@ class SourceCatalog2HWC(_HawcCatalog):
     ----------
     filename : str or path, optional
         Catalog file. Default: the first of ``default_files`` found under ``$GAMMAPY_DATA``.
+    source_name_key, source_name_alias : None
+        Only for a catalog built from a table (`SourceCatalog`): a catalog class knows its
+        file's columns, and giving either is a `TypeError`.
+
+    Raises
+    ------
+    FileNotFoundError
+        No file (the message names the path, ``GAMMAPY_DATA`` and ``filename=``).
+    TypeError
+        ``filename`` is a table, or ``source_name_key`` / ``source_name_alias`` is given.
 
     Examples
     --------
@@ -193,6 +274,16 @@ class SourceCatalog3HWC(_HawcCatalog):
     ----------
     filename : str or path, optional
         Catalog file. Default: the first of ``default_files`` found under ``$GAMMAPY_DATA``.
+    source_name_key, source_name_alias : None
+        Only for a catalog built from a table (`SourceCatalog`): a catalog class knows its
+        file's columns, and giving either is a `TypeError`.
+
+    Raises
+    ------
+    FileNotFoundError
+        No file (the message names the path, ``GAMMAPY_DATA`` and ``filename=``).
+    TypeError
+        ``filename`` is a table, or ``source_name_key`` / ``source_name_alias`` is given.
 
     Examples
     --------

@@ -41,6 +41,22 @@ class SourceCatalogObjectHGPSComponent:
     What `SourceCatalogHGPS.gaussian_component` and `SourceCatalogObjectHGPS.components`
     give, as gammapy's class of the same name (without its spatial model).
 
+    Parameters
+    ----------
+    data : dict
+        The table row: column name to value.
+    row_index : int
+        Row in ``table_components``.
+
+    Examples
+    --------
+    >>> from astropy import units as u
+    >>> from skymask.catalog import SourceCatalogObjectHGPSComponent
+    >>> data = {"Component_ID": "HGPSC 084", "GLON": 17.8 * u.deg, "GLAT": -0.7 * u.deg}
+    >>> component = SourceCatalogObjectHGPSComponent(data, row_index=83)
+    >>> component.name, float(component.position.l.deg)
+    ('HGPSC 084', 17.8)
+
     Attributes
     ----------
     data : dict
@@ -56,12 +72,79 @@ class SourceCatalogObjectHGPSComponent:
 
     @property
     def name(self) -> str:
-        """Component name (``Component_ID``, e.g. ``"HGPSC 084"``)."""
+        """Component name (``Component_ID``, e.g. ``"HGPSC 084"``).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.io import fits
+        >>> from astropy.table import Table
+        >>> from skymask.catalog import SourceCatalogHGPS
+        >>> sources = Table(
+        ...     {"Source_Name": ["HESS J1825-137", "HESS J1826-130"],
+        ...      "RAJ2000": [276.26, 276.51], "DEJ2000": [-13.84, -13.09],
+        ...      "Spatial_Model": ["3-Gaussian", "Gaussian"], "Size": [0.46, 0.15],
+        ...      "Components": ["HGPSC 001, HGPSC 002", ""],
+        ...      "Energy_Range_Spec_Min": [0.3, float("nan")],
+        ...      "Energy_Range_Spec_Max": [80.0, float("nan")]},
+        ...     units={"RAJ2000": "deg", "DEJ2000": "deg", "Size": "deg",
+        ...            "Energy_Range_Spec_Min": "TeV", "Energy_Range_Spec_Max": "TeV"},
+        ... )
+        >>> components = Table(
+        ...     {"Component_ID": ["HGPSC 001", "HGPSC 002"], "Source_Name": ["HESS J1825-137"] * 2,
+        ...      "GLON": [17.8, 17.2], "GLAT": [-0.7, -0.5], "Size": [0.1, 0.5]},
+        ...     units={"GLON": "deg", "GLAT": "deg", "Size": "deg"},
+        ... )
+        >>> hdus = fits.HDUList(
+        ...     [fits.PrimaryHDU(), fits.table_to_hdu(sources), fits.table_to_hdu(components)]
+        ... )
+        >>> hdus[1].name, hdus[2].name = "HGPS_SOURCES", "HGPS_GAUSS_COMPONENTS"
+        >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the HGPS format
+        ...     hdus.writeto(Path(tmp) / "hgps.fits")
+        ...     catalog = SourceCatalogHGPS(Path(tmp) / "hgps.fits")
+        >>> [component.name for component in catalog["HESS J1825-137"].components]
+        ['HGPSC 001', 'HGPSC 002']
+        """
         return str(self.data["Component_ID"]).strip()
 
     @property
     def position(self) -> SkyCoord:
-        """Component position (galactic)."""
+        """Component position (galactic).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.io import fits
+        >>> from astropy.table import Table
+        >>> from skymask.catalog import SourceCatalogHGPS
+        >>> sources = Table(
+        ...     {"Source_Name": ["HESS J1825-137", "HESS J1826-130"],
+        ...      "RAJ2000": [276.26, 276.51], "DEJ2000": [-13.84, -13.09],
+        ...      "Spatial_Model": ["3-Gaussian", "Gaussian"], "Size": [0.46, 0.15],
+        ...      "Components": ["HGPSC 001, HGPSC 002", ""],
+        ...      "Energy_Range_Spec_Min": [0.3, float("nan")],
+        ...      "Energy_Range_Spec_Max": [80.0, float("nan")]},
+        ...     units={"RAJ2000": "deg", "DEJ2000": "deg", "Size": "deg",
+        ...            "Energy_Range_Spec_Min": "TeV", "Energy_Range_Spec_Max": "TeV"},
+        ... )
+        >>> components = Table(
+        ...     {"Component_ID": ["HGPSC 001", "HGPSC 002"], "Source_Name": ["HESS J1825-137"] * 2,
+        ...      "GLON": [17.8, 17.2], "GLAT": [-0.7, -0.5], "Size": [0.1, 0.5]},
+        ...     units={"GLON": "deg", "GLAT": "deg", "Size": "deg"},
+        ... )
+        >>> hdus = fits.HDUList(
+        ...     [fits.PrimaryHDU(), fits.table_to_hdu(sources), fits.table_to_hdu(components)]
+        ... )
+        >>> hdus[1].name, hdus[2].name = "HGPS_SOURCES", "HGPS_GAUSS_COMPONENTS"
+        >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the HGPS format
+        ...     hdus.writeto(Path(tmp) / "hgps.fits")
+        ...     catalog = SourceCatalogHGPS(Path(tmp) / "hgps.fits")
+        >>> position = catalog["HESS J1825-137"].components[1].position
+        >>> position.frame.name, float(position.l.deg), float(position.b.deg)
+        ('galactic', 17.2, -0.5)
+        """
         return SkyCoord(self.data["GLON"], self.data["GLAT"], frame="galactic")
 
     def __repr__(self) -> str:
@@ -72,7 +155,46 @@ class SourceCatalogObjectHGPSComponent:
 
 
 class SourceCatalogObjectHGPS(CatalogSource):
-    """A source of the HGPS catalog (`SourceCatalogHGPS`)."""
+    """A source of the HGPS catalog (`SourceCatalogHGPS`).
+
+    Parameters
+    ----------
+    name, row_index, position, row, components, info, catalog
+        As `CatalogSource`: the catalog builds its sources (``catalog[name]``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from astropy.io import fits
+    >>> from astropy.table import Table
+    >>> from skymask.catalog import SourceCatalogHGPS
+    >>> sources = Table(
+    ...     {"Source_Name": ["HESS J1825-137", "HESS J1826-130"],
+    ...      "RAJ2000": [276.26, 276.51], "DEJ2000": [-13.84, -13.09],
+    ...      "Spatial_Model": ["3-Gaussian", "Gaussian"], "Size": [0.46, 0.15],
+    ...      "Components": ["HGPSC 001, HGPSC 002", ""],
+    ...      "Energy_Range_Spec_Min": [0.3, float("nan")],
+    ...      "Energy_Range_Spec_Max": [80.0, float("nan")]},
+    ...     units={"RAJ2000": "deg", "DEJ2000": "deg", "Size": "deg",
+    ...            "Energy_Range_Spec_Min": "TeV", "Energy_Range_Spec_Max": "TeV"},
+    ... )
+    >>> components = Table(
+    ...     {"Component_ID": ["HGPSC 001", "HGPSC 002"], "Source_Name": ["HESS J1825-137"] * 2,
+    ...      "GLON": [17.8, 17.2], "GLAT": [-0.7, -0.5], "Size": [0.1, 0.5]},
+    ...     units={"GLON": "deg", "GLAT": "deg", "Size": "deg"},
+    ... )
+    >>> hdus = fits.HDUList(
+    ...     [fits.PrimaryHDU(), fits.table_to_hdu(sources), fits.table_to_hdu(components)]
+    ... )
+    >>> hdus[1].name, hdus[2].name = "HGPS_SOURCES", "HGPS_GAUSS_COMPONENTS"
+    >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the HGPS format
+    ...     hdus.writeto(Path(tmp) / "hgps.fits")
+    ...     catalog = SourceCatalogHGPS(Path(tmp) / "hgps.fits")
+    >>> source = catalog["HESS J1825-137"]
+    >>> type(source).__name__, source.morphology, source.extension
+    ('SourceCatalogObjectHGPS', 'gaussian', <Angle 0.46 deg>)
+    """
 
     __slots__ = ()
 
@@ -81,6 +203,41 @@ class SourceCatalogObjectHGPS(CatalogSource):
         """The Gaussian components of the source (``Components`` column), in order.
 
         An empty list for sources without components (gammapy has no attribute then).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.io import fits
+        >>> from astropy.table import Table
+        >>> from skymask.catalog import SourceCatalogHGPS
+        >>> sources = Table(
+        ...     {"Source_Name": ["HESS J1825-137", "HESS J1826-130"],
+        ...      "RAJ2000": [276.26, 276.51], "DEJ2000": [-13.84, -13.09],
+        ...      "Spatial_Model": ["3-Gaussian", "Gaussian"], "Size": [0.46, 0.15],
+        ...      "Components": ["HGPSC 001, HGPSC 002", ""],
+        ...      "Energy_Range_Spec_Min": [0.3, float("nan")],
+        ...      "Energy_Range_Spec_Max": [80.0, float("nan")]},
+        ...     units={"RAJ2000": "deg", "DEJ2000": "deg", "Size": "deg",
+        ...            "Energy_Range_Spec_Min": "TeV", "Energy_Range_Spec_Max": "TeV"},
+        ... )
+        >>> components = Table(
+        ...     {"Component_ID": ["HGPSC 001", "HGPSC 002"], "Source_Name": ["HESS J1825-137"] * 2,
+        ...      "GLON": [17.8, 17.2], "GLAT": [-0.7, -0.5], "Size": [0.1, 0.5]},
+        ...     units={"GLON": "deg", "GLAT": "deg", "Size": "deg"},
+        ... )
+        >>> hdus = fits.HDUList(
+        ...     [fits.PrimaryHDU(), fits.table_to_hdu(sources), fits.table_to_hdu(components)]
+        ... )
+        >>> hdus[1].name, hdus[2].name = "HGPS_SOURCES", "HGPS_GAUSS_COMPONENTS"
+        >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the HGPS format
+        ...     hdus.writeto(Path(tmp) / "hgps.fits")
+        ...     catalog = SourceCatalogHGPS(Path(tmp) / "hgps.fits")
+        >>> catalog["HESS J1825-137"].components  # doctest: +NORMALIZE_WHITESPACE
+        [SourceCatalogObjectHGPSComponent('HGPSC 001'),
+         SourceCatalogObjectHGPSComponent('HGPSC 002')]
+        >>> catalog["HESS J1826-130"].components
+        []
         """
         text = self._page_data.get("Components")
         if text is None or not str(text).strip() or self._catalog is None:
@@ -94,7 +251,40 @@ class SourceCatalogObjectHGPS(CatalogSource):
     @property
     def energy_range(self) -> u.Quantity:
         """Energy range of the spectral fit: ``[Energy_Range_Spec_Min, Energy_Range_Spec_Max]``
-        in TeV, 0.2 and 50 TeV where missing (as gammapy)."""
+        in TeV, 0.2 and 50 TeV where missing (as gammapy).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.io import fits
+        >>> from astropy.table import Table
+        >>> from skymask.catalog import SourceCatalogHGPS
+        >>> sources = Table(
+        ...     {"Source_Name": ["HESS J1825-137", "HESS J1826-130"],
+        ...      "RAJ2000": [276.26, 276.51], "DEJ2000": [-13.84, -13.09],
+        ...      "Spatial_Model": ["3-Gaussian", "Gaussian"], "Size": [0.46, 0.15],
+        ...      "Components": ["HGPSC 001, HGPSC 002", ""],
+        ...      "Energy_Range_Spec_Min": [0.3, float("nan")],
+        ...      "Energy_Range_Spec_Max": [80.0, float("nan")]},
+        ...     units={"RAJ2000": "deg", "DEJ2000": "deg", "Size": "deg",
+        ...            "Energy_Range_Spec_Min": "TeV", "Energy_Range_Spec_Max": "TeV"},
+        ... )
+        >>> components = Table(
+        ...     {"Component_ID": ["HGPSC 001", "HGPSC 002"], "Source_Name": ["HESS J1825-137"] * 2,
+        ...      "GLON": [17.8, 17.2], "GLAT": [-0.7, -0.5], "Size": [0.1, 0.5]},
+        ...     units={"GLON": "deg", "GLAT": "deg", "Size": "deg"},
+        ... )
+        >>> hdus = fits.HDUList(
+        ...     [fits.PrimaryHDU(), fits.table_to_hdu(sources), fits.table_to_hdu(components)]
+        ... )
+        >>> hdus[1].name, hdus[2].name = "HGPS_SOURCES", "HGPS_GAUSS_COMPONENTS"
+        >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the HGPS format
+        ...     hdus.writeto(Path(tmp) / "hgps.fits")
+        ...     catalog = SourceCatalogHGPS(Path(tmp) / "hgps.fits")
+        >>> catalog["HESS J1825-137"].energy_range, catalog["HESS J1826-130"].energy_range
+        (<Quantity [ 0.3, 80. ] TeV>, <Quantity [ 0.2, 50. ] TeV>)
+        """
         bounds = []
         for key, default in (("Energy_Range_Spec_Min", 0.2), ("Energy_Range_Spec_Max", 50.0)):
             value = self.data.get(key)
@@ -113,6 +303,16 @@ class SourceCatalogHGPS(SourceCatalog):
     ----------
     filename : str or path, optional
         Catalog file. Default: the first of ``default_files`` found under ``$GAMMAPY_DATA``.
+    source_name_key, source_name_alias : None
+        Only for a catalog built from a table (`SourceCatalog`): a catalog class knows its
+        file's columns, and giving either is a `TypeError`.
+
+    Raises
+    ------
+    FileNotFoundError
+        No file (the message names the path, ``GAMMAPY_DATA`` and ``filename=``).
+    TypeError
+        ``filename`` is a table, or ``source_name_key`` / ``source_name_alias`` is given.
 
     Examples
     --------

@@ -23,7 +23,35 @@ __all__ = ["SourceCatalog1LHAASO", "SourceCatalogObject1LHAASO"]
 
 
 class SourceCatalogObject1LHAASO(CatalogSource):
-    """A source of the 1LHAASO catalog (`SourceCatalog1LHAASO`)."""
+    """A source of the 1LHAASO catalog (`SourceCatalog1LHAASO`).
+
+    Parameters
+    ----------
+    name, row_index, position, row, components, info, catalog
+        As `CatalogSource`: the catalog builds its sources (``catalog[name]``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from astropy.io import fits
+    >>> from astropy.table import Table
+    >>> from skymask.catalog import SourceCatalog1LHAASO
+    >>> table = Table(  # r39: the sigma of a Gaussian; only an upper limit r39_ul: point-like
+    ...     {"Source_Name": ["1LHAASO J0534+2200u", "1LHAASO J0635+0619"],
+    ...      "RAJ2000": [83.62, 98.94], "DECJ2000": [22.01, 6.32], "r39": [0.0, 0.6],
+    ...      "r39_ul": [0.03, 0.0]},
+    ...     units={"RAJ2000": "deg", "DECJ2000": "deg", "r39": "deg", "r39_ul": "deg"},
+    ... )
+    >>> with tempfile.TemporaryDirectory() as tmp:  # a small catalog in the 1LHAASO format
+    ...     path = Path(tmp) / "1LHAASO.fits"
+    ...     fits.HDUList([fits.PrimaryHDU(), fits.table_to_hdu(table)]).writeto(path)
+    ...     catalog = SourceCatalog1LHAASO(path)
+    >>> type(catalog[0]).__name__, catalog[0].morphology, catalog[1].morphology
+    ('SourceCatalogObject1LHAASO', 'point', 'gaussian')
+    >>> round(float(catalog[1].extension_radius(0.68).deg), 4)  # 1.5096 sigma
+    0.9058
+    """
 
     __slots__ = ()
 
@@ -35,6 +63,16 @@ class SourceCatalog1LHAASO(SourceCatalog):
     ----------
     filename : str or path, optional
         Catalog file. Default: the first of ``default_files`` found under ``$GAMMAPY_DATA``.
+    source_name_key, source_name_alias : None
+        Only for a catalog built from a table (`SourceCatalog`): a catalog class knows its
+        file's columns, and giving either is a `TypeError`.
+
+    Raises
+    ------
+    FileNotFoundError
+        No file (the message names the path, ``GAMMAPY_DATA`` and ``filename=``).
+    TypeError
+        ``filename`` is a table, or ``source_name_key`` / ``source_name_alias`` is given.
 
     Examples
     --------

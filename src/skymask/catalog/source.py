@@ -30,6 +30,13 @@ class CatalogSource:
         The source's spatial components (one row).
     info : callable, optional
         Builds the information page (the catalog's own; default a generic page).
+    catalog : `SourceCatalog`, optional
+        The catalog the source comes from (HGPS sources look up their components in it).
+
+    Raises
+    ------
+    ValueError
+        ``components`` does not hold exactly one row.
 
     Examples
     --------

@@ -55,6 +55,18 @@ class Datasets(Sequence):
         `MapDataset.models`); components that name no dataset of this collection are kept
         (written back by `write`), never dropped. One `ModelNotEvaluatedWarning` names the
         source models skymask keeps without evaluating them.
+
+        Examples
+        --------
+        >>> from skymask.datasets import Datasets, FoVBackgroundModel, MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> geom = WcsGeom.create(npix=2, axes=[MapAxis.from_energy_bounds("1 TeV", "10 TeV", 1)])
+        >>> datasets = Datasets([MapDataset.create(geom, name=n) for n in "ab"])
+        >>> datasets.models is None
+        True
+        >>> datasets.models = [FoVBackgroundModel("a"), FoVBackgroundModel("c")]
+        >>> datasets.models.names, datasets["a"].models.names, datasets["b"].models
+        (['a-bkg', 'c-bkg'], ['a-bkg'], Models(none))
         """
         components, seen = [], set()
         for dataset in self._datasets:
@@ -361,9 +373,35 @@ class Datasets(Sequence):
         """gammapy's summary table: one row of `MapDataset.info_dict` per dataset, or with
         ``cumulative`` one per stacking step (``name`` "stacked").
 
+        Parameters
+        ----------
+        cumulative : bool, optional
+            One row per dataset (False, the default), or the summary of the first ``n``
+            datasets stacked (`to_masked`, then `MapDataset.stack`) for each ``n``.
+
         Returns
         -------
         `~astropy.table.Table`
+
+        Raises
+        ------
+        ValueError
+            No dataset, or datasets of different types.
+
+        Examples
+        --------
+        >>> from skymask.datasets import Datasets, MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> geom = WcsGeom.create(npix=4, axes=[MapAxis.from_energy_bounds("1 TeV", "10 TeV", 2)])
+        >>> datasets = Datasets([MapDataset.create(geom, name=n, background=0.5) for n in "ab"])
+        >>> for dataset in datasets:
+        ...     dataset.counts.data[...] = 1
+        >>> table = datasets.info_table()
+        >>> table["name"].tolist(), table["counts"].tolist(), table["background"].tolist()
+        (['a', 'b'], [32, 32], [16.0, 16.0])
+        >>> table = datasets.info_table(cumulative=True)
+        >>> table["counts"].tolist(), table["sqrt_ts"].round(4).tolist()  # sqrt(2 (n ln 2 - n/2))
+        ([32, 64], [3.5159, 4.9722])
         """
         from astropy.table import Table
 

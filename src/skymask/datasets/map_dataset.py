@@ -556,7 +556,20 @@ class MapDataset:
 
     @property
     def background_model(self) -> FoVBackgroundModel | None:
-        """The `FoVBackgroundModel` of this dataset, or None."""
+        """The `FoVBackgroundModel` of this dataset, or None.
+
+        Examples
+        --------
+        >>> from skymask.datasets import FoVBackgroundModel, MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=4, axes=[axis]), name="a")
+        >>> dataset.background_model is None
+        True
+        >>> dataset.models = [FoVBackgroundModel("a")]
+        >>> dataset.background_model.name
+        'a-bkg'
+        """
         if self._models is None:
             return None
         for component in self._models:
@@ -566,7 +579,21 @@ class MapDataset:
 
     @property
     def models_not_evaluated(self) -> list[str]:
-        """Names of the models (or model parts) that skymask keeps but does not evaluate."""
+        """Names of the models (or model parts) that skymask keeps but does not evaluate.
+
+        Examples
+        --------
+        >>> import warnings
+        >>> from skymask.datasets import FoVBackgroundModel, MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=4, axes=[axis]), name="a")
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")  # the ModelNotEvaluatedWarning
+        ...     dataset.models = [FoVBackgroundModel("a"), {"name": "src", "type": "SkyModel"}]
+        >>> dataset.models_not_evaluated
+        ['src']
+        """
         if self._models is None:
             return []
         names = [
@@ -694,13 +721,36 @@ class MapDataset:
     # ------------------------------------------------------------------ reductions
     @property
     def data_shape(self) -> tuple[int, ...]:
-        """Shape of the counts data (numpy order: energy, lat, lon)."""
+        """Shape of the counts data (numpy order: energy, lat, lon).
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> MapDataset.create(WcsGeom.create(npix=(4, 3), axes=[axis])).data_shape
+        (2, 3, 4)
+        """
         return reduce.data_shape(self)
 
     @property
     def geoms(self) -> dict:
         """The geometries: ``geom`` and, where present, ``geom_exposure``, ``geom_psf``,
-        ``geom_edisp`` (gammapy's ``geoms``, the arguments of ``from_geoms``)."""
+        ``geom_edisp`` (gammapy's ``geoms``, the arguments of ``from_geoms``).
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> geoms = MapDataset.create(WcsGeom.create(npix=4, binsz=1, axes=[axis])).geoms
+        >>> list(geoms)
+        ['geom', 'geom_exposure', 'geom_psf', 'geom_edisp']
+        >>> geoms["geom_psf"].axes.names  # on the IRF grid, pixels of 0.2 deg
+        ['rad', 'energy_true']
+        >>> MapDataset.from_geoms(**geoms).data_shape
+        (2, 4, 4)
+        """
         return reduce.dataset_geoms(self)
 
     @classmethod
@@ -708,6 +758,20 @@ class MapDataset:
         """An empty dataset on these geometries, as gammapy: zero counts, background and
         exposure, a diagonal `~skymask.irf.EDispKernelMap` and a zero `~skymask.irf.PSFMap`
         (each with a zero exposure map), ``mask_safe`` all False.
+
+        Parameters
+        ----------
+        geom : `~skymask.maps.WcsGeom`
+            Geometry of counts, background and masks.
+        geom_exposure, geom_psf, geom_edisp : `~skymask.maps.WcsGeom`, optional
+            Geometries of the exposure, PSF and EDisp maps; each map is left out (None)
+            when its geometry is not given.
+        name : str, optional
+            Dataset name.
+
+        Returns
+        -------
+        MapDataset
 
         Examples
         --------
@@ -727,12 +791,45 @@ class MapDataset:
 
     @property
     def mask_safe_psf(self) -> Map | None:
-        """``mask_safe`` on the PSF grid: True where any energy is safe (``rad`` squashed)."""
+        """``mask_safe`` on the PSF grid: True where any energy is safe (``rad`` squashed).
+
+        None without ``mask_safe`` or PSF. The IRF grid reads the safe mask at its pixel
+        centres (nearest pixel).
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=4, binsz=1, axes=[axis]), name="a")
+        >>> dataset.counts.data[...] = 1
+        >>> dataset.mask_safe.data[0] = False  # the low-energy bin is not safe
+        >>> mask = dataset.mask_safe_psf
+        >>> mask.geom.axes.names, mask.data.shape, bool(mask.data.all())
+        (['rad', 'energy_true'], (2, 1, 20, 20), True)
+        """
         return reduce.mask_safe_psf(self)
 
     @property
     def mask_safe_edisp(self) -> Map | None:
-        """``mask_safe`` per reconstructed energy on the EDisp grid (``energy_true`` squashed)."""
+        """``mask_safe`` per reconstructed energy on the EDisp grid (``energy_true`` squashed).
+
+        None without ``mask_safe`` or EDisp.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=4, binsz=1, axes=[axis]), name="a")
+        >>> dataset.counts.data[...] = 1
+        >>> dataset.mask_safe.data[0] = False  # the low-energy bin is not safe
+        >>> mask = dataset.mask_safe_edisp
+        >>> mask.geom.axes.names, mask.data.shape
+        (['energy', 'energy_true'], (1, 2, 20, 20))
+        >>> mask.data[0, :, 0, 0].tolist()
+        [False, True]
+        """
         return reduce.mask_safe_edisp(self)
 
     def stack(self, other, nan_to_num=True) -> None:
@@ -773,13 +870,46 @@ class MapDataset:
 
     def to_masked(self, name=None, nan_to_num=True) -> MapDataset:
         """A copy with the data outside ``mask_safe`` set to zero (gammapy's ``to_masked``:
-        an empty dataset with this one stacked into it)."""
+        an empty dataset with this one stacked into it).
+
+        Parameters
+        ----------
+        name : str, optional
+            Name of the copy; default a random name, as gammapy.
+        nan_to_num : bool, optional
+            Non-finite values count as 0. Default True.
+
+        Returns
+        -------
+        MapDataset
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=4, binsz=1, axes=[axis]), name="a")
+        >>> dataset.counts.data[...] = 1
+        >>> dataset.mask_safe.data[0] = False  # the low-energy bin is not safe
+        >>> masked = dataset.to_masked(name="masked")
+        >>> masked.counts.data[:, 0, 0].tolist(), masked.mask_safe.data[:, 0, 0].tolist()
+        ([0.0, 1.0], [False, True])
+        """
         return reduce.to_masked(self, name=name, nan_to_num=nan_to_num)
 
     def to_image(self, name=None) -> MapDataset:
         """One reconstructed-energy bin: counts and background summed inside ``mask_safe``,
         ``mask_safe`` and ``mask_fit`` ORed over energy (bool maps), the EDisp kernels summed
         with `mask_safe_edisp`; exposure and PSF unchanged (gammapy's ``to_image``).
+
+        Parameters
+        ----------
+        name : str, optional
+            Name of the new dataset; default a random name, as gammapy.
+
+        Returns
+        -------
+        MapDataset
 
         Examples
         --------
@@ -796,38 +926,234 @@ class MapDataset:
 
     def cutout(self, position, width, mode="trim", name=None) -> MapDataset:
         """Every map, IRF map and mask cut out around ``position`` (see
-        `~skymask.maps.Map.cutout`); masks stay bool."""
+        `~skymask.maps.Map.cutout`); masks stay bool.
+
+        Parameters
+        ----------
+        position : `~astropy.coordinates.SkyCoord`
+            Centre of the cutout.
+        width : angle or tuple of two angles
+            Width of the cutout (lon, lat).
+        mode : {"trim", "partial", "strict"}, optional
+            As `~skymask.maps.Map.cutout`. Default ``"trim"``.
+        name : str, optional
+            Name of the new dataset; default a random name, as gammapy.
+
+        Returns
+        -------
+        MapDataset
+
+        Examples
+        --------
+        >>> from astropy.coordinates import SkyCoord
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=4, binsz=1, axes=[axis]), name="a")
+        >>> dataset.counts.data[...] = 1
+        >>> dataset.mask_safe.data[0] = False  # the low-energy bin is not safe
+        >>> cut = dataset.cutout(SkyCoord(0, 0, unit="deg"), width="2 deg", name="cut")
+        >>> cut.data_shape, cut.mask_safe.data.dtype
+        ((2, 2, 2), dtype('bool'))
+        """
         return reduce.cutout(self, position, width, mode=mode, name=name)
 
     def downsample(self, factor, axis_name=None, name=None) -> MapDataset:
         """Blocks of ``factor`` pixels (or bins of ``axis_name``) merged with gammapy's rules:
         counts and background summed inside ``mask_safe``, exposure averaged, masks ORed
-        (bool), EDisp summed along ``axis_name`` with `mask_safe_edisp`, PSF unchanged."""
+        (bool), EDisp summed along ``axis_name`` with `mask_safe_edisp`, PSF unchanged.
+
+        Parameters
+        ----------
+        factor : int
+            Down-sampling factor.
+        axis_name : str, optional
+            A non-spatial axis to down-sample; default the sky pixels.
+        name : str, optional
+            Name of the new dataset; default a random name, as gammapy.
+
+        Returns
+        -------
+        MapDataset
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=4, binsz=1, axes=[axis]), name="a")
+        >>> dataset.counts.data[...] = 1
+        >>> dataset.mask_safe.data[0] = False  # the low-energy bin is not safe
+        >>> dataset.downsample(2, name="coarse").counts.data[:, 0, 0].tolist()  # 2 x 2 pixels
+        [0.0, 4.0]
+        >>> dataset.downsample(2, axis_name="energy", name="one").counts.data[:, 0, 0].tolist()
+        [1.0]
+        """
         return reduce.downsample(self, factor, axis_name=axis_name, name=name)
 
     def pad(self, pad_width, mode="constant", name=None) -> MapDataset:
-        """Maps and masks padded on the sky by ``pad_width`` pixels (IRFs unchanged)."""
+        """Maps and masks padded on the sky by ``pad_width`` pixels (IRFs unchanged).
+
+        Parameters
+        ----------
+        pad_width : int or tuple of int
+            Pixels added on each side (see `~skymask.maps.Map.pad`).
+        mode : {"constant", "edge"}, optional
+            Fill with 0 (False for masks) or repeat the edge pixels. Default ``"constant"``.
+        name : str, optional
+            Name of the new dataset; default a random name, as gammapy.
+
+        Returns
+        -------
+        MapDataset
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=4, binsz=1, axes=[axis]), name="a")
+        >>> dataset.counts.data[...] = 1
+        >>> dataset.mask_safe.data[0] = False  # the low-energy bin is not safe
+        >>> padded = dataset.pad(1, name="padded")
+        >>> padded.data_shape, padded.counts.data[1, :2, :2].tolist()
+        ((2, 6, 6), [[0.0, 0.0], [0.0, 1.0]])
+        """
         return reduce.pad(self, pad_width, mode=mode, name=name)
 
     def resample_energy_axis(self, energy_axis, name=None) -> MapDataset:
         """Reconstructed-energy bins grouped into ``energy_axis``'s: counts and background
         summed inside ``mask_safe``, masks ORed (bool), EDisp summed with
-        `mask_safe_edisp`; exposure and PSF unchanged (gammapy's rules)."""
+        `mask_safe_edisp`; exposure and PSF unchanged (gammapy's rules).
+
+        Parameters
+        ----------
+        energy_axis : `~skymask.maps.MapAxis`
+            The new reconstructed-energy axis (each new edge snaps to the nearest edge of
+            the dataset's, see `~skymask.maps.WcsGeom.resample_axis`).
+        name : str, optional
+            Name of the new dataset; default a random name, as gammapy.
+
+        Returns
+        -------
+        MapDataset
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=4, binsz=1, axes=[axis]), name="a")
+        >>> dataset.counts.data[...] = 1
+        >>> dataset.mask_safe.data[0] = False  # the low-energy bin is not safe
+        >>> one = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=1)
+        >>> grouped = dataset.resample_energy_axis(one, name="grouped")
+        >>> grouped.counts.data[:, 0, 0].tolist(), grouped.mask_safe.data[:, 0, 0].tolist()
+        ([1.0], [True])
+        """
         return reduce.resample_energy_axis(self, energy_axis, name=name)
 
     def slice_by_idx(self, slices, name=None) -> MapDataset:
         """The maps sliced along the axes they have, e.g. ``{"energy": slice(1, 3)}`` (an
-        int drops the axis); the IRFs and masks too."""
+        int drops the axis); the IRFs and masks too.
+
+        Parameters
+        ----------
+        slices : dict
+            Axis name to `slice` or `int`.
+        name : str, optional
+            Name of the new dataset; default a random name, as gammapy.
+
+        Returns
+        -------
+        MapDataset
+
+        Raises
+        ------
+        TypeError
+            ``slices`` is not a dict.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=4, binsz=1, axes=[axis]), name="a")
+        >>> dataset.counts.data[...] = 1
+        >>> dataset.mask_safe.data[0] = False  # the low-energy bin is not safe
+        >>> high = dataset.slice_by_idx({"energy": slice(1, 2)}, name="high")
+        >>> high.data_shape, high.exposure.data.shape  # the exposure has no "energy" axis
+        ((1, 4, 4), (2, 4, 4))
+        """
         return reduce.slice_by_idx(self, slices, name=name)
 
     def slice_by_energy(self, energy_min=None, energy_max=None, name=None) -> MapDataset:
         """The reconstructed-energy bins between ``energy_min`` and ``energy_max`` (snapped to
-        the nearest bin edges)."""
+        the nearest bin edges).
+
+        Parameters
+        ----------
+        energy_min, energy_max : `~astropy.units.Quantity` or str, optional
+            The range; default the ends of the energy axis.
+        name : str, optional
+            Name of the new dataset; default a random name, as gammapy.
+
+        Returns
+        -------
+        MapDataset
+
+        Raises
+        ------
+        ValueError
+            ``energy_min`` is not below ``energy_max``, or no bin lies between them.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> dataset = MapDataset.create(WcsGeom.create(npix=4, binsz=1, axes=[axis]), name="a")
+        >>> dataset.counts.data[...] = 1
+        >>> dataset.mask_safe.data[0] = False  # the low-energy bin is not safe
+        >>> dataset.slice_by_energy("12 TeV", name="high").geom.axes["energy"].edges  # snapped
+        <Quantity [ 10., 100.] TeV>
+        """
         return reduce.slice_by_energy(self, energy_min, energy_max, name=name)
 
     def info_dict(self, in_safe_data_range=True) -> dict:
         """gammapy's summary: counts, excess, sqrt_ts, background, npred, exposure range,
-        livetime, rates, number of bins (inside ``mask_safe`` by default)."""
+        livetime, rates, number of bins (inside ``mask_safe`` by default).
+
+        ``sqrt_ts`` is the Cash significance of the counts over the background template;
+        ``stat_sum`` is NaN (skymask does not fit) and ``ontime`` NaN s (no GTI).
+
+        Parameters
+        ----------
+        in_safe_data_range : bool, optional
+            Sum inside ``mask_safe`` only. Default True.
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDataset
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
+        >>> geom = WcsGeom.create(npix=4, binsz=1, axes=[axis])
+        >>> dataset = MapDataset.create(geom, name="a", background=0.5)
+        >>> dataset.counts.data[...] = 1
+        >>> dataset.mask_safe.data[0] = False
+        >>> info = dataset.info_dict()
+        >>> info["counts"], info["background"], info["excess"]
+        (16, 8.0, 8.0)
+        >>> round(info["sqrt_ts"], 6)  # sqrt(2 (16 ln 2 - 8))
+        2.486103
+        >>> dataset.info_dict(in_safe_data_range=False)["counts"]
+        32
+        """
         return reduce.info_dict(self, in_safe_data_range=in_safe_data_range)
 
     # ------------------------------------------------------------------ display

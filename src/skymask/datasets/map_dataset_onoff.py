@@ -112,6 +112,31 @@ class MapDatasetOnOff:
 
         ``migra_axis`` (an EDispMap) is not supported: a ValueError.
 
+        Parameters
+        ----------
+        geom : `~skymask.maps.WcsGeom`
+            Counts geometry (with an ``energy`` axis).
+        energy_axis_true : `~skymask.maps.MapAxis`, optional
+            True energy axis of the exposure and IRFs; default the reconstructed energy
+            edges, renamed ``energy_true``.
+        migra_axis : `~skymask.maps.MapAxis`, optional
+            Not supported: a ValueError unless None.
+        rad_axis : `~skymask.maps.MapAxis`, optional
+            Offset axis of the PSF map; default `~skymask.irf.RAD_AXIS_DEFAULT`.
+        binsz_irf : angle, optional
+            Pixel size of the IRF maps; default 0.2 deg.
+        name : str, optional
+            Dataset name.
+
+        Returns
+        -------
+        MapDatasetOnOff
+
+        Raises
+        ------
+        ValueError
+            ``migra_axis`` is given.
+
         Examples
         --------
         >>> from skymask.maps import MapAxis, WcsGeom
@@ -132,7 +157,35 @@ class MapDatasetOnOff:
     def to_image(self, name=None) -> MapDatasetOnOff:
         """Sum over reconstructed energy inside ``mask_safe``: counts, OFF counts and
         acceptance summed, ``acceptance_off`` so that ``alpha * counts_off`` is the summed
-        background; ``mask_safe`` and ``mask_fit`` ORed over energy (bool)."""
+        background; ``mask_safe`` and ``mask_fit`` ORed over energy (bool).
+
+        Parameters
+        ----------
+        name : str, optional
+            Name of the new dataset; default a random name, as gammapy.
+
+        Returns
+        -------
+        MapDatasetOnOff
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDatasetOnOff
+        >>> from skymask.maps import Map, MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> geom = WcsGeom.create(npix=4, binsz=0.1, axes=[axis])
+        >>> on_off = MapDatasetOnOff(
+        ...     counts=Map.from_geom(geom, data=10.0),
+        ...     counts_off=Map.from_geom(geom, data=20.0),
+        ...     acceptance=Map.from_geom(geom, data=1.0),
+        ...     acceptance_off=Map.from_geom(geom, data=4.0),  # alpha = 0.25
+        ...     mask_safe=Map.from_geom(geom, data=True, dtype=bool),
+        ... )
+        >>> on_off.mask_safe.data[0] = False  # the low-energy bin is not safe
+        >>> image = on_off.to_image(name="image")
+        >>> float(image.counts.data[0, 0, 0]), float(image.alpha.data[0, 0, 0])
+        (10.0, 0.25)
+        """
         from . import onoff_reduce
 
         return onoff_reduce.to_image(self, name=name)
@@ -140,14 +193,74 @@ class MapDatasetOnOff:
     def downsample(self, factor, axis_name=None, name=None) -> MapDatasetOnOff:
         """Blocks of ``factor`` pixels (or bins of ``axis_name``) merged with gammapy's rules:
         counts, OFF counts and acceptance summed inside ``mask_safe``, ``acceptance_off`` so
-        that ``alpha * counts_off`` is the summed background, masks ORed (bool)."""
+        that ``alpha * counts_off`` is the summed background, masks ORed (bool).
+
+        Parameters
+        ----------
+        factor : int
+            Down-sampling factor.
+        axis_name : str, optional
+            A non-spatial axis to down-sample; default the sky pixels.
+        name : str, optional
+            Name of the new dataset; default a random name, as gammapy.
+
+        Returns
+        -------
+        MapDatasetOnOff
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDatasetOnOff
+        >>> from skymask.maps import Map, MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> geom = WcsGeom.create(npix=4, binsz=0.1, axes=[axis])
+        >>> on_off = MapDatasetOnOff(
+        ...     counts=Map.from_geom(geom, data=10.0),
+        ...     counts_off=Map.from_geom(geom, data=20.0),
+        ...     acceptance=Map.from_geom(geom, data=1.0),
+        ...     acceptance_off=Map.from_geom(geom, data=4.0),  # alpha = 0.25
+        ...     mask_safe=Map.from_geom(geom, data=True, dtype=bool),
+        ... )
+        >>> on_off.mask_safe.data[0] = False  # the low-energy bin is not safe
+        >>> coarse = on_off.downsample(2, name="coarse")  # 2 x 2 pixels
+        >>> coarse.data_shape, float(coarse.counts.data[1, 0, 0]), float(coarse.alpha.data[1, 0, 0])
+        ((2, 2, 2), 40.0, 0.25)
+        """
         from . import onoff_reduce
 
         return onoff_reduce.downsample(self, factor, axis_name=axis_name, name=name)
 
     def to_map_dataset(self, name=None):
         """A `~skymask.datasets.MapDataset` with ``background = alpha * counts_off`` (no
-        background without OFF counts); maps, IRFs and masks are shared."""
+        background without OFF counts); maps, IRFs and masks are shared.
+
+        Parameters
+        ----------
+        name : str, optional
+            Name of the new dataset; default a random name, as gammapy.
+
+        Returns
+        -------
+        `~skymask.datasets.MapDataset`
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDatasetOnOff
+        >>> from skymask.maps import Map, MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> geom = WcsGeom.create(npix=4, binsz=0.1, axes=[axis])
+        >>> on_off = MapDatasetOnOff(
+        ...     counts=Map.from_geom(geom, data=10.0),
+        ...     counts_off=Map.from_geom(geom, data=20.0),
+        ...     acceptance=Map.from_geom(geom, data=1.0),
+        ...     acceptance_off=Map.from_geom(geom, data=4.0),  # alpha = 0.25
+        ...     mask_safe=Map.from_geom(geom, data=True, dtype=bool),
+        ... )
+        >>> on_off.mask_safe.data[0] = False  # the low-energy bin is not safe
+        >>> dataset = on_off.to_map_dataset(name="map")
+        >>> type(dataset).__name__, dataset.background.data[:, 0, 0].tolist()  # 0.25 * 20
+        ('MapDataset', [5.0, 5.0])
+        """
         from . import onoff_reduce
 
         return onoff_reduce.to_map_dataset(self, name=name)
@@ -155,13 +268,73 @@ class MapDatasetOnOff:
     def stack(self, other, nan_to_num=True) -> None:
         """Stack ``other`` in place with gammapy's rules (its data only where its
         ``mask_safe`` is True; masks ORed; the stacked alpha is
-        ``sum(alpha * off) / sum(off)``)."""
+        ``sum(alpha * off) / sum(off)``).
+
+        Parameters
+        ----------
+        other : `MapDatasetOnOff`
+            On the same geometry.
+        nan_to_num : bool, optional
+            Non-finite values (of both datasets) count as 0. Default True.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDatasetOnOff
+        >>> from skymask.maps import Map, MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> geom = WcsGeom.create(npix=4, binsz=0.1, axes=[axis])
+        >>> on_off = MapDatasetOnOff(
+        ...     counts=Map.from_geom(geom, data=10.0),
+        ...     counts_off=Map.from_geom(geom, data=20.0),
+        ...     acceptance=Map.from_geom(geom, data=1.0),
+        ...     acceptance_off=Map.from_geom(geom, data=4.0),  # alpha = 0.25
+        ...     mask_safe=Map.from_geom(geom, data=True, dtype=bool),
+        ... )
+        >>> on_off.mask_safe.data[0] = False  # the low-energy bin is not safe
+        >>> other = on_off.to_masked(name="other")
+        >>> other.acceptance_off.data[...] = 2  # alpha = 0.5
+        >>> on_off.stack(other)
+        >>> on_off.counts.data[:, 0, 0].tolist()  # other's low-energy bin is not safe
+        [10.0, 20.0]
+        >>> float(on_off.alpha.data[1, 0, 0])  # (0.25 * 20 + 0.5 * 20) / 40
+        0.375
+        """
         from . import onoff_reduce
 
         onoff_reduce.stack(self, other, nan_to_num=nan_to_num)
 
     def to_masked(self, name=None, nan_to_num=True) -> MapDatasetOnOff:
-        """A copy with the data outside ``mask_safe`` set to zero."""
+        """A copy with the data outside ``mask_safe`` set to zero.
+
+        Parameters
+        ----------
+        name : str, optional
+            Name of the new dataset; default a random name, as gammapy.
+        nan_to_num : bool, optional
+            Non-finite values count as 0. Default True.
+
+        Returns
+        -------
+        MapDatasetOnOff
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDatasetOnOff
+        >>> from skymask.maps import Map, MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> geom = WcsGeom.create(npix=4, binsz=0.1, axes=[axis])
+        >>> on_off = MapDatasetOnOff(
+        ...     counts=Map.from_geom(geom, data=10.0),
+        ...     counts_off=Map.from_geom(geom, data=20.0),
+        ...     acceptance=Map.from_geom(geom, data=1.0),
+        ...     acceptance_off=Map.from_geom(geom, data=4.0),  # alpha = 0.25
+        ...     mask_safe=Map.from_geom(geom, data=True, dtype=bool),
+        ... )
+        >>> on_off.mask_safe.data[0] = False  # the low-energy bin is not safe
+        >>> masked = on_off.to_masked(name="masked")
+        >>> masked.counts.data[:, 0, 0].tolist(), masked.counts_off.data[:, 0, 0].tolist()
+        ([0.0, 10.0], [0.0, 20.0])
+        """
         from . import onoff_reduce
 
         return onoff_reduce.to_masked(self, name=name, nan_to_num=nan_to_num)

@@ -33,7 +33,21 @@ __all__ = [
 
 
 class ModelNotEvaluatedWarning(SkymaskWarning):
-    """Source models (sky models) were given: kept and written back, but not evaluated."""
+    """Source models (sky models) were given: kept and written back, but not evaluated.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from skymask.datasets import MapDataset, ModelNotEvaluatedWarning
+    >>> from skymask.maps import MapAxis, WcsGeom
+    >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+    >>> dataset = MapDataset.create(WcsGeom.create(npix=2, axes=[axis]), name="a")
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     dataset.models = [{"name": "src", "type": "SkyModel"}]
+    >>> [w.category is ModelNotEvaluatedWarning for w in caught]
+    [True]
+    """
 
 
 class Parameter:
@@ -117,7 +131,14 @@ class PowerLawNormSpectralModel:
 
     @property
     def parameters(self) -> list[Parameter]:
-        """norm, tilt, reference."""
+        """norm, tilt, reference.
+
+        Examples
+        --------
+        >>> from skymask.datasets import PowerLawNormSpectralModel
+        >>> [(p.name, p.value, p.frozen) for p in PowerLawNormSpectralModel(norm=2).parameters]
+        [('norm', 2.0, False), ('tilt', 0.0, True), ('reference', 1.0, True)]
+        """
         return [self.norm, self.tilt, self.reference]
 
     def __call__(self, energy) -> np.ndarray:
@@ -127,7 +148,39 @@ class PowerLawNormSpectralModel:
 
     @classmethod
     def from_dict(cls, data: dict) -> PowerLawNormSpectralModel:
-        """The model from its YAML mapping (``type`` and ``parameters``)."""
+        """The model from its YAML mapping (``type`` and ``parameters``).
+
+        As gammapy, each entry updates the default parameter: parameters not in the
+        mapping, and the keys an entry leaves out (``unit``, ``frozen``, limits), keep their
+        defaults.
+
+        Parameters
+        ----------
+        data : dict
+            ``type`` (``PowerLawNormSpectralModel`` or gammapy's aliases ``PowerLawNorm``,
+            ``pl-norm``) and a list of ``parameters`` mappings.
+
+        Returns
+        -------
+        PowerLawNormSpectralModel
+
+        Raises
+        ------
+        ValueError
+            Another spectral type, or a parameter other than norm, tilt and reference.
+
+        Examples
+        --------
+        >>> from skymask.datasets import PowerLawNormSpectralModel
+        >>> data = {"type": "PowerLawNorm", "parameters": [{"name": "norm", "value": 1.5}]}
+        >>> model = PowerLawNormSpectralModel.from_dict(data)
+        >>> model.norm.value, model.tilt.value, str(model.reference.quantity)
+        (1.5, 0.0, '1.0 TeV')
+        >>> data["parameters"] = [{"name": "tilt", "value": 1}, {"name": "reference", "value": 2}]
+        >>> model = PowerLawNormSpectralModel.from_dict(data)
+        >>> model.tilt.frozen, str(model.reference.quantity)
+        (True, '2.0 TeV')
+        """
         if data.get("type") not in (cls.tag, "PowerLawNorm", "pl-norm"):
             raise ValueError(
                 f"skymask applies background models with a {cls.tag} only, got spectral type "
@@ -135,6 +188,11 @@ class PowerLawNormSpectralModel:
             )
         model = cls()
         for entry in data.get("parameters", []):
+            name = entry.get("name") if isinstance(entry, dict) else None
+            if name in ("norm", "tilt", "reference"):
+                # gammapy's rule: what the entry leaves out (unit, frozen, limits) keeps the
+                # default, so that a reference written without its unit is in TeV.
+                entry = {**getattr(model, name).to_dict(), **entry}
             parameter = Parameter.from_dict(entry)
             if parameter.name not in ("norm", "tilt", "reference"):
                 raise ValueError(f"{cls.tag} has no parameter {parameter.name!r}")
@@ -142,7 +200,22 @@ class PowerLawNormSpectralModel:
         return model
 
     def to_dict(self) -> dict:
-        """The YAML mapping."""
+        """The YAML mapping.
+
+        Returns
+        -------
+        dict
+            ``type`` and the ``parameters`` mappings (gammapy's layout).
+
+        Examples
+        --------
+        >>> from skymask.datasets import PowerLawNormSpectralModel
+        >>> data = PowerLawNormSpectralModel(norm=2, tilt=1).to_dict()
+        >>> data["type"], [(p["name"], p["value"]) for p in data["parameters"]]
+        ('PowerLawNormSpectralModel', [('norm', 2.0), ('tilt', 1.0), ('reference', 1.0)])
+        >>> PowerLawNormSpectralModel.from_dict(data).tilt.value
+        1.0
+        """
         return {"type": self.tag, "parameters": [p.to_dict() for p in self.parameters]}
 
     def __repr__(self):
@@ -191,13 +264,40 @@ class FoVBackgroundModel:
 
     @property
     def parameters(self) -> list[Parameter]:
-        """The spectral parameters."""
+        """The spectral parameters.
+
+        Examples
+        --------
+        >>> from skymask.datasets import FoVBackgroundModel
+        >>> [p.name for p in FoVBackgroundModel("crab").parameters]
+        ['norm', 'tilt', 'reference']
+        """
         return list(self.spectral_model.parameters)
 
     def evaluate_geom(self, geom) -> np.ndarray:
         """Factors on ``geom``'s reconstructed energy bins, shaped to broadcast on its data.
 
         Gammapy's evaluation: the spectral model at the bin centres.
+
+        Parameters
+        ----------
+        geom : `~skymask.maps.WcsGeom`
+            The geometry of the background map; without an ``energy`` axis the factor at
+            the reference energy (``norm``) is returned.
+
+        Returns
+        -------
+        ndarray
+            The factor per energy bin, with length 1 along every other axis of the data.
+
+        Examples
+        --------
+        >>> from skymask.datasets import FoVBackgroundModel, PowerLawNormSpectralModel
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)  # centres 3.16, 31.6
+        >>> model = FoVBackgroundModel("crab", PowerLawNormSpectralModel(norm=2, tilt=1))
+        >>> model.evaluate_geom(WcsGeom.create(npix=3, axes=[axis])).ravel().round(6).tolist()
+        [0.632456, 0.063246]
         """
         names = [name.lower() for name in geom.axes.names]
         if "energy" not in names:
@@ -210,7 +310,31 @@ class FoVBackgroundModel:
 
     @classmethod
     def from_dict(cls, data: dict) -> FoVBackgroundModel:
-        """The model from its YAML mapping (gammapy's layout)."""
+        """The model from its YAML mapping (gammapy's layout).
+
+        Parameters
+        ----------
+        data : dict
+            ``datasets_names`` (one name), optional ``spectral`` (see
+            `PowerLawNormSpectralModel.from_dict`), ``spatial`` and ``name``.
+
+        Returns
+        -------
+        FoVBackgroundModel
+
+        Raises
+        ------
+        ValueError
+            ``datasets_names`` does not hold exactly one name, or the spectral model is not
+            a `PowerLawNormSpectralModel`.
+
+        Examples
+        --------
+        >>> from skymask.datasets import FoVBackgroundModel
+        >>> model = FoVBackgroundModel.from_dict({"datasets_names": ["crab"]})
+        >>> model.name, model.spectral_model.norm.value
+        ('crab-bkg', 1.0)
+        """
         names = data.get("datasets_names")
         if not isinstance(names, list) or len(names) != 1:
             raise ValueError(
@@ -226,7 +350,23 @@ class FoVBackgroundModel:
         )
 
     def to_dict(self) -> dict:
-        """The YAML mapping (gammapy's layout)."""
+        """The YAML mapping (gammapy's layout).
+
+        ``name`` is written only when it is not the default ``"<dataset>-bkg"``.
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> from skymask.datasets import FoVBackgroundModel
+        >>> data = FoVBackgroundModel("crab").to_dict()
+        >>> list(data), data["datasets_names"]
+        (['type', 'datasets_names', 'spectral'], ['crab'])
+        >>> list(FoVBackgroundModel("crab", name="bkg").to_dict())[0]
+        'name'
+        """
         data = {
             "type": self.tag,
             "datasets_names": list(self.datasets_names),
@@ -239,7 +379,26 @@ class FoVBackgroundModel:
         return data
 
     def copy(self, name=None) -> FoVBackgroundModel:
-        """A deep copy (optionally renamed)."""
+        """A deep copy (optionally renamed).
+
+        Parameters
+        ----------
+        name : str, optional
+            The name of the copy; default the same name.
+
+        Returns
+        -------
+        FoVBackgroundModel
+
+        Examples
+        --------
+        >>> from skymask.datasets import FoVBackgroundModel
+        >>> model = FoVBackgroundModel("crab")
+        >>> other = model.copy(name="other")
+        >>> other.spectral_model.norm.value = 2
+        >>> other.name, model.name, model.spectral_model.norm.value
+        ('other', 'crab-bkg', 1.0)
+        """
         new = copy.deepcopy(self)
         if name is not None:
             new.name = name
@@ -287,6 +446,22 @@ class Models(Sequence):
     ``MapDataset.npred_background``); every other component stays the parsed dict (kept and
     written back, not evaluated).
 
+    Parameters
+    ----------
+    components : sequence of `FoVBackgroundModel` or dict, optional
+        The components (one component alone is accepted too); dicts of type
+        ``FoVBackgroundModel`` become objects, others are copied. Another `Models` is
+        copied with its covariance.
+    covariance : optional
+        The ``covariance`` entry of a models file, kept as read.
+
+    Raises
+    ------
+    TypeError
+        A component is neither a `FoVBackgroundModel` nor a dict.
+    ValueError
+        Two components have the same name.
+
     Examples
     --------
     >>> from skymask.datasets.models import FoVBackgroundModel, Models
@@ -308,7 +483,38 @@ class Models(Sequence):
 
     @classmethod
     def read(cls, filename, checksum=True) -> Models:
-        """Read a gammapy models YAML file (``components:`` list, optional ``covariance:``)."""
+        """Read a gammapy models YAML file (``components:`` list, optional ``covariance:``).
+
+        Parameters
+        ----------
+        filename : str or path
+            The YAML file.
+        checksum : bool, optional
+            Verify a ``checksum:`` entry if the file has one (a
+            `~skymask.utils.exceptions.ChecksumWarning` if it does not match). Default True.
+
+        Returns
+        -------
+        Models
+
+        Raises
+        ------
+        ValueError
+            The file is not a models YAML (no list of mappings under ``components``), or
+            its components are not valid.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from skymask.datasets import FoVBackgroundModel, Models
+        >>> models = Models([FoVBackgroundModel("crab"), {"name": "src", "type": "SkyModel"}])
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     models.write(Path(tmp) / "models.yaml")
+        ...     again = Models.read(Path(tmp) / "models.yaml")
+        >>> again.names
+        ['crab-bkg', 'src']
+        """
         path = regular_file(make_path(filename), what="models file")
         data = read_yaml(path, checksum=checksum)
         components = data.get("components", [])
@@ -322,7 +528,19 @@ class Models(Sequence):
             raise ValueError(f"{path}: {exc}") from None
 
     def to_dict(self) -> dict:
-        """The YAML document: ``components`` (and ``covariance`` when there is one)."""
+        """The YAML document: ``components`` (and ``covariance`` when there is one).
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> from skymask.datasets import FoVBackgroundModel, Models
+        >>> data = Models([FoVBackgroundModel("crab")]).to_dict()
+        >>> list(data), data["components"][0]["type"]
+        (['components'], 'FoVBackgroundModel')
+        """
         data = {
             "components": [
                 c.to_dict() if isinstance(c, FoVBackgroundModel) else copy.deepcopy(c)
@@ -334,21 +552,78 @@ class Models(Sequence):
         return data
 
     def write(self, filename, overwrite=False, checksum=False) -> None:
-        """Write the YAML document atomically."""
+        """Write the YAML document atomically.
+
+        Parameters
+        ----------
+        filename : str or path
+            The YAML file.
+        overwrite : bool, optional
+            Replace an existing file. Default False.
+        checksum : bool, optional
+            Add a ``checksum:`` entry (verified by `read`). Default False.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from skymask.datasets import FoVBackgroundModel, Models
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     path = Path(tmp) / "models.yaml"
+        ...     Models([FoVBackgroundModel("crab")]).write(path, checksum=True)
+        ...     print(path.read_text().splitlines()[-1].startswith("checksum: "))
+        True
+        """
         write_yaml(self.to_dict(), make_path(filename), overwrite=overwrite, checksum=checksum)
 
     @property
     def names(self) -> list[str]:
-        """Component names."""
+        """Component names.
+
+        Examples
+        --------
+        >>> from skymask.datasets import FoVBackgroundModel, Models
+        >>> Models([FoVBackgroundModel("crab"), {"type": "SkyModel"}]).names  # unnamed: model-i
+        ['crab-bkg', 'model-1']
+        """
         return [component_name(c, i) for i, c in enumerate(self._components)]
 
     @property
     def sky_models(self) -> list[dict]:
-        """The components skymask does not evaluate (everything but FoV background models)."""
+        """The components skymask does not evaluate (everything but FoV background models).
+
+        Examples
+        --------
+        >>> from skymask.datasets import FoVBackgroundModel, Models
+        >>> Models([FoVBackgroundModel("crab"), {"name": "src", "type": "SkyModel"}]).sky_models
+        [{'name': 'src', 'type': 'SkyModel'}]
+        """
         return [c for c in self._components if not isinstance(c, FoVBackgroundModel)]
 
     def for_dataset(self, name: str) -> Models:
-        """The components that apply to the dataset ``name``."""
+        """The components that apply to the dataset ``name``.
+
+        A component without ``datasets_names`` applies to every dataset.
+
+        Parameters
+        ----------
+        name : str
+            The dataset name.
+
+        Returns
+        -------
+        Models
+            With the same covariance.
+
+        Examples
+        --------
+        >>> from skymask.datasets import FoVBackgroundModel, Models
+        >>> models = Models(
+        ...     [FoVBackgroundModel("crab"), FoVBackgroundModel("pks"), {"name": "src"}]
+        ... )
+        >>> models.for_dataset("crab").names
+        ['crab-bkg', 'src']
+        """
         return Models(
             [c for c in self._components if applies_to(c, name)], covariance=self.covariance
         )

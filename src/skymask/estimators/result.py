@@ -37,10 +37,21 @@ class ExcessMaps(Mapping):
     Parameters
     ----------
     maps : dict of str to `~skymask.maps.Map`
+        The computed maps, all on one geometry (at least one).
     meta : dict, optional
         Estimator settings (``n_sigma``, ``n_sigma_ul``, ``correlation_radius`` ...).
     reference_spectral_model : object, optional
         The spectrum a norm of 1 stands for.
+    has_exposure : bool, optional
+        Whether the dataset had an exposure (the norms are then in units of the reference
+        spectrum and the flux maps can be derived). Default True.
+
+    Raises
+    ------
+    TypeError
+        An entry is not a `~skymask.maps.Map`.
+    ValueError
+        No map, or maps on different geometries.
 
     Examples
     --------
@@ -141,7 +152,26 @@ class ExcessMaps(Mapping):
 
     @property
     def quantities(self) -> list[str]:
-        """Every quantity this result can give: the maps and those derived from them."""
+        """Every quantity this result can give: the maps and those derived from them.
+
+        Examples
+        --------
+        >>> from skymask.estimators import ExcessMaps, PowerLawSpectralModel
+        >>> from skymask.maps import Map, MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+        >>> geom = WcsGeom.create(npix=2, axes=[axis])
+        >>> maps = {"npred": 5.0, "npred_excess": 2.0, "norm": 0.5}
+        >>> result = ExcessMaps(
+        ...     {name: Map.from_geom(geom, data=value) for name, value in maps.items()},
+        ...     reference_spectral_model=PowerLawSpectralModel(),  # index 2, 1e-12 at 1 TeV
+        ... )
+        >>> result.quantities[3:]  # after the three maps, those derived from them
+        ['npred_background', 'npred_excess_ref', 'dnde', 'e2dnde', 'flux', 'eflux']
+        >>> float(result["npred_background"].data[0, 0, 0])  # 5 - 2
+        3.0
+        >>> result["flux"].quantity[0, 0, 0]  # 0.5 * 1e-12 TeV-1 cm-2 s-1 * (1 - 1/10) TeV
+        <Quantity 4.5e-13 1 / (s cm2)>
+        """
         candidates = ["npred_background", "npred_excess_ref"]
         candidates += [f"npred_excess{s}" for s in NORM_SUFFIXES[1:5]]
         candidates += [f"{sed}{s}" for sed in SED_TYPES for s in NORM_SUFFIXES]

@@ -129,6 +129,16 @@ class PowerLawSpectralModel:
     def energy_flux(self, energy_min, energy_max) -> u.Quantity:
         """Energy flux between two energies, in ``TeV cm-2 s-1`` (index 2 gives a logarithm).
 
+        Parameters
+        ----------
+        energy_min, energy_max : str or `~astropy.units.Quantity`
+            Integration bounds (arrays broadcast).
+
+        Returns
+        -------
+        `~astropy.units.Quantity`
+            Energy flux in ``TeV cm-2 s-1``.
+
         Examples
         --------
         >>> model = PowerLawSpectralModel(index=2, amplitude="1 cm-2 s-1 TeV-1")

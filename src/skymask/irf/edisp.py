@@ -246,7 +246,40 @@ class EDispKernelMap:
 
     @classmethod
     def from_edisp_kernel(cls, edisp, geom=None) -> EDispKernelMap:
-        """The kernel ``edisp`` in every pixel of ``geom`` (default gammapy's all-sky grid)."""
+        """The kernel ``edisp`` in every pixel of ``geom`` (default gammapy's all-sky grid).
+
+        Parameters
+        ----------
+        edisp : `EDispKernel`
+            The migration matrix.
+        geom : `~skymask.maps.WcsGeom`, optional
+            The sky grid (its non-spatial axes are dropped); default gammapy's all-sky grid
+            of 2 x 1 pixels of 180 deg (CAR).
+
+        Returns
+        -------
+        EDispKernelMap
+            With gammapy's exposure map (zeros, see `from_geom`).
+
+        Raises
+        ------
+        TypeError
+            ``edisp`` is not an `EDispKernel`.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernel, EDispKernelMap
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> kernel = EDispKernel(
+        ...     energy.copy(name="energy_true"), energy, [[0.75, 0.25, 0], [0, 1, 0], [0, 0, 1]]
+        ... )
+        >>> edisp = EDispKernelMap.from_edisp_kernel(kernel, geom=WcsGeom.create(npix=5, binsz=1))
+        >>> edisp.edisp_map.data.shape, edisp.exposure_map.data.shape
+        ((3, 3, 5, 5), (3, 1, 5, 5))
+        >>> edisp.get_edisp_kernel().data[0].tolist()
+        [0.75, 0.25, 0.0]
+        """
         if not isinstance(edisp, EDispKernel):
             raise TypeError(f"edisp must be an EDispKernel, got {describe(edisp)}")
         result = cls.from_diagonal_response(edisp.energy_axis, edisp.energy_axis_true, geom=geom)
@@ -258,6 +291,22 @@ class EDispKernelMap:
         cls, energy_axis, energy_axis_true, sigma, bias, pdf_threshold=1e-6, geom=None
     ) -> EDispKernelMap:
         """`EDispKernel.from_gauss` in every pixel of ``geom`` (default all-sky, 2 x 1 pixels).
+
+        Parameters
+        ----------
+        energy_axis, energy_axis_true : `~skymask.maps.MapAxis`
+            Reconstructed and true energy axes.
+        sigma, bias : float or array of shape (n_true,)
+            Relative resolution and bias.
+        pdf_threshold : float, optional
+            Migration densities below it are set to 0. Default 1e-6.
+        geom : `~skymask.maps.WcsGeom`, optional
+            The sky grid; default gammapy's all-sky grid of 2 x 1 pixels of 180 deg (CAR).
+
+        Returns
+        -------
+        EDispKernelMap
+            With gammapy's exposure map (zeros, see `from_geom`).
 
         Examples
         --------
@@ -442,8 +491,27 @@ class EDispKernelMap:
 
         Raises
         ------
+        TypeError
+            ``other`` is not an `EDispKernelMap`.
         ValueError
             Either map has no exposure map, or the geometries differ.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernel, EDispKernelMap
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> true = energy.copy(name="energy_true")
+        >>> kernel = EDispKernel(true, energy, [[0.75, 0.25, 0], [0, 1, 0], [0, 0, 1]])
+        >>> edisp = EDispKernelMap.from_edisp_kernel(kernel)
+        >>> other = EDispKernelMap.from_diagonal_response(energy, true)
+        >>> edisp.exposure_map.data[...] = 1
+        >>> other.exposure_map.data[...] = 3
+        >>> edisp.stack(other)
+        >>> edisp.get_edisp_kernel().data[0].tolist()  # (0.75 * 1 + 1 * 3) / 4, 0.25 / 4
+        [0.9375, 0.0625, 0.0]
+        >>> edisp.exposure_map.data[:, 0, 0, 0].tolist()
+        [4.0, 4.0, 4.0]
         """
         if not isinstance(other, EDispKernelMap):
             raise TypeError(f"other must be an EDispKernelMap, got {describe(other)}")
@@ -456,7 +524,37 @@ class EDispKernelMap:
 
     def cutout(self, position, width, mode="trim", min_npix=3) -> EDispKernelMap:
         """The IRF and exposure maps cut out around ``position`` (at least ``min_npix``
-        pixels: IRF maps are coarse), as gammapy's ``IRFMap.cutout``."""
+        pixels: IRF maps are coarse), as gammapy's ``IRFMap.cutout``.
+
+        Parameters
+        ----------
+        position : `~astropy.coordinates.SkyCoord`
+            Centre of the cutout.
+        width : angle or tuple of two angles
+            Width of the cutout (lon, lat).
+        mode : {"trim", "partial", "strict"}, optional
+            As `~skymask.maps.Map.cutout`. Default ``"trim"``.
+        min_npix : int, optional
+            Smallest number of pixels along each side. Default 3.
+
+        Returns
+        -------
+        EDispKernelMap
+
+        Examples
+        --------
+        >>> from astropy.coordinates import SkyCoord
+        >>> from skymask.irf import EDispKernel, EDispKernelMap
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> kernel = EDispKernel(
+        ...     energy.copy(name="energy_true"), energy, [[0.75, 0.25, 0], [0, 1, 0], [0, 0, 1]]
+        ... )
+        >>> edisp = EDispKernelMap.from_edisp_kernel(kernel, geom=WcsGeom.create(npix=5, binsz=1))
+        >>> cut = edisp.cutout(SkyCoord(0, 0, unit="deg"), width="1 deg")  # 1 pixel, min 3
+        >>> cut.edisp_map.data.shape, cut.exposure_map.data.shape
+        ((3, 3, 3, 3), (3, 1, 3, 3))
+        """
         from ._stacking import cutout_irf_maps
 
         irf, exposure = cutout_irf_maps(
@@ -466,7 +564,37 @@ class EDispKernelMap:
 
     def downsample(self, factor, axis_name=None, weights=None) -> EDispKernelMap:
         """gammapy's ``IRFMap.downsample``: sky pixels averaged, or bins of ``axis_name``
-        summed with ``weights``; the exposure map follows."""
+        summed with ``weights``; the exposure map follows.
+
+        Parameters
+        ----------
+        factor : int
+            Down-sampling factor.
+        axis_name : str, optional
+            A non-spatial axis to down-sample (its bins summed); default the sky pixels
+            (averaged).
+        weights : `~skymask.maps.Map`, optional
+            Weights of the summed bins (e.g. the safe mask).
+
+        Returns
+        -------
+        EDispKernelMap
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernel, EDispKernelMap
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> kernel = EDispKernel(
+        ...     energy.copy(name="energy_true"), energy, [[0.75, 0.25, 0], [0, 1, 0], [0, 0, 1]]
+        ... )
+        >>> edisp = EDispKernelMap.from_edisp_kernel(kernel, geom=WcsGeom.create(npix=5, binsz=1))
+        >>> down = edisp.downsample(5)
+        >>> down.edisp_map.data.shape, down.exposure_map.data.shape
+        ((3, 3, 1, 1), (3, 1, 1, 1))
+        >>> down.edisp_map.data[0, :, 0, 0].tolist()  # the mean of 25 equal kernels
+        [0.75, 0.25, 0.0]
+        """
         from ._stacking import downsample_irf_maps
 
         irf, exposure = downsample_irf_maps(
@@ -477,6 +605,18 @@ class EDispKernelMap:
     def resample_energy_axis(self, energy_axis, weights=None) -> EDispKernelMap:
         """Reconstructed-energy bins grouped into ``energy_axis``'s (summed with ``weights``,
         e.g. the safe mask); true energy and exposure unchanged, as gammapy.
+
+        Parameters
+        ----------
+        energy_axis : `~skymask.maps.MapAxis`
+            The new reconstructed-energy axis (each new edge snaps to the nearest edge of
+            the map's, see `~skymask.maps.WcsGeom.resample_axis`).
+        weights : `~skymask.maps.Map`, optional
+            Weights of the summed bins.
+
+        Returns
+        -------
+        EDispKernelMap
 
         Examples
         --------
@@ -493,12 +633,63 @@ class EDispKernelMap:
 
     def slice_by_idx(self, slices) -> EDispKernelMap:
         """Slice the kernel and exposure maps along the axes they have (``energy``,
-        ``energy_true``); other keys of ``slices`` are ignored, as gammapy."""
+        ``energy_true``); other keys of ``slices`` are ignored, as gammapy.
+
+        Parameters
+        ----------
+        slices : dict
+            Axis name to `slice` or `int`.
+
+        Returns
+        -------
+        EDispKernelMap
+
+        Raises
+        ------
+        TypeError
+            ``slices`` is not a dict.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernel, EDispKernelMap
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> kernel = EDispKernel(
+        ...     energy.copy(name="energy_true"), energy, [[0.75, 0.25, 0], [0, 1, 0], [0, 0, 1]]
+        ... )
+        >>> edisp = EDispKernelMap.from_edisp_kernel(kernel, geom=WcsGeom.create(npix=5, binsz=1))
+        >>> part = edisp.slice_by_idx({"energy_true": slice(0, 2)})
+        >>> part.edisp_map.data.shape, part.exposure_map.data.shape
+        ((2, 3, 5, 5), (2, 1, 5, 5))
+        """
         edisp_map, exposure_map = slice_irf_maps(self._edisp_map, self._exposure_map, slices)
         return type(self)(edisp_map, exposure_map)
 
     def peek(self, figsize=(15, 5)):
-        """Quick look at the kernel at the map centre (`EDispKernel.peek`); returns the figure."""
+        """Quick look at the kernel at the map centre (`EDispKernel.peek`); returns the figure.
+
+        Parameters
+        ----------
+        figsize : tuple of float, optional
+            Figure size in inches. Default ``(15, 5)``.
+
+        Returns
+        -------
+        `~matplotlib.figure.Figure`
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> from skymask.irf import EDispKernel, EDispKernelMap
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> kernel = EDispKernel(
+        ...     energy.copy(name="energy_true"), energy, [[0.75, 0.25, 0], [0, 1, 0], [0, 0, 1]]
+        ... )
+        >>> edisp = EDispKernelMap.from_edisp_kernel(kernel, geom=WcsGeom.create(npix=5, binsz=1))
+        >>> fig = edisp.peek(figsize=(8, 3))
+        >>> plt.close(fig)
+        """
         return self.get_edisp_kernel().peek(figsize=figsize)
 
     # ------------------------------------------------------------------ evaluation

@@ -45,9 +45,18 @@ class EDispKernel:
     Parameters
     ----------
     energy_axis_true, energy_axis : `~skymask.maps.MapAxis`
-        True and reconstructed energy axes (gammapy's ``axes=[energy_axis_true,
-        energy_axis]`` is accepted too).
+        True and reconstructed energy axes (renamed ``energy_true`` and ``energy``).
     data : array-like, shape (n_true, n_reco)
+        The migration probabilities (copied).
+    axes : sequence of two `~skymask.maps.MapAxis`, optional, keyword-only
+        gammapy's ``axes=[energy_axis_true, energy_axis]``, instead of the two axes.
+
+    Raises
+    ------
+    TypeError
+        An axis is not a `~skymask.maps.MapAxis`, or both ``axes`` and the axes are given.
+    ValueError
+        An axis is not an energy axis, or ``data`` does not have the shape of the axes.
 
     Examples
     --------
@@ -166,25 +175,82 @@ class EDispKernel:
     # ------------------------------------------------------------------ attributes
     @property
     def energy_axis_true(self) -> MapAxis:
+        """The true-energy axis (rows of the matrix), named ``energy_true``.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernel
+        >>> from skymask.maps import MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> EDispKernel.from_diagonal_response(axis).energy_axis_true.name
+        'energy_true'
+        """
         return self._energy_axis_true
 
     @property
     def energy_axis(self) -> MapAxis:
+        """The reconstructed-energy axis (columns of the matrix), named ``energy``.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernel
+        >>> from skymask.maps import MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3, name="energy_true")
+        >>> kernel = EDispKernel.from_diagonal_response(axis)
+        >>> kernel.energy_axis.name, kernel.energy_axis.nbin
+        ('energy', 3)
+        """
         return self._energy_axis
 
     @property
     def axes(self) -> MapAxes:
-        """``MapAxes([energy_axis_true, energy_axis])`` (gammapy's order)."""
+        """``MapAxes([energy_axis_true, energy_axis])`` (gammapy's order).
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernel
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> kernel = EDispKernel(
+        ...     energy.copy(name="energy_true"), energy, [[0.75, 0.25, 0], [0, 1, 0], [0, 0, 1]]
+        ... )
+        >>> kernel.axes.names
+        ['energy_true', 'energy']
+        """
         return MapAxes([self._energy_axis_true, self._energy_axis])
 
     @property
     def data(self) -> np.ndarray:
-        """The matrix, shape ``(n_true, n_reco)``."""
+        """The matrix, shape ``(n_true, n_reco)``.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernel
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> kernel = EDispKernel(
+        ...     energy.copy(name="energy_true"), energy, [[0.75, 0.25, 0], [0, 1, 0], [0, 0, 1]]
+        ... )
+        >>> kernel.data[0].tolist()
+        [0.75, 0.25, 0.0]
+        """
         return self._data
 
     @property
     def pdf_matrix(self) -> np.ndarray:
-        """The matrix (gammapy's name): rows true energy, columns reconstructed energy."""
+        """The matrix (gammapy's name): rows true energy, columns reconstructed energy.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernel
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> kernel = EDispKernel(
+        ...     energy.copy(name="energy_true"), energy, [[0.75, 0.25, 0], [0, 1, 0], [0, 0, 1]]
+        ... )
+        >>> kernel.pdf_matrix.sum(axis=1).tolist()
+        [1.0, 1.0, 1.0]
+        """
         return self._data
 
     def __array__(self, dtype=None, copy=None):
@@ -214,6 +280,28 @@ class EDispKernel:
         """The matrix with the reconstructed bins outside ``[lo, hi]`` set to 0.
 
         A bin is kept when it lies entirely inside the thresholds (gammapy's rule).
+
+        Parameters
+        ----------
+        lo_threshold, hi_threshold : `~astropy.units.Quantity`, optional
+            Reconstructed-energy range; default the ends of the axis.
+
+        Returns
+        -------
+        ndarray
+            A copy of the matrix, shape ``(n_true, n_reco)``.
+
+        Examples
+        --------
+        >>> from astropy import units as u
+        >>> from skymask.irf import EDispKernel
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> kernel = EDispKernel(
+        ...     energy.copy(name="energy_true"), energy, [[0.75, 0.25, 0], [0, 1, 0], [0, 0, 1]]
+        ... )
+        >>> kernel.pdf_in_safe_range(lo_threshold=2 * u.TeV).tolist()  # first bin: 1-2.15 TeV
+        [[0.0, 0.25, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
         """
         data = self._data.copy()
         if lo_threshold is None and hi_threshold is None:
@@ -269,6 +357,18 @@ class EDispKernel:
         -------
         `~astropy.units.Quantity`
             Dimensionless, the broadcast shape of the inputs.
+
+        Examples
+        --------
+        >>> from astropy import units as u
+        >>> from skymask.irf import EDispKernel
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> kernel = EDispKernel(
+        ...     energy.copy(name="energy_true"), energy, [[0.75, 0.25, 0], [0, 1, 0], [0, 0, 1]]
+        ... )
+        >>> kernel.evaluate(energy_true=2 * u.TeV, energy=[1.5, 3, 20] * u.TeV)
+        <Quantity [0.75, 0.25, 0.  ]>
         """
         true_axis, reco_axis = self._energy_axis_true, self._energy_axis
         if energy_true is None:
@@ -283,7 +383,30 @@ class EDispKernel:
         return u.Quantity(values, u.dimensionless_unscaled)
 
     def get_mean(self, energy_true) -> u.Quantity:
-        """Mean reconstructed energy (bin centres weighted by the matrix row)."""
+        """Mean reconstructed energy (bin centres weighted by the matrix row).
+
+        Parameters
+        ----------
+        energy_true : `~astropy.units.Quantity`
+            True energies; each uses the true-energy bin that holds it (clipped to the axis).
+
+        Returns
+        -------
+        `~astropy.units.Quantity`
+            One mean per energy (0 where the row is empty), at least 1-d.
+
+        Examples
+        --------
+        >>> from astropy import units as u
+        >>> from skymask.irf import EDispKernel
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> kernel = EDispKernel(
+        ...     energy.copy(name="energy_true"), energy, [[0.75, 0.25, 0], [0, 1, 0], [0, 0, 1]]
+        ... )
+        >>> kernel.get_mean([2, 5] * u.TeV).round(5)  # (0.75 + 0.25 * 10**(1/3)) * 1.46780 TeV
+        <Quantity [1.89142, 6.81292] TeV>
+        """
         pdf = self._data[self._true_index(energy_true)]
         center = self._energy_axis.center
         norm = pdf.sum(axis=-1)
@@ -298,12 +421,62 @@ class EDispKernel:
         return (deviation * pdf).sum(axis=-1) / pdf.sum(axis=-1)
 
     def get_bias(self, energy_true):
-        """Relative bias ``(E_reco_mean - E_true) / E_true`` at the nearest true-energy bin."""
+        """Relative bias ``(E_reco_mean - E_true) / E_true`` at the nearest true-energy bin.
+
+        ``E_true`` is the centre of the true-energy bin that holds ``energy_true``.
+
+        Parameters
+        ----------
+        energy_true : `~astropy.units.Quantity`
+            True energies.
+
+        Returns
+        -------
+        ndarray
+            The bias per energy, at least 1-d.
+
+        Examples
+        --------
+        >>> from astropy import units as u
+        >>> from skymask.irf import EDispKernel
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> kernel = EDispKernel(
+        ...     energy.copy(name="energy_true"), energy, [[0.75, 0.25, 0], [0, 1, 0], [0, 0, 1]]
+        ... )
+        >>> kernel.get_bias([2, 5] * u.TeV).round(6)  # 0.25 (10**(1/3) - 1), then none
+        array([0.288609, 0.      ])
+        """
         true_center = self._energy_axis_true.center[self._true_index(energy_true)]
         return ((self.get_mean(energy_true) - true_center) / true_center).to_value("")
 
     def get_resolution(self, energy_true):
-        """Relative resolution ``std(E_reco) / E_true`` at the nearest true-energy bin."""
+        """Relative resolution ``std(E_reco) / E_true`` at the nearest true-energy bin.
+
+        The spread of the reconstructed bin centres weighted by the matrix row.
+
+        Parameters
+        ----------
+        energy_true : `~astropy.units.Quantity`
+            True energies.
+
+        Returns
+        -------
+        ndarray
+            The resolution per energy, at least 1-d.
+
+        Examples
+        --------
+        >>> from astropy import units as u
+        >>> from skymask.irf import EDispKernel
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> kernel = EDispKernel(
+        ...     energy.copy(name="energy_true"), energy, [[0.75, 0.25, 0], [0, 1, 0], [0, 0, 1]]
+        ... )
+        >>> kernel.get_resolution([2, 5] * u.TeV).round(6)  # sqrt(0.75 * 0.25) (10**(1/3) - 1)
+        array([0.499885, 0.      ])
+        """
         true_center = self._energy_axis_true.center[self._true_index(energy_true)]
         return (np.sqrt(self._get_variance(energy_true)) / true_center).to_value("")
 
@@ -325,6 +498,27 @@ class EDispKernel:
         Returns
         -------
         EDispKernel
+
+        Raises
+        ------
+        ValueError
+            ``format`` is not ``"gadf"``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from skymask.irf import EDispKernel
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> kernel = EDispKernel(
+        ...     energy.copy(name="energy_true"), energy, [[0.75, 0.25, 0], [0, 1, 0], [0, 0, 1]]
+        ... )
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     kernel.write(Path(tmp) / "rmf.fits")
+        ...     again = EDispKernel.read(Path(tmp) / "rmf.fits")
+        >>> again.data[0].tolist(), again.energy_axis.nbin
+        ([0.75, 0.25, 0.0], 3)
         """
         from ._ogip import read_rmf
 
@@ -338,7 +532,33 @@ class EDispKernel:
         )
 
     def to_hdulist(self, format="ogip"):
-        """The OGIP RMF file as an `~astropy.io.fits.HDUList` (primary, MATRIX, EBOUNDS)."""
+        """The OGIP RMF file as an `~astropy.io.fits.HDUList` (primary, MATRIX, EBOUNDS).
+
+        Parameters
+        ----------
+        format : {"ogip", "ogip-sherpa"}, optional
+            gammapy's names; both give the same OGIP layout here. Default ``"ogip"``.
+
+        Returns
+        -------
+        `~astropy.io.fits.HDUList`
+
+        Raises
+        ------
+        ValueError
+            ``format`` is neither name.
+
+        Examples
+        --------
+        >>> from skymask.irf import EDispKernel
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> kernel = EDispKernel(
+        ...     energy.copy(name="energy_true"), energy, [[0.75, 0.25, 0], [0, 1, 0], [0, 0, 1]]
+        ... )
+        >>> [hdu.name for hdu in kernel.to_hdulist()]
+        ['PRIMARY', 'MATRIX', 'EBOUNDS']
+        """
         from ._ogip import rmf_hdulist
 
         if format not in ("ogip", "ogip-sherpa"):
@@ -346,25 +566,126 @@ class EDispKernel:
         return rmf_hdulist(self._energy_axis_true.edges, self._energy_axis.edges, self._data)
 
     def write(self, filename, format="ogip", checksum=False, overwrite=False):
-        """Write the OGIP RMF file (atomically; ``checksum`` adds CHECKSUM/DATASUM cards)."""
+        """Write the OGIP RMF file (atomically; ``checksum`` adds CHECKSUM/DATASUM cards).
+
+        Parameters
+        ----------
+        filename : str or path
+            The file to write.
+        format : {"ogip", "ogip-sherpa"}, optional
+            See `to_hdulist`. Default ``"ogip"``.
+        checksum : bool, optional
+            Add CHECKSUM and DATASUM cards. Default False.
+        overwrite : bool, optional
+            Replace an existing file. Default False.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from astropy.io import fits
+        >>> from skymask.irf import EDispKernel
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> kernel = EDispKernel(
+        ...     energy.copy(name="energy_true"), energy, [[0.75, 0.25, 0], [0, 1, 0], [0, 0, 1]]
+        ... )
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     kernel.write(Path(tmp) / "rmf.fits", checksum=True)
+        ...     with fits.open(Path(tmp) / "rmf.fits") as hdulist:
+        ...         print(hdulist[1].name, "CHECKSUM" in hdulist[1].header)
+        MATRIX True
+        """
         from ..utils.io import write_fits
 
         write_fits(self.to_hdulist(format=format), filename, overwrite=overwrite, checksum=checksum)
 
     def plot_matrix(self, ax=None, add_cbar=False, **kwargs):
-        """Plot the matrix (true energy on x, reconstructed on y); returns the axes."""
+        """Plot the matrix (true energy on x, reconstructed on y); returns the axes.
+
+        Parameters
+        ----------
+        ax : `~matplotlib.axes.Axes`, optional
+            Axes to draw on; default the current axes.
+        add_cbar : bool, optional
+            Add a colour bar. Default False.
+        **kwargs
+            Passed to `~matplotlib.axes.Axes.pcolormesh`.
+
+        Returns
+        -------
+        `~matplotlib.axes.Axes`
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> from skymask.irf import EDispKernel
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> kernel = EDispKernel(
+        ...     energy.copy(name="energy_true"), energy, [[0.75, 0.25, 0], [0, 1, 0], [0, 0, 1]]
+        ... )
+        >>> ax = kernel.plot_matrix(add_cbar=True)
+        >>> plt.close("all")
+        """
         from .plotting import plot_edisp_matrix
 
         return plot_edisp_matrix(self, ax=ax, add_cbar=add_cbar, **kwargs)
 
     def plot_bias(self, ax=None, **kwargs):
-        """Plot the bias against true energy; returns the axes."""
+        """Plot the bias against true energy; returns the axes.
+
+        Parameters
+        ----------
+        ax : `~matplotlib.axes.Axes`, optional
+            Axes to draw on; default the current axes.
+        **kwargs
+            Passed to `~matplotlib.axes.Axes.plot`.
+
+        Returns
+        -------
+        `~matplotlib.axes.Axes`
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> from skymask.irf import EDispKernel
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> kernel = EDispKernel(
+        ...     energy.copy(name="energy_true"), energy, [[0.75, 0.25, 0], [0, 1, 0], [0, 0, 1]]
+        ... )
+        >>> ax = kernel.plot_bias()
+        >>> plt.close("all")
+        """
         from .plotting import plot_edisp_bias
 
         return plot_edisp_bias(self, ax=ax, **kwargs)
 
     def peek(self, figsize=(15, 5)):
-        """Quick look: matrix and bias side by side; returns the figure."""
+        """Quick look: matrix and bias side by side; returns the figure.
+
+        Parameters
+        ----------
+        figsize : tuple of float, optional
+            Figure size in inches. Default ``(15, 5)``.
+
+        Returns
+        -------
+        `~matplotlib.figure.Figure`
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> from skymask.irf import EDispKernel
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> kernel = EDispKernel(
+        ...     energy.copy(name="energy_true"), energy, [[0.75, 0.25, 0], [0, 1, 0], [0, 0, 1]]
+        ... )
+        >>> fig = kernel.peek(figsize=(8, 3))
+        >>> plt.close(fig)
+        """
         from .plotting import peek_edisp
 
         return peek_edisp(self, figsize=figsize)

@@ -375,8 +375,26 @@ class PSFMap:
 
         Raises
         ------
+        TypeError
+            ``other`` is not a `PSFMap`.
         ValueError
             Either map has no exposure map, or the geometries differ.
+
+        Examples
+        --------
+        >>> from astropy import units as u
+        >>> from skymask.irf import PSFMap
+        >>> from skymask.maps import MapAxis
+        >>> energy = MapAxis.from_nodes([1, 10], name="energy_true", interp="log", unit="TeV")
+        >>> psf = PSFMap.from_gauss(energy, sigma=0.1 * u.deg)  # exposure 1 m2 s
+        >>> other = PSFMap.from_gauss(energy, sigma=0.2 * u.deg)
+        >>> other.exposure_map.data[...] = 3
+        >>> narrow, wide = psf.psf_map.data[0, 0, 0, 0], other.psf_map.data[0, 0, 0, 0]
+        >>> psf.stack(other)
+        >>> bool(psf.psf_map.data[0, 0, 0, 0] == (narrow + 3 * wide) / 4)
+        True
+        >>> psf.exposure_map.data[:, 0, 0, 0].tolist()
+        [4.0, 4.0]
         """
         from ._stacking import stack_irf_maps
 
@@ -391,7 +409,36 @@ class PSFMap:
 
     def cutout(self, position, width, mode="trim", min_npix=3) -> PSFMap:
         """The IRF and exposure maps cut out around ``position`` (at least ``min_npix``
-        pixels: IRF maps are coarse), as gammapy's ``IRFMap.cutout``."""
+        pixels: IRF maps are coarse), as gammapy's ``IRFMap.cutout``.
+
+        Parameters
+        ----------
+        position : `~astropy.coordinates.SkyCoord`
+            Centre of the cutout.
+        width : angle or tuple of two angles
+            Width of the cutout (lon, lat).
+        mode : {"trim", "partial", "strict"}, optional
+            As `~skymask.maps.Map.cutout`. Default ``"trim"``.
+        min_npix : int, optional
+            Smallest number of pixels along each side. Default 3.
+
+        Returns
+        -------
+        PSFMap
+
+        Examples
+        --------
+        >>> from astropy.coordinates import SkyCoord
+        >>> from astropy import units as u
+        >>> from skymask.irf import PSFMap
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> energy = MapAxis.from_nodes([1, 10], name="energy_true", interp="log", unit="TeV")
+        >>> geom = WcsGeom.create(npix=5, binsz=1)
+        >>> psf = PSFMap.from_gauss(energy, sigma=[0.2, 0.1] * u.deg, geom=geom)
+        >>> cut = psf.cutout(SkyCoord(0, 0, unit="deg"), width="1 deg")  # 1 pixel, min 3
+        >>> cut.psf_map.data.shape, cut.exposure_map.data.shape
+        ((2, 66, 3, 3), (2, 1, 3, 3))
+        """
         from ._stacking import cutout_irf_maps
 
         irf, exposure = cutout_irf_maps(
@@ -401,7 +448,37 @@ class PSFMap:
 
     def downsample(self, factor, axis_name=None, weights=None) -> PSFMap:
         """gammapy's ``IRFMap.downsample``: sky pixels averaged, or bins of ``axis_name``
-        summed with ``weights``; the exposure map follows."""
+        summed with ``weights``; the exposure map follows.
+
+        Parameters
+        ----------
+        factor : int
+            Down-sampling factor.
+        axis_name : str, optional
+            A non-spatial axis to down-sample (its bins summed); default the sky pixels
+            (averaged).
+        weights : `~skymask.maps.Map`, optional
+            Weights of the summed bins.
+
+        Returns
+        -------
+        PSFMap
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from astropy import units as u
+        >>> from skymask.irf import PSFMap
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> energy = MapAxis.from_nodes([1, 10], name="energy_true", interp="log", unit="TeV")
+        >>> geom = WcsGeom.create(npix=5, binsz=1)
+        >>> psf = PSFMap.from_gauss(energy, sigma=[0.2, 0.1] * u.deg, geom=geom)
+        >>> down = psf.downsample(5)
+        >>> down.psf_map.data.shape, down.exposure_map.data.shape
+        ((2, 66, 1, 1), (2, 1, 1, 1))
+        >>> bool(np.allclose(down.psf_map.data[..., 0, 0], psf.psf_map.data[..., 0, 0]))
+        True
+        """
         from ._stacking import downsample_irf_maps
 
         irf, exposure = downsample_irf_maps(
@@ -451,6 +528,23 @@ class PSFMap:
         Returns
         -------
         `~skymask.irf.PSFKernel`
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from astropy import units as u
+        >>> from skymask.irf import PSFMap
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> energy = MapAxis.from_nodes([1, 10], name="energy_true", interp="log", unit="TeV")
+        >>> geom = WcsGeom.create(npix=5, binsz=1)
+        >>> psf = PSFMap.from_gauss(energy, sigma=[0.2, 0.1] * u.deg, geom=geom)
+        >>> kernel = psf.get_psf_kernel(WcsGeom.create(binsz=0.02, width=2), max_radius="1 deg")
+        >>> kernel.data.shape
+        (2, 101, 101)
+        >>> x = (np.arange(101) - 50) * 0.02  # deg from the centre
+        >>> rms = np.sqrt((kernel.data * x**2).sum(axis=(1, 2)))  # a Gaussian's is sigma
+        >>> round(float(rms[1]), 3)
+        0.1
         """
         from .psf_kernel import psf_kernel_from_map
 
@@ -464,7 +558,37 @@ class PSFMap:
         )
 
     def slice_by_idx(self, slices) -> PSFMap:
-        """Slice along ``rad`` / ``energy_true`` (other keys are ignored, as gammapy)."""
+        """Slice along ``rad`` / ``energy_true`` (other keys are ignored, as gammapy).
+
+        Parameters
+        ----------
+        slices : dict
+            Axis name to `slice` or `int`; the exposure map follows ``energy_true``.
+
+        Returns
+        -------
+        PSFMap
+
+        Raises
+        ------
+        TypeError
+            ``slices`` is not a dict.
+
+        Examples
+        --------
+        >>> from astropy import units as u
+        >>> from skymask.irf import PSFMap
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> energy = MapAxis.from_nodes([1, 10], name="energy_true", interp="log", unit="TeV")
+        >>> geom = WcsGeom.create(npix=5, binsz=1)
+        >>> psf = PSFMap.from_gauss(energy, sigma=[0.2, 0.1] * u.deg, geom=geom)
+        >>> high = psf.slice_by_idx({"energy_true": slice(1, 2)})
+        >>> high.psf_map.data.shape, high.exposure_map.data.shape
+        ((1, 66, 5, 5), (1, 1, 5, 5))
+        >>> r68 = high.containment_radius(0.6827, 10 * u.TeV)  # sqrt(-2 ln 0.3173) sigma
+        >>> round(float(r68.deg), 3)
+        0.152
+        """
         from ._stacking import slice_irf_maps
 
         psf_map, exposure_map = slice_irf_maps(self._psf_map, self._exposure_map, slices)

@@ -58,7 +58,22 @@ class PSFKernel:
             self.normalize()
 
     def normalize(self) -> None:
-        """Each image divided by its sum (0 where the sum is 0), in place."""
+        """Each image divided by its sum (0 where the sum is 0), in place.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.irf import PSFKernel
+        >>> from skymask.maps import Map, WcsGeom
+        >>> geom = WcsGeom.create(npix=3, binsz=0.1)
+        >>> image = Map.from_geom(geom, data=np.arange(9.0).reshape(3, 3))
+        >>> kernel = PSFKernel(image, normalize=False)
+        >>> float(kernel.data.sum())
+        36.0
+        >>> kernel.normalize()
+        >>> float(kernel.data.sum()), float(kernel.data[1, 1])  # 4 / 36
+        (1.0, 0.1111111111111111)
+        """
         data = np.asarray(self._psf_kernel_map.data, dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
             data = np.nan_to_num(data / data.sum(axis=(-2, -1), keepdims=True))
@@ -66,12 +81,34 @@ class PSFKernel:
 
     @property
     def psf_kernel_map(self) -> Map:
-        """The kernel map."""
+        """The kernel map.
+
+        Examples
+        --------
+        >>> from skymask.irf import PSFKernel
+        >>> from skymask.maps import WcsGeom
+        >>> kernel = PSFKernel.from_gauss(WcsGeom.create(binsz=0.1, width=2), sigma="0.1 deg")
+        >>> kernel.psf_kernel_map.geom.npix  # 5 sigma on each side of the centre pixel
+        (11, 11)
+        """
         return self._psf_kernel_map
 
     @property
     def data(self) -> np.ndarray:
-        """The kernel data (energy, y, x) or (y, x)."""
+        """The kernel data (energy, y, x) or (y, x).
+
+        Examples
+        --------
+        >>> from skymask.irf import PSFKernel
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2, name="energy_true")
+        >>> geom = WcsGeom.create(binsz=0.1, width=2, axes=[energy])
+        >>> kernel = PSFKernel.from_gauss(geom, sigma="0.1 deg")
+        >>> kernel.data.shape
+        (2, 11, 11)
+        >>> kernel.data.sum(axis=(1, 2)).round(12).tolist()
+        [1.0, 1.0]
+        """
         return self._psf_kernel_map.data
 
     @classmethod
@@ -80,6 +117,43 @@ class PSFKernel:
 
         The kernel geometry is ``geom.to_odd_npix(max_radius)`` (default 5 sigma); the
         Gaussian is evaluated on pixels ``factor`` times finer and summed back.
+
+        Parameters
+        ----------
+        geom : `~skymask.maps.WcsGeom`
+            Gives the pixel size, projection and non-spatial axes (the same image in each
+            plane).
+        sigma : angle
+            Width of the Gaussian (a `~astropy.units.Quantity`, a string such as
+            ``"0.1 deg"``, or a number in degrees).
+        max_radius : angle, optional
+            Half-width of the kernel; default ``5 * sigma``.
+        factor : int, optional
+            Over-sampling factor. Default 4.
+
+        Returns
+        -------
+        PSFKernel
+            Normalised to sum 1 in each plane.
+
+        Raises
+        ------
+        ValueError
+            ``sigma`` is not a positive finite angle.
+
+        Examples
+        --------
+        >>> from skymask.irf import PSFKernel
+        >>> from skymask.maps import WcsGeom
+        >>> geom = WcsGeom.create(binsz=0.1, width=2)
+        >>> kernel = PSFKernel.from_gauss(geom, sigma="0.1 deg")
+        >>> kernel.data.shape
+        (11, 11)
+        >>> # the exact pixel integral is erf(0.05 / (0.1 sqrt(2)))**2 = 0.1466
+        >>> round(float(kernel.data[5, 5]), 3)
+        0.147
+        >>> PSFKernel.from_gauss(geom, sigma="0.1 deg", max_radius="0.2 deg").data.shape
+        (5, 5)
         """
         sigma = as_angle(sigma, name="sigma").to_value(u.rad)
         if not np.isfinite(sigma) or sigma <= 0:
@@ -92,13 +166,70 @@ class PSFKernel:
         return cls(Map.from_geom(geom, data=data))
 
     def slice_by_idx(self, slices) -> PSFKernel:
-        """The kernel map sliced along its axes (``{"energy_true": slice(0, 2)}``)."""
+        """The kernel map sliced along its axes (``{"energy_true": slice(0, 2)}``).
+
+        Parameters
+        ----------
+        slices : dict
+            Axis name to `slice` (keeps the axis) or `int` (drops it).
+
+        Returns
+        -------
+        PSFKernel
+            Not normalised again.
+
+        Examples
+        --------
+        >>> from skymask.irf import PSFKernel
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2, name="energy_true")
+        >>> geom = WcsGeom.create(binsz=0.1, width=2, axes=[energy])
+        >>> kernel = PSFKernel.from_gauss(geom, sigma="0.1 deg")
+        >>> kernel.slice_by_idx({"energy_true": slice(0, 1)}).data.shape
+        (1, 11, 11)
+        >>> kernel.slice_by_idx({"energy_true": 0}).data.shape
+        (11, 11)
+        """
         return type(self)(self._psf_kernel_map.slice_by_idx(slices), normalize=False)
 
     def to_image(self, exposure=None, keepdims=True) -> PSFKernel:
         """One image: the energy planes weighted by ``exposure`` (default uniform) times a
         power law of index 2 integrated over each true-energy bin (gammapy's default
-        spectrum), summed and normalised."""
+        spectrum), summed and normalised.
+
+        Parameters
+        ----------
+        exposure : array-like or `~astropy.units.Quantity`, optional
+            One value per true-energy bin; default uniform.
+        keepdims : bool, optional
+            Keep the ``energy_true`` axis as one bin (default True), else return an image.
+
+        Returns
+        -------
+        PSFKernel
+            A copy when the kernel is already an image.
+
+        Raises
+        ------
+        ValueError
+            ``exposure`` does not have one value per true-energy bin.
+
+        Examples
+        --------
+        >>> from skymask.irf import PSFKernel
+        >>> from skymask.maps import Map, MapAxis, WcsGeom
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2, name="energy_true")
+        >>> planes = Map.from_geom(WcsGeom.create(npix=3, binsz=0.1, axes=[energy]))
+        >>> planes.data[0, 1, 1] = planes.data[1, 0, 0] = 1  # a different pixel per energy
+        >>> image = PSFKernel(planes).to_image()
+        >>> image.data.shape
+        (1, 3, 3)
+        >>> # E**-2 integrated over 1-3.16 and 3.16-10 TeV: 1 - 10**-0.5 and 10**-0.5 - 0.1
+        >>> round(float(image.data[0, 1, 1]), 6), round(float(image.data[0, 0, 0]), 6)
+        (0.759747, 0.240253)
+        >>> PSFKernel(planes).to_image(keepdims=False).data.shape
+        (3, 3)
+        """
         geom = self._psf_kernel_map.geom
         if geom.is_image:
             return type(self)(self._psf_kernel_map.copy())
@@ -119,12 +250,60 @@ class PSFKernel:
         return type(self)(Map.from_geom(image_geom, data=data.reshape(image_geom.data_shape)))
 
     def write(self, filename, overwrite=False) -> None:
-        """Write the kernel map (see `~skymask.maps.Map.write`)."""
+        """Write the kernel map (see `~skymask.maps.Map.write`).
+
+        Parameters
+        ----------
+        filename : str or path
+            The FITS file to write.
+        overwrite : bool, optional
+            Replace an existing file. Default False.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> import numpy as np
+        >>> from skymask.irf import PSFKernel
+        >>> from skymask.maps import WcsGeom
+        >>> kernel = PSFKernel.from_gauss(WcsGeom.create(binsz=0.1, width=2), sigma="0.1 deg")
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     kernel.write(Path(tmp) / "kernel.fits")
+        ...     again = PSFKernel.read(Path(tmp) / "kernel.fits")
+        >>> bool(np.allclose(again.data, kernel.data))
+        True
+        """
         self._psf_kernel_map.write(filename, overwrite=overwrite)
 
     @classmethod
     def read(cls, filename) -> PSFKernel:
-        """Read a kernel map written by `write` (or by gammapy)."""
+        """Read a kernel map written by `write` (or by gammapy).
+
+        Parameters
+        ----------
+        filename : str or path
+            The FITS file.
+
+        Returns
+        -------
+        PSFKernel
+            Normalised to sum 1 in each plane.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from skymask.irf import PSFKernel
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2, name="energy_true")
+        >>> geom = WcsGeom.create(binsz=0.1, width=2, axes=[energy])
+        >>> kernel = PSFKernel.from_gauss(geom, sigma="0.1 deg")
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     kernel.write(Path(tmp) / "kernel.fits")
+        ...     again = PSFKernel.read(Path(tmp) / "kernel.fits")
+        >>> again.data.shape
+        (2, 11, 11)
+        """
         return cls(Map.read(filename))
 
     def __repr__(self):

@@ -63,12 +63,51 @@ _GEOMETRY_KEYS |= {"proj", "energy", "refpix"}
 
 
 class RecipeError(ValueError):
-    """A recipe that cannot be built: the message names the step and the rule."""
+    """A recipe that cannot be built: the message names the step and the rule.
+
+    A `ValueError`, so that callers that catch bad values catch it too.
+
+    Examples
+    --------
+    >>> from skymask.workflows import MaskRecipe, RecipeError
+    >>> try:
+    ...     MaskRecipe({"geometry": {"npix": 4, "binsz": 1}, "steps": [{"blur": 1}]})
+    ... except RecipeError as error:
+    ...     print(str(error).rsplit(", ", 1)[-1])
+    got ['blur']
+    """
 
 
 @dataclass(frozen=True)
 class InputFile:
-    """An input file of a recipe: where the recipe names it and its content's SHA-256."""
+    """An input file of a recipe: where the recipe names it and its content's SHA-256.
+
+    Parameters
+    ----------
+    name : str
+        Where the recipe names the file (``"geometry.like"``, ``"steps[0].read"`` ...).
+    path : str
+        The file, resolved against the recipe's folder.
+    sha256 : str
+        SHA-256 of the file's content (hexadecimal).
+    size : int
+        Size in bytes.
+
+    Examples
+    --------
+    >>> import hashlib, tempfile, pathlib
+    >>> from skymask.maps import Map, WcsGeom
+    >>> from skymask.workflows import MaskRecipe
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = pathlib.Path(folder) / "mask.fits"
+    ...     Map.from_geom(WcsGeom.create(npix=4, binsz=1), data=True).write(path)
+    ...     steps = [{"read": "mask.fits"}]
+    ...     recipe = MaskRecipe({"geometry": {"npix": 4, "binsz": 1}, "steps": steps}, folder)
+    ...     [record] = recipe.inputs()
+    ...     digest, size = hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_size
+    >>> record.name, record.sha256 == digest, record.size == size
+    ('steps[0].read', True, True)
+    """
 
     name: str
     path: str
