@@ -147,3 +147,25 @@ def test_overlap_selection_on_a_healpix_geometry():
     assert keep.tolist() == [True, True, False]
     # Within the radius plus one pixel of a pixel centre; more than 5 pixels from any.
     assert nearest[1] < radius[1] + 0.92 and nearest[2] > radius[2] + 5 * 0.92
+
+
+@needs_3fhl
+def test_table_of_a_catalog_whose_file_is_gone_or_changed_is_a_clear_error(tmp_path):
+    # Only the columns of positions and names are read at first; the whole table is read
+    # from the file when first needed, and by then the file may be gone or another one.
+    import shutil
+
+    path = tmp_path / "3fhl.fits.gz"
+    shutil.copy(FHL3, path)
+    gone = SourceCatalog3FHL(path)
+    changed = SourceCatalog3FHL(path)
+    path.unlink()
+    with pytest.raises(
+        FileNotFoundError, match=r"3fhl\.fits\.gz is gone since the catalog was read.*filename="
+    ):
+        _ = gone.table
+    with fits.open(FHL3) as hdus:
+        hdus[1].data = hdus[1].data[:-1]
+        hdus.writeto(path)
+    with pytest.raises(RuntimeError, match="changed since the catalog was read"):
+        _ = changed.table

@@ -255,7 +255,15 @@ class SourceCatalog:
         """The catalog table, read from the file on first use when the catalog was built
         from a few of its columns (`_read_columns`)."""
         if self._table_value is None:
-            table = self._table_loader()
+            try:
+                table = self._table_loader()
+            except FileNotFoundError:
+                raise FileNotFoundError(
+                    f"{type(self).__name__}: {self.filename} is gone since the catalog was "
+                    "read (only the columns for positions and names were read then; this "
+                    "needs the whole table): build the catalog again from the file's new "
+                    "location with filename=..."
+                ) from None
             # The file must still be the one the columns came from.
             if len(table) != self._columns["rows"] or not np.array_equal(
                 string_column(table, self.name_column), self.names

@@ -1246,7 +1246,7 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         Parameters
         ----------
         axis : `MapAxis`
-            New binning (edges snap to old edges at or below them, see
+            New binning (each edge snaps to the nearest old edge, see
             `WcsGeom.resample_axis`).
         weights : `Map` or ndarray, optional
             Multiplied into the data first.
