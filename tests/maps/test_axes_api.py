@@ -1,5 +1,7 @@
 """MapAxis/MapAxes/LabelMapAxis API of gammapy 2.1: resampling, tables, groups, labels."""
 
+import re
+
 import numpy as np
 import pytest
 from astropy import units as u
@@ -16,8 +18,29 @@ def test_pad_extrapolates_in_the_interp_scale():
     lin_nodes = MapAxis.from_nodes([0.0, 1.0, 3.0], unit="deg", name="offset")
     # centre type: one more node at each end, continuing the outer steps (1 and 2)
     assert_allclose(lin_nodes.pad(1).center.value, [-1.0, 0.0, 1.0, 3.0, 5.0])
-    with pytest.raises(ValueError, match="non-negative"):
+    with pytest.raises(ValueError, match="pad_width must be a whole number >= 0, got -1"):
         log_axis.pad(-1)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda axis: axis.pad(1.5), ValueError, "pad_width must be a whole number >= 0, got 1.5"),
+        (lambda axis: axis.pad([1, 0.5]), ValueError, "got 0.5"),
+        (lambda axis: axis.upsample(0), ValueError, "factor must be a whole number >= 1, got 0"),
+        (lambda axis: axis.upsample(2.5), ValueError, "got 2.5"),
+        (lambda axis: axis.downsample(1.5), ValueError, "got 1.5"),
+        (lambda axis: axis.downsample(True), TypeError, "factor must be a whole number, got"),
+        (lambda axis: axis.pad("1"), TypeError, "pad_width must be a whole number, got"),
+    ],
+)
+def test_axis_counts_are_whole_numbers_not_truncated(call, error, message):
+    # int(1.5) is 1: a fractional factor or padding used to give another axis silently.
+    axis = MapAxis.from_edges([0, 1, 2, 3, 4], name="x")
+    with pytest.raises(error, match=re.escape(message)):
+        call(axis)
+    assert axis.pad([1, 2]).nbin == 7 and axis.pad(np.array([0, 1])).nbin == 5
+    assert axis.upsample(2.0).nbin == 8 and axis.downsample(2.0).nbin == 2
 
 
 def test_downsample_keeps_every_factor_th_edge_and_the_limits():

@@ -10,7 +10,7 @@ import numpy as np
 from astropy import units as u
 
 from ..utils.memory import check_allocation
-from ..utils.units import as_energy, describe
+from ..utils.units import as_count, as_energy, describe
 from .label_axis import LabelMapAxis
 
 __all__ = ["MapAxes", "MapAxis"]
@@ -850,7 +850,7 @@ class MapAxis:
         >>> MapAxis.from_edges([0, 1, 3], unit="deg").upsample(2).edges
         <Quantity [0. , 0.5, 1. , 2. , 3. ] deg>
         """
-        factor = int(factor)
+        factor = as_count(factor, name="factor", minimum=1)
         if self._node_type == "edges":
             pix = np.linspace(-0.5, self.nbin - 0.5, self.nbin * factor + 1)
         else:
@@ -1068,10 +1068,9 @@ class MapAxis:
         >>> axis.pad(1).edges.to_value("TeV").round(6).tolist()
         [0.1, 1.0, 10.0, 100.0]
         """
-        low, high = pad_width if isinstance(pad_width, tuple) else (pad_width, pad_width)
-        low, high = int(low), int(high)
-        if low < 0 or high < 0:
-            raise ValueError(f"pad_width must be non-negative, got {pad_width}")
+        pair = np.ndim(pad_width) == 1 and len(pad_width) == 2
+        low, high = pad_width if pair else (pad_width, pad_width)
+        low, high = as_count(low, name="pad_width"), as_count(high, name="pad_width")
         if self._node_type == "edges":
             pix = np.arange(-low, self.nbin + high + 1) - 0.5
         else:
@@ -1171,9 +1170,7 @@ class MapAxis:
         >>> MapAxis.from_edges([0, 1, 3, 7, 13]).downsample(2).edges.value.tolist()
         [0.0, 3.0, 13.0]
         """
-        factor = int(factor)
-        if factor < 1:
-            raise ValueError(f"factor must be a positive integer, got {factor}")
+        factor = as_count(factor, name="factor", minimum=1)
         nodes = self._nodes[::factor]
         if nodes[-1] != self._nodes[-1]:
             if strict:

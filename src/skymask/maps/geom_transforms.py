@@ -94,36 +94,6 @@ def _shifted_wcs(wcs, shift):
 
 
 # ---------------------------------------------------------------------- axes (gammapy rules)
-def axis_downsample(axis: MapAxis, factor: int) -> MapAxis:
-    """Every ``factor``-th node of ``axis`` (edges, or centres for node axes)."""
-    if axis.node_type == "edges":
-        nodes = axis.edges[::factor]
-        if not np.isclose(nodes[-1].value, axis.edges[-1].value, rtol=0, atol=0):
-            raise ValueError(
-                f"the {axis.nbin} bins of axis {axis.name!r} are not divisible by {factor}: "
-                "choose a factor that divides the number of bins"
-            )
-        return MapAxis.from_edges(nodes, name=axis.name, interp=axis.interp)
-    nodes = axis.center[::factor]
-    if (axis.nbin - 1) % factor:
-        raise ValueError(
-            f"the {axis.nbin - 1} intervals between the nodes of axis {axis.name!r} are not "
-            f"divisible by {factor}: choose a factor that divides them"
-        )
-    return MapAxis.from_nodes(nodes, name=axis.name, interp=axis.interp)
-
-
-def axis_pad(axis: MapAxis, pad_width) -> MapAxis:
-    """``axis`` extended by ``(low, high)`` bins, continuing its pixel-to-coordinate rule."""
-    low, high = (pad_width, pad_width) if np.ndim(pad_width) == 0 else tuple(pad_width)
-    low, high = _pixel_pair((low, high), "pad_width")
-    if axis.node_type == "edges":
-        pix = np.arange(-low, axis.nbin + high + 1) - 0.5
-        return MapAxis.from_edges(axis.pix_to_coord(pix), interp=axis.interp, name=axis.name)
-    pix = np.arange(-low, axis.nbin + high, dtype=float)
-    return MapAxis.from_nodes(axis.pix_to_coord(pix), interp=axis.interp, name=axis.name)
-
-
 def axis_groups(axis: MapAxis, new_axis: MapAxis) -> tuple[MapAxis, np.ndarray]:
     """The axis ``new_axis`` snaps to on ``axis``'s edges, and the old edge index of each of
     its edges (new bin ``j`` groups the old bins ``index[j]`` to ``index[j + 1] - 1``).
@@ -153,7 +123,7 @@ def pad(geom, pad_width, axis_name=None):
     """See `WcsGeom.pad`."""
     if axis_name is not None:
         axis = geom.axes[axis_name]
-        return geom.replace_axis(axis_pad(axis, pad_width))
+        return geom.replace_axis(axis.pad(pad_width))
     px, py = _pixel_pair(pad_width, "pad_width")
     nx, ny = geom.npix
     return _new(geom, wcs=_shifted_wcs(geom.wcs, (px, py)), npix=(nx + 2 * px, ny + 2 * py))
@@ -174,7 +144,7 @@ def downsample(geom, factor, axis_name=None):
     """See `WcsGeom.downsample`."""
     factor = _factor(factor)
     if axis_name is not None:
-        return geom.replace_axis(axis_downsample(geom.axes[axis_name], factor))
+        return geom.replace_axis(geom.axes[axis_name].downsample(factor))
     nx, ny = geom.npix
     if nx % factor or ny % factor:
         raise ValueError(

@@ -26,6 +26,7 @@ __all__ = [
     "RATIO_DECIMALS",
     "as_angle",
     "as_angle_deg",
+    "as_count",
     "as_energy",
     "as_quantity",
     "as_width",
@@ -83,6 +84,50 @@ def describe(value) -> str:
         return f"'{value.value.tolist()} {value.unit}'"
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def as_count(value, *, name: str, minimum: int = 0) -> int:
+    """A whole number of bins or pixels, at least ``minimum``, as an int.
+
+    Floats with a fractional part are refused rather than truncated (``int(1.5)`` is 1:
+    a silently different answer); booleans, strings and quantities are not counts.
+
+    Parameters
+    ----------
+    value : int or float
+        The count (``2.0`` is accepted as 2).
+    name : str
+        Name of the argument, for error messages.
+    minimum : int
+        Smallest accepted value.
+
+    Returns
+    -------
+    int
+        The count.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a number.
+    ValueError
+        If it is not a whole number, or below ``minimum``.
+
+    Examples
+    --------
+    >>> from skymask.utils.units import as_count
+    >>> as_count(2.0, name="factor", minimum=1)
+    2
+    >>> as_count(1.5, name="factor", minimum=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: factor must be a whole number >= 1, got 1.5
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        raise TypeError(f"{name} must be a whole number, got {describe(value)}")
+    if not np.isfinite(value) or float(value) != int(value) or value < minimum:
+        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    return int(value)
 
 
 def as_quantity(value, default_unit, *, name: str, physical_type=None) -> u.Quantity:
