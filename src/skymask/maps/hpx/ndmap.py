@@ -21,12 +21,33 @@ __all__ = ["HpxNDMap"]
 class HpxNDMap(Map):
     """Map on an `HpxGeom`; data shape ``(*reversed axis sizes, npix)``.
 
+    Parameters
+    ----------
+    geom : `HpxGeom`
+        The geometry.
+    data : array-like, optional
+        Data of shape ``geom.data_shape``: the geometry's pixels in increasing global index
+        (default zeros).
+    dtype : dtype, optional
+        Data type (default float32 for new data).
+    meta : dict, optional
+        Metadata, written to the FITS header.
+    unit : str or `~astropy.units.Unit`
+        Unit of the data.
+
+    Raises
+    ------
+    TypeError
+        If ``geom`` is not an `HpxGeom`.
+
     Examples
     --------
-    >>> from skymask.maps import Map
+    >>> from skymask.maps import HpxGeom, HpxNDMap, Map
     >>> m = Map.create(nside=16, map_type="hpx", frame="galactic", dtype=bool)
     >>> type(m).__name__, m.data.shape
     ('HpxNDMap', (3072,))
+    >>> HpxNDMap(HpxGeom(nside=2, region="DISK(0,0,30)"), unit="sr").data.shape
+    (4,)
     """
 
     def __init__(self, geom, data=None, dtype=None, meta=None, unit=""):
