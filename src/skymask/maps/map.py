@@ -1718,7 +1718,7 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
     def from_moc(cls, moc, geom) -> Map:
         """Bool map on ``geom`` (WCS or HEALPix): True where the pixel centre is in the MOC.
 
-        See `skymask.maps.moc` (mocpy is the optional extra ``moc``).
+        See ``skymask.maps.moc`` (mocpy is the optional extra ``moc``).
 
         Parameters
         ----------
@@ -1748,7 +1748,7 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         """The True pixels of a mask as a `mocpy.MOC` (ICRS).
 
         Exact for ICRS HEALPix masks; conservative for WCS and non-ICRS HEALPix masks (every
-        True pixel inside the MOC). See `skymask.maps.moc.mask_to_moc`.
+        True pixel inside the MOC). See ``skymask.maps.moc.mask_to_moc``.
 
         Parameters
         ----------

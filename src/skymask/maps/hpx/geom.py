@@ -211,7 +211,7 @@ class HpxGeom:
             HEALPix nside; wins over ``binsz``.
         binsz : angle, optional
             Approximate pixel size (plain numbers are degrees): the power-of-two nside closest
-            to it (`nside_from_binsz`).
+            to it (``nside_from_binsz``).
         nest : bool
             Nested (default) or ring ordering.
         frame : {"icrs", "galactic", "fk5", "fk4"}
@@ -413,7 +413,7 @@ class HpxGeom:
 
     @property
     def is_regular(self) -> bool:
-        """True unless the pixels were given as an explicit list (one nside for every band always).
+        """False for a geometry of explicit pixels (gammapy: they may differ per band); else True.
 
         Examples
         --------
@@ -1347,7 +1347,7 @@ class HpxGeom:
         plane at the shape centre; points mark the pixel holding them; ds9 exclude regions are
         honoured; pixel regions are refused (HEALPix has no pixel plane). A `mocpy.MOC` is
         accepted too: pixels whose centre lies in the MOC. See
-        `skymask.maps.hpx.regions.hpx_region_mask`. PSF-aware
+        ``skymask.maps.hpx.regions.hpx_region_mask``. PSF-aware
         `~skymask.maps.EnergyDependentCircles` give one sky mask per energy bin (the geometry
         needs an energy axis), as on WCS geometries.
 

@@ -80,7 +80,7 @@ class HpxNDMap(Map):
             HEALPix nside; wins over ``binsz``.
         binsz : angle, optional
             Approximate pixel size (plain numbers are degrees): the power-of-two nside closest to
-            it (`~skymask.maps.hpx.geom.nside_from_binsz`).
+            it (``nside_from_binsz``).
         nest : bool
             Nested (default) or ring ordering.
         map_type : {"hpx"}
@@ -142,7 +142,7 @@ class HpxNDMap(Map):
         """Read a HEALPix map: gammapy's layout (implicit, explicit or sparse) or a
         healpy-style table (``colname`` picks its column; default the first).
 
-        Boolean maps written by skymask come back as bool. See `skymask.maps.hpx.io`.
+        Boolean maps written by skymask come back as bool. See ``skymask.maps.hpx.io``.
 
         Parameters
         ----------
@@ -420,7 +420,7 @@ class HpxNDMap(Map):
             Boolean maps onto a WCS geometry: True where any part of the target pixel touches
             a True pixel, the conservative choice for exclusion masks (pixel centres, then the
             boundary of the True area sampled every half target pixel and grown by one target
-            pixel; see `skymask.maps.hpx.reproject`). Default: the pixel centre only.
+            pixel; see ``skymask.maps.hpx.reproject``). Default: the pixel centre only.
 
         Returns
         -------
