@@ -502,11 +502,31 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
     def to_hdu(self, hdu="SKYMAP", hdu_bands=None, sparse=False):
         """The map's image HDU (or sparse table) named ``hdu``, without the axes table.
 
+        Parameters
+        ----------
+        hdu : str
+            HDU name (written upper case).
+        hdu_bands : str, optional
+            Name of the axes table, written as ``BANDSHDU`` in the header (default: no keyword).
+        sparse : bool
+            The non-zero pixels only, as a table (``PIX``, ``CHANNEL``, ``VALUE``).
+
+        Returns
+        -------
+        `~astropy.io.fits.ImageHDU` or `~astropy.io.fits.BinTableHDU`
+
+        Raises
+        ------
+        ValueError
+            For a sparse table named "PRIMARY".
+
         Examples
         --------
         >>> from skymask.maps import Map
         >>> Map.create(npix=3).to_hdu().name
         'SKYMAP'
+        >>> Map.create(npix=3).to_hdu(hdu="mask", sparse=True).columns.names
+        ['PIX', 'VALUE']
         """
         from .io_hdu import map_to_hdu
 
@@ -1054,7 +1074,27 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
     # ------------------------------------------------------------------ lookups
     # get_by_*, set_by_*, fill_by_*, interp_by_*, get_image_by_*: see map_lookup.py.
     def rename_axes(self, names, new_names) -> Map:
-        """A copy on the geometry with non-spatial axes renamed (see `WcsGeom.rename_axes`)."""
+        """A copy on the geometry with non-spatial axes renamed (see `WcsGeom.rename_axes`).
+
+        Parameters
+        ----------
+        names : str or list of str
+            Current axis names.
+        new_names : str or list of str
+            The new names, in the same order.
+
+        Returns
+        -------
+        `Map`
+
+        Examples
+        --------
+        >>> from skymask.maps import Map, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> m = Map.create(npix=2, axes=[axis])
+        >>> m.rename_axes("energy", "energy_true").geom.axes.names
+        ['energy_true']
+        """
         return self.copy(geom=self._geom.rename_axes(names, new_names))
 
     def interp_to_geom(self, geom, *, fill_value=REQUIRED, method=None) -> Map:
@@ -1108,6 +1148,25 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         With ``mode="partial"`` pixels outside this map are 0 (False for a mask), as in
         gammapy. A mask stays a mask.
 
+        Parameters
+        ----------
+        position : `~astropy.coordinates.SkyCoord`
+            Centre of the cutout.
+        width : angle or (lon, lat) pair of angles
+            Size; plain numbers are degrees.
+        mode : {"trim", "partial", "strict"}
+            As `~astropy.nddata.Cutout2D`: "trim" cuts at this map's border, "partial" keeps
+            the full size, "strict" raises if the cutout leaves the map.
+        odd_npix : bool
+            Round the size in pixels up to an odd number.
+        min_npix : int
+            Smallest size in pixels.
+
+        Returns
+        -------
+        `Map`
+            On the cutout geometry, aligned with this map's pixel grid.
+
         Examples
         --------
         >>> from skymask.maps import Map
@@ -1156,11 +1215,21 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         return pad(self, pad_width, axis_name=axis_name, mode=mode, cval=cval, method=method)
 
     def crop(self, crop_width) -> Map:
-        """The map with ``crop_width`` removed per side: pixels (one count or ``(x, y)``) or an
-        angle (rounded to whole pixels). A mask stays a mask.
+        """The map with ``crop_width`` removed per side. A mask stays a mask.
+
+        Parameters
+        ----------
+        crop_width : int, (int, int), angle or pair of angles
+            Pixels per side (one count or ``(x, y)``), or an angle (rounded to whole pixels).
+
+        Returns
+        -------
+        `Map`
 
         Examples
         --------
+        One 0.1 deg pixel off each side of a 6 x 5 map:
+
         >>> from skymask.maps import Map
         >>> Map.create(npix=(6, 5), binsz=0.1).crop("0.1 deg").data.shape
         (3, 4)
@@ -1466,8 +1535,24 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         bins of its axes' centres), converted to this map's unit; masks are ORed. See
         `resample`.
 
+        Parameters
+        ----------
+        map_in : `Map`
+            The map to add (any geometry; the same kind, mask or numeric, as this one).
+        weights : `Map` or array-like, optional
+            Multiplied into ``map_in`` first.
+
+        Raises
+        ------
+        TypeError
+            Mixing a mask and a numeric map.
+        astropy.units.UnitConversionError
+            If the units are not convertible.
+
         Examples
         --------
+        Each 1 deg pixel receives four 0.5 deg pixels of value 1:
+
         >>> from skymask.maps import Map
         >>> a = Map.create(npix=2, binsz=1)
         >>> b = Map.from_geom(a.geom.upsample(2), data=1.0)
@@ -1482,18 +1567,40 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
     def iter_by_axis(self, axis_name, keepdims=False):
         """Yield the map at each bin of ``axis_name`` (the axis dropped, or kept as one bin).
 
+        Parameters
+        ----------
+        axis_name : str
+            Name of a non-spatial axis.
+        keepdims : bool
+            Keep the axis with one bin instead of dropping it.
+
+        Yields
+        ------
+        `Map`
+
         Examples
         --------
         >>> from skymask.maps import Map, MapAxis
         >>> axis = MapAxis.from_edges([1, 2, 3], name="x")
         >>> [m.data.shape for m in Map.create(npix=2, axes=[axis]).iter_by_axis("x")]
         [(2, 2), (2, 2)]
+        >>> [m.data.shape for m in Map.create(npix=2, axes=[axis]).iter_by_axis("x", keepdims=True)]
+        [(1, 2, 2), (1, 2, 2)]
         """
         for idx in range(self._geom.axes[axis_name].nbin):
             yield self.slice_by_idx({axis_name: slice(idx, idx + 1) if keepdims else idx})
 
     def split_by_axis(self, axis_name) -> list:
         """The maps at each bin of ``axis_name`` (that axis dropped), as a list.
+
+        Parameters
+        ----------
+        axis_name : str
+            Name of a non-spatial axis.
+
+        Returns
+        -------
+        list of `Map`
 
         Examples
         --------
@@ -1505,13 +1612,30 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         return list(self.iter_by_axis(axis_name))
 
     def to_unit(self, unit) -> Map:
-        """A copy in ``unit`` (UnitConversionError if not convertible).
+        """A copy in ``unit``.
+
+        Parameters
+        ----------
+        unit : str or `~astropy.units.Unit`
+            Target unit, convertible from the map's.
+
+        Returns
+        -------
+        `Map`
+
+        Raises
+        ------
+        astropy.units.UnitConversionError
+            If the units are not convertible.
 
         Examples
         --------
         >>> from skymask.maps import Map
-        >>> Map.create(npix=1, unit="m2").to_unit("cm2").unit
-        Unit("cm2")
+        >>> m = Map.create(npix=1, unit="m2")
+        >>> m.data[:] = 1
+        >>> m = m.to_unit("cm2")
+        >>> m.unit, m.data.tolist()
+        (Unit("cm2"), [[10000.0]])
         """
         unit = u.Unit(unit)
         converter = self._unit.get_converter(unit)
@@ -1519,6 +1643,20 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
 
     def to_cube(self, axes) -> Map:
         """The map with one-bin ``axes`` appended (a mask stays a mask).
+
+        Parameters
+        ----------
+        axes : list of `MapAxis`
+            Axes of one bin each.
+
+        Returns
+        -------
+        `Map`
+
+        Raises
+        ------
+        ValueError
+            If an axis has more than one bin.
 
         Examples
         --------
@@ -1557,6 +1695,19 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
             If the map is not one image (use ``plot_grid``).
         ValueError
             If the map is not a mask.
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> from skymask.maps import Map
+        >>> mask = Map.create(npix=(4, 3), binsz=1, dtype=bool)
+        >>> mask.data[:, 2:] = True
+        >>> fig = plt.figure()
+        >>> ax = mask.plot(fig=fig)
+        >>> ax = mask.plot_mask(ax=ax, colors="k")
+        >>> type(ax).__name__
+        'WCSAxes'
+        >>> plt.close(fig)
         """
         from . import plotting
 
@@ -1567,14 +1718,66 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
     def from_moc(cls, moc, geom) -> Map:
         """Bool map on ``geom`` (WCS or HEALPix): True where the pixel centre is in the MOC.
 
-        See `skymask.maps.moc` (mocpy is the optional extra ``moc``).
+        See ``skymask.maps.moc`` (mocpy is the optional extra ``moc``).
+
+        Parameters
+        ----------
+        moc : `mocpy.MOC`
+            The coverage (ICRS; pixel centres in other frames are converted).
+        geom : `WcsGeom` or `HpxGeom`
+            Geometry of the result.
+
+        Returns
+        -------
+        `Map`
+            A bool map on ``geom`` (the same image in every plane of a cube).
+
+        Examples
+        --------
+        The MOC of an ICRS HEALPix mask gives the mask back exactly:
+
+        >>> from skymask.maps import HpxGeom, Map
+        >>> mask = HpxGeom(nside=4).region_mask("icrs;circle(0, 0, 30)")
+        >>> back = Map.from_moc(mask.to_moc(), mask.geom)
+        >>> int(back.data.sum()), bool((back.data == mask.data).all())
+        (12, True)
         """
         return geom.region_mask(moc)
 
     def to_moc(self, max_depth=None):
-        """The True pixels of a mask as a `mocpy.MOC` (ICRS); conservative for WCS and
-        non-ICRS HEALPix masks (every True pixel inside the MOC). See
-        `skymask.maps.moc.mask_to_moc`.
+        """The True pixels of a mask as a `mocpy.MOC` (ICRS).
+
+        Exact for ICRS HEALPix masks; conservative for WCS and non-ICRS HEALPix masks (every
+        True pixel inside the MOC). See ``skymask.maps.moc.mask_to_moc``.
+
+        Parameters
+        ----------
+        max_depth : int, optional
+            MOC depth (0-29). Default: the HEALPix map's depth, or for a WCS map the first depth
+            whose cells are smaller than half a pixel.
+
+        Returns
+        -------
+        `mocpy.MOC`
+
+        Raises
+        ------
+        TypeError
+            If the map is not a mask.
+        ValueError
+            For ``max_depth`` out of range.
+        ImportError
+            If mocpy is not installed.
+
+        Examples
+        --------
+        12 True pixels of nside 4 (depth 2) out of 192 cover 1/16 of the sky:
+
+        >>> from skymask.maps import HpxGeom
+        >>> mask = HpxGeom(nside=4).region_mask("icrs;circle(0, 0, 30)")
+        >>> moc = mask.to_moc()
+        >>> moc.max_order, float(moc.sky_fraction)
+        (2, 0.0625)
         """
         from .moc import mask_to_moc
 

@@ -48,8 +48,21 @@ class LookupMixin:
     def get_by_pix(self, pix, fill_value=None):
         """Values at pixel coordinates ``(x, y, axis pixels...)``, rounded to the nearest pixel.
 
-        See `get_by_idx` for ``fill_value`` and the result. Pixel ``i`` spans
-        ``[i - 0.5, i + 0.5)``.
+        Pixel ``i`` spans ``[i - 0.5, i + 0.5)``.
+
+        Parameters
+        ----------
+        pix : tuple of array-like
+            One pixel-coordinate array per map axis (broadcast together); for HEALPix maps the
+            global pixel index comes first, ``(ipix, axis pixels...)``.
+        fill_value : scalar, optional
+            Value for positions outside the map; see `get_by_idx` (default NaN, False for masks,
+            0 for integer maps).
+
+        Returns
+        -------
+        ndarray
+            Scalar coordinates give shape (1,).
 
         Examples
         --------
@@ -124,6 +137,18 @@ class LookupMixin:
 
         Coordinates are rounded to the nearest pixel; see `set_by_idx`.
 
+        Parameters
+        ----------
+        pix : tuple of array-like
+            One pixel-coordinate array per map axis; positions outside the map are skipped.
+        vals : array-like or `~astropy.units.Quantity`
+            Broadcast against the positions; see `set_by_idx` (units, masks).
+
+        Raises
+        ------
+        ValueError
+            On a boolean map, for values other than booleans or exact 0/1.
+
         Examples
         --------
         >>> from skymask.maps import Map
@@ -135,12 +160,26 @@ class LookupMixin:
         lookup.set_by_idx(self, lookup.pix_to_idx(pix), vals)
 
     def set_by_coord(self, coords, vals):
-        """Set the pixels containing world coordinates (see `get_by_coord` for ``coords``).
+        """Set the pixels containing world coordinates.
 
         Positions outside the map are skipped; see `set_by_idx` for ``vals`` and masks.
 
+        Parameters
+        ----------
+        coords : tuple, dict, `~skymask.maps.MapCoord` or `~astropy.coordinates.SkyCoord`
+            Positions (and non-spatial coordinates); see `get_by_coord`.
+        vals : array-like or `~astropy.units.Quantity`
+            Broadcast against the positions.
+
+        Raises
+        ------
+        ValueError
+            On a boolean map, for values other than booleans or exact 0/1.
+
         Examples
         --------
+        (50, 0) is outside the 3 x 3 deg map and skipped:
+
         >>> from skymask.maps import Map
         >>> m = Map.create(npix=3, binsz=1)
         >>> m.set_by_coord(([0, 50], [0, 0]), 4.0)
@@ -182,8 +221,17 @@ class LookupMixin:
     def fill_by_pix(self, pix, weights=None):
         """`fill_by_idx` at pixel coordinates rounded to the nearest pixel.
 
+        Parameters
+        ----------
+        pix : tuple of array-like
+            One pixel-coordinate array per map axis; positions outside the map are skipped.
+        weights : array-like or `~astropy.units.Quantity`, optional
+            Added at each position (default 1); see `fill_by_idx`.
+
         Examples
         --------
+        0.2 and -0.2 both round to pixel 0:
+
         >>> from skymask.maps import Map
         >>> m = Map.create(npix=(3, 1), binsz=1, dtype=int)
         >>> m.fill_by_pix(([0.2, -0.2, 1.7], [0.0, 0.0, 0.0]))
@@ -193,10 +241,21 @@ class LookupMixin:
         lookup.fill_by_idx(self, lookup.pix_to_idx(pix), weights=weights)
 
     def fill_by_coord(self, coords, weights=None):
-        """`fill_by_idx` at world coordinates (see `get_by_coord` for ``coords``).
+        """`fill_by_idx` at world coordinates.
+
+        Parameters
+        ----------
+        coords : tuple, dict, `~skymask.maps.MapCoord` or `~astropy.coordinates.SkyCoord`
+            Positions (and non-spatial coordinates); see `get_by_coord`. Positions outside the
+            map are skipped.
+        weights : array-like or `~astropy.units.Quantity`, optional
+            Added at each position (default 1); see `fill_by_idx`.
 
         Examples
         --------
+        Two events at (0, 0), the centre pixel, and one at (1, 0), the pixel to its left (lon
+        increases to the left):
+
         >>> from astropy.coordinates import SkyCoord
         >>> from skymask.maps import Map
         >>> counts = Map.create(npix=3, binsz=1, dtype=int)
@@ -300,6 +359,16 @@ class LookupMixin:
     def get_image_by_idx(self, idx):
         """The image plane at non-spatial indices ``(i_0, ..., i_n)`` (a view of the data).
 
+        Parameters
+        ----------
+        idx : tuple of int
+            One index per non-spatial axis, in axis order.
+
+        Returns
+        -------
+        `~skymask.maps.Map`
+            An image on the geometry without non-spatial axes.
+
         Raises
         ------
         ValueError
@@ -312,16 +381,38 @@ class LookupMixin:
         >>> from skymask.maps import Map, MapAxis
         >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
         >>> m = Map.create(npix=2, binsz=1, axes=[axis])
-        >>> m.get_image_by_idx((1,)).geom.is_image
-        True
+        >>> m.data[1] = 5
+        >>> image = m.get_image_by_idx((1,))
+        >>> image.geom.is_image, image.data.tolist()
+        (True, [[5.0, 5.0], [5.0, 5.0]])
         """
         return lookup.get_image_by_idx(self, idx)
 
     def get_image_by_pix(self, pix):
         """The image plane at non-spatial pixel coordinates (rounded to the nearest bin).
 
+        Parameters
+        ----------
+        pix : tuple of float
+            One pixel coordinate per non-spatial axis, in axis order (bin ``i`` spans
+            ``[i - 0.5, i + 0.5)``).
+
+        Returns
+        -------
+        `~skymask.maps.Map`
+            An image on the geometry without non-spatial axes.
+
+        Raises
+        ------
+        ValueError
+            Without exactly one coordinate per non-spatial axis.
+        IndexError
+            For a coordinate outside the axis.
+
         Examples
         --------
+        Pixel 0.7 rounds to the second bin:
+
         >>> from skymask.maps import Map, MapAxis
         >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
         >>> m = Map.create(npix=2, binsz=1, axes=[axis])

@@ -211,7 +211,7 @@ class HpxGeom:
             HEALPix nside; wins over ``binsz``.
         binsz : angle, optional
             Approximate pixel size (plain numbers are degrees): the power-of-two nside closest
-            to it (`nside_from_binsz`).
+            to it (``nside_from_binsz``).
         nest : bool
             Nested (default) or ring ordering.
         frame : {"icrs", "galactic", "fk5", "fk4"}
@@ -261,112 +261,320 @@ class HpxGeom:
     # ------------------------------------------------------------------ attributes
     @property
     def nside(self) -> np.ndarray:
-        """nside as a one-element array (gammapy keeps one per band)."""
+        """HEALPix nside as a one-element array (gammapy keeps one per band).
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom
+        >>> HpxGeom(nside=2).nside
+        array([2])
+        """
         return np.array([self._nside])
 
     @property
     def order(self) -> np.ndarray:
-        """HEALPix order (``nside = 2**order``); -1 for a ring nside that is no power of 2."""
+        """HEALPix order (``nside = 2**order``) as a one-element array.
+
+        -1 for a ring-ordered nside that is no power of 2.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom
+        >>> HpxGeom(nside=8).order, HpxGeom(nside=12, nest=False).order
+        (array([3]), array([-1]))
+        """
         n = self._nside
         return np.array([depth_of(n) if not n & (n - 1) else -1])
 
     @property
     def nest(self) -> bool:
+        """True for nested pixel ordering, False for ring ordering.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom
+        >>> HpxGeom(nside=2).nest, HpxGeom(nside=2, nest=False).nest
+        (True, False)
+        """
         return self._nest
 
     @property
     def ordering(self) -> str:
+        """The pixel ordering as written in FITS headers (``ORDERING``): "NESTED" or "RING".
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom
+        >>> HpxGeom(nside=2).ordering, HpxGeom(nside=2, nest=False).ordering
+        ('NESTED', 'RING')
+        """
         return "NESTED" if self._nest else "RING"
 
     @property
     def frame(self) -> str:
+        """Name of the sky frame: "icrs", "galactic", "fk5" or "fk4".
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom
+        >>> HpxGeom(nside=2, frame="galactic").frame
+        'galactic'
+        """
         return self._frame
 
     @property
     def sky_frame(self):
+        """The sky frame as an astropy frame instance (to build `~astropy.coordinates.SkyCoord`).
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom
+        >>> type(HpxGeom(nside=2, frame="galactic").sky_frame).__name__
+        'Galactic'
+        """
         return self._sky_frame
 
     @property
     def projection(self) -> str:
+        """Always "HPX" (the projection name gammapy gives HEALPix geometries).
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom
+        >>> HpxGeom(nside=2).projection
+        'HPX'
+        """
         return "HPX"
 
     @property
     def region(self):
-        """The region string, "explicit" for a list of pixels, or None (all-sky)."""
+        """The region string, "explicit" for a list of pixels, or None (all-sky).
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom
+        >>> HpxGeom(nside=2, region="DISK(0,0,30)").region
+        'DISK(0,0,30)'
+        >>> HpxGeom(nside=2, region=([1, 5],)).region, HpxGeom(nside=2).region is None
+        ('explicit', True)
+        """
         return self._region
 
     @property
     def axes(self) -> MapAxes:
+        """The non-spatial axes, a `~skymask.maps.MapAxes` (empty for an image).
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> HpxGeom(nside=2, axes=[axis]).axes.names
+        ['energy']
+        """
         return self._axes
 
     @property
     def axes_names(self) -> list[str]:
+        """Names of all axes: "skycoord" (the HEALPix pixels) then the non-spatial axes.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> HpxGeom(nside=2, axes=[axis]).axes_names
+        ['skycoord', 'energy']
+        """
         return ["skycoord", *self._axes.names]
 
     @property
     def shape_axes(self) -> tuple[int, ...]:
+        """Number of bins of each non-spatial axis, in axis order (``()`` for an image).
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> HpxGeom(nside=2, axes=[axis]).shape_axes, HpxGeom(nside=2).shape_axes
+        ((3,), ())
+        """
         return self._axes.shape
 
     @property
     def is_allsky(self) -> bool:
+        """True when the geometry holds every pixel of the sky (no region).
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom
+        >>> HpxGeom(nside=2).is_allsky, HpxGeom(nside=2, region="DISK(0,0,30)").is_allsky
+        (True, False)
+        """
         return self._ipix is None
 
     @property
     def is_regular(self) -> bool:
+        """False for a geometry of explicit pixels (gammapy: they may differ per band); else True.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom
+        >>> HpxGeom(nside=2).is_regular, HpxGeom(nside=2, region=([1, 5],)).is_regular
+        (True, False)
+        """
         return self._region != "explicit"
 
     @property
     def is_image(self) -> bool:
+        """True when the geometry has no non-spatial axes.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> HpxGeom(nside=2).is_image, HpxGeom(nside=2, axes=[axis]).is_image
+        (True, False)
+        """
         return len(self._axes) == 0
 
     @property
     def is_flat(self) -> bool:
+        """True when every non-spatial axis has one bin (an image is flat too).
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom, MapAxis
+        >>> one = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+        >>> three = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> HpxGeom(nside=2, axes=[one]).is_flat, HpxGeom(nside=2, axes=[three]).is_flat
+        (True, False)
+        """
         return all(axis.nbin == 1 for axis in self._axes)
 
     @property
     def npix_max(self) -> np.ndarray:
-        """Pixels of the whole sky, per band (shape of the axes)."""
-        return np.full(self.shape_axes, npix_of(self._nside), dtype=int)
+        """Pixels of the whole sky (``12 nside^2``) per band: shape of the axes, (1,) for an image.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom
+        >>> HpxGeom(nside=2, region="DISK(0,0,30)").npix_max
+        array([48])
+        """
+        return np.full(self.shape_axes or (1,), npix_of(self._nside), dtype=int)
 
     @property
     def npix(self) -> np.ndarray:
-        """Pixels of the geometry per band (shape of the axes; (1,) for an image)."""
+        """Pixels of the geometry per band: shape of the axes, (1,) for an image.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> HpxGeom(nside=2).npix, HpxGeom(nside=2, region="DISK(0,0,30)", axes=[axis]).npix
+        (array([48]), array([4, 4, 4]))
+        """
         n = npix_of(self._nside) if self._ipix is None else self._ipix.size
         return np.full(self.shape_axes or (1,), n, dtype=int)
 
     @property
     def data_shape(self) -> tuple[int, ...]:
-        """Shape of the data: ``(*reversed axis sizes, npix)``."""
+        """Shape of the data: ``(*reversed axis sizes, npix)``.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> HpxGeom(nside=2, region="DISK(0,0,30)", axes=[axis]).data_shape
+        (3, 4)
+        """
         return (*self._axes.shape[::-1], int(self.npix.flat[0]))
 
     @property
     def data_shape_image(self) -> tuple[int]:
+        """Shape of one image plane of the data: ``(npix,)``.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> HpxGeom(nside=2, region="DISK(0,0,30)", axes=[axis]).data_shape_image
+        (4,)
+        """
         return (int(self.npix.flat[0]),)
 
     @property
     def data_shape_axes(self) -> tuple[int, ...]:
+        """Shape that broadcasts one value per band against the data: ``(*reversed axis sizes, 1)``.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> HpxGeom(nside=2, axes=[axis]).data_shape_axes
+        (3, 1)
+        """
         return (*self._axes.shape[::-1], 1)
 
     @property
     def ndim(self) -> int:
+        """Number of axes as gammapy counts them: 2 for the sky (lon, lat) plus the other axes.
+
+        The data have one dimension less (the pixels are one axis): see `data_shape`.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> HpxGeom(nside=2).ndim, HpxGeom(nside=2, axes=[axis]).ndim
+        (2, 3)
+        """
         return len(self._axes) + 2
 
     @property
     def ipix(self) -> np.ndarray:
-        """Global indices of the geometry's pixels, increasing (read-only)."""
+        """Global indices of the geometry's pixels, increasing (read-only).
+
+        Examples
+        --------
+        Nside 2 pixel centres within 30 deg of (0, 0) (healpy's ``query_disc`` gives the same):
+
+        >>> from skymask.maps import HpxGeom
+        >>> HpxGeom(nside=2, region="DISK(0,0,30)").ipix
+        array([16, 17, 18, 19])
+        """
         if self._ipix is None:
             return np.arange(npix_of(self._nside), dtype=np.int64)
         return self._ipix
 
     @property
     def pixel_scales(self) -> _coords.Angle:
-        """Nominal pixel size, gammapy's table (nside 64: 1 deg; 1024: 0.05 deg); the square root
-        of the pixel area for other nsides."""
+        """Nominal pixel size as a one-element `~astropy.coordinates.Angle`.
+
+        gammapy's table of round sizes for orders 0-13 (nside 2: 16 deg; 64: 0.5 deg; 1024:
+        0.025 deg); the square root of the pixel area for other nsides.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom
+        >>> HpxGeom(nside=64).pixel_scales.deg, HpxGeom(nside=1024).pixel_scales.deg
+        (array([0.5]), array([0.025]))
+        """
         return _coords.Angle([_pixel_size_deg(self._nside)], u.deg)
 
     @property
     def width(self) -> _coords.Angle:
-        """180 deg all-sky, else the region radius (gammapy's convention)."""
+        """Size of the geometry as gammapy defines it: 180 deg all-sky, else the region radius.
+
+        For a ``DISK`` region its radius; for ``HPX_PIXEL`` twice the nominal pixel size of the
+        coarse pixel; for explicit pixels the largest distance of a pixel centre from
+        `center_skydir`.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom
+        >>> float(HpxGeom(nside=2).width.deg), float(HpxGeom(2, region="DISK(0,0,30)").width.deg)
+        (180.0, 30.0)
+        """
         if self.is_allsky:
             return _coords.Angle(180.0, u.deg)
         if self._region == "explicit":
@@ -381,11 +589,31 @@ class HpxGeom:
 
     @property
     def center_skydir(self) -> _coords.SkyCoord:
-        """Centre: (0, 0) all-sky, the disk centre, or the mean direction of the pixels."""
+        """Centre of the geometry, a `~astropy.coordinates.SkyCoord` in its frame.
+
+        (0, 0) all-sky, the disk centre of a ``DISK`` region, the centre of the coarse pixel of an
+        ``HPX_PIXEL`` region, the mean direction of explicit pixels (as gammapy).
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom
+        >>> c = HpxGeom(nside=8, frame="galactic", region="DISK(10,20,5)").center_skydir
+        >>> c.frame.name, float(c.l.deg), float(c.b.deg)
+        ('galactic', 10.0, 20.0)
+        >>> c = HpxGeom(nside=8, region="HPX_PIXEL(NESTED,2,0)").center_skydir
+        >>> round(float(c.ra.deg), 4), round(float(c.dec.deg), 4)
+        (45.0, 19.4712)
+        """
         if self.is_allsky:
             lon, lat = 0.0, 0.0
         elif self._region != "explicit" and parse_region(self._region)[0] != "HPX_PIXEL":
             lon, lat = parse_region(self._region)[1:3]
+        elif self._region != "explicit":
+            # HPX_PIXEL: the centre of the coarse pixel, as gammapy (not the mean direction of
+            # its sub-pixels, which lies up to a degree away at low nside).
+            _, ordering, nside_pix, ipix_pix = parse_region(self._region)
+            lon, lat = (float(v[0]) for v in pix_to_lonlat(nside_pix, ordering == "NESTED",
+                                                            [ipix_pix]))  # fmt: skip
         else:
             plon, plat = np.radians(pix_to_lonlat(self._nside, self._nest, self._ipix))
             vec = np.array(
@@ -408,21 +636,86 @@ class HpxGeom:
         return HpxGeom(**params)
 
     def to_image(self) -> HpxGeom:
-        """The same pixels without non-spatial axes."""
+        """The same pixels without non-spatial axes.
+
+        Returns
+        -------
+        HpxGeom
+            This geometry itself when it is an image already.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> HpxGeom(nside=2, region="DISK(0,0,30)", axes=[axis]).to_image().data_shape
+        (4,)
+        """
         return self if self.is_image else self._replace(axes=None)
 
     def to_cube(self, axes) -> HpxGeom:
-        """Append ``axes`` after the existing ones."""
+        """The geometry with ``axes`` appended after the existing non-spatial axes.
+
+        Parameters
+        ----------
+        axes : list of `~skymask.maps.MapAxis`
+            Axes to append.
+
+        Returns
+        -------
+        HpxGeom
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> HpxGeom(nside=2, region="DISK(0,0,30)").to_cube([axis]).data_shape
+        (3, 4)
+        """
         return self._replace(axes=[*self._axes, *axes])
 
     def to_nside(self, nside) -> HpxGeom:
-        """The same region at another nside."""
+        """The same region (and axes) at another nside.
+
+        Parameters
+        ----------
+        nside : int
+            The new nside (a power of 2 for nested ordering).
+
+        Returns
+        -------
+        HpxGeom
+
+        Raises
+        ------
+        ValueError
+            For a geometry of explicit pixels (no region to re-pixelise) or an invalid nside.
+
+        Examples
+        --------
+        The 30 deg disk holds 4 pixel centres at nside 2, 12 at nside 4 (as gammapy):
+
+        >>> from skymask.maps import HpxGeom
+        >>> HpxGeom(nside=2, region="DISK(0,0,30)").to_nside(4).data_shape
+        (12,)
+        """
         if self._region == "explicit":
             raise ValueError("to_nside needs a region string or all-sky, not explicit pixels")
         return self._replace(nside=nside)
 
     def to_swapped(self) -> HpxGeom:
-        """The other ordering (nested <-> ring), same pixels."""
+        """The other ordering (nested <-> ring), same pixels on the sky.
+
+        Returns
+        -------
+        HpxGeom
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom
+        >>> ring = HpxGeom(nside=2, region="DISK(0,0,30)").to_swapped()
+        >>> ring.ordering, ring.ipix
+        ('RING', array([12, 20, 27, 28]))
+        """
         if self._region == "explicit":
             pix = ring_to_pix(self._nside, not self._nest, pix_to_ring(self._nside, self._nest,
                                                                         self._ipix))  # fmt: skip
@@ -430,33 +723,119 @@ class HpxGeom:
         return self._replace(nest=not self._nest)
 
     def replace_axis(self, axis) -> HpxGeom:
-        """The geometry with the axis of the same name replaced by ``axis``."""
+        """The geometry with the non-spatial axis of the same name replaced by ``axis``.
+
+        Parameters
+        ----------
+        axis : `~skymask.maps.MapAxis`
+            The new axis; its name selects the axis to replace.
+
+        Returns
+        -------
+        HpxGeom
+
+        Raises
+        ------
+        KeyError
+            If the geometry has no axis of that name.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> geom = HpxGeom(nside=2, region="DISK(0,0,30)", axes=[axis])
+        >>> geom.replace_axis(MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=5)).data_shape
+        (5, 4)
+        """
         index = self._axes.index_of(axis.name)
         axes = list(self._axes)
         axes[index] = axis
         return self._replace(axes=axes)
 
     def drop(self, axis_name: str) -> HpxGeom:
-        """The geometry without the named axis."""
+        """The geometry without the named non-spatial axis.
+
+        Parameters
+        ----------
+        axis_name : str
+            Name of the axis to remove.
+
+        Returns
+        -------
+        HpxGeom
+
+        Raises
+        ------
+        KeyError
+            If the geometry has no axis of that name.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> HpxGeom(nside=2, axes=[axis]).drop("energy").is_image
+        True
+        """
         index = self._axes.index_of(axis_name)
         return self._replace(axes=[a for i, a in enumerate(self._axes) if i != index])
 
     def squash(self, axis_name: str) -> HpxGeom:
-        """The geometry with the named axis reduced to one bin spanning its range."""
+        """The geometry with the named axis reduced to one bin spanning its range.
+
+        Parameters
+        ----------
+        axis_name : str
+            Name of the axis to squash.
+
+        Returns
+        -------
+        HpxGeom
+
+        Raises
+        ------
+        KeyError
+            If the geometry has no axis of that name.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> squashed = HpxGeom(nside=2, axes=[axis]).squash("energy")
+        >>> squashed.data_shape, squashed.axes["energy"].edges.to_value("TeV").tolist()
+        ((1, 48), [1.0, 10.0])
+        """
         return self.replace_axis(self._axes[axis_name].squash())
 
     def to_wcs_geom(self, proj="AIT", oversample=2, width_pix=None) -> WcsGeom:
         """A WCS geometry covering this one, with pixels ``oversample`` times smaller.
 
-        gammapy's rule: pixel size = HEALPix pixel size / ``oversample`` (or larger, so that
-        the width fits in ``width_pix`` pixels); width = 2 x `width` + one pixel, capped at
-        360 x 180 deg; centred on `center_skydir`.
+        gammapy's rule: pixel size = HEALPix pixel size (`pixel_scales`) / ``oversample`` (or
+        larger, so that the width fits in ``width_pix`` pixels); width = 2 x `width` + one pixel,
+        capped at 360 x 180 deg; centred on `center_skydir`; the same frame and non-spatial axes.
+
+        Parameters
+        ----------
+        proj : str
+            WCS projection code ("AIT", gammapy's default; "CAR", "MOL", ...).
+        oversample : float
+            WCS pixels per HEALPix pixel size.
+        width_pix : int, optional
+            Largest number of WCS pixels across the width (coarser pixels if needed).
+
+        Returns
+        -------
+        `~skymask.maps.WcsGeom`
 
         Examples
         --------
+        Nside 8 has a nominal pixel size of 4 deg: 2 deg WCS pixels over 360 x 180 deg, or coarser
+        pixels to fit 90 across (the shapes gammapy gives):
+
         >>> from skymask.maps import HpxGeom
         >>> HpxGeom.create(nside=8).to_wcs_geom().data_shape
         (90, 180)
+        >>> HpxGeom.create(nside=8).to_wcs_geom(width_pix=90).data_shape
+        (45, 89)
         """
         pix_size = float(self.pixel_scales.deg[0])
         binsz = pix_size / oversample
@@ -478,8 +857,31 @@ class HpxGeom:
     def global_to_local(self, idx_global, ravel=False):
         """Local (data) indices of global pixel indices; -1 for pixels not in the geometry.
 
-        ``idx_global`` is an index array or a tuple ``(ipix, axis indices...)``; the axis
-        indices pass through (-1 where the pixel is not in the geometry).
+        Parameters
+        ----------
+        idx_global : array-like or tuple of array-like
+            Global pixel indices, or a tuple ``(ipix, axis indices...)`` whose axis indices pass
+            through (-1 where the pixel is not in the geometry). A tuple of plain ints is a list of
+            pixels, as in gammapy.
+        ravel : bool
+            Return flat indices into the data array instead (-1 outside).
+
+        Returns
+        -------
+        ndarray or tuple of ndarray
+            The same structure as ``idx_global`` (an array when ``ravel``).
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom, MapAxis
+        >>> geom = HpxGeom(nside=2, region="DISK(0,0,30)")
+        >>> geom.ipix
+        array([16, 17, 18, 19])
+        >>> geom.global_to_local([16, 18, 0])
+        array([ 0,  2, -1])
+        >>> cube = geom.to_cube([MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)])
+        >>> cube.global_to_local(([16, 0], [1, 1]), ravel=True)
+        array([ 4, -1])
         """
         # gammapy: a tuple of plain ints is a list of pixels, not (ipix, axis index).
         if isinstance(idx_global, tuple) and isinstance(idx_global[0], (int, np.integer)):
@@ -507,7 +909,24 @@ class HpxGeom:
         return result if as_tuple else result[0]
 
     def local_to_global(self, idx_local):
-        """Global pixel indices of local (data) indices; the axis indices pass through."""
+        """Global pixel indices of local (data) indices; the axis indices pass through.
+
+        Parameters
+        ----------
+        idx_local : array-like or tuple of array-like
+            Local pixel indices (positions in the data), or a tuple ``(pixel, axis indices...)``.
+
+        Returns
+        -------
+        ndarray or tuple of ndarray
+            The same structure as ``idx_local``.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom
+        >>> HpxGeom(nside=2, region="DISK(0,0,30)").local_to_global([0, 3])
+        array([16, 19])
+        """
         as_tuple = isinstance(idx_local, tuple)
         parts = idx_local if as_tuple else (idx_local,)
         pix = np.asarray(parts[0], dtype=np.int64)
@@ -515,9 +934,31 @@ class HpxGeom:
         return (glob, *parts[1:]) if as_tuple else glob
 
     def get_idx(self, idx=None, local=False, flat=False):
-        """``(ipix, axis indices...)`` of every data element (global unless ``local``).
+        """``(ipix, axis indices...)`` of every data element (global pixels unless ``local``).
 
-        ``idx`` restricts to one image plane (a tuple of axis indices).
+        Parameters
+        ----------
+        idx : tuple of int, optional
+            Restrict to one image plane (one index per non-spatial axis).
+        local : bool
+            Local (data) pixel indices instead of global ones.
+        flat : bool
+            Flatten the arrays.
+
+        Returns
+        -------
+        tuple of ndarray
+            Each of the data shape (one plane if ``idx``).
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom, MapAxis
+        >>> geom = HpxGeom(nside=2, region="DISK(0,0,30)")
+        >>> geom.get_idx(), geom.get_idx(local=True)
+        ((array([16, 17, 18, 19]),), (array([0, 1, 2, 3]),))
+        >>> cube = geom.to_cube([MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)])
+        >>> cube.get_idx(idx=(1,))
+        (array([[16, 17, 18, 19]]), array([[1, 1, 1, 1]]))
         """
         n = int(self.npix.flat[0])
         pix = [np.arange(n, dtype=np.int64)]
@@ -593,8 +1034,33 @@ class HpxGeom:
         return MapCoord(data, frame=self._sky_frame if frame is None else frame)
 
     def coord_to_pix(self, coords) -> tuple[np.ndarray, ...]:
-        """World coordinates to ``(ipix, axis pixels...)``: the global pixel containing each
-        position (-1 for non-finite positions). Scalars give shape (1,)."""
+        """World coordinates to ``(ipix, axis pixels...)``: the global pixel of each position.
+
+        Parameters
+        ----------
+        coords : tuple, dict, `~skymask.maps.MapCoord` or `~astropy.coordinates.SkyCoord`
+            ``(lon, lat, axis coordinates...)`` (plain numbers are degrees and axis units),
+            ``(skycoord, ...)`` or a dict by axis name; positions in another frame are converted.
+
+        Returns
+        -------
+        tuple of ndarray
+            Global pixel indices (-1 for non-finite positions), whether or not the pixel is in a
+            partial-sky geometry, then float axis pixel coordinates. Scalars give shape (1,).
+
+        Raises
+        ------
+        ValueError
+            If the coordinates of a non-spatial axis are missing.
+
+        Examples
+        --------
+        Nested nside 2 pixels of (0, 0) and (90, 45) (healpy's ``ang2pix`` gives the same):
+
+        >>> from skymask.maps import HpxGeom
+        >>> HpxGeom(nside=2).coord_to_pix(([0, 90], [0, 45]))
+        (array([19,  6]),)
+        """
         lon, lat, rest = self._world(coords)
         ipix = lonlat_to_pix(self._nside, self._nest, lon, lat)
         axis_pix = [axis.coord_to_pix(v) for axis, v in zip(self._axes, rest, strict=True)]
@@ -614,8 +1080,34 @@ class HpxGeom:
         return lon, lat, rest
 
     def pix_to_coord(self, pix) -> tuple:
-        """``(ipix, axis pixels...)`` to ``(lon, lat, axis coordinates...)`` (Quantities);
-        NaN for invalid pixels."""
+        """``(ipix, axis pixels...)`` to ``(lon, lat, axis coordinates...)`` (Quantities).
+
+        Parameters
+        ----------
+        pix : tuple of array-like
+            Global pixel indices (rounded) followed by one pixel coordinate per non-spatial axis.
+
+        Returns
+        -------
+        tuple of `~astropy.units.Quantity`
+            lon in [0, 360) deg and lat at the pixel centres (NaN for indices outside the sky),
+            then the axis coordinates.
+
+        Raises
+        ------
+        ValueError
+            Without exactly one array per axis.
+
+        Examples
+        --------
+        Centres of nested nside 2 pixels 0 and 16 (healpy's ``pix2ang`` gives the same):
+
+        >>> import numpy as np
+        >>> from skymask.maps import HpxGeom
+        >>> lon, lat = HpxGeom(nside=2).pix_to_coord((np.array([0, 16]),))
+        >>> lon.to_value("deg").tolist(), lat.to_value("deg").round(4).tolist()
+        ([45.0, 0.0], [19.4712, -19.4712])
+        """
         if len(pix) != len(self._axes) + 1:
             raise ValueError(f"need {len(self._axes) + 1} pixel coordinates (ipix, axes...), "
                              f"got {len(pix)}")  # fmt: skip
@@ -628,8 +1120,29 @@ class HpxGeom:
         return tuple(result)
 
     def pix_to_idx(self, pix, clip=False) -> tuple[np.ndarray, ...]:
-        """Pixel coordinates to integer indices; -1 where the pixel is not in the geometry
-        (or an axis index is out of range) unless ``clip``."""
+        """Pixel coordinates to integer indices; -1 where the pixel is not in the geometry (or an
+        axis index is out of range), unless ``clip``.
+
+        Parameters
+        ----------
+        pix : tuple of array-like
+            Global pixel indices, then one pixel coordinate per non-spatial axis (rounded to the
+            nearest index).
+        clip : bool
+            Keep pixels outside the geometry and clip axis indices to the axis range instead of
+            giving -1.
+
+        Returns
+        -------
+        tuple of ndarray
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom
+        >>> geom = HpxGeom(nside=2, region="DISK(0,0,30)")
+        >>> geom.pix_to_idx(([16.2, 18.6, 3.0],)), geom.pix_to_idx(([16.2, 18.6, 3.0],), clip=True)
+        ((array([16, 19, -1]),), (array([16, 19,  3]),))
+        """
         result = []
         sizes = self._axes.shape
         ipix = np.atleast_1d(np.asarray(pix[0], dtype=float))
@@ -649,7 +1162,37 @@ class HpxGeom:
         return tuple(np.broadcast_arrays(*result))
 
     def coord_to_idx(self, coords, clip=False) -> tuple[np.ndarray, ...]:
-        """World coordinates to ``(ipix, axis indices...)``; -1 outside the geometry."""
+        """World coordinates to ``(ipix, axis indices...)``; -1 outside the geometry.
+
+        Parameters
+        ----------
+        coords : tuple, dict, `~skymask.maps.MapCoord` or `~astropy.coordinates.SkyCoord`
+            Positions (and axis coordinates for cubes); see `coord_to_pix`.
+        clip : bool
+            Keep pixels outside a partial-sky geometry and clip axis indices to the axis range
+            instead of giving -1.
+
+        Returns
+        -------
+        tuple of ndarray
+            Global pixel indices, then axis indices.
+
+        Raises
+        ------
+        ValueError
+            If the coordinates of a non-spatial axis are missing.
+
+        Examples
+        --------
+        >>> import astropy.units as u
+        >>> from skymask.maps import HpxGeom, MapAxis
+        >>> geom = HpxGeom(nside=2, region="DISK(0,0,30)")
+        >>> geom.coord_to_idx(([0, 90], [0, 45])), geom.coord_to_idx(([0, 90], [0, 45]), clip=True)
+        ((array([19, -1]),), (array([19,  6]),))
+        >>> cube = geom.to_cube([MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)])
+        >>> cube.coord_to_idx((0, 0, 3 * u.TeV))
+        (array([19]), array([0]))
+        """
         lon, lat, rest = self._world(coords)
         ipix = lonlat_to_pix(self._nside, self._nest, lon, lat)
         ipix = self.pix_to_idx((ipix,), clip=clip)[0]
@@ -657,16 +1200,55 @@ class HpxGeom:
         return tuple(np.broadcast_arrays(ipix, *axis_idx))
 
     def contains(self, coords) -> np.ndarray:
-        """Whether each position lies in one of the geometry's pixels (and axis ranges).
+        """Whether each position lies in one of the geometry's pixels (and in the axis ranges).
 
-        A bare `~astropy.coordinates.SkyCoord` is tested against the sky footprint only.
+        Parameters
+        ----------
+        coords : tuple, dict, `~skymask.maps.MapCoord` or `~astropy.coordinates.SkyCoord`
+            Positions (and axis coordinates for cubes); see `coord_to_pix`. A bare
+            `~astropy.coordinates.SkyCoord` is tested against the sky footprint only.
+
+        Returns
+        -------
+        ndarray of bool
+
+        Examples
+        --------
+        >>> from astropy.coordinates import SkyCoord
+        >>> from skymask.maps import HpxGeom
+        >>> geom = HpxGeom(nside=2, region="DISK(0,0,30)")
+        >>> geom.contains(SkyCoord([0, 90], [0, 45], unit="deg"))
+        array([ True, False])
         """
         geom = self.to_image() if isinstance(coords, _coords.SkyCoord) else self
         idx = geom.coord_to_idx(coords)
         return np.all([i != -1 for i in idx], axis=0)
 
     def separation(self, center: _coords.SkyCoord) -> _coords.Angle:
-        """Angular distance of every pixel centre from ``center``, shape (npix,)."""
+        """Angular distance of every pixel centre from ``center``, shape (npix,).
+
+        Parameters
+        ----------
+        center : `~astropy.coordinates.SkyCoord`
+            The reference position (any frame).
+
+        Returns
+        -------
+        `~astropy.coordinates.Angle`
+
+        Raises
+        ------
+        TypeError
+            If ``center`` is not a SkyCoord.
+
+        Examples
+        --------
+        >>> from astropy.coordinates import SkyCoord
+        >>> from skymask.maps import HpxGeom
+        >>> geom = HpxGeom(nside=2, region="DISK(0,0,30)")
+        >>> geom.separation(SkyCoord(0, 0, unit="deg")).deg.round(4).tolist()
+        [19.4712, 22.5, 22.5, 19.4712]
+        """
         if not isinstance(center, _coords.SkyCoord):
             raise TypeError(f"center must be a SkyCoord, got {describe(center)}")
         lon, lat = pix_to_lonlat(self._nside, self._nest, self.ipix)
@@ -675,11 +1257,43 @@ class HpxGeom:
 
     # ------------------------------------------------------------------ sky measures
     def solid_angle(self) -> u.Quantity:
-        """Solid angle of a pixel (all are equal), shape (1,) as gammapy's, in sr."""
+        """Solid angle of a pixel (all are equal, ``4 pi / (12 nside^2)``), shape (1,) as gammapy's.
+
+        Returns
+        -------
+        `~astropy.units.Quantity`
+            In sr.
+
+        Examples
+        --------
+        ``4 pi / 48`` sr at nside 2:
+
+        >>> from skymask.maps import HpxGeom
+        >>> HpxGeom(nside=2).solid_angle()
+        <Quantity [0.26179939] sr>
+        """
         return u.Quantity([4 * np.pi / npix_of(self._nside)], u.sr)
 
     def bin_volume(self) -> u.Quantity:
-        """Solid angle times the product of the axis bin widths, with the full data shape."""
+        """Solid angle of the pixels times the product of the axis bin widths, in the data shape.
+
+        Returns
+        -------
+        `~astropy.units.Quantity`
+
+        Examples
+        --------
+        Nside 2 pixels are ``4 pi / 48 = 0.2618`` sr; the bins of 1-10 TeV in 3 log bins are
+        1.154, 2.487 and 5.358 TeV wide:
+
+        >>> from skymask.maps import HpxGeom, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+        >>> volume = HpxGeom(nside=2, region="DISK(0,0,30)", axes=[axis]).bin_volume()
+        >>> volume.shape, volume.unit
+        ((3, 4), Unit("TeV sr"))
+        >>> volume[:, 0].value.round(4).tolist()
+        [0.3022, 0.6511, 1.4028]
+        """
         volume = self.solid_angle()[0] * np.ones(self.data_shape)
         for i, axis in enumerate(self._axes):
             shape = [1] * (len(self._axes) + 1)
@@ -693,6 +1307,23 @@ class HpxGeom:
 
         The rules of `skymask.maps.WcsGeom.energy_mask` (edges compared with a relative
         tolerance of 1e-6).
+
+        Parameters
+        ----------
+        energy_min, energy_max : `~astropy.units.Quantity` or str, optional
+            Energy bounds (default: open ended).
+        round_to_edge : bool
+            Round the bounds to the nearest bin edge first, as gammapy does.
+
+        Returns
+        -------
+        `~skymask.maps.HpxNDMap`
+            A bool map with this geometry.
+
+        Raises
+        ------
+        ValueError
+            If the geometry has no energy axis.
 
         Examples
         --------
@@ -716,12 +1347,38 @@ class HpxGeom:
         plane at the shape centre; points mark the pixel holding them; ds9 exclude regions are
         honoured; pixel regions are refused (HEALPix has no pixel plane). A `mocpy.MOC` is
         accepted too: pixels whose centre lies in the MOC. See
-        `skymask.maps.hpx.regions.hpx_region_mask`. PSF-aware
+        ``skymask.maps.hpx.regions.hpx_region_mask``. PSF-aware
         `~skymask.maps.EnergyDependentCircles` give one sky mask per energy bin (the geometry
         needs an energy axis), as on WCS geometries.
 
+        Parameters
+        ----------
+        regions : str, path, region, list of regions, SkyCoord, MOC or EnergyDependentCircles
+            A ds9 region string or file, one `regions` sky region or a list of them,
+            positions (a `~astropy.coordinates.SkyCoord`), a `mocpy.MOC`, or
+            `~skymask.maps.EnergyDependentCircles`.
+        inside : bool
+            True (default) for True inside the regions, False for True outside (an exclusion
+            mask).
+
+        Returns
+        -------
+        `~skymask.maps.HpxNDMap`
+            A bool map with this geometry (the same image in every plane of a cube, except for
+            energy-dependent circles).
+
+        Raises
+        ------
+        TypeError
+            If ``inside`` is not a bool or ``regions`` is not an accepted kind.
+        ValueError
+            For pixel regions, or a ds9 string or file that cannot be parsed.
+
         Examples
         --------
+        56 nside 256 pixel centres lie within 1 deg of (0, 0) (healpy's ``query_disc`` finds
+        the same):
+
         >>> from skymask.maps import HpxGeom
         >>> geom = HpxGeom.create(nside=256, frame="galactic")
         >>> int(geom.region_mask("galactic;circle(0, 0, 1)").data.sum())
@@ -750,8 +1407,31 @@ class HpxGeom:
         """Bool map: False where a pixel centre lies within ``width`` of the centre of a pixel
         outside a partial-sky geometry (all True for all-sky geometries).
 
-        ``width`` is an angle (plain numbers are pixels of size `pixel_scales`). This is the
-        erosion of the geometry's footprint on the sphere (see `HpxNDMap.binary_erode`).
+        This is the erosion of the geometry's footprint on the sphere (see
+        `HpxNDMap.binary_erode`): the pixels far enough from the edge of a partial-sky map for
+        a kernel of radius ``width`` to stay inside it.
+
+        Parameters
+        ----------
+        width : angle, str or number
+            Distance from the edge (``d <= width`` is dropped): an angle, or a plain number of
+            pixels of size sqrt(pixel area).
+
+        Returns
+        -------
+        `~skymask.maps.HpxNDMap`
+            A bool map with this geometry (the same image in every plane of a cube).
+
+        Examples
+        --------
+        Of the 12 nside 4 pixels within 30 deg of (0, 0), 4 lie more than 15 deg from every
+        pixel centre outside (a brute-force check of all distances gives the same):
+
+        >>> from skymask.maps import HpxGeom
+        >>> geom = HpxGeom(nside=4, region="DISK(0,0,30)")
+        >>> mask = geom.boundary_mask("15 deg")
+        >>> geom.ipix[mask.data]
+        array([67, 70, 73, 76])
         """
         from ..map import Map
         from .morphology import footprint_boundary
@@ -768,7 +1448,24 @@ class HpxGeom:
 
     # ------------------------------------------------------------------ comparison & repr
     def is_aligned(self, other) -> bool:
-        """Same nside, frame, ordering and axes."""
+        """Whether ``other`` has the same nside, frame, ordering and axes (regions may differ).
+
+        Parameters
+        ----------
+        other : object
+            Another geometry (anything but an `HpxGeom` gives False).
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom
+        >>> disk = HpxGeom(nside=2, region="DISK(0,0,30)")
+        >>> disk.is_aligned(HpxGeom(nside=2)), disk.is_aligned(HpxGeom(nside=4))
+        (True, False)
+        """
         return (
             isinstance(other, HpxGeom)
             and self._nside == other._nside
@@ -778,6 +1475,30 @@ class HpxGeom:
         )
 
     def is_allclose(self, other, rtol_axes=1e-6, atol_axes=1e-6) -> bool:
+        """Whether ``other`` has the same pixels and axes whose edges agree within the tolerances.
+
+        The test of ``==`` between geometries.
+
+        Parameters
+        ----------
+        other : object
+            Another geometry (anything but an `HpxGeom` gives False).
+        rtol_axes, atol_axes : float
+            Relative and absolute tolerances on the axis edges (see
+            `skymask.maps.MapAxis.is_allclose`).
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> cube = HpxGeom(nside=2, region="DISK(0,0,30)", axes=[axis])
+        >>> cube.is_allclose(cube.to_image()), cube.is_allclose(cube.to_image().to_cube([axis]))
+        (False, True)
+        """
         if not isinstance(other, HpxGeom) or not self.is_aligned_sky(other):
             return False
         return len(self._axes) == len(other._axes) and all(
@@ -786,7 +1507,25 @@ class HpxGeom:
         )
 
     def is_aligned_sky(self, other) -> bool:
-        """Same pixels: nside, ordering, frame and pixel list."""
+        """Whether ``other`` has the same pixels: nside, ordering, frame and pixel list.
+
+        Parameters
+        ----------
+        other : `HpxGeom`
+            Another HEALPix geometry.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom
+        >>> disk = HpxGeom(nside=2, region="DISK(0,0,30)")
+        >>> same = HpxGeom(nside=2, region=([16, 17, 18, 19],))
+        >>> disk.is_aligned_sky(HpxGeom(nside=2)), disk.is_aligned_sky(same)
+        (False, True)
+        """
         if (self._nside, self._nest, self._frame) != (other._nside, other._nest, other._frame):
             return False
         if (self._ipix is None) != (other._ipix is None):

@@ -21,12 +21,33 @@ __all__ = ["HpxNDMap"]
 class HpxNDMap(Map):
     """Map on an `HpxGeom`; data shape ``(*reversed axis sizes, npix)``.
 
+    Parameters
+    ----------
+    geom : `HpxGeom`
+        The geometry.
+    data : array-like, optional
+        Data of shape ``geom.data_shape``: the geometry's pixels in increasing global index
+        (default zeros).
+    dtype : dtype, optional
+        Data type (default float32 for new data).
+    meta : dict, optional
+        Metadata, written to the FITS header.
+    unit : str or `~astropy.units.Unit`
+        Unit of the data.
+
+    Raises
+    ------
+    TypeError
+        If ``geom`` is not an `HpxGeom`.
+
     Examples
     --------
-    >>> from skymask.maps import Map
+    >>> from skymask.maps import HpxGeom, HpxNDMap, Map
     >>> m = Map.create(nside=16, map_type="hpx", frame="galactic", dtype=bool)
     >>> type(m).__name__, m.data.shape
     ('HpxNDMap', (3072,))
+    >>> HpxNDMap(HpxGeom(nside=2, region="DISK(0,0,30)"), unit="sr").data.shape
+    (4,)
     """
 
     def __init__(self, geom, data=None, dtype=None, meta=None, unit=""):
@@ -53,11 +74,53 @@ class HpxNDMap(Map):
     ) -> HpxNDMap:
         """Empty (or ``data``) map on `HpxGeom.create` (gammapy's ``HpxMap.create``).
 
+        Parameters
+        ----------
+        nside : int, optional
+            HEALPix nside; wins over ``binsz``.
+        binsz : angle, optional
+            Approximate pixel size (plain numbers are degrees): the power-of-two nside closest to
+            it (``nside_from_binsz``).
+        nest : bool
+            Nested (default) or ring ordering.
+        map_type : {"hpx"}
+            Accepted for gammapy compatibility (`~skymask.maps.Map.create` picks the class by it).
+        frame : {"icrs", "galactic", "fk5", "fk4"}
+            Sky frame.
+        data : array-like or scalar, optional
+            Initial values, broadcast to the data shape (default zeros of ``dtype``).
+        skydir : `~astropy.coordinates.SkyCoord` or (lon, lat), optional
+            Centre of a ``width`` disk; default (0, 0).
+        width : angle, optional
+            Diameter of a disk region ``DISK(lon, lat, width / 2)`` (when ``region`` is None).
+        dtype : str or numpy dtype
+            Data type (default float32; ``bool`` for a mask).
+        region : str, optional
+            Partial-sky region string (see `HpxGeom`).
+        axes : list of `~skymask.maps.MapAxis`, optional
+            Non-spatial axes.
+        meta : dict, optional
+            Metadata.
+        unit : str or `~astropy.units.Unit`
+            Unit of the data.
+
+        Returns
+        -------
+        HpxNDMap
+
+        Raises
+        ------
+        ValueError
+            Neither ``nside`` nor ``binsz``; a bad region string or nside; another ``map_type``.
+
         Examples
         --------
+        The 4 nside 4 pixel centres within 20 deg of (0, 0) (as gammapy):
+
         >>> from skymask.maps import HpxNDMap
-        >>> HpxNDMap.create(nside=4, region="DISK(0,0,20)").data.shape
-        (4,)
+        >>> m = HpxNDMap.create(nside=4, region="DISK(0,0,20)", dtype=bool)
+        >>> m.data.shape, m.geom.ipix
+        ((4,), array([67, 70, 73, 76]))
         """
         if map_type != "hpx":
             raise ValueError(f"HpxNDMap.create makes map_type='hpx' maps, got {map_type!r}")
@@ -79,7 +142,7 @@ class HpxNDMap(Map):
         """Read a HEALPix map: gammapy's layout (implicit, explicit or sparse) or a
         healpy-style table (``colname`` picks its column; default the first).
 
-        Boolean maps written by skymask come back as bool. See `skymask.maps.hpx.io`.
+        Boolean maps written by skymask come back as bool. See ``skymask.maps.hpx.io``.
 
         Parameters
         ----------
@@ -99,6 +162,19 @@ class HpxNDMap(Map):
         Returns
         -------
         HpxNDMap
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from skymask.maps import HpxGeom, HpxNDMap, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> m = HpxNDMap.create(nside=2, region="DISK(0,0,30)", axes=[axis], unit="cm-2")
+        >>> m.data[1] = 5
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "cube.fits"
+        >>> m.write(path)
+        >>> back = HpxNDMap.read(path)
+        >>> back.geom == m.geom, back.unit, back.data.tolist()
+        (True, Unit("1 / cm2"), [[0.0, 0.0, 0.0, 0.0], [5.0, 5.0, 5.0, 5.0]])
         """
         from .io import read_hpx_map
 
@@ -116,7 +192,36 @@ class HpxNDMap(Map):
     @classmethod
     def from_hdulist(cls, hdulist, hdu=None, hdu_bands=None, format=None, *, filename=None,
                      colname=None):  # fmt: skip
-        """HEALPix map from an open HDU list (see `read`)."""
+        """HEALPix map from an open HDU list (the layouts of `read`).
+
+        Parameters
+        ----------
+        hdulist : `~astropy.io.fits.HDUList`
+            The open file.
+        hdu : str, optional
+            The HEALPix table; default the first one.
+        hdu_bands : str, optional
+            The axes table; default the header's ``BANDSHDU``.
+        format : None
+            Accepted for gammapy compatibility (the layout is recognised from the header).
+        filename : str, optional
+            Name of the file, for error messages.
+        colname : str, optional
+            Data column of a healpy-style table.
+
+        Returns
+        -------
+        HpxNDMap
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxNDMap
+        >>> mask = HpxNDMap.create(nside=2, region="DISK(0,0,30)", dtype=bool)
+        >>> mask.data[:2] = True
+        >>> back = HpxNDMap.from_hdulist(mask.to_hdulist(hdu="mask"), hdu="mask")
+        >>> back.data.tolist()
+        [True, True, False, False]
+        """
         from .io import read_hpx_parts
 
         geom, data, unit, meta = read_hpx_parts(hdulist, hdu, hdu_bands, colname,
@@ -124,7 +229,37 @@ class HpxNDMap(Map):
         return cls(geom, data=data, unit=unit, meta=meta)
 
     def to_hdulist(self, hdu="SKYMAP", hdu_bands=None, sparse=False, format="gadf"):
-        """gammapy's HEALPix layout as an HDU list (see `write`)."""
+        """gammapy's HEALPix layout as an HDU list (see `write`).
+
+        Parameters
+        ----------
+        hdu : str
+            Name of the HEALPix table (gammapy's default "SKYMAP"; written upper case).
+        hdu_bands : str, optional
+            Name of the axes table of a cube; default ``<HDU>_BANDS``.
+        sparse : bool
+            Only the pixels with values > 0 (True pixels of a mask): ``INDXSCHM = SPARSE``.
+        format : {"gadf"}
+            The layout.
+
+        Returns
+        -------
+        `~astropy.io.fits.HDUList`
+            A primary HDU, the HEALPix table, and for a cube the axes table.
+
+        Raises
+        ------
+        ValueError
+            For another ``format``.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxNDMap, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> cube = HpxNDMap.create(nside=2, region="DISK(0,0,30)", axes=[axis])
+        >>> [h.name for h in cube.to_hdulist(hdu="mask")]
+        ['PRIMARY', 'MASK', 'MASK_BANDS']
+        """
         from .io import map_to_hdulist
 
         if format != "gadf":
@@ -176,9 +311,40 @@ class HpxNDMap(Map):
 
     # ------------------------------------------------------------------ lookups
     def get_by_idx(self, idx, fill_value=None):
-        """Values at ``(ipix, axis indices...)`` (global pixel indices); ``fill_value``
-        (default NaN, or False/0 for masks/integers) where the pixel is not in the geometry.
-        Scalars give shape (1,)."""
+        """Values at ``(ipix, axis indices...)`` (global pixel indices).
+
+        Parameters
+        ----------
+        idx : tuple of array-like
+            Global pixel indices, then one index array per non-spatial axis (broadcast together).
+        fill_value : scalar, optional
+            Value where the pixel is not in the geometry (or an axis index is out of range).
+            Default: NaN for float maps, False for masks, 0 for integer maps.
+
+        Returns
+        -------
+        ndarray
+            Scalar indices give shape (1,).
+
+        Raises
+        ------
+        ValueError
+            Without exactly one index array per axis.
+
+        Examples
+        --------
+        Pixel 0 is not in this partial-sky map: it gets the fill value (gammapy 2.1 returns the
+        value of the last pixel there):
+
+        >>> import numpy as np
+        >>> from skymask.maps import HpxNDMap
+        >>> m = HpxNDMap.create(nside=2, region="DISK(0,0,30)")
+        >>> m.data[:] = np.arange(4)
+        >>> m.geom.ipix
+        array([16, 17, 18, 19])
+        >>> m.get_by_idx(([16, 19, 0],)).tolist(), m.get_by_idx(([0],), fill_value=-1).tolist()
+        ([0.0, 3.0, nan], [-1.0])
+        """
         idx = tuple(np.atleast_1d(np.asarray(i)) for i in idx)
         if len(idx) != len(self._geom.axes) + 1:
             raise ValueError(
@@ -214,6 +380,19 @@ class HpxNDMap(Map):
         ------
         ValueError
             For another ``method``.
+
+        Examples
+        --------
+        (0, 0) lies in pixel 19, the last of the map; (90, 45) outside it:
+
+        >>> import numpy as np
+        >>> from skymask.maps import HpxNDMap
+        >>> m = HpxNDMap.create(nside=2, region="DISK(0,0,30)")
+        >>> m.data[:] = np.arange(4)
+        >>> m.interp_by_coord(([0, 90], [0, 45])).tolist()
+        [3.0, nan]
+        >>> m.interp_by_coord(([0, 90], [0, 45]), fill_value=0).tolist()
+        [3.0, 0.0]
         """
         if method != "nearest":
             raise ValueError(f"HEALPix maps interpolate with method='nearest' only, got {method!r}")
@@ -241,19 +420,57 @@ class HpxNDMap(Map):
             Boolean maps onto a WCS geometry: True where any part of the target pixel touches
             a True pixel, the conservative choice for exclusion masks (pixel centres, then the
             boundary of the True area sampled every half target pixel and grown by one target
-            pixel; see `skymask.maps.hpx.reproject`). Default: the pixel centre only.
+            pixel; see ``skymask.maps.hpx.reproject``). Default: the pixel centre only.
 
         Returns
         -------
         Map
             Boolean for boolean maps.
+
+        Examples
+        --------
+        Three WCS pixels centred at longitudes 10, 0 and 350 deg take the values of the HEALPix
+        pixels containing those centres (gammapy's nearest interpolation gives the same):
+
+        >>> import numpy as np
+        >>> from skymask.maps import HpxNDMap, WcsGeom
+        >>> m = HpxNDMap.create(nside=2, region="DISK(0,0,30)")
+        >>> m.data[:] = np.arange(4)
+        >>> wcs = WcsGeom.create(npix=(3, 1), binsz=10)
+        >>> m.interp_to_geom(wcs, fill_value=np.nan).data.tolist()
+        [[1.0, 3.0, 2.0]]
         """
         from .reproject import hpx_to_geom
 
         return hpx_to_geom(self, geom, fill_value=fill_value, method=method, coverage=coverage)
 
     def to_wcs(self, proj="AIT", oversample=2, width_pix=None, fill_value=None) -> WcsNDMap:
-        """The map on `HpxGeom.to_wcs_geom` (nearest pixel), NaN outside (False for masks)."""
+        """The map on `HpxGeom.to_wcs_geom` (nearest pixel).
+
+        Parameters
+        ----------
+        proj : str
+            WCS projection code (gammapy's default "AIT").
+        oversample : float
+            WCS pixels per HEALPix pixel size.
+        width_pix : int, optional
+            Largest number of WCS pixels across the width.
+        fill_value : scalar, optional
+            Value of WCS pixels outside this map's pixels: default NaN for float maps, False for
+            masks, 0 for integer maps.
+
+        Returns
+        -------
+        `~skymask.maps.WcsNDMap`
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxNDMap
+        >>> mask = HpxNDMap.create(nside=2, region="DISK(0,0,30)", dtype=bool, data=True)
+        >>> wcs_mask = mask.to_wcs()
+        >>> wcs_mask.geom.projection, wcs_mask.data.shape, wcs_mask.data.dtype
+        ('AIT', (10, 10), dtype('bool'))
+        """
         geom = self._geom.to_wcs_geom(proj=proj, oversample=oversample, width_pix=width_pix)
         if fill_value is None:
             fill_value = False if self.is_mask else (np.nan if self._data.dtype.kind == "f" else 0)
@@ -278,6 +495,22 @@ class HpxNDMap(Map):
         -------
         HpxNDMap
             A boolean map.
+
+        Raises
+        ------
+        ValueError
+            For another ``kernel``.
+
+        Examples
+        --------
+        The 12 nside 4 pixels within 30 deg of (0, 0); 4 of them have no False pixel centre
+        within 15 deg (a brute-force check of all pixel distances gives the same):
+
+        >>> from skymask.maps import HpxGeom
+        >>> geom = HpxGeom(nside=4)
+        >>> mask = geom.region_mask("icrs;circle(0, 0, 30)")
+        >>> int(mask.data.sum()), geom.ipix[mask.binary_erode("15 deg").data]
+        (12, array([67, 70, 73, 76]))
         """
         from .morphology import binary_erode
 
@@ -285,9 +518,37 @@ class HpxNDMap(Map):
         return binary_erode(self, width)
 
     def binary_dilate(self, width, kernel="disk", use_fft=None):
-        """Grow a mask on the sphere: True where some True pixel centre is within ``width``.
+        """Grow a mask on the sphere: True where some True pixel centre is within ``width``
+        (angular distance, ``d <= width``).
 
-        See `binary_erode` for the parameters.
+        Parameters
+        ----------
+        width : angle, str or number
+            Radius: an angle, or a plain number of pixels of size sqrt(pixel area).
+        kernel : {"disk"}
+            Only the disk exists on the sphere.
+        use_fft : ignored
+            Accepted for gammapy compatibility.
+
+        Returns
+        -------
+        HpxNDMap
+            A boolean map.
+
+        Raises
+        ------
+        ValueError
+            For another ``kernel``.
+
+        Examples
+        --------
+        The 12 nside 4 pixels within 30 deg of (0, 0) grow to 24 by 15 deg, to 18 by one pixel
+        (14.66 deg at nside 4; a brute-force check of all pixel distances gives the same):
+
+        >>> from skymask.maps import HpxGeom
+        >>> mask = HpxGeom(nside=4).region_mask("icrs;circle(0, 0, 30)")
+        >>> int(mask.binary_dilate("15 deg").data.sum()), int(mask.binary_dilate(1).data.sum())
+        (24, 18)
         """
         from .morphology import binary_dilate
 
@@ -303,8 +564,47 @@ class HpxNDMap(Map):
     # ------------------------------------------------------------------ display
     def plot(self, ax=None, fig=None, add_cbar=False, stretch="linear", proj="AIT",
              oversample=2, width_pix=1000, **kwargs):  # fmt: skip
-        """Plot an image through a WCS projection (``proj="MOL"``: Mollweide; gammapy's
-        default "AIT"), nearest pixel."""
+        """Plot an image through a WCS projection (`to_wcs`, nearest pixel).
+
+        Parameters
+        ----------
+        ax : `~astropy.visualization.wcsaxes.WCSAxes`, optional
+            Axes to draw on (default: new axes with the projection's WCS).
+        fig : `~matplotlib.figure.Figure`, optional
+            Figure for the new axes (default: the current figure).
+        add_cbar : bool
+            Add a colour bar.
+        stretch : str
+            Stretch of the colour scale, for non-boolean maps.
+        proj : str
+            WCS projection: gammapy's default "AIT", "MOL" (Mollweide), "CAR", ...
+        oversample : float
+            WCS pixels per HEALPix pixel size.
+        width_pix : int
+            Largest number of WCS pixels across the width.
+        **kwargs
+            Passed to ``imshow``.
+
+        Returns
+        -------
+        `~astropy.visualization.wcsaxes.WCSAxes`
+
+        Raises
+        ------
+        ValueError
+            For a map with a non-spatial axis of more than one bin (plot one plane).
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> from skymask.maps import HpxGeom
+        >>> mask = HpxGeom(nside=4).region_mask("icrs;circle(0, 0, 30)")
+        >>> fig = plt.figure()
+        >>> ax = mask.plot(fig=fig, proj="MOL", width_pix=100)
+        >>> type(ax).__name__
+        'WCSAxes'
+        >>> plt.close(fig)
+        """
         if not self._geom.is_flat:
             raise ValueError("plot needs an image (or one bin per axis); use get_image_by_idx")
         image = self.get_image_by_idx((0,) * len(self._geom.axes)) if self._geom.axes else self
@@ -317,7 +617,38 @@ class HpxNDMap(Map):
         return wcs_map.plot(ax=ax, fig=fig, add_cbar=add_cbar, stretch=stretch, **kwargs)
 
     def plot_grid(self, figsize=None, ncols=3, proj="AIT", oversample=2, width_pix=1000, **kwargs):
-        """Plot every plane of a map with one non-spatial axis, through a WCS projection."""
+        """Plot every plane of a map with one non-spatial axis, through a WCS projection.
+
+        Parameters
+        ----------
+        figsize : (float, float), optional
+            Figure size in inches.
+        ncols : int
+            Panels per row.
+        proj : str
+            WCS projection (gammapy's default "AIT").
+        oversample : float
+            WCS pixels per HEALPix pixel size.
+        width_pix : int
+            Largest number of WCS pixels across the width.
+        **kwargs
+            Passed to `~skymask.maps.Map.plot` for each panel.
+
+        Returns
+        -------
+        `numpy.ndarray`
+            The axes of the panels.
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> from skymask.maps import HpxNDMap, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> m = HpxNDMap.create(nside=4, axes=[axis])
+        >>> len(m.plot_grid(figsize=(4, 2), width_pix=50))
+        2
+        >>> plt.close("all")
+        """
         wcs_map = self.to_wcs(proj=proj, oversample=oversample, width_pix=width_pix)
         if wcs_map.is_mask:
             wcs_map = wcs_map.copy(data=wcs_map.data.astype(np.float32))
