@@ -34,8 +34,6 @@ from pathlib import Path
 from numpydoc import docscrape
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Names documented later (API that came without its sections); the list may only shrink.
-TODO = ROOT / "tests" / "data" / "api_docstrings_todo.txt"
 
 #: The public modules: the ones docs/reference/*.rst document with automodapi.
 PUBLIC_MODULES = (
@@ -263,26 +261,11 @@ def test_docstring_problems_catches_missing_and_malformed_sections():
     assert docstring_problems(lambda x: x, ["x"]) == ["no docstring"]
 
 
-def _todo() -> list[str]:
-    lines = (line.strip() for line in TODO.read_text().splitlines()) if TODO.exists() else ()
-    return [line for line in lines if line and not line.startswith("#")]
-
-
 def test_every_public_name_has_parameters_and_examples():
-    todo = set(_todo())
-    offenders = {name: p for name, p in _offenders().items() if name not in todo}
+    offenders = _offenders()
     assert not offenders, (
         f"{len(offenders)} public names lack a numpydoc section (add it; see docs/developer.md):\n"
         + "\n".join(
             f"  {name}: {', '.join(problems)}" for name, problems in sorted(offenders.items())
         )
-    )
-
-
-def test_the_todo_list_only_shrinks():
-    offenders = _offenders()
-    done = sorted(name for name in _todo() if name not in offenders)
-    assert not done, (
-        f"{len(done)} names in {TODO.relative_to(ROOT)} are documented now (or gone): delete "
-        "their lines:\n" + "\n".join(f"  {name}" for name in done)
     )
