@@ -15,7 +15,7 @@ import numpy as np
 from astropy import units as u
 from astropy.table import Table
 
-__all__ = ["InfoPage", "generic_info", "info_sections", "spatial_section"]
+__all__ = ["InfoPage", "basic_section", "generic_info", "info_sections", "spatial_section"]
 
 
 class _Missing(Exception):
@@ -117,6 +117,13 @@ def format_flux_points(table: Table) -> Table:
     return table
 
 
+def basic_section(page: InfoPage, source) -> None:
+    """The opening lines of every page, as gammapy's: row index and source name."""
+    page.section("Basic info")
+    page.plain(f"Catalog row index (zero-based) : {source.row_index}")
+    page.add("Source name", lambda: source.name)
+
+
 def spatial_section(page: InfoPage, source) -> None:
     page.section("Spatial model (skymask)")
     page.add("Morphology", lambda: source.morphology)
@@ -133,9 +140,7 @@ def generic_info(catalog, source, info: str = "all") -> str:
     ops = info_sections(info, "basic,position,spatial,columns")
     page = InfoPage(source._page_data)
     if "basic" in ops:
-        page.section("Basic info")
-        page.plain(f"Catalog row index (zero-based) : {source.row_index}")
-        page.add("Source name", lambda: source.name)
+        basic_section(page, source)
     if "position" in ops:
         page.section("Position info")
         spherical = source.position.spherical

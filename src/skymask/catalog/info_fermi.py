@@ -10,6 +10,7 @@ from astropy.table import Table
 from .info import (
     InfoPage,
     _Missing,
+    basic_section,
     format_flux_points,
     info_sections,
     spatial_section,
@@ -79,9 +80,7 @@ def fermi_info(catalog, source, info: str = "all") -> str:
 
 
 def _fermi_basic(page, source, assoc):
-    page.section("Basic info")
-    page.plain(f"Catalog row index (zero-based) : {source.row_index}")
-    page.add("Source name", lambda: source.name)
+    basic_section(page, source)
     if page.has("Extended_Source_Name"):
         page.add("Extended name", lambda: page.text("Extended_Source_Name"))
     names = [page.text(key) for key in assoc if page.has(key)]

@@ -10,6 +10,7 @@ from astropy.table import Table
 
 from .info import (
     InfoPage,
+    basic_section,
     format_flux_points,
     format_or_dash,
     info_sections,
@@ -38,9 +39,7 @@ def hgps_info(catalog, source, info: str = "all") -> str:
     )
     page = InfoPage(source._page_data)
     if "basic" in ops:
-        page.section("Basic info")
-        page.plain(f"Catalog row index (zero-based) : {source.row_index}")
-        page.add("Source name", lambda: source.name)
+        basic_section(page, source)
         page.add("Analysis reference", lambda: page.text("Analysis_Reference"))
         page.add("Source class", lambda: page.text("Source_Class"))
         page.add("Identified object", lambda: page.text("Identified_Object"))

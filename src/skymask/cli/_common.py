@@ -27,6 +27,7 @@ __all__ = [
     "add_output_options",
     "angle",
     "angle_or_pixels",
+    "check_low_threshold",
     "check_output",
     "energy",
     "finite_float",
@@ -145,6 +146,12 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")
     return value
+
+
+def check_low_threshold(args) -> None:
+    """Refuse a hysteresis --low above --threshold (the grown region must contain the seeds)."""
+    if args.low is not None and args.low > args.threshold:
+        raise CliError(f"--low {args.low:g} must not exceed --threshold {args.threshold:g}")
 
 
 # ---------------------------------------------------------------------- inputs

@@ -117,9 +117,7 @@ def add_geometry_options(parser, *, like_help: str | None = None) -> None:
 
 def geometry_from_args(args):
     """The `~skymask.maps.WcsGeom` described by the geometry options of ``args``."""
-    from astropy.coordinates import SkyCoord
-
-    from ..maps import MapAxis, WcsGeom
+    from ..maps import WcsGeom
 
     given = [option for option, name in _CREATE_OPTIONS if getattr(args, name) is not None]
     if args.like is not None:
@@ -145,16 +143,10 @@ def geometry_from_args(args):
             "no geometry: give the pixel size with --binsz (and --skydir, --width or --npix), "
             "or take the geometry of an existing map with --like FILE"
         )
-    if args.energy_bounds is not None and args.energy_bins is None:
-        raise CliError("--energy-bounds needs --energy-bins (the number of energy bins)")
-    if args.energy_bins is not None and args.energy_bounds is None:
-        raise CliError("--energy-bins needs --energy-bounds EMIN EMAX")
+    _check_energy_options(args)
     frame = args.frame or "icrs"
-    skydir = None
-    if args.skydir is not None:
-        lon, lat = args.skydir
-        skydir = SkyCoord(lon, lat, frame=args.skydir_frame or frame)
-    elif args.skydir_frame is not None:
+    skydir = _skydir(args, frame)
+    if skydir is None and args.skydir_frame is not None:
         raise CliError("--skydir-frame goes with --skydir LON LAT")
     image = WcsGeom.create(
         npix=args.npix,
@@ -171,16 +163,12 @@ def geometry_from_args(args):
     check_mask_size(
         image, args.energy_bins, hint="fewer --energy-bins, a larger --binsz or a smaller --width"
     )
-    energy_min, energy_max = args.energy_bounds
-    axis = MapAxis.from_energy_bounds(energy_min, energy_max, nbin=args.energy_bins)
-    return image.to_cube([axis])
+    return _with_energy_axis(image, args)
 
 
 def _healpix_geometry(args):
     """`HpxGeom.create` from --nside, --nest, --frame, --skydir, --width, energy options."""
-    from astropy.coordinates import SkyCoord
-
-    from ..maps import HpxGeom, MapAxis
+    from ..maps import HpxGeom
 
     for option, name in (("--npix", "npix"), ("--binsz", "binsz"), ("--proj", "proj"),
                          ("--refpix", "refpix")):  # fmt: skip
@@ -188,9 +176,7 @@ def _healpix_geometry(args):
             raise CliError(f"{option} describes a WCS grid; it does not go with --nside")
     _check_energy_options(args)
     frame = args.frame or "icrs"
-    skydir = None
-    if args.skydir is not None:
-        skydir = SkyCoord(*args.skydir, frame=args.skydir_frame or frame)
+    skydir = _skydir(args, frame)
     width = None
     if args.width is not None:
         width = args.width[0] if isinstance(args.width, (tuple, list)) else args.width
@@ -212,6 +198,23 @@ def _healpix_geometry(args):
     )
     if args.energy_bounds is None:
         return geom
+    return _with_energy_axis(geom, args)
+
+
+def _skydir(args, frame):
+    """The --skydir centre in --skydir-frame (default: ``frame``), or None when not given."""
+    if args.skydir is None:
+        return None
+    from astropy.coordinates import SkyCoord
+
+    lon, lat = args.skydir
+    return SkyCoord(lon, lat, frame=args.skydir_frame or frame)
+
+
+def _with_energy_axis(geom, args):
+    """``geom`` with the log-spaced energy axis of --energy-bounds and --energy-bins."""
+    from ..maps import MapAxis
+
     energy_min, energy_max = args.energy_bounds
     return geom.to_cube([MapAxis.from_energy_bounds(energy_min, energy_max, nbin=args.energy_bins)])
 

@@ -9,6 +9,7 @@ from ._common import (
     add_output_options,
     angle,
     angle_or_pixels,
+    check_low_threshold,
     check_output,
     finite_float,
     positive_int,
@@ -112,8 +113,7 @@ def _converge(args) -> int:
         raise CliError("--background ring needs --ring R_IN WIDTH (e.g. --ring 0.5deg 0.3deg)")
     if args.background == "fov" and args.ring is not None:
         raise CliError("--ring is only used with --background ring")
-    if args.low is not None and args.low > args.threshold:
-        raise CliError(f"--low {args.low:g} must not exceed --threshold {args.threshold:g}")
+    check_low_threshold(args)
     dataset = _read_dataset(Path(args.dataset), args.name)
     initial = None if args.initial is None else read_mask(args.initial)
     with warnings.catch_warnings(record=True) as caught:

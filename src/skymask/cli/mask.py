@@ -11,6 +11,7 @@ from ._common import (
     CliError,
     add_output_options,
     angle,
+    check_low_threshold,
     check_output,
     finite_float,
     read_mask,
@@ -331,8 +332,7 @@ def _significance(args) -> int:
     from ..estimators import ExcessMapEstimator
 
     output = check_output(args.output, args.overwrite)
-    if args.low is not None and args.low > args.threshold:
-        raise CliError(f"--low {args.low:g} must not exceed --threshold {args.threshold:g}")
+    check_low_threshold(args)
     with Progress(args.prog, total=4, unit="steps") as progress:
         progress.update(0, "reading the dataset")
         dataset = _read_dataset(Path(args.dataset), args.name)

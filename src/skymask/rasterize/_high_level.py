@@ -77,19 +77,11 @@ def rasterize(regions, wcs, shape) -> np.ndarray:
     for region, _ in pairs:
         if not PAINTERS.painter_for(region).checks_finite:
             check_finite(region)
-    shape = grid.data_shape_image
     included = [region for region, include in pairs if include]
     excluded = [region for region, include in pairs if not include]
-    if excluded and not included:
-        mask = np.ones(shape, dtype=bool)
-    else:
-        mask = np.zeros(shape, dtype=bool)
-        _paint(grid, included, mask)
-    if excluded:
-        removed = np.zeros(shape, dtype=bool)
-        _paint(grid, excluded, removed)
-        mask &= ~removed
-    return mask
+    return _paint_include_exclude(
+        grid, included, excluded, only_excluded=bool(excluded) and not included
+    )
 
 
 def rasterize_regions(geom, regions) -> np.ndarray:
@@ -131,6 +123,26 @@ def _paint(grid, regions, out) -> None:
         groups.setdefault(id(painter), (painter, []))[1].append(region)
     for painter, group in groups.values():
         painter.paint(grid, group, out)
+
+
+def _paint_include_exclude(grid, included, excluded, *, only_excluded: bool) -> np.ndarray:
+    """The ds9 rule: True in the union of ``included`` minus the union of ``excluded``.
+
+    With ``only_excluded`` (a region set without include regions) the include region is
+    the whole grid. The caller decides it over the whole set, so a window of a chunked
+    mask that no include region reaches still follows the set's rule.
+    """
+    shape = grid.data_shape_image
+    if only_excluded:
+        mask = np.ones(shape, dtype=bool)
+    else:
+        mask = np.zeros(shape, dtype=bool)
+        _paint(grid, included, mask)
+    if excluded:
+        removed = np.zeros(shape, dtype=bool)
+        _paint(grid, excluded, removed)
+        mask &= ~removed
+    return mask
 
 
 def _centres_rad(grid, centres, regions=None):

@@ -22,7 +22,7 @@ from regions import PixelRegion
 
 from ..utils.units import describe
 from ._grid import Grid
-from ._high_level import _centres_rad, _paint
+from ._high_level import _centres_rad, _paint_include_exclude
 from ._parse import parse_regions
 from ._tiles import may_reach_map
 from .painters import PAINTERS
@@ -177,14 +177,4 @@ class WindowPainter:
             reaches[self._bounded] = may_reach_map(grid, self._lon, self._lat, self._reach)
         included = [r for (r, inc), go in zip(self.pairs, reaches, strict=True) if go and inc]
         excluded = [r for (r, inc), go in zip(self.pairs, reaches, strict=True) if go and not inc]
-        shape = grid.data_shape_image
-        if self.only_excluded:
-            mask = np.ones(shape, dtype=bool)
-        else:
-            mask = np.zeros(shape, dtype=bool)
-            _paint(grid, included, mask)
-        if excluded:
-            removed = np.zeros(shape, dtype=bool)
-            _paint(grid, excluded, removed)
-            mask &= ~removed
-        return mask
+        return _paint_include_exclude(grid, included, excluded, only_excluded=self.only_excluded)

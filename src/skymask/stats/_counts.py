@@ -310,16 +310,7 @@ def cash_errn(n_on, n_sigma=1.0):
     >>> cash_errn([0, 100], 1).round(4).tolist()
     [0.0, 9.6695]
     """
-    n_on = _check_counts("n_on", n_on)
-    c = 0.5 * float(_check_positive("n_sigma", n_sigma)) ** 2
-
-    def errn(n):
-        positive = n > 0
-        safe = np.where(positive, n, 1.0)
-        t = _log_ratio_roots(c / safe, upper=False)
-        return np.where(positive, -safe * np.expm1(t), np.where(np.isnan(n), np.nan, 0.0))
-
-    return _by_unique_values(errn, n_on)
+    return _cash_error(n_on, n_sigma, upper=False)
 
 
 def cash_errp(n_on, n_sigma=1.0):
@@ -343,16 +334,25 @@ def cash_errp(n_on, n_sigma=1.0):
     >>> cash_errp([0, 100], 1).round(4).tolist()
     [0.5, 10.3361]
     """
+    return _cash_error(n_on, n_sigma, upper=True)
+
+
+def _cash_error(n_on, n_sigma, *, upper: bool):
+    """`cash_errp` (``upper``) or `cash_errn`: ``|mu - n_on|`` where the profile TS rises by
+    ``n_sigma**2``, with ``mu / n_on = exp(t)`` a root of the log-ratio equation."""
     n_on = _check_counts("n_on", n_on)
     c = 0.5 * float(_check_positive("n_sigma", n_sigma)) ** 2
+    # At n_on = 0 only the upward error exists: the TS 2 mu reaches n_sigma**2 at mu = c.
+    at_zero = c if upper else 0.0
 
-    def errp(n):
+    def error(n):
         positive = n > 0
         safe = np.where(positive, n, 1.0)
-        t = _log_ratio_roots(c / safe, upper=True)
-        return np.where(positive, safe * np.expm1(t), np.where(np.isnan(n), np.nan, c))
+        t = _log_ratio_roots(c / safe, upper=upper)
+        size = safe * np.expm1(t)
+        return np.where(positive, size if upper else -size, np.where(np.isnan(n), np.nan, at_zero))
 
-    return _by_unique_values(errp, n_on)
+    return _by_unique_values(error, n_on)
 
 
 def cash_upper_limit(n_on, mu_bkg, n_sigma=2.0):

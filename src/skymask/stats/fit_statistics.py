@@ -40,6 +40,12 @@ def _truncation(value, name):
     return value
 
 
+def _truncated(values, floor):
+    """``values`` as floats, those ``<= floor`` replaced by ``floor`` (gammapy's truncation)."""
+    values = np.asarray(values, dtype=float)
+    return np.where(values <= floor, floor, values)
+
+
 def cash(n_on, mu_on, truncation_value=None):
     """Cash statistic ``2 (mu_on - n_on ln mu_on)`` per bin (Cash 1979).
 
@@ -72,8 +78,7 @@ def cash(n_on, mu_on, truncation_value=None):
     """
     truncation_value = _truncation(truncation_value, "cash")
     n_on = np.asarray(n_on, dtype=float)
-    mu_on = np.asarray(mu_on, dtype=float)
-    mu_on = np.where(mu_on <= truncation_value, truncation_value, mu_on)
+    mu_on = _truncated(mu_on, truncation_value)
     return 2.0 * (mu_on - n_on * np.log(mu_on))
 
 
@@ -108,10 +113,8 @@ def cstat(n_on, mu_on, truncation_value=None):
     1.442332
     """
     truncation_value = _truncation(truncation_value, "cstat")
-    n_on = np.asarray(n_on, dtype=float)
-    mu_on = np.asarray(mu_on, dtype=float)
-    n_on = np.where(n_on <= truncation_value, truncation_value, n_on)
-    mu_on = np.where(mu_on <= truncation_value, truncation_value, mu_on)
+    n_on = _truncated(n_on, truncation_value)
+    mu_on = _truncated(mu_on, truncation_value)
     return 2.0 * (mu_on - n_on + n_on * (np.log(n_on) - np.log(mu_on)))
 
 
