@@ -175,3 +175,32 @@ def test_correlate_off_false_keeps_the_pixel_off_counts():
     correlated = ExcessMapEstimator(0.11 * u.deg, energy_edges=[0.1, 1, 10] * u.TeV)
     result = correlated.run(on_off)
     assert_allclose(result.sqrt_ts.data[:, 10, 10], 5.741116, atol=1e-5)  # gammapy 2.1
+
+
+def test_on_off_flux_next_to_mask_fit_sums_the_exposure_over_the_whole_top_hat():
+    # gammapy's conv(exposure) / conv(mask) for on-off datasets too (as for MapDataset): the
+    # exposure under the top-hat is summed over mask_fit holes, the pixel count is not.
+    axis = MapAxis.from_energy_bounds(0.1, 10, 2, unit="TeV")
+    geom = WcsGeom.create(npix=(12, 10), binsz=0.02, axes=[axis])
+    yy, xx = np.mgrid[:10, :12]
+    exposure = np.broadcast_to(1e3 * (1 + xx + 2 * yy), (2, 10, 12)).astype(float)
+    mask_fit = Map.from_geom(geom, data=True, dtype=bool)
+    mask_fit.data[:, 3:6, 4:6] = False
+    on_off = MapDatasetOnOff(
+        counts=Map.from_geom(geom, data=3.0),
+        counts_off=Map.from_geom(geom, data=2.0),
+        acceptance=Map.from_geom(geom, data=1.0),
+        acceptance_off=Map.from_geom(geom, data=2.0),
+        exposure=Map.from_geom(
+            geom.to_image().to_cube([axis.copy(name="energy_true")]), data=exposure, unit="m2 s"
+        ),
+        mask_fit=mask_fit,
+        mask_safe=Map.from_geom(geom, data=True, dtype=bool),
+    )
+    result = ExcessMapEstimator(0.05 * u.deg).run(on_off)
+    assert result["flux"].unit == "cm-2 s-1"
+    # gammapy 2.1 on the same dataset (float32 maps there, hence rtol 1e-7).
+    assert_allclose(result["flux"].data[0, 2, 3], 7.714285734374999e-07, rtol=1e-7)
+    assert_allclose(result["flux"].data[0, 6, 6], 3.248120390624999e-07, rtol=1e-7)
+    assert_allclose(result["flux"].data[0, 4, 8], 4.941176624999999e-07, rtol=1e-7)
+    assert np.isnan(result["flux"].data[0, 4, 4])  # inside the mask_fit hole

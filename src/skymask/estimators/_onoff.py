@@ -138,8 +138,10 @@ def _plane(
     if reco_exposure is None:
         exposure = np.ones(n_on.shape)
     else:
+        # gammapy's conv(exposure) / conv(mask), as for MapDataset: the exposure is summed
+        # over the whole top-hat (pixels outside mask_fit too), the count over the mask.
         n_mask = correlate(mask.astype(float), integer=True)[mask]
-        exposure = correlate(np.where(mask, reco_exposure, 0.0))[mask] / n_mask
+        exposure = correlate(reco_exposure)[mask] / n_mask
     with np.errstate(divide="ignore", invalid="ignore"):
         excess = stat.n_sig.astype(float)
         values = {
