@@ -42,6 +42,7 @@ PUBLIC_MODULES = (
     "skymask.morphology",
     "skymask.catalog",
     "skymask.irf",
+    "skymask.data",
     "skymask.stats",
     "skymask.datasets",
     "skymask.estimators",

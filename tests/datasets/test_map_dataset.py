@@ -29,7 +29,13 @@ def test_read_tutorial_dataset(dataset, reference):
     assert dataset.mask_fit is None
     assert dataset.counts.data[dataset.mask_safe.data].sum() == 2932
     assert_allclose(dataset.background.data[dataset.mask_safe.data].sum(), 274.92, atol=0.01)
-    assert [h.name for h in dataset.extra_hdus] == ["GTI"]
+    # The GTI HDU is read as dataset.gti: empty, reference time MJD 51544.00074287037 TT
+    # and ontime 0 s in gammapy 2.1 too.
+    assert dataset.extra_hdus == []
+    assert len(dataset.gti.table) == 0
+    assert_allclose(dataset.gti.time_ref.mjd, 51544.00074287037, rtol=0, atol=1e-12)
+    assert dataset.gti.time_ref.scale == "tt"
+    assert dataset.info_dict()["ontime"] == 0 * u.s
     # No models are evaluated: npred is the background.
     assert_array_equal(dataset.npred().data, dataset.background.data)
 

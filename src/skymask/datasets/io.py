@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 from astropy.io import fits
 
+from ..data import GTI
 from ..irf import PSFMap
 from ..irf.edisp import EDispKernelMap
 from ..maps import Map
@@ -85,6 +86,10 @@ def read_map_dataset(filename, name=None, checksum=True, *, expand=True) -> dict
         if "EDISP" in names:
             edisp = EDispKernelMap.from_hdulist(hdulist, hdu="EDISP")
             consumed |= {"EDISP", *_IRF_HDUS["EDISP"]}
+        gti = None
+        if "GTI" in names:
+            gti = GTI.from_table_hdu(hdulist["GTI"])
+            consumed.add("GTI")
         primary = hdulist[0].header
         extra = [hdu.copy() for hdu in hdulist if hdu.name.upper() not in consumed]
         meta = {
@@ -106,6 +111,7 @@ def read_map_dataset(filename, name=None, checksum=True, *, expand=True) -> dict
         "name": dataset_name,
         "meta": meta,
         "extra_hdus": extra,
+        "gti": gti,
     }
     absent = tuple(key for key in DATASET_HDUS if key not in names)
     return {"arguments": arguments, "path": path, "absent_hdus": absent}
@@ -144,6 +150,8 @@ def dataset_hdus(dataset) -> fits.HDUList:
     for key, m in (("MASK_SAFE", dataset.mask_safe), ("MASK_FIT", dataset.mask_fit)):
         if m is not None:
             hdus += map_to_hdus(m, hdu=key)
+    if dataset.gti is not None:
+        hdus.append(dataset.gti.to_table_hdu())
     hdus += [hdu.copy() for hdu in dataset.extra_hdus]
     primary.header["NEXTEND"] = (len(hdus) - 1, "number of extensions (a check of completeness)")
     return fits.HDUList(hdus)

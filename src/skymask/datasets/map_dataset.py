@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 from astropy import units as u
 
+from ..data import GTI
 from ..irf import RAD_AXIS_DEFAULT
 from ..maps import Map, MapAxis, WcsGeom
 from ..utils.reading import damaged_file_errors
@@ -50,6 +51,9 @@ class MapDataset:
     models : `~skymask.datasets.models.Models` or list, optional
         Models of the dataset (see `models`): a `FoVBackgroundModel` is applied by
         `npred_background`; source models are kept, not evaluated.
+    gti : `~skymask.data.GTI`, optional
+        The good time intervals of the data: the ``GTI`` HDU of dataset files, combined by
+        `stack` (their union), summed as ``ontime`` by `info_dict`.
 
     Notes
     -----
@@ -81,6 +85,7 @@ class MapDataset:
         meta=None,
         extra_hdus=None,
         models=None,
+        gti=None,
     ):
         self.counts = _check_map(counts, "counts")
         self.exposure = _check_map(exposure, "exposure")
@@ -90,6 +95,9 @@ class MapDataset:
         self.name = "dataset" if name is None else check_dataset_name(name)
         self.meta = dict(meta or {})
         self.extra_hdus = list(extra_hdus or [])
+        if gti is not None and not isinstance(gti, GTI):
+            raise TypeError(f"gti must be a skymask.data.GTI or None, got {describe(gti)}")
+        self.gti = gti
         self._mask_safe = None
         self._mask_fit = None
         both = self.background is not None and self.counts is not None
@@ -119,6 +127,7 @@ class MapDataset:
         *,
         mask_safe=True,
         background=0.0,
+        gti=None,
     ) -> MapDataset:
         """Empty dataset on ``geom`` (which needs an ``energy`` axis), as gammapy's ``create``.
 
@@ -142,13 +151,17 @@ class MapDataset:
             Offset axis of the PSF map.
         binsz_irf : angle, default 0.2 deg
             Pixel size of the IRF maps.
-        reference_time, meta_table
-            Accepted for gammapy's signature; skymask keeps no GTI or meta table.
+        reference_time : `~astropy.time.Time` or str, optional
+            Reference time of the empty GTI made when ``gti`` is not given.
+        meta_table
+            Accepted for gammapy's signature; skymask keeps no meta table.
         name : str, optional
         reco_psf : bool
             Not supported (a PSF in reconstructed energy): True is a ValueError.
         mask_safe : bool, array or bool `~skymask.maps.Map`, default True
         background : float or array, default 0
+        gti : `~skymask.data.GTI`, optional
+            The good time intervals; default an empty GTI (no time), as gammapy.
 
         Returns
         -------
@@ -205,6 +218,7 @@ class MapDataset:
         dataset.exposure = Map.from_geom(exposure_geom, unit="m2 s", dtype="float32")
         dataset.background = Map.from_geom(geom, data=np.asarray(background, dtype=float))
         dataset.mask_safe = safe
+        dataset.gti = GTI.create([] * u.s, [] * u.s, reference_time) if gti is None else gti
         return dataset
 
     @classmethod
@@ -320,6 +334,7 @@ class MapDataset:
             meta=dict(self.meta),
             extra_hdus=[hdu.copy() for hdu in self.extra_hdus],
             models=self._copied_models(name),
+            gti=None if self.gti is None else self.gti.copy(),
             **copied,
         )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..data import GTI
 from ..maps import Map
 from ..utils.units import describe
 from .map_dataset import check_dataset_name
@@ -38,6 +39,8 @@ class MapDatasetOnOff:
     name : str, optional
     meta : dict, optional
         Free-form settings of the maker that built the dataset.
+    gti : `~skymask.data.GTI`, optional
+        The good time intervals of the data (see `~skymask.datasets.MapDataset`).
 
     Examples
     --------
@@ -67,6 +70,7 @@ class MapDatasetOnOff:
         meta=None,
         psf=None,
         edisp=None,
+        gti=None,
     ):
         maps = {
             "counts": counts,
@@ -93,6 +97,9 @@ class MapDatasetOnOff:
         self.edisp = edisp
         self.name = "dataset" if name is None else check_dataset_name(name)
         self.meta = dict(meta or {})
+        if gti is not None and not isinstance(gti, GTI):
+            raise TypeError(f"gti must be a skymask.data.GTI or None, got {describe(gti)}")
+        self.gti = gti
 
     def _check_mask(self, value, name):
         if value is None:
@@ -104,11 +111,21 @@ class MapDatasetOnOff:
     # ------------------------------------------------------------------ reductions
     @classmethod
     def create(
-        cls, geom, energy_axis_true=None, migra_axis=None, rad_axis=None, binsz_irf=None, name=None
+        cls,
+        geom,
+        energy_axis_true=None,
+        migra_axis=None,
+        rad_axis=None,
+        binsz_irf=None,
+        reference_time=None,
+        name=None,
+        *,
+        gti=None,
     ) -> MapDatasetOnOff:
         """gammapy's empty on/off dataset on ``geom``: zero counts, OFF counts, acceptances
         and exposure, a zero PSF and a diagonal EDisp map on the IRF grid (pixels of
-        ``binsz_irf``, default 0.2 deg), ``mask_safe`` all False.
+        ``binsz_irf``, default 0.2 deg), ``mask_safe`` all False; ``gti`` (default an empty
+        `~skymask.data.GTI` at ``reference_time``) as `MapDataset.create`.
 
         ``migra_axis`` (an EDispMap) is not supported: a ValueError.
 
@@ -152,7 +169,9 @@ class MapDatasetOnOff:
                 "migra_axis: an energy dispersion in migration (EDispMap) is not supported by "
                 "skymask; leave migra_axis out to get an EDispKernelMap"
             )
-        return onoff_reduce.create(cls, geom, energy_axis_true, rad_axis, binsz_irf, name)
+        return onoff_reduce.create(
+            cls, geom, energy_axis_true, rad_axis, binsz_irf, name, reference_time, gti
+        )
 
     def to_image(self, name=None) -> MapDatasetOnOff:
         """Sum over reconstructed energy inside ``mask_safe``: counts, OFF counts and

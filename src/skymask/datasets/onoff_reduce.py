@@ -9,8 +9,10 @@ OFF counts taking the average alpha.
 
 from __future__ import annotations
 
+import astropy.units as u
 import numpy as np
 
+from ..data import GTI
 from ..maps import Map
 from . import reduce
 
@@ -31,7 +33,16 @@ def _data(m: Map | None, nan_to_num: bool = True):
     return np.nan_to_num(data) if nan_to_num else data
 
 
-def create(cls, geom, energy_axis_true=None, rad_axis=None, binsz_irf=None, name=None):
+def create(
+    cls,
+    geom,
+    energy_axis_true=None,
+    rad_axis=None,
+    binsz_irf=None,
+    name=None,
+    reference_time=None,
+    gti=None,
+):
     """gammapy's empty on/off dataset: zero counts, OFF counts, acceptances and exposure, a
     zero PSF and a diagonal EDisp map on the IRF grid, ``mask_safe`` all False."""
     from .map_dataset import BINSZ_IRF_DEFAULT, MapDataset
@@ -43,6 +54,8 @@ def create(cls, geom, energy_axis_true=None, rad_axis=None, binsz_irf=None, name
         binsz_irf=BINSZ_IRF_DEFAULT if binsz_irf is None else binsz_irf,
         name=name,
         mask_safe=False,
+        reference_time=reference_time,
+        gti=gti,
     )
     return cls(
         counts=Map.from_geom(geom),
@@ -54,6 +67,7 @@ def create(cls, geom, energy_axis_true=None, rad_axis=None, binsz_irf=None, name
         edisp=base.edisp,
         mask_safe=Map.from_geom(geom, dtype=bool),
         name=base.name if name is None else name,
+        gti=base.gti,
     )
 
 
@@ -79,6 +93,7 @@ def to_image(dataset, name=None):
         mask_safe=reduce.any_energy(safe),
         mask_fit=reduce.any_energy(dataset.mask_fit),
         name=reduce.make_name(name),
+        gti=reduce.copied_gti(dataset),
     )
 
 
@@ -112,6 +127,7 @@ def downsample(dataset, factor, axis_name=None, name=None):
         mask_safe=base.mask_safe,
         mask_fit=base.mask_fit,
         name=base.name,
+        gti=base.gti,
     )
 
 
@@ -131,6 +147,7 @@ def to_map_dataset(dataset, name=None):
         mask_safe=dataset.mask_safe,
         mask_fit=dataset.mask_fit,
         name=reduce.make_name(name),
+        gti=reduce.copied_gti(dataset),
     )
 
 
@@ -182,6 +199,7 @@ def stack(dataset, other, nan_to_num: bool = True) -> None:
         dataset.mask_fit = dataset.mask_fit | other.mask_fit
     elif other.mask_fit is not None:
         dataset.mask_fit = other.mask_fit.copy()
+    reduce.stack_gti(dataset, other)
 
 
 def to_masked(dataset, name=None, nan_to_num: bool = True):
@@ -195,6 +213,7 @@ def to_masked(dataset, name=None, nan_to_num: bool = True):
         exposure=None if dataset.exposure is None else Map.from_geom(dataset.exposure.geom),
         mask_safe=Map.from_geom(geom, dtype=bool),
         name=reduce.make_name(name),
+        gti=GTI.create([] * u.s, [] * u.s),
     )
     stack(empty, dataset, nan_to_num=nan_to_num)
     return empty

@@ -15,6 +15,7 @@ from uuid import uuid4
 import numpy as np
 from astropy import units as u
 
+from ..data import GTI
 from ..irf import EDispKernelMap, PSFMap
 from ..maps import Map
 from ..stats import cash_significance
@@ -79,6 +80,7 @@ def empty_from_geoms(cls, geoms: dict, name=None):
         "background": Map.from_geom(geom),
         "mask_safe": Map.from_geom(geom, dtype=bool),
         "name": name,
+        "gti": GTI.create([] * u.s, [] * u.s),  # gammapy's from_geoms: no time yet
     }
     if geoms.get("geom_exposure") is not None:
         kwargs["exposure"] = Map.from_geom(geoms["geom_exposure"], unit="m2 s")
@@ -143,6 +145,19 @@ def _add(target: Map, other: Map, weights, nan_to_num: bool) -> None:
     target.data[...] = target.data + data.astype(target.data.dtype, copy=False)
 
 
+def copied_gti(dataset):
+    """A copy of the dataset's GTI (None without one): derived datasets keep the time."""
+    gti = getattr(dataset, "gti", None)
+    return None if gti is None else gti.copy()
+
+
+def stack_gti(dataset, other) -> None:
+    """gammapy's rule: with a GTI on both sides, the union of their intervals."""
+    if dataset.gti is not None and getattr(other, "gti", None) is not None:
+        dataset.gti.stack(other.gti)
+        dataset.gti = dataset.gti.union()
+
+
 def stack(dataset, other, nan_to_num: bool = True) -> None:
     """Add ``other`` into ``dataset`` in place with gammapy's rules (see the module notes)."""
     if not isinstance(other, type(dataset)):
@@ -173,6 +188,7 @@ def stack(dataset, other, nan_to_num: bool = True) -> None:
         dataset.mask_fit = dataset.mask_fit | other.mask_fit
     elif other.mask_fit is not None:
         dataset.mask_fit = other.mask_fit.copy()
+    stack_gti(dataset, other)
 
 
 def to_masked(dataset, name=None, nan_to_num: bool = True):
@@ -204,6 +220,7 @@ def slice_by_idx(dataset, slices: dict, name=None):
         mask_fit=cut(dataset.mask_fit),
         name=make_name(name),
         meta=dict(dataset.meta),
+        gti=copied_gti(dataset),
     )
 
 
@@ -226,7 +243,8 @@ def slice_by_energy(dataset, energy_min=None, energy_max=None, name=None):
 def info_dict(dataset, in_safe_data_range: bool = True) -> dict:
     """gammapy's summary numbers of a dataset (inside ``mask_safe`` by default).
 
-    ``stat_sum`` is NaN (skymask does not fit); ``ontime`` is NaN s (no GTI).
+    ``stat_sum`` is NaN (skymask does not fit); ``ontime`` is the GTI's ``time_sum`` (NaN s
+    without a GTI).
     """
     info = {"name": dataset.name}
     safe = dataset.mask_safe
@@ -264,7 +282,8 @@ def info_dict(dataset, in_safe_data_range: bool = True) -> dict:
     info["exposure_min"] = exposure_min.item() if hasattr(exposure_min, "item") else exposure_min
     info["exposure_max"] = exposure_max.item() if hasattr(exposure_max, "item") else exposure_max
     info["livetime"] = livetime
-    info["ontime"] = u.Quantity(np.nan, "s")
+    gti = getattr(dataset, "gti", None)
+    info["ontime"] = u.Quantity(np.nan, "s") if gti is None else gti.time_sum
     info["counts_rate"] = info["counts"] / livetime
     info["background_rate"] = info["background"] / livetime
     info["excess_rate"] = info["excess"] / livetime
@@ -316,6 +335,7 @@ def to_image(dataset, name=None):
         mask_fit=any_energy(dataset.mask_fit),
         name=make_name(name),
         meta=dict(dataset.meta),
+        gti=copied_gti(dataset),
     )
 
 
@@ -340,6 +360,7 @@ def cutout(dataset, position, width, mode="trim", name=None):
         mask_fit=_map_or_none(dataset.mask_fit, "cutout", **kwargs),
         name=make_name(name),
         meta=dict(dataset.meta),
+        gti=copied_gti(dataset),
     )
 
 
@@ -385,6 +406,7 @@ def downsample(dataset, factor, axis_name=None, name=None):
         mask_fit=mask(dataset.mask_fit),
         name=make_name(name),
         meta=dict(dataset.meta),
+        gti=copied_gti(dataset),
     )
 
 
@@ -401,6 +423,7 @@ def pad(dataset, pad_width, mode="constant", name=None):
         mask_fit=_map_or_none(dataset.mask_fit, "pad", **kwargs),
         name=make_name(name),
         meta=dict(dataset.meta),
+        gti=copied_gti(dataset),
     )
 
 
@@ -426,4 +449,5 @@ def resample_energy_axis(dataset, energy_axis, name=None):
         mask_fit=group(dataset.mask_fit, ufunc=np.logical_or),
         name=make_name(name),
         meta=dict(dataset.meta),
+        gti=copied_gti(dataset),
     )
