@@ -3,10 +3,12 @@ MapDataset.to_image, with gammapy's rules (brute-force sums as oracles)."""
 
 from __future__ import annotations
 
+import astropy.units as u
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose, assert_equal
+from numpy.testing import assert_allclose, assert_array_equal, assert_equal
 
+from skymask.data import GTI
 from skymask.datasets import MapDataset, MapDatasetOnOff
 from skymask.maps import Map, MapAxis, WcsGeom
 
@@ -145,3 +147,100 @@ def test_map_dataset_to_image():
     assert image.exposure is dataset.exposure
     # the EDisp kernels are summed over the safe reconstructed bins
     assert image.edisp.edisp_map.data.shape[1] == 1
+
+
+def _fake_dataset():
+    # Built the same way in gammapy 2.1 to get the values pasted below: acceptances that
+    # vary over the sky, one pixel without OFF acceptance.
+    axis = MapAxis.from_energy_bounds("0.1 TeV", "10 TeV", nbin=2)
+    geom = WcsGeom.create(npix=(7, 5), binsz=0.1, axes=[axis])
+    on_off = MapDatasetOnOff.create(geom)
+    yy, xx = np.mgrid[:5, :7]
+    on_off.acceptance.data = np.broadcast_to(1.0 + 0.1 * xx, (2, 5, 7)).copy()
+    on_off.acceptance_off.data = np.broadcast_to(5.0 + yy, (2, 5, 7)).copy()
+    on_off.acceptance_off.data[1, 2, 3] = 0
+    background = Map.from_geom(geom, data=np.broadcast_to(0.5 + 3 * xx + yy, (2, 5, 7)) * 1.0)
+    return on_off, background
+
+
+def test_fake_draws_gammapys_counts_for_one_seed():
+    on_off, background = _fake_dataset()
+    on_off.fake(background, random_state=7)
+    # gammapy 2.1, MapDatasetOnOff.fake(background, random_state=7) on the same dataset.
+    assert on_off.counts.data.dtype == float
+    assert on_off.counts.data.sum() == 817.0
+    assert on_off.counts.data[0, 4].tolist() == [6.0, 3.0, 4.0, 16.0, 11.0, 27.0, 24.0]
+    assert on_off.counts_off.data.sum() == 4140
+    assert on_off.counts_off.data[1, 2].tolist() == [16, 36, 51, 0, 59, 79, 86]
+    # gammapy 2.1: npred_background() (WStat, no signal) of the faked dataset.
+    npred = on_off.npred_background()
+    assert_allclose(npred.data.sum(), 798.5633375310928, rtol=1e-12)
+    assert_allclose(npred.data[0, 1, 2], 6.833333333333334, rtol=1e-12)
+    assert npred.data[1, 2, 3] == 0.0  # no OFF acceptance
+    # Analytic: alpha (n_on + n_off) / (1 + alpha).
+    alpha = on_off.acceptance.data / on_off.acceptance_off.data[0, 0, 0]
+    expected = alpha[0, 0, 0] * (on_off.counts.data[0, 0, 0] + on_off.counts_off.data[0, 0, 0])
+    assert_allclose(npred.data[0, 0, 0], expected / (1 + alpha[0, 0, 0]), rtol=1e-12)
+
+
+def test_fake_input_checks():
+    on_off, background = _fake_dataset()
+    with pytest.raises(ValueError, match="random_state"):
+        on_off.fake(background, random_state="seed")
+    with pytest.raises(ValueError, match="dataset geometry"):
+        on_off.fake(background.data)
+    negative = background.copy()
+    negative.data[0, 0, 0] = -1
+    with pytest.raises(ValueError, match=">= 0"):
+        on_off.fake(negative)
+    state = np.random.RandomState(3)
+    on_off.fake(background, random_state=state)
+    first = on_off.counts.data.copy()
+    on_off.fake(background, random_state=3)
+    assert_array_equal(on_off.counts.data, first)
+
+
+def test_map_dataset_stacks_an_on_off_dataset_with_its_wstat_background():
+    on_off, background = _fake_dataset()
+    on_off.fake(background, random_state=7)
+    on_off.mask_safe.data[...] = True
+    on_off.mask_safe.data[0, :, :2] = False
+    dataset = MapDataset.create(on_off.geom, gti=GTI.create("0 s", "1 h"))
+    dataset.stack(on_off)
+    # gammapy 2.1 on the same datasets: npred_background sum 755.01385, counts 771.
+    assert_allclose(dataset.npred_background().data.sum(), 755.0138596861383, rtol=1e-6)
+    assert dataset.counts.data.sum() == 771.0
+    # X19: skymask's create starts all True; the OR keeps every pixel safe (a mask).
+    assert dataset.mask_safe.is_mask and dataset.mask_safe.data.all()
+    # gammapy's test_stack_dataset_dataset_on_off: alpha 0.2, n_off 1, n_on 0 gives
+    # 0.2 * 1 / 1.2 per pixel.
+    axis = MapAxis.from_edges([1, 10] * u.TeV, name="energy")
+    geom = WcsGeom.create(width=1, axes=[axis])
+    empty = MapDataset.create(geom, gti=GTI.create([0] * u.s, [1] * u.h))
+    small = MapDatasetOnOff.create(geom, gti=GTI.create([0] * u.s, [1] * u.h))
+    small.mask_safe.data += True
+    small.acceptance_off += 5
+    small.acceptance += 1
+    small.counts_off += 1
+    empty.stack(small)
+    assert_allclose(empty.npred_background().data, 0.2 / 1.2, rtol=1e-12)
+
+
+def test_on_off_from_geoms_of_a_cutout_stacks_back():
+    # gammapy's test_stack_onoff_cutout, checked against sums by hand.
+    axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+    geom = WcsGeom.create(skydir=(0, 0), binsz=0.02, width=(2, 2), frame="galactic", axes=[axis])
+    true_axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3, name="energy_true")
+    dataset = MapDatasetOnOff.create(geom, energy_axis_true=true_axis)
+    geoms = {key: g.cutout(geom.center_skydir, 1 * u.deg) for key, g in dataset.geoms.items()}
+    cutout = MapDatasetOnOff.from_geoms(**geoms, name="cutout-dataset")
+    assert cutout.name == "cutout-dataset" and cutout.mask_safe.is_mask
+    assert not cutout.mask_safe.data.any()
+    cutout.mask_safe.data[...] = True
+    cutout.counts.data += 1
+    cutout.counts_off.data += 1
+    cutout.exposure.data += 1
+    dataset.stack(cutout)
+    assert dataset.counts.data.sum() == 50 * 50  # a 1 deg cutout of 0.02 deg pixels
+    assert dataset.counts_off.data.sum() == 2500
+    assert dataset.exposure.data.sum() == 3 * 2500

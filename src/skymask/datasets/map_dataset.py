@@ -859,8 +859,9 @@ class MapDataset:
 
         Parameters
         ----------
-        other : `MapDataset`
-            On the same geometries.
+        other : `MapDataset` or `~skymask.datasets.MapDatasetOnOff`
+            On the same geometries. An on/off dataset enters with its
+            ``npred_background()`` (the WStat background, gammapy's) as background.
         nan_to_num : bool, default True
             Non-finite values of ``other`` count as 0.
 
@@ -881,6 +882,21 @@ class MapDataset:
         >>> first.counts.data[:, 0, 0].tolist()
         [0.0, 3.0]
         """
+        from .map_dataset_onoff import MapDatasetOnOff
+
+        if isinstance(other, MapDatasetOnOff) and not isinstance(self, MapDatasetOnOff):
+            # gammapy's MapDatasetOnOff is a MapDataset whose npred_background is WStat's.
+            other = MapDataset(
+                counts=other.counts,
+                exposure=other.exposure,
+                background=other.npred_background(),
+                psf=other.psf,
+                edisp=other.edisp,
+                mask_safe=other.mask_safe,
+                mask_fit=other.mask_fit,
+                name=other.name,
+                gti=other.gti,
+            )
         reduce.stack(self, other, nan_to_num=nan_to_num)
 
     def to_masked(self, name=None, nan_to_num=True) -> MapDataset:

@@ -173,6 +173,148 @@ class MapDatasetOnOff:
             cls, geom, energy_axis_true, rad_axis, binsz_irf, name, reference_time, gti
         )
 
+    @classmethod
+    def from_geoms(
+        cls,
+        geom,
+        geom_exposure=None,
+        geom_psf=None,
+        geom_edisp=None,
+        reference_time=None,
+        name=None,
+    ) -> MapDatasetOnOff:
+        """An empty on/off dataset on these geometries, as gammapy's ``from_geoms``.
+
+        Zero counts, OFF counts and acceptances on ``geom``; zero exposure, a diagonal
+        `~skymask.irf.EDispKernelMap` and a zero `~skymask.irf.PSFMap` where their
+        geometries are given (as `~skymask.datasets.MapDataset.from_geoms`); ``mask_safe``
+        all False (a bool map); an empty `~skymask.data.GTI`.
+
+        Parameters
+        ----------
+        geom : `~skymask.maps.WcsGeom`
+            Geometry of the counts, OFF counts and acceptance maps.
+        geom_exposure, geom_psf, geom_edisp : `~skymask.maps.WcsGeom`, optional
+            Geometries of the exposure, PSF and EDisp maps (e.g. another dataset's `geoms`).
+        reference_time : `~astropy.time.Time` or str, optional
+            Reference time of the empty GTI (default 2000-01-01 TT).
+        name : str, optional
+            Dataset name (default a random one).
+
+        Returns
+        -------
+        `MapDatasetOnOff`
+            The empty dataset.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDatasetOnOff
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> big = MapDatasetOnOff.create(WcsGeom.create(npix=8, binsz=0.1, axes=[axis]))
+        >>> center = big.geom.center_skydir
+        >>> geoms = {key: g.cutout(center, "0.4 deg") for key, g in big.geoms.items()}
+        >>> small = MapDatasetOnOff.from_geoms(**geoms)
+        >>> small.counts_off.data.shape, small.mask_safe.is_mask
+        ((2, 4, 4), True)
+        """
+        from . import onoff_reduce
+
+        geoms = {
+            "geom": geom,
+            "geom_exposure": geom_exposure,
+            "geom_psf": geom_psf,
+            "geom_edisp": geom_edisp,
+        }
+        return onoff_reduce.from_geoms(cls, geoms, name=name, reference_time=reference_time)
+
+    @property
+    def geoms(self) -> dict:
+        """The geometries: ``geom`` and, where present, ``geom_exposure``, ``geom_psf``,
+        ``geom_edisp`` (gammapy's ``geoms``, the arguments of `from_geoms`).
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDatasetOnOff
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> on_off = MapDatasetOnOff.create(WcsGeom.create(npix=4, binsz=0.2, axes=[axis]))
+        >>> sorted(on_off.geoms)
+        ['geom', 'geom_edisp', 'geom_exposure', 'geom_psf']
+        """
+        from . import reduce
+
+        return reduce.dataset_geoms(self)
+
+    def npred_background(self) -> Map:
+        """Predicted background counts in the ON voxels: gammapy's WStat profile estimate.
+
+        ``alpha * mu_bkg`` with ``mu_bkg`` from `~skymask.stats.get_wstat_mu_bkg` for no
+        signal (skymask evaluates no source model): ``alpha * (n_on + n_off) / (1 + alpha)``,
+        which uses the ON counts too; 0 where it is not finite (no OFF acceptance). This is
+        what `~skymask.datasets.MapDataset.stack` adds for an on/off dataset; `background`
+        is ``alpha * counts_off``.
+
+        Returns
+        -------
+        `~skymask.maps.Map`
+            Float map on the dataset geometry.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDatasetOnOff
+        >>> from skymask.maps import Map, WcsGeom
+        >>> geom = WcsGeom.create(npix=3, binsz=0.1)
+        >>> on_off = MapDatasetOnOff(
+        ...     counts=Map.from_geom(geom, data=10.0), counts_off=Map.from_geom(geom, data=20.0),
+        ...     acceptance=Map.from_geom(geom, data=1.0),
+        ...     acceptance_off=Map.from_geom(geom, data=4.0))
+        >>> float(on_off.npred_background().data[0, 0])  # 0.25 * 30 / 1.25
+        6.0
+        """
+        from . import onoff_reduce
+
+        return onoff_reduce.npred_background(self)
+
+    def fake(self, npred_background, random_state="random-seed") -> None:
+        """Replace the ON and OFF counts by Poisson draws, as gammapy's ``fake``.
+
+        ON counts: Poisson(``npred_background``) as float (the source signal is zero:
+        skymask evaluates no source model); OFF counts: Poisson(``npred_background /
+        alpha``), 0 where alpha is 0 or undefined. The draws are made in gammapy's order, so
+        one seed gives gammapy's counts. Acceptances and masks are unchanged.
+
+        Parameters
+        ----------
+        npred_background : `~skymask.maps.Map`
+            Expected background counts in the ON voxels, on the dataset geometry (finite,
+            >= 0).
+        random_state : int, "random-seed", "global-rng" or `numpy.random.RandomState`
+            The random generator or its seed (gammapy's ``get_random_state``).
+
+        Raises
+        ------
+        ValueError
+            ``npred_background`` is not a map on the dataset geometry or has negative or
+            non-finite values; ``random_state`` is not one of the accepted kinds.
+
+        Examples
+        --------
+        >>> from skymask.datasets import MapDatasetOnOff
+        >>> from skymask.maps import Map, WcsGeom
+        >>> geom = WcsGeom.create(npix=50, binsz=0.1)
+        >>> on_off = MapDatasetOnOff(
+        ...     counts=Map.from_geom(geom), counts_off=Map.from_geom(geom),
+        ...     acceptance=Map.from_geom(geom, data=1.0),
+        ...     acceptance_off=Map.from_geom(geom, data=10.0))
+        >>> on_off.fake(Map.from_geom(geom, data=1.0), random_state=0)
+        >>> round(float(on_off.counts.data.mean()), 1), round(float(on_off.counts_off.data.mean()))
+        (1.0, 10)
+        """
+        from . import onoff_reduce
+
+        onoff_reduce.fake(self, npred_background, random_state=random_state)
+
     def to_image(self, name=None) -> MapDatasetOnOff:
         """Sum over reconstructed energy inside ``mask_safe``: counts, OFF counts and
         acceptance summed, ``acceptance_off`` so that ``alpha * counts_off`` is the summed

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..data import GTI
 from ..maps import Map
+from ..stats import get_wstat_mu_bkg
 from . import reduce
 
 __all__ = [
@@ -151,6 +152,45 @@ def to_map_dataset(dataset, name=None):
     )
 
 
+def _embed(m, geom, fill=0):
+    """``m`` (a cutout on the same pixel grid) placed on ``geom``; ``fill`` elsewhere."""
+    if m is None:
+        return None
+    full = Map.from_geom(geom, data=fill, dtype=m.data.dtype, unit=m.unit)
+    if m.is_mask:
+        full.data[...] = False
+        full.stack(m)
+        return full
+    full.data[...] = 0
+    full.stack(m, nan_to_num=False)
+    if fill:
+        inside = Map.from_geom(geom, dtype=bool)
+        inside.stack(Map.from_geom(m.geom, data=True, dtype=bool))
+        full.data[~inside.data] = fill
+    return full
+
+
+def _embedded(other, dataset):
+    """A cutout on/off dataset ``other`` spread onto the grids of ``dataset`` (gammapy stacks
+    cutouts): zero counts and acceptance outside it, OFF acceptance 1 (alpha 0), masks False.
+    The grids must be aligned (`~skymask.maps.Map.stack` says so otherwise)."""
+    geom = dataset.geom
+    exposure = other.exposure
+    if exposure is not None and dataset.exposure is not None:
+        exposure = _embed(exposure, dataset.exposure.geom)
+    return type(other)(
+        counts=_embed(other.counts, geom),
+        counts_off=_embed(other.counts_off, geom),
+        acceptance=_embed(other.acceptance, geom),
+        acceptance_off=_embed(other.acceptance_off, geom, fill=1),
+        exposure=exposure,
+        mask_safe=_embed(other.mask_safe, geom),
+        mask_fit=_embed(other.mask_fit, geom),
+        name=other.name,
+        gti=other.gti,
+    )
+
+
 def stack(dataset, other, nan_to_num: bool = True) -> None:
     """gammapy's on/off stacking: OFF counts and ``alpha * counts_off`` of ``other`` added
     where its ``mask_safe`` is True, acceptance likewise, then ``acceptance_off`` chosen so
@@ -161,10 +201,7 @@ def stack(dataset, other, nan_to_num: bool = True) -> None:
             f"a {type(dataset).__name__} stacks another one, got {type(other).__name__}"
         )
     if dataset.geom != other.geom:
-        raise ValueError(
-            "MapDatasetOnOff.stack needs datasets on the same geometry:\n"
-            f"  {dataset.geom!r}\n  {other.geom!r}"
-        )
+        other = _embedded(other, dataset)
     weights = 1.0 if other.mask_safe is None else other.mask_safe.data
     total_acceptance = _data(dataset.acceptance, nan_to_num) + (
         _data(other.acceptance, nan_to_num) * weights
@@ -217,3 +254,83 @@ def to_masked(dataset, name=None, nan_to_num: bool = True):
     )
     stack(empty, dataset, nan_to_num=nan_to_num)
     return empty
+
+
+def from_geoms(cls, geoms: dict, name=None, reference_time=None):
+    """gammapy's ``MapDatasetOnOff.from_geoms``: `MapDataset.from_geoms` with zero OFF
+    counts and acceptances (``mask_safe`` all False, an empty GTI at ``reference_time``)."""
+    from .map_dataset import MapDataset
+
+    base = reduce.empty_from_geoms(MapDataset, geoms, name=name)
+    if reference_time is not None:
+        base.gti = GTI.create([] * u.s, [] * u.s, reference_time)
+    geom = geoms["geom"]
+    return cls(
+        counts=base.counts,
+        counts_off=Map.from_geom(geom),
+        acceptance=Map.from_geom(geom),
+        acceptance_off=Map.from_geom(geom),
+        exposure=base.exposure,
+        psf=base.psf,
+        edisp=base.edisp,
+        mask_safe=base.mask_safe,
+        name=base.name,
+        gti=base.gti,
+    )
+
+
+def npred_background(dataset) -> Map:
+    """gammapy's on/off ``npred_background``: ``alpha * mu_bkg``, the WStat profile
+    background for no signal (skymask evaluates no source model), 0 where not finite."""
+    alpha = dataset.alpha.data
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mu_bkg = alpha * get_wstat_mu_bkg(
+            n_on=dataset.counts.data,
+            n_off=dataset.counts_off.data,
+            alpha=alpha,
+            mu_sig=np.zeros(dataset.counts.data.shape),
+        )
+    return Map.from_geom(dataset.geom, data=np.nan_to_num(mu_bkg, nan=0.0, posinf=0.0, neginf=0.0))
+
+
+def random_state_of(random_state) -> np.random.RandomState:
+    """gammapy's ``get_random_state``: a seed, "random-seed", "global-rng" or a RandomState."""
+    if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
+        return np.random.RandomState(int(random_state))
+    if isinstance(random_state, np.random.RandomState):
+        return random_state
+    if isinstance(random_state, str) and random_state == "random-seed":
+        return np.random.RandomState(None)
+    if isinstance(random_state, str) and random_state == "global-rng":
+        return np.random.mtrand._rand
+    raise ValueError(
+        f"random_state must be an int seed, 'random-seed', 'global-rng' or a "
+        f"numpy.random.RandomState, got {random_state!r}"
+    )
+
+
+def fake(dataset, npred_background, random_state="random-seed") -> None:
+    """gammapy's on/off ``fake``, drawn in its order (same seed, same counts): ON counts
+    Poisson(signal) + Poisson(``npred_background``) as float, the signal being zero (no
+    source model is evaluated); OFF counts Poisson(``npred_background / alpha``), 0 where
+    alpha is 0 or undefined."""
+    if not isinstance(npred_background, Map) or npred_background.geom != dataset.geom:
+        raise ValueError(
+            "npred_background must be a Map on the dataset geometry "
+            f"{dataset.geom!r}; got {npred_background!r}"
+        )
+    rng = random_state_of(random_state)
+    background = np.asarray(npred_background.data, dtype=float)
+    if np.any(~np.isfinite(background) | (background < 0)):
+        raise ValueError("npred_background must be finite and >= 0 (Poisson means)")
+    signal = rng.poisson(np.zeros(background.shape)).astype(float)
+    counts = signal + rng.poisson(background).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # gammapy's alpha here: nan_to_num(acceptance / acceptance_off), so no OFF
+        # acceptance gives the largest float and a tiny positive mean; its Poisson draw (0)
+        # still takes a number from the generator, which keeps the later draws in step.
+        alpha = np.nan_to_num(dataset.acceptance.data / dataset.acceptance_off.data)
+        off_mean = background / alpha
+    off_mean = np.nan_to_num(off_mean, nan=0.0, posinf=0.0, neginf=0.0)
+    dataset.counts = Map.from_geom(dataset.geom, data=counts)
+    dataset.counts_off = Map.from_geom(dataset.geom, data=rng.poisson(off_mean))
