@@ -9,7 +9,7 @@ from astropy import units as u
 from numpy.testing import assert_allclose, assert_equal
 
 from skymask.datasets import MapDataset
-from skymask.irf import EDispKernelMap, PSFMap
+from skymask.irf import EDispKernelMap, EDispMap, PSFMap
 from skymask.maps import Map, MapAxis, WcsGeom
 from skymask.stats import cash_significance
 
@@ -111,8 +111,14 @@ def test_create_with_irf_maps_and_geoms():
     geoms = dataset.geoms
     assert set(geoms) == {"geom", "geom_exposure", "geom_psf", "geom_edisp"}
     assert geoms["geom_psf"] == dataset.psf.psf_map.geom
-    with pytest.raises(ValueError, match="EDispMap"):
-        MapDataset.create(geom, migra_axis=MapAxis.from_nodes([0.5, 1, 2], name="migra"))
+    # A migra axis gives an EDispMap (gammapy 2.1's test_create_with_migra: 50 migra bins
+    # of 0.06, density sum 5000 = 3 true bins x 100 pixels x 1 / 0.06).
+    migra = MapAxis(np.linspace(0.0, 3.0, 51), unit="", name="migra")
+    with_migra = MapDataset.create(geom, energy_axis_true=e_true, migra_axis=migra)
+    assert isinstance(with_migra.edisp, EDispMap)
+    assert with_migra.edisp.edisp_map.data.shape == (3, 50, 10, 10)
+    assert with_migra.edisp.exposure_map.data.shape == (3, 1, 10, 10)
+    assert_allclose(with_migra.edisp.edisp_map.data.sum(), 5000)
     with pytest.raises(ValueError, match="RecoPSFMap"):
         MapDataset.create(geom, reco_psf=True)
 

@@ -10,6 +10,7 @@ from numpy.testing import assert_allclose, assert_array_equal, assert_equal
 
 from skymask.data import GTI
 from skymask.datasets import MapDataset, MapDatasetOnOff
+from skymask.irf import EDispMap
 from skymask.maps import Map, MapAxis, WcsGeom
 
 
@@ -128,8 +129,13 @@ def test_create_onoff():
     assert empty.psf.psf_map.data.shape == (2, 50, 5, 5)
     assert empty.edisp.edisp_map.data.shape == (2, 2, 5, 5)
     assert empty.mask_safe.is_mask and not empty.mask_safe.data.any()
-    with pytest.raises(ValueError, match="EDispMap"):
-        MapDatasetOnOff.create(geom, migra_axis=MapAxis.from_nodes([0.5, 1, 2], name="migra"))
+    # gammapy 2.1's test_create_onoff: with 50 migra bins (of 0.06) an EDispMap whose
+    # densities sum to 2 true bins x 25 pixels x 1 / 0.06.
+    migra = MapAxis(np.linspace(0.0, 3.0, 51), unit="", name="migra")
+    with_migra = MapDatasetOnOff.create(geom, migra_axis=migra)
+    assert isinstance(with_migra.edisp, EDispMap)
+    assert with_migra.edisp.edisp_map.data.shape == (2, 50, 5, 5)
+    assert_allclose(with_migra.edisp.edisp_map.data.sum(), 2 * 25 / 0.06)
 
 
 def test_map_dataset_to_image():

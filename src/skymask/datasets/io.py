@@ -10,7 +10,7 @@ from astropy.io import fits
 
 from ..data import GTI
 from ..irf import PSFMap
-from ..irf.edisp import EDispKernelMap
+from ..irf.edisp_map import edisp_from_hdulist
 from ..maps import Map
 from ..maps.io_fits import map_to_hdus
 from ..utils.check import add_checksum, yaml_checksum
@@ -84,7 +84,7 @@ def read_map_dataset(filename, name=None, checksum=True, *, expand=True) -> dict
             psf = PSFMap.from_hdulist(hdulist, hdu="PSF")
             consumed |= {"PSF", *_IRF_HDUS["PSF"]}
         if "EDISP" in names:
-            edisp = EDispKernelMap.from_hdulist(hdulist, hdu="EDISP")
+            edisp = edisp_from_hdulist(hdulist, hdu="EDISP")
             consumed |= {"EDISP", *_IRF_HDUS["EDISP"]}
         gti = None
         if "GTI" in names:

@@ -146,7 +146,8 @@ class MapDataset:
         energy_axis_true : `~skymask.maps.MapAxis`, optional
             True energy axis of the exposure and IRFs.
         migra_axis : `~skymask.maps.MapAxis`, optional
-            Not supported (an `EDispMap` in migration): a ValueError.
+            Migration axis: the energy dispersion is then a diagonal
+            `~skymask.irf.EDispMap` on it (gammapy's), not an `~skymask.irf.EDispKernelMap`.
         rad_axis : `~skymask.maps.MapAxis`, optional
             Offset axis of the PSF map.
         binsz_irf : angle, default 0.2 deg
@@ -180,11 +181,6 @@ class MapDataset:
             raise ValueError(
                 f"MapDataset.create needs a WcsGeom with an 'energy' axis, got {describe(geom)}"
             )
-        if migra_axis is not None:
-            raise ValueError(
-                "migra_axis: an energy dispersion in migration (EDispMap) is not supported by "
-                "skymask; leave migra_axis out to get an EDispKernelMap"
-            )
         if reco_psf:
             raise ValueError(
                 "reco_psf=True: a PSF in reconstructed energy (RecoPSFMap) is not supported by "
@@ -210,7 +206,9 @@ class MapDataset:
             {
                 "geom": geom,
                 "geom_psf": irf_image.to_cube([rad_axis, energy_axis_true]),
-                "geom_edisp": irf_image.to_cube([geom.axes["energy"], energy_axis_true]),
+                "geom_edisp": irf_image.to_cube(
+                    [geom.axes["energy"] if migra_axis is None else migra_axis, energy_axis_true]
+                ),
             },
             name=name,
         )

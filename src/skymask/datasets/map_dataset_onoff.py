@@ -127,7 +127,7 @@ class MapDatasetOnOff:
         ``binsz_irf``, default 0.2 deg), ``mask_safe`` all False; ``gti`` (default an empty
         `~skymask.data.GTI` at ``reference_time``) as `MapDataset.create`.
 
-        ``migra_axis`` (an EDispMap) is not supported: a ValueError.
+        With ``migra_axis`` the energy dispersion is an `~skymask.irf.EDispMap`.
 
         Parameters
         ----------
@@ -164,13 +164,8 @@ class MapDatasetOnOff:
         """
         from . import onoff_reduce
 
-        if migra_axis is not None:
-            raise ValueError(
-                "migra_axis: an energy dispersion in migration (EDispMap) is not supported by "
-                "skymask; leave migra_axis out to get an EDispKernelMap"
-            )
         return onoff_reduce.create(
-            cls, geom, energy_axis_true, rad_axis, binsz_irf, name, reference_time, gti
+            cls, geom, energy_axis_true, rad_axis, binsz_irf, name, reference_time, gti, migra_axis
         )
 
     @classmethod

@@ -43,6 +43,7 @@ def create(
     name=None,
     reference_time=None,
     gti=None,
+    migra_axis=None,
 ):
     """gammapy's empty on/off dataset: zero counts, OFF counts, acceptances and exposure, a
     zero PSF and a diagonal EDisp map on the IRF grid, ``mask_safe`` all False."""
@@ -52,6 +53,7 @@ def create(
         geom,
         energy_axis_true=energy_axis_true,
         rad_axis=rad_axis,
+        migra_axis=migra_axis,
         binsz_irf=BINSZ_IRF_DEFAULT if binsz_irf is None else binsz_irf,
         name=name,
         mask_safe=False,
@@ -81,7 +83,7 @@ def to_image(dataset, name=None):
     with np.errstate(divide="ignore", invalid="ignore"):
         acceptance_off = acceptance.data * counts_off.data / background.data
     edisp = dataset.edisp
-    if edisp is not None:
+    if edisp is not None and not reduce.in_migration(edisp):
         edisp = edisp.to_image(weights=reduce.mask_safe_edisp(dataset))
     return type(dataset)(
         counts=reduce.sum_energy(dataset.counts, safe),

@@ -16,7 +16,7 @@ import numpy as np
 from astropy import units as u
 
 from ..data import GTI
-from ..irf import EDispKernelMap, PSFMap
+from ..irf import EDispKernelMap, EDispMap, PSFMap
 from ..maps import Map
 from ..stats import cash_significance
 
@@ -85,7 +85,9 @@ def empty_from_geoms(cls, geoms: dict, name=None):
     if geoms.get("geom_exposure") is not None:
         kwargs["exposure"] = Map.from_geom(geoms["geom_exposure"], unit="m2 s")
     if geoms.get("geom_edisp") is not None:
-        kwargs["edisp"] = EDispKernelMap.from_geom(geoms["geom_edisp"])
+        edisp_geom = geoms["geom_edisp"]
+        migra = "migra" in edisp_geom.axes.names  # gammapy: an EDispMap then
+        kwargs["edisp"] = (EDispMap if migra else EDispKernelMap).from_geom(edisp_geom)
     if geoms.get("geom_psf") is not None:
         psf_geom = geoms["geom_psf"]
         kwargs["psf"] = PSFMap(
@@ -114,11 +116,22 @@ def mask_safe_psf(dataset) -> Map | None:
     return Map.from_geom(geom, data=np.broadcast_to(image, geom.data_shape).copy())
 
 
+def in_migration(edisp) -> bool:
+    """True for an `~skymask.irf.EDispMap` (a ``migra`` axis): its densities do not depend
+    on the reconstructed binning, so energy reductions keep it as it is (gammapy's rule)."""
+    return edisp is not None and "migra" in edisp.edisp_map.geom.axes.names
+
+
 def mask_safe_edisp(dataset) -> Map | None:
-    """The safe mask per reconstructed energy on the EDisp grid (``energy_true`` squashed)."""
+    """The safe mask per reconstructed energy on the EDisp grid (``energy_true`` squashed);
+    for an EDispMap the safe image (any energy) with ``migra`` and ``energy_true`` squashed."""
     if dataset.mask_safe is None or dataset.edisp is None:
         return None
     geom = dataset.edisp.edisp_map.geom.squash("energy_true")
+    if in_migration(dataset.edisp):
+        geom = geom.squash("migra")
+        image = _sample_image(dataset.mask_safe_image, geom.to_image())
+        return Map.from_geom(geom, data=np.broadcast_to(image, geom.data_shape).copy())
     image_geom = geom.to_image()
     planes = np.stack(
         [
@@ -320,7 +333,7 @@ def to_image(dataset, name=None):
     `mask_safe_edisp`; exposure and PSF unchanged."""
     safe = dataset.mask_safe
     edisp = dataset.edisp
-    if edisp is not None:
+    if edisp is not None and not in_migration(edisp):
         edisp = edisp.to_image(weights=mask_safe_edisp(dataset))
     counts = sum_energy(dataset.counts, safe)
     if counts is not None:
@@ -387,7 +400,7 @@ def downsample(dataset, factor, axis_name=None, name=None):
             dataset.edisp.downsample(
                 factor=factor, axis_name=axis_name, weights=mask_safe_edisp(dataset)
             )
-            if axis_name is not None
+            if axis_name is not None and not in_migration(dataset.edisp)
             else dataset.edisp
         )
 
@@ -437,7 +450,7 @@ def resample_energy_axis(dataset, energy_axis, name=None):
         return _map_or_none(m, "resample_axis", axis=energy_axis, **kwargs)
 
     edisp = dataset.edisp
-    if edisp is not None:
+    if edisp is not None and not in_migration(edisp):
         edisp = edisp.resample_energy_axis(energy_axis, weights=mask_safe_edisp(dataset))
     return type(dataset)(
         counts=group(dataset.counts, weights=safe),

@@ -31,7 +31,11 @@ def _migration_matrix(edisp, energy_axis, energy_axis_true) -> np.ndarray:
     """(n_true, n_reco) matrix from ``edisp.get_edisp_kernel()``, or the diagonal response."""
     if edisp is None:
         return overlap_fraction(energy_axis, energy_axis_true)
-    kernel = edisp.get_edisp_kernel()
+    if "migra" in edisp.edisp_map.geom.axes.names:
+        # An EDispMap: its kernel for the counts binning at the map centre (gammapy's).
+        kernel = edisp.get_edisp_kernel(energy_axis=energy_axis)
+    else:
+        kernel = edisp.get_edisp_kernel()
     kernel_axis = getattr(kernel, "energy_axis", None)
     if kernel_axis is not None and not kernel_axis.is_allclose(energy_axis):
         raise ValueError(

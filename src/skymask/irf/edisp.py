@@ -753,6 +753,16 @@ class EDispKernelMap:
         if not isinstance(position, SkyCoord) or not position.isscalar:
             raise TypeError(f"position must be a single SkyCoord or None, got {describe(position)}")
         ix, iy = (int(i[0]) for i in geom.coord_to_idx(position))
+        if ix < 0 or iy < 0:
+            # On the outer border of the grid (a pole of an all-sky map, say): the edge pixel.
+            px, py = (float(np.ravel(p)[0]) for p in geom.coord_to_pix(position))
+            nx, ny = geom.npix
+            tolerance = 1e-9
+            if -0.5 - tolerance <= px <= nx - 0.5 + tolerance and (
+                -0.5 - tolerance <= py <= ny - 0.5 + tolerance
+            ):
+                ix = int(np.clip(np.floor(px + 0.5), 0, nx - 1))
+                iy = int(np.clip(np.floor(py + 0.5), 0, ny - 1))
         if ix >= 0 and iy >= 0 and valid[iy, ix]:
             return iy, ix
         separation = np.where(valid, geom.separation(position).deg, np.inf)
