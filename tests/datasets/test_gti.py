@@ -159,3 +159,12 @@ def test_on_off_stack_and_map_dataset_keep_the_gti():
     for derived in (on_off.to_map_dataset(), on_off.to_image(), on_off.to_masked()):
         assert_allclose(derived.gti.time_sum.to_value("s"), 7200.0, rtol=1e-9)
     assert np.all(on_off.mask_safe.data == np.zeros(geom.data_shape, bool))
+
+
+def test_stacking_datasets_with_empty_gtis_keeps_an_empty_gti():
+    # X180: gammapy 2.1 raises IndexError here (GTI.union of an empty table).
+    first, second = MapDataset.create(_geom()), MapDataset.create(_geom())
+    first.stack(second)
+    assert len(first.gti.table) == 0
+    assert first.info_dict()["ontime"] == 0 * u.s
+    assert len(GTI.create([] * u.s, [] * u.s).union().table) == 0
