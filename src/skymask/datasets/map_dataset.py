@@ -769,8 +769,9 @@ class MapDataset:
     @classmethod
     def from_geoms(cls, geom, geom_exposure=None, geom_psf=None, geom_edisp=None, name=None):
         """An empty dataset on these geometries, as gammapy: zero counts, background and
-        exposure, a diagonal `~skymask.irf.EDispKernelMap` and a zero `~skymask.irf.PSFMap`
-        (each with a zero exposure map), ``mask_safe`` all False.
+        exposure, a diagonal `~skymask.irf.EDispKernelMap` (an `~skymask.irf.EDispMap` when
+        ``geom_edisp`` has a ``migra`` axis) and a zero `~skymask.irf.PSFMap` (each with a
+        zero exposure map), ``mask_safe`` all False, an empty `~skymask.data.GTI`.
 
         Parameters
         ----------
@@ -880,10 +881,9 @@ class MapDataset:
         >>> first.counts.data[:, 0, 0].tolist()
         [0.0, 3.0]
         """
-        from .map_dataset_onoff import MapDatasetOnOff
-
-        if isinstance(other, MapDatasetOnOff) and not isinstance(self, MapDatasetOnOff):
-            # gammapy's MapDatasetOnOff is a MapDataset whose npred_background is WStat's.
+        if hasattr(other, "counts_off") and not hasattr(self, "counts_off"):
+            # An on/off dataset (not imported here: it imports this module). gammapy's
+            # MapDatasetOnOff is a MapDataset whose npred_background is WStat's.
             other = MapDataset(
                 counts=other.counts,
                 exposure=other.exposure,
@@ -1155,7 +1155,8 @@ class MapDataset:
         livetime, rates, number of bins (inside ``mask_safe`` by default).
 
         ``sqrt_ts`` is the Cash significance of the counts over the background template;
-        ``stat_sum`` is NaN (skymask does not fit) and ``ontime`` NaN s (no GTI).
+        ``stat_sum`` is NaN (skymask does not fit); ``ontime`` is the `~skymask.data.GTI`'s
+        ``time_sum`` (NaN s without a GTI).
 
         Parameters
         ----------

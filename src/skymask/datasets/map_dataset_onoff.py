@@ -137,22 +137,21 @@ class MapDatasetOnOff:
             True energy axis of the exposure and IRFs; default the reconstructed energy
             edges, renamed ``energy_true``.
         migra_axis : `~skymask.maps.MapAxis`, optional
-            Not supported: a ValueError unless None.
+            Migration axis: the energy dispersion is then a diagonal `~skymask.irf.EDispMap`.
         rad_axis : `~skymask.maps.MapAxis`, optional
             Offset axis of the PSF map; default `~skymask.irf.RAD_AXIS_DEFAULT`.
         binsz_irf : angle, optional
             Pixel size of the IRF maps; default 0.2 deg.
+        reference_time : `~astropy.time.Time` or str, optional
+            Reference time of the empty GTI made when ``gti`` is not given.
         name : str, optional
             Dataset name.
+        gti : `~skymask.data.GTI`, optional
+            Keyword only. The good time intervals; default an empty GTI.
 
         Returns
         -------
         MapDatasetOnOff
-
-        Raises
-        ------
-        ValueError
-            ``migra_axis`` is given.
 
         Examples
         --------
@@ -429,7 +428,8 @@ class MapDatasetOnOff:
         Parameters
         ----------
         other : `MapDatasetOnOff`
-            On the same geometry.
+            On the same geometry, or a cutout on the same pixel grid (gammapy's
+            ``geoms``/``from_geoms``): outside it nothing is added. GTIs: their union.
         nan_to_num : bool, optional
             Non-finite values (of both datasets) count as 0. Default True.
 
