@@ -438,3 +438,19 @@ def test_fk5_coordinates_at_another_equinox_are_precessed():
     j1950 = j2000.transform_to(FK5(equinox="J1950"))
     assert j2000.separation(j1950).deg < 1e-9  # the same position, 0.7 deg apart in numbers
     assert_allclose(geom.coord_to_pix(j1950), geom.coord_to_pix(j2000), atol=1e-6)
+
+
+def test_as_energy_true_and_has_energy_axis_as_gammapy():
+    # gammapy 2.1: as_energy_true renames 'energy' (a KeyError without one: here a
+    # ValueError naming the axes); has_energy_axis is True for exactly one energy axis.
+    energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+    geom = WcsGeom.create(npix=3, axes=[energy])
+    true = geom.as_energy_true
+    assert true.axes.names == ["energy_true"] and true.data_shape == geom.data_shape
+    np.testing.assert_allclose(true.axes["energy_true"].edges, energy.edges)
+    assert geom.has_energy_axis and true.has_energy_axis
+    assert not WcsGeom.create(npix=3).has_energy_axis
+    both = WcsGeom.create(npix=3, axes=[energy, energy.copy(name="energy_true")])
+    assert not both.has_energy_axis
+    with pytest.raises(ValueError, match="energy"):
+        _ = true.as_energy_true

@@ -1183,6 +1183,50 @@ class WcsGeom:
         """
         return WcsGeom(self._wcs, self._npix, axes=self._axes.rename_axes(names, new_names))
 
+    @property
+    def as_energy_true(self) -> WcsGeom:
+        """The geometry with its ``energy`` axis renamed ``energy_true`` (as gammapy's).
+
+        Returns
+        -------
+        `WcsGeom`
+            The same pixel grid and bins; the axis called ``energy_true``.
+
+        Raises
+        ------
+        ValueError
+            If the geometry has no axis named ``energy``.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> WcsGeom.create(npix=2, axes=[axis]).as_energy_true.axes.names
+        ['energy_true']
+        """
+        return self.rename_axes("energy", "energy_true")
+
+    @property
+    def has_energy_axis(self) -> bool:
+        """Whether the geometry has exactly one of the axes ``energy`` and ``energy_true``.
+
+        Returns
+        -------
+        bool
+            True with one energy axis (reconstructed or true), False with none or both.
+
+        Examples
+        --------
+        >>> from skymask.maps import MapAxis, WcsGeom
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> WcsGeom.create(npix=2, axes=[axis]).has_energy_axis
+        True
+        >>> WcsGeom.create(npix=2).has_energy_axis
+        False
+        """
+        names = self._axes.names
+        return ("energy" in names) != ("energy_true" in names)
+
     # ------------------------------------------------------------------ masks
     def energy_mask(self, energy_min=None, energy_max=None, round_to_edge=False, *, chunks=None):
         """Bool map: True for the energy bins inside ``[energy_min, energy_max]``.
