@@ -96,3 +96,12 @@ def test_bad_input():
         smooth_images(np.ones((4, 4)), 1.0)
     with pytest.raises(ValueError, match="kernel must be one of"):
         smooth_images(np.ones((1, 4, 4)), 1.0, "tophat")
+
+
+@pytest.mark.parametrize("workers", [2, 4])
+def test_one_image_is_split_into_blocks_of_lines(workers):
+    # one plane, more threads than planes: the blocks-of-lines passes, still scipy's numbers
+    image = np.random.default_rng(4).random((1, 301, 257))
+    for kwargs in ({}, {"mode": "mirror", "truncate": 3.0}):
+        out = smooth_images(image, (7.0, 2.5), workers=workers, **kwargs)
+        assert_array_equal(out[0], ndimage.gaussian_filter(image[0], (7.0, 2.5), **kwargs))

@@ -4,10 +4,11 @@
 of `astropy.convolution.Tophat2DKernel`, generalised to an ellipse for different widths per
 axis) or a box (side length, `scipy.ndimage.uniform_filter`) to one 2-D image; widths are in
 pixels, one per axis ``(y, x)``. `smooth_images` does the same to a stack of planes on
-several threads (scipy.ndimage releases the GIL): the Gaussian is separable, so each pass
-(along y, then along x, as `scipy.ndimage.gaussian_filter` does) is split into blocks of whole
-lines, and every line is computed by the same scipy code as in one call: the numbers are the
-same, bit for bit. `convolve_image` is `scipy.signal.convolve` with a given kernel.
+several threads (scipy.ndimage releases the GIL), one plane per thread; a single Gaussian image
+is split instead: the Gaussian is separable, so each pass (along y, then along x, as
+`scipy.ndimage.gaussian_filter` does) is cut into blocks of whole lines, and every line is
+computed by the same scipy code as in one call. Either way the numbers are the same, bit for
+bit. `convolve_image` is `scipy.signal.convolve` with a given kernel.
 """
 
 from __future__ import annotations
@@ -157,8 +158,9 @@ def smooth_images(images, width, kernel="gauss", output=None, workers=None, **kw
     Returns
     -------
     ndarray of float64, shape (n, ny, nx)
-        The same numbers, bit for bit, as `smooth_image` plane by plane: the Gaussian is cut
-        into blocks of whole lines of each pass, the disk and the box into planes.
+        The same numbers, bit for bit, as `smooth_image` plane by plane: the threads take
+        whole planes, or, with fewer Gaussian planes than threads (one image), blocks of
+        whole lines of each of its two passes.
 
     Examples
     --------
@@ -182,12 +184,14 @@ def smooth_images(images, width, kernel="gauss", output=None, workers=None, **kw
     workers = FFT_WORKERS if workers is None else max(int(workers), 1)
     if images.size < THREADED_PIXELS:
         workers = 1
-    if workers == 1 or (kernel == "gauss" and not _gauss_splits(kwargs)):
+    if workers == 1 or (images.shape[0] == 1 and not (kernel == "gauss" and _gauss_splits(kwargs))):
         for k in range(images.shape[0]):
             smooth_image(images[k], widths, kernel, output=output[k], **kwargs)
         return output
     with ThreadPoolExecutor(workers) as pool:
-        if kernel != "gauss":
+        # Whole planes where there are enough of them (no waiting between the two passes of
+        # a plane); fewer planes than threads (one image): blocks of lines of each pass.
+        if kernel != "gauss" or images.shape[0] >= workers or not _gauss_splits(kwargs):
             calls = [
                 pool.submit(smooth_image, images[k], widths, kernel, output[k], **kwargs)
                 for k in range(images.shape[0])
