@@ -23,3 +23,16 @@ def test_check_tutorials_setup_reports_versions(gammapy_data, monkeypatch, capsy
     monkeypatch.setenv("GAMMAPY_DATA", str(gammapy_data / "nope"))
     with pytest.raises(FileNotFoundError, match="not a directory"):
         check_tutorials_setup()
+
+
+def test_versions_are_the_installed_distributions(gammapy_data, monkeypatch, capsys):
+    # oracle: importlib.metadata for every package, whether its module is imported or not
+    from importlib import metadata
+
+    import yaml  # noqa: F401  (the pyyaml entry then comes from the imported module)
+
+    monkeypatch.setenv("GAMMAPY_DATA", str(gammapy_data))
+    info = check_tutorials_setup()
+    for name in ("numpy", "scipy", "astropy", "regions", "matplotlib", "pyyaml"):
+        assert info[name] == metadata.version(name)
+    capsys.readouterr()

@@ -385,3 +385,34 @@ def test_estimate_kernel_accepts_a_dataset(crab_dataset):
     assert_array_equal(
         estimator.estimate_kernel(crab_dataset), estimator.estimate_kernel(crab_dataset.counts.geom)
     )
+
+
+@pytest.mark.parametrize("method", ["direct", "fft"])
+def test_whole_plane_statistics_equal_the_masked_pixels_path(monkeypatch, method):
+    # oracle: the path that computes the statistics on the mask's pixels only; the whole-plane
+    # path (taken when most pixels are in the mask) must give the same numbers bit for bit,
+    # NaN outside the mask, for every optional output
+    from skymask.estimators import _core
+    from skymask.kernels.footprint import disk_footprint
+
+    rng = np.random.default_rng(23)
+    shape = (2, 40, 50)
+    counts = rng.poisson(2.0, shape).astype(float)
+    npred = rng.uniform(0.0, 3.0, shape)
+    npred[0, 5:9, 5:9] = 0.0  # no background there
+    mask = np.ones(shape, bool)
+    mask[:, :, :6] = False
+    mask[1, 20:40, 30:] = False
+    exposure = rng.uniform(1e3, 2e3, shape)
+    options = dict(selection=("errn-errp", "ul", "sensitivity"), method=method)
+    options["sensitivity_threshold"] = (10.0, 0.05)
+    monkeypatch.setattr(_core, "_DENSE_FRACTION", 2.0)  # never whole planes
+    expected = _core.excess_statistics(
+        counts, npred, mask, disk_footprint(3.0), exposure, **options
+    )
+    monkeypatch.setattr(_core, "_DENSE_FRACTION", 0.0)  # always whole planes
+    actual = _core.excess_statistics(counts, npred, mask, disk_footprint(3.0), exposure, **options)
+    assert sorted(actual) == sorted(expected)
+    for name in expected:
+        assert_array_equal(actual[name], expected[name])
+        assert np.isnan(actual[name][~mask]).all()

@@ -14,6 +14,9 @@ from ..kernels.correlation import TophatCorrelator
 
 __all__ = ["excess_statistics", "statistics"]
 
+# Above this fraction of mask pixels a plane's statistics are computed on the whole plane.
+_DENSE_FRACTION = 0.5
+
 
 def excess_statistics(
     counts,
@@ -71,10 +74,14 @@ def excess_statistics(
     for k in range(counts.shape[0]):
         exposure = None if reco_exposure is None else reco_exposure[k]
         values = _plane_statistics(correlate, counts[k], npred[k], mask[k], exposure, **options)
+        dense = next(iter(values.values())).ndim == 2
         for name, selected in values.items():
             if name not in result:
                 result[name] = np.full(counts.shape, np.nan)
-            result[name][k][mask[k]] = selected
+            if dense:
+                np.copyto(result[name][k], selected, where=mask[k])
+            else:
+                result[name][k][mask[k]] = selected
     return result
 
 
@@ -104,9 +111,20 @@ def _plane_statistics(
         integer += [True, False]
         nonnegative += [False, False]
     sums = correlate.many(images, wheres, integer=integer, nonnegative=nonnegative)
-    n_on, mu = sums[0][mask], sums[1][mask]
-    # gammapy's conv(exposure) / conv(mask); no exposure (None): the norm is in counts.
-    exposure = None if reco_exposure is None else sums[3][mask] / sums[2][mask]
+    # Mostly inside the mask: the statistics of whole planes (every sum is finite there, the
+    # counts' >= 0), kept inside the mask by the caller, cost less than picking the mask's
+    # pixels out of four planes and scattering seven results back. The values inside the
+    # mask are the same (every statistic is computed pixel by pixel).
+    if np.count_nonzero(mask) > _DENSE_FRACTION * mask.size:
+        n_on, mu = sums[0], sums[1]
+        exposure = None
+        if reco_exposure is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):  # no mask pixel near: 0 / 0
+                exposure = sums[3] / sums[2]
+    else:
+        n_on, mu = sums[0][mask], sums[1][mask]
+        # gammapy's conv(exposure) / conv(mask); no exposure (None): the norm is in counts.
+        exposure = None if reco_exposure is None else sums[3][mask] / sums[2][mask]
     return statistics(
         n_on,
         mu,

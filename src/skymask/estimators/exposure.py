@@ -53,9 +53,25 @@ def _migration_matrix(edisp, energy_axis, energy_axis_true) -> np.ndarray:
 
 
 def _fold(npred_true, matrix) -> np.ndarray:
-    """``reco[j] = sum_i npred_true[i] matrix[i, j]`` for every pixel (one matrix product)."""
+    """``reco[j] = sum_i npred_true[i] matrix[i, j]`` for every pixel (one matrix product).
+
+    A diagonal matrix (no energy dispersion, the same bins) with finite values: the terms
+    ``0 * npred_true[i]`` of the product are exact zeros, so ``reco[j]`` is the one product
+    ``npred_true[j] * matrix[j, j]`` (or ``npred_true`` itself for ones), the same numbers
+    without the matrix product over the whole cube. Non-finite values keep the product (a NaN
+    times 0 spreads to every reconstructed bin there, as before).
+    """
     ny, nx = npred_true.shape[-2:]
-    return (matrix.T @ npred_true.reshape(matrix.shape[0], -1)).reshape(-1, ny, nx)
+    n_true, n_reco = matrix.shape
+    if n_true == n_reco:
+        off_diagonal = np.array(matrix, dtype=float)
+        np.fill_diagonal(off_diagonal, 0.0)
+        if not off_diagonal.any() and np.isfinite(npred_true).all():
+            diagonal = np.diagonal(matrix)
+            if np.all(diagonal == 1):
+                return npred_true
+            return npred_true * diagonal[:, np.newaxis, np.newaxis]
+    return (matrix.T @ npred_true.reshape(n_true, -1)).reshape(-1, ny, nx)
 
 
 def estimate_exposure_reco_energy(dataset, spectral_model=None, normalize=True) -> Map:
@@ -129,7 +145,11 @@ def estimate_exposure_reco_energy(dataset, spectral_model=None, normalize=True) 
             _fold, matrix, chunks=((matrix.shape[1],), *npred_true.chunks[1:]), dtype=float
         )
     else:
-        npred_true = (exposure.quantity * flux[:, np.newaxis, np.newaxis]).to_value("")
+        # astropy's (exposure.quantity * flux).to_value("") without its Quantity temporaries:
+        # the same float64 product, scaled in place
+        npred_true = np.multiply(exposure.data, flux.value[:, np.newaxis, np.newaxis])
+        if not is_effectively_unity(scale):
+            npred_true *= scale
         reco = _fold(npred_true, matrix)
     unit = ""
     if normalize:

@@ -1443,8 +1443,11 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         Returns
         -------
         Map
-            float64, same geometry. A mask gives float fractions (as gammapy); threshold them
-            for a mask again.
+            float64 whatever the input dtype, same geometry (as gammapy). scipy computes every
+            line in double precision, so a float32 map gives the numbers of its float64 copy.
+            The planes are smoothed on every usable CPU, with the same numbers, bit for bit,
+            as one scipy call per plane. A mask gives float fractions (as gammapy); threshold
+            them for a mask again.
 
         Examples
         --------

@@ -7,12 +7,29 @@ import hashlib
 import os
 import platform
 import sys
-from importlib import metadata
 from pathlib import Path
 
 __all__ = ["add_checksum", "check_tutorials_setup", "verify_checksum", "yaml_checksum"]
 
 _PACKAGES = ("numpy", "scipy", "astropy", "regions", "matplotlib", "pyyaml")
+# Import names that differ from the distribution names above.
+_MODULES = {"pyyaml": "yaml"}
+
+
+def _version(name: str) -> str:
+    """The version of a distribution: its module's ``__version__`` when already imported
+    (free), else from the installed metadata (importlib.metadata scans every installed
+    distribution: tens of milliseconds of a tutorial's start-up for six packages)."""
+    module = sys.modules.get(_MODULES.get(name, name))
+    version = getattr(module, "__version__", None)
+    if isinstance(version, str):
+        return version
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
 
 
 def check_tutorials_setup(download_datasets_path="./gammapy-data") -> dict:
@@ -74,10 +91,7 @@ def check_tutorials_setup(download_datasets_path="./gammapy-data") -> dict:
         "GAMMAPY_DATA": data,
     }
     for name in _PACKAGES:
-        try:
-            info[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            info[name] = "not installed"
+        info[name] = _version(name)
     width = max(len(key) for key in info)
     print("\n".join(f"{key:>{width}} : {value}" for key, value in info.items()))
     return info
