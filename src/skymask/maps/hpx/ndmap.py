@@ -309,6 +309,12 @@ class HpxNDMap(Map):
     def _axes_order(self):
         return [*reversed(self._geom.axes.names), "skycoord"]
 
+    def _lookup_positions(self, idx):
+        # set_by_*, fill_by_* (skymask.maps.lookup): (ipix, axes...) with global pixel numbers.
+        from .lookup import local_positions
+
+        return local_positions(self._geom, idx)
+
     # ------------------------------------------------------------------ lookups
     def get_by_idx(self, idx, fill_value=None):
         """Values at ``(ipix, axis indices...)`` (global pixel indices).
