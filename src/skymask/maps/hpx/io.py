@@ -237,12 +237,18 @@ def probe_hpx_file(filename, hdu=None) -> bool:
             # The checked opener, never astropy directly: a damaged layout keyword (a huge
             # NAXIS, BITPIX 12) makes astropy loop or allocate before any check of ours.
             with open_fits(path, what="map file", memmap=True, complete=False) as hdulist:
-                if hdu is not None:
-                    return hdu in hdulist and is_hpx_hdu(hdulist[hdu])
-                has_image = any(
-                    isinstance(h, (fits.PrimaryHDU, fits.ImageHDU)) and h.header.get("NAXIS", 0) > 0
-                    for h in hdulist
-                )
-                return not has_image and any(is_hpx_hdu(h) for h in hdulist)
+                return probe_hpx_hdulist(hdulist, hdu)
     except Exception:  # any failure: not a HEALPix file for this probe
         return False
+
+
+def probe_hpx_hdulist(hdulist, hdu=None) -> bool:
+    """Whether an open HDU list holds a HEALPix map: its HDU ``hdu`` is a HEALPix table, or
+    (``hdu`` None) no image HDU has data and some table is HEALPix (headers only)."""
+    if hdu is not None:
+        return hdu in hdulist and is_hpx_hdu(hdulist[hdu])
+    has_image = any(
+        isinstance(h, (fits.PrimaryHDU, fits.ImageHDU)) and h.header.get("NAXIS", 0) > 0
+        for h in hdulist
+    )
+    return not has_image and any(is_hpx_hdu(h) for h in hdulist)

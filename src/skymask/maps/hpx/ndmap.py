@@ -309,6 +309,12 @@ class HpxNDMap(Map):
     def _axes_order(self):
         return [*reversed(self._geom.axes.names), "skycoord"]
 
+    def _stack_overlap(self, other):
+        # stack (skymask.maps.smooth): the pixels of another HEALPix map in this one.
+        from .stacking import overlap
+
+        return overlap(self._geom, other.geom)
+
     def _lookup_positions(self, idx):
         # set_by_*, fill_by_* (skymask.maps.lookup): (ipix, axes...) with global pixel numbers.
         from .lookup import local_positions
