@@ -1377,8 +1377,10 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
 
         Parameters
         ----------
-        geom : `WcsGeom`
+        geom : `WcsGeom` or `HpxGeom`
             Target geometry; each of its non-spatial axes must be an axis of this map.
+            Between HEALPix and WCS see `skymask.maps.hpx.resample` (a HEALPix target
+            ignores ``smooth``, as gammapy).
         weights : ndarray, optional
             Multiplied into the data (broadcast to its shape).
         preserve_counts : bool
@@ -1417,10 +1419,11 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
 
         Parameters
         ----------
-        geom : `WcsGeom`
+        geom : `WcsGeom` or `HpxGeom`
             Target; an image geometry, or one with this map's non-spatial axes (same names
             and order; other bins are reached as gammapy does: up-sampling each axis, then
-            `resample`).
+            `resample`; between HEALPix and WCS a TypeError, as gammapy). A HEALPix source
+            is split into its children at ``nside * 2**k`` (`skymask.maps.hpx.resample`).
         preserve_counts : bool
             Keep the total (counts maps) instead of the surface values.
         precision_factor : int
@@ -1450,6 +1453,44 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         from .transforms import reproject_to_geom
 
         return reproject_to_geom(self, geom, preserve_counts, precision_factor)
+
+    def reproject_by_image(self, geom, preserve_counts=False, precision_factor=10) -> Map:
+        """Each image plane reprojected onto the image geometry ``geom`` (see
+        `reproject_to_geom`, which gives the same: the planes are reprojected independently).
+
+        Parameters
+        ----------
+        geom : `WcsGeom` or `HpxGeom`
+            Target image geometry (no non-spatial axes).
+        preserve_counts : bool
+            Keep the total (counts maps) instead of the surface values.
+        precision_factor : int
+            Minimum ratio of target pixel size to sub-pixel size.
+
+        Returns
+        -------
+        Map
+            On ``geom`` with this map's axes.
+
+        Raises
+        ------
+        TypeError
+            If ``geom`` has non-spatial axes (as gammapy).
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom, Map, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> m = Map.create(npix=4, binsz=1, axes=[axis])
+        >>> m.reproject_by_image(HpxGeom(64, region="DISK(0,0,3)")).data.shape
+        (2, 34)
+        """
+        if not geom.is_image:
+            raise TypeError(
+                f"reproject_by_image takes an image geometry, got one with the axes "
+                f"{geom.axes.names}: give geom.to_image(), or use reproject_to_geom"
+            )
+        return self.reproject_to_geom(geom, preserve_counts, precision_factor)
 
     # ------------------------------------------------------------------ smoothing, stacking
     # Thin delegations to skymask.maps.smooth (bool rules in its module docstring).
