@@ -370,19 +370,23 @@ class HpxNDMap(Map):
             fill_value = False if self.is_mask else (np.nan if values.dtype.kind == "f" else 0)
         return np.where(inside, values, fill_value)
 
-    def interp_by_coord(self, coords, method="nearest", fill_value=None, values_scale="lin"):
-        """Values at world coordinates: the pixel containing each position (``"nearest"``).
+    def interp_by_coord(self, coords, method="linear", fill_value=None, values_scale="lin"):
+        """Values at world coordinates: bilinear on the sphere (``"linear"``, gammapy's
+        default) or the pixel containing each position (``"nearest"``).
 
         Parameters
         ----------
         coords : SkyCoord, MapCoord, dict or tuple
             Positions (and axis coordinates for cubes).
-        method : {"nearest"}
-            Only nearest-pixel lookup is available on HEALPix maps.
+        method : {"linear", "nearest"}
+            ``"linear"``: healpy's four-pixel ring interpolation, linear between axis bin
+            centres (see `skymask.maps.hpx.interp`); a float result, a mask gives the
+            fraction of True. ``"nearest"``: the pixel's value, the map's dtype.
         fill_value : scalar, optional
-            Value outside the geometry; default NaN (False for masks, 0 for integers).
-        values_scale : str
-            Accepted for gammapy compatibility (no effect for nearest lookup).
+            Value outside the geometry; default NaN (nearest: False for masks, 0 for
+            integers).
+        values_scale : {"lin", "log", "sqrt"}
+            Interpolate the log or square root of the values (linear method).
 
         Returns
         -------
@@ -406,8 +410,14 @@ class HpxNDMap(Map):
         >>> m.interp_by_coord(([0, 90], [0, 45]), fill_value=0).tolist()
         [3.0, 0.0]
         """
+        if method == "linear":
+            from .interp import interp_linear
+
+            return interp_linear(self, coords, fill_value=fill_value, values_scale=values_scale)
         if method != "nearest":
-            raise ValueError(f"HEALPix maps interpolate with method='nearest' only, got {method!r}")
+            raise ValueError(
+                f"HEALPix maps interpolate with method='linear' or 'nearest', got {method!r}"
+            )
         idx = self._geom.coord_to_idx(coords)
         values = self.get_by_idx(idx)
         if fill_value is not None:
@@ -665,6 +675,28 @@ class HpxNDMap(Map):
         if wcs_map.is_mask:
             wcs_map = wcs_map.copy(data=wcs_map.data.astype(np.float32))
         return wcs_map.plot_grid(figsize=figsize, ncols=ncols, **kwargs)
+
+    # ------------------------------------------------------------------ orderings
+    def to_swapped(self) -> HpxNDMap:
+        """The same map in the other ordering (nested <-> ring), same pixels and values.
+
+        Returns
+        -------
+        HpxNDMap
+            On `HpxGeom.to_swapped`; every value at the same sky pixel (masks stay masks).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.maps import HpxGeom, HpxNDMap
+        >>> ring = HpxNDMap(HpxGeom(2, nest=False), data=np.arange(48.0))
+        >>> nested = ring.to_swapped()
+        >>> nested.geom.nest, nested.data[:4].tolist()
+        (True, [13.0, 5.0, 4.0, 0.0])
+        """
+        from .ordering import to_swapped
+
+        return to_swapped(self)
 
 
 def _check_disk(kernel):
