@@ -2116,6 +2116,47 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
 
         return plotting.plot_grid(self, figsize=figsize, ncols=ncols, **kwargs)
 
+    def is_allclose(self, other, rtol_axes=1e-3, atol_axes=1e-6, **kwargs) -> bool:
+        """Whether ``other`` has the same data shape, close axes and close values (gammapy's
+        comparison: the sky geometry itself is not compared).
+
+        Parameters
+        ----------
+        other : `Map`
+            A map of the same class.
+        rtol_axes, atol_axes : float
+            Tolerances of the axes' comparison (`MapAxes.is_allclose`).
+        **kwargs
+            Passed to `numpy.allclose` for the values (as Quantities: units are converted).
+
+        Returns
+        -------
+        bool
+
+        Raises
+        ------
+        TypeError
+            If ``other`` is not a map of this class (gammapy returns the TypeError instead).
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> a = Map.create(npix=3, binsz=1, unit="m2")
+        >>> b = a.copy(data=a.data + 1e-9)
+        >>> a.is_allclose(b), a.is_allclose(b.to_unit("cm2")), a.is_allclose(a + 1 * a.unit)
+        (True, True, False)
+        """
+        if not isinstance(other, self.__class__):
+            raise TypeError(f"cannot compare {describe(self)} with {describe(other)}")
+        if self._data.shape != other.data.shape:
+            return False
+        axes_eq = self._geom.axes.is_allclose(other.geom.axes, rtol=rtol_axes, atol=atol_axes)
+        try:
+            data_eq = np.allclose(self.quantity, other.quantity, **kwargs)
+        except u.UnitConversionError:
+            return False
+        return bool(axes_eq and data_eq)
+
     def __repr__(self):
         lines = [
             f"{self.__class__.__name__}",

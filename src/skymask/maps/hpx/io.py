@@ -171,6 +171,9 @@ def read_hpx_parts(hdulist, hdu=None, hdu_bands=None, colname=None, filename="<h
     header = table.header
     names = table.columns.names
     bands_name = hdu_bands or header.get("BANDSHDU")
+    if bands_name is None:
+        # Fermi tools' files name no bands table: EBOUNDS (counts) or ENERGIES (models).
+        bands_name = next((n for n in ("EBOUNDS", "ENERGIES") if n in hdulist), None)
     bands = hdulist[bands_name] if bands_name and bands_name in hdulist else None
     scheme = str(header.get("INDXSCHM", "IMPLICIT")).strip().upper()
     pix_column = next((n for n in ("PIX", "PIXEL") if n in names), None)
@@ -194,7 +197,10 @@ def read_hpx_parts(hdulist, hdu=None, hdu_bands=None, colname=None, filename="<h
                 raise ValueError(f"{filename}: no column {colname!r}; the columns are {names}")
             columns = [colname]
         else:
-            columns = [n for n in names if n.upper().startswith("CHANNEL")]
+            prefix = "ENERGY" if "TEMPLATE" in str(header.get("HPX_CONV", "")).upper() else None
+            prefix = prefix or ("ENERGY" if bands is not None and bands.name == "ENERGIES"
+                                else "CHANNEL")  # fmt: skip
+            columns = [n for n in names if n.upper().startswith(prefix)]
             if not columns or geom.axes == ():
                 columns = [n for n in names if n not in ("PIX", "PIXEL")][: max(1, len(columns))]
         planes = [np.asarray(table.data.field(c)).ravel() for c in columns]

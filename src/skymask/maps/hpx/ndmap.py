@@ -262,8 +262,14 @@ class HpxNDMap(Map):
         """
         from .io import map_to_hdulist
 
+        if format in ("fgst-ccube", "fgst-template"):
+            from .io_fermi import fermi_hdulist
+
+            return fermi_hdulist(self, hdu=hdu, sparse=sparse, format=format)
         if format != "gadf":
-            raise ValueError(f"only format='gadf' is written, got {format!r}")
+            raise ValueError(
+                f"format must be 'gadf', 'fgst-ccube' or 'fgst-template', got {format!r}"
+            )
         return map_to_hdulist(self, hdu=hdu, hdu_bands=hdu_bands, sparse=sparse)
 
     def write(self, filename, overwrite=False, hdu="SKYMAP", hdu_bands=None, sparse=False,
@@ -285,8 +291,8 @@ class HpxNDMap(Map):
             SPARSE``.
         checksum : bool
             Add CHECKSUM/DATASUM.
-        format : {"gadf"}
-            The layout.
+        format : {"gadf", "fgst-ccube", "fgst-template"}
+            The layout; the Fermi ones need one energy axis (`skymask.maps.hpx.io_fermi`).
 
         Examples
         --------
@@ -302,7 +308,11 @@ class HpxNDMap(Map):
         from .io import write_hpx_map
 
         if format != "gadf":
-            raise ValueError(f"only format='gadf' is written, got {format!r}")
+            from ...utils.io import check_overwrite, write_fits
+
+            hdulist = self.to_hdulist(hdu=hdu, hdu_bands=hdu_bands, sparse=sparse, format=format)
+            write_fits(hdulist, filename, overwrite=check_overwrite(overwrite), checksum=checksum)
+            return
         write_hpx_map(self, filename, overwrite=overwrite, hdu=hdu, hdu_bands=hdu_bands,
                       sparse=sparse, checksum=checksum)  # fmt: skip
 
