@@ -476,20 +476,30 @@ class HpxNDMap(Map):
 
         return hpx_to_geom(self, geom, fill_value=fill_value, method=method, coverage=coverage)
 
-    def to_wcs(self, proj="AIT", oversample=2, width_pix=None, fill_value=None) -> WcsNDMap:
-        """The map on `HpxGeom.to_wcs_geom` (nearest pixel).
+    def to_wcs(self, sum_bands=False, normalize=True, proj="AIT", oversample=2, width_pix=None,
+               hpx2wcs=None, fill_nan=True, fill_value=None) -> WcsNDMap:  # fmt: skip
+        """The map on `HpxGeom.to_wcs_geom`: each WCS pixel takes the HEALPix pixel holding
+        its centre (gammapy's options, ``skymask.maps.hpx.wcs_view``).
 
         Parameters
         ----------
+        sum_bands : bool
+            Sum over the non-spatial axes first (a mask: OR).
+        normalize : bool
+            Share each HEALPix value evenly among the WCS pixels that take it, keeping sums
+            (gammapy's default; float result). Not applied to masks.
         proj : str
-            WCS projection code (gammapy's default "AIT").
+            WCS projection, e.g. "AIT", "MOL", "CAR".
         oversample : float
-            WCS pixels per HEALPix pixel size.
+            HEALPix pixel width over WCS pixel width.
         width_pix : int, optional
-            Largest number of WCS pixels across the width.
+            Width of the WCS image in pixels.
+        hpx2wcs : None
+            gammapy's precomputed mapping; not used by skymask (must be None).
+        fill_nan : bool
+            WCS pixels off the HEALPix geometry get NaN (else 0).
         fill_value : scalar, optional
-            Value of WCS pixels outside this map's pixels: default NaN for float maps, False for
-            masks, 0 for integer maps.
+            Overrides ``fill_nan``; masks get False by default.
 
         Returns
         -------
@@ -497,16 +507,25 @@ class HpxNDMap(Map):
 
         Examples
         --------
+        >>> import numpy as np
         >>> from skymask.maps import HpxNDMap
+        >>> m = HpxNDMap.create(nside=4, region="DISK(0,0,30)")
+        >>> m.data[:] = 1
+        >>> shared = m.to_wcs(oversample=4)
+        >>> round(float(np.nansum(shared.data)), 6) == m.data.size
+        True
+        >>> float(np.nanmax(m.to_wcs(normalize=False, oversample=4).data))
+        1.0
         >>> mask = HpxNDMap.create(nside=2, region="DISK(0,0,30)", dtype=bool, data=True)
         >>> wcs_mask = mask.to_wcs()
         >>> wcs_mask.geom.projection, wcs_mask.data.shape, wcs_mask.data.dtype
         ('AIT', (10, 10), dtype('bool'))
         """
-        geom = self._geom.to_wcs_geom(proj=proj, oversample=oversample, width_pix=width_pix)
-        if fill_value is None:
-            fill_value = False if self.is_mask else (np.nan if self._data.dtype.kind == "f" else 0)
-        return self.interp_to_geom(geom, fill_value=fill_value)
+        from .wcs_view import to_wcs
+
+        return to_wcs(self, sum_bands=sum_bands, normalize=normalize, proj=proj,
+                      oversample=oversample, width_pix=width_pix, hpx2wcs=hpx2wcs,
+                      fill_nan=fill_nan, fill_value=fill_value)  # fmt: skip
 
     # ------------------------------------------------------------------ morphology
     def binary_erode(self, width, kernel="disk", use_fft=None):
@@ -640,7 +659,8 @@ class HpxNDMap(Map):
         if not self._geom.is_flat:
             raise ValueError("plot needs an image (or one bin per axis); use get_image_by_idx")
         image = self.get_image_by_idx((0,) * len(self._geom.axes)) if self._geom.axes else self
-        wcs_map = image.to_wcs(proj=proj, oversample=oversample, width_pix=width_pix)
+        wcs_map = image.to_wcs(normalize=False, proj=proj, oversample=oversample,
+                               width_pix=width_pix)  # fmt: skip
         data = wcs_map.data.astype(np.float32)
         # Pixels outside the projection (the corners of a Mollweide map) stay blank.
         lon = wcs_map.geom.get_coord().lon.to_value("deg")
@@ -681,7 +701,8 @@ class HpxNDMap(Map):
         2
         >>> plt.close("all")
         """
-        wcs_map = self.to_wcs(proj=proj, oversample=oversample, width_pix=width_pix)
+        wcs_map = self.to_wcs(normalize=False, proj=proj, oversample=oversample,
+                              width_pix=width_pix)  # fmt: skip
         if wcs_map.is_mask:
             wcs_map = wcs_map.copy(data=wcs_map.data.astype(np.float32))
         return wcs_map.plot_grid(figsize=figsize, ncols=ncols, **kwargs)
