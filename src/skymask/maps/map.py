@@ -1379,7 +1379,7 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         ----------
         geom : `WcsGeom` or `HpxGeom`
             Target geometry; each of its non-spatial axes must be an axis of this map.
-            Between HEALPix and WCS see `skymask.maps.hpx.resample` (a HEALPix target
+            Between HEALPix and WCS see ``skymask.maps.hpx.resample`` (a HEALPix target
             ignores ``smooth``, as gammapy).
         weights : ndarray, optional
             Multiplied into the data (broadcast to its shape).
@@ -1423,7 +1423,7 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
             Target; an image geometry, or one with this map's non-spatial axes (same names
             and order; other bins are reached as gammapy does: up-sampling each axis, then
             `resample`; between HEALPix and WCS a TypeError, as gammapy). A HEALPix source
-            is split into its children at ``nside * 2**k`` (`skymask.maps.hpx.resample`).
+            is split into its children at ``nside * 2**k`` (``skymask.maps.hpx.resample``).
         preserve_counts : bool
             Keep the total (counts maps) instead of the surface values.
         precision_factor : int

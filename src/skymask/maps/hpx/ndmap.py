@@ -292,7 +292,7 @@ class HpxNDMap(Map):
         checksum : bool
             Add CHECKSUM/DATASUM.
         format : {"gadf", "fgst-ccube", "fgst-template"}
-            The layout; the Fermi ones need one energy axis (`skymask.maps.hpx.io_fermi`).
+            The layout; the Fermi ones need one energy axis (``skymask.maps.hpx.io_fermi``).
 
         Examples
         --------
@@ -390,7 +390,7 @@ class HpxNDMap(Map):
             Positions (and axis coordinates for cubes).
         method : {"linear", "nearest"}
             ``"linear"``: healpy's four-pixel ring interpolation, linear between axis bin
-            centres (see `skymask.maps.hpx.interp`); a float result, a mask gives the
+            centres (see ``skymask.maps.hpx.interp``); a float result, a mask gives the
             fraction of True. ``"nearest"``: the pixel's value, the map's dtype.
         fill_value : scalar, optional
             Value outside the geometry; default NaN (nearest: False for masks, 0 for
@@ -415,10 +415,16 @@ class HpxNDMap(Map):
         >>> from skymask.maps import HpxNDMap
         >>> m = HpxNDMap.create(nside=2, region="DISK(0,0,30)")
         >>> m.data[:] = np.arange(4)
-        >>> m.interp_by_coord(([0, 90], [0, 45])).tolist()
+        >>> m.interp_by_coord(([0, 90], [0, 45]), method="nearest").tolist()
         [3.0, nan]
-        >>> m.interp_by_coord(([0, 90], [0, 45]), fill_value=0).tolist()
+        >>> m.interp_by_coord(([0, 90], [0, 45]), method="nearest", fill_value=0).tolist()
         [3.0, 0.0]
+
+        Linear interpolation at a pixel centre gives that pixel's value:
+
+        >>> centre = m.geom.get_coord()
+        >>> m.interp_by_coord((centre.lon[1:2], centre.lat[1:2])).round(9).tolist()
+        [1.0]
         """
         if method == "linear":
             from .interp import interp_linear
