@@ -64,3 +64,16 @@ def test_to_wcs_of_a_mask_stays_a_mask():
     local, _ = _oracle(mask, image.geom)
     assert_array_equal(image.data, np.where(local >= 0, (local >= 0) & (local < 20), False))
     assert mask.to_wcs().is_mask
+
+
+def test_plot_mask_shades_through_a_wcs_projection():
+    import matplotlib.pyplot as plt
+
+    mask = HpxGeom(16, nest=True, frame="galactic").region_mask("galactic;circle(0,0,20)")
+    ax = mask.plot_mask(width_pix=100, proj="MOL")
+    assert type(ax).__name__ == "WCSAxes" and len(ax.collections) > 0
+    plt.close("all")
+    with pytest.raises(ValueError, match="raster"):
+        mask.plot_mask(method="poly")
+    with pytest.raises(ValueError, match="boolean"):
+        HpxNDMap(mask.geom).plot_mask()

@@ -713,6 +713,55 @@ class HpxNDMap(Map):
             wcs_map = wcs_map.copy(data=wcs_map.data.astype(np.float32))
         return wcs_map.plot_grid(figsize=figsize, ncols=ncols, **kwargs)
 
+    def plot_mask(self, method="raster", ax=None, proj="AIT", oversample=2, width_pix=1000,
+                  **kwargs):  # fmt: skip
+        """Shade the False pixels of a mask (the excluded sky) through a WCS projection.
+
+        The mask is looked up at the WCS pixel centres (`to_wcs`, the planes ORed), then
+        shaded as `skymask.maps.Map.plot_mask` does on WCS maps.
+
+        Parameters
+        ----------
+        method : {"raster"}
+            gammapy's "poly" (one polygon per pixel) is not available.
+        ax : `~astropy.visualization.wcsaxes.WCSAxes`, optional
+            Axes to draw on (default: new WCS axes).
+        proj : str
+            WCS projection (gammapy's default "AIT"; "MOL" for Mollweide).
+        oversample : float
+            WCS pixels per HEALPix pixel size.
+        width_pix : int
+            Largest number of WCS pixels across the width.
+        **kwargs
+            Passed to `matplotlib.axes.Axes.contourf`.
+
+        Returns
+        -------
+        `~astropy.visualization.wcsaxes.WCSAxes`
+
+        Raises
+        ------
+        ValueError
+            If the map is not a mask, or for another ``method``.
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> from skymask.maps import HpxGeom
+        >>> mask = HpxGeom(16).region_mask("galactic;circle(0,0,20)")
+        >>> ax = mask.plot_mask(width_pix=200)
+        >>> type(ax).__name__
+        'WCSAxes'
+        >>> plt.close("all")
+        """
+        if not self.is_mask:
+            raise ValueError("plot_mask needs a boolean map (a mask); compare first, e.g. m > 0")
+        if method != "raster":
+            raise ValueError(f"HEALPix masks are plotted with method='raster', got {method!r}")
+        image = self.to_wcs(sum_bands=True, normalize=False, proj=proj, oversample=oversample,
+                            width_pix=width_pix, fill_value=True)  # fmt: skip
+        return image.plot_mask(ax=ax, **kwargs)
+
     # ------------------------------------------------------------------ orderings
     def to_swapped(self) -> HpxNDMap:
         """The same map in the other ordering (nested <-> ring), same pixels and values.
