@@ -317,6 +317,11 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         """
         _check_map_type(map_type)
         if cls is Map and map_type not in ("auto", "wcs", None):
+            if chunks is not None:
+                raise ValueError(
+                    f"chunks= reads WCS images lazily; map_type={map_type!r} maps are read in "
+                    "memory: drop chunks="
+                )
             return _MAP_TYPES[map_type][1].read(
                 filename, hdu=hdu, hdu_bands=hdu_bands, format=format, checksum=checksum,
                 colname=colname,

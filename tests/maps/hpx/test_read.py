@@ -58,6 +58,8 @@ def test_read_map_type_errors(tmp_path):
         Map.read(path, map_type="region")
     with pytest.raises(ValueError, match="no image HDU"):
         Map.read(path, map_type="wcs")
+    with pytest.raises(ValueError, match="chunks="):
+        Map.read(path, map_type="hpx", chunks="auto")
     wcs_path = tmp_path / "image.fits"
     Map.create(npix=3, binsz=1).write(wcs_path)
     with pytest.raises(ValueError, match="HEALPix table"):
