@@ -713,6 +713,47 @@ class HpxNDMap(Map):
             wcs_map = wcs_map.copy(data=wcs_map.data.astype(np.float32))
         return wcs_map.plot_grid(figsize=figsize, ncols=ncols, **kwargs)
 
+    def smooth(self, width, kernel="gauss"):
+        """Each image plane smoothed on the sphere with a Gaussian or disk kernel.
+
+        Direct space, exact on the sphere (gammapy: healpy's spherical harmonics; X178):
+        each pixel takes the weighted mean of the pixel centres within ``4 width``
+        (Gaussian, weights ``exp(-d**2 / (2 width**2))``) or within ``width`` (disk, equal
+        weights); pixels outside a partial-sky geometry count as 0. See
+        ``skymask.maps.hpx.smooth``.
+
+        Parameters
+        ----------
+        width : angle, str or number
+            Gaussian standard deviation or disk radius; a plain number is pixels of size
+            sqrt(pixel area), as gammapy.
+        kernel : {"gauss", "disk"}
+            The kernel.
+
+        Returns
+        -------
+        HpxNDMap
+            float64, same geometry. A mask gives float fractions (as gammapy); threshold them
+            for a mask again.
+
+        Raises
+        ------
+        ValueError
+            For another kernel or a width that is not positive.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxNDMap
+        >>> m = HpxNDMap.create(nside=16, dtype=float)
+        >>> m.data[:] = 2.0
+        >>> smoothed = m.smooth("5 deg")
+        >>> smoothed.data.dtype, bool(abs(smoothed.data - 2.0).max() < 1e-12)
+        (dtype('float64'), True)
+        """
+        from .smooth import smooth
+
+        return smooth(self, width, kernel=kernel)
+
     def plot_mask(self, method="raster", ax=None, proj="AIT", oversample=2, width_pix=1000,
                   **kwargs):  # fmt: skip
         """Shade the False pixels of a mask (the excluded sky) through a WCS projection.
