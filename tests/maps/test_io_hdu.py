@@ -115,7 +115,9 @@ def test_masks_keep_their_hdu_and_map_type_is_checked(tmp_path):
     assert [h.name for h in mask.to_hdulist()] == ["PRIMARY", "MASK"]
     mask.write(tmp_path / "mask.fits")
     assert Map.read(tmp_path / "mask.fits", map_type="auto").data.dtype == bool
-    with pytest.raises(ValueError, match="map_type 'hpx'"):
+    with pytest.raises(ValueError, match="map_type 'region'"):
+        Map.read(tmp_path / "mask.fits", map_type="region")
+    with pytest.raises(ValueError, match="no HEALPix table"):  # a WCS file read as HEALPix
         Map.read(tmp_path / "mask.fits", map_type="hpx")
     hdu = Map.create(npix=4).to_hdu()
     assert hdu.name == "SKYMAP" and "BANDSHDU" not in hdu.header

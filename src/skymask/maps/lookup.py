@@ -79,6 +79,19 @@ def _valid(geom, idx):
     return idx, inside
 
 
+def _positions(m, idx):
+    """Data indices (axis order) of index tuples and whether each lies inside the map.
+
+    A map whose pixels are not a grid (HEALPix: global pixel numbers, partial skies) gives
+    its own conversion as ``m._lookup_positions``.
+    """
+    own = getattr(m, "_lookup_positions", None)
+    if own is not None:
+        return own(idx)
+    _check_count(m.geom, idx, "idx")
+    return _valid(m.geom, pix_to_idx(idx))
+
+
 def _data_index(idx, inside):
     """Numpy index into the data (data order) of the positions inside."""
     return tuple(i[inside] for i in idx[::-1])
@@ -130,8 +143,7 @@ def _in_memory(m, operation):
 
 
 def get_by_idx(m, idx, fill_value=None):
-    _check_count(m.geom, idx, "idx")
-    idx, inside = _valid(m.geom, pix_to_idx(idx))
+    idx, inside = _positions(m, idx)
     data = m.data
     if is_dask(data):
         # dask indexes point lists through vindex (numpy-style fancy indexing).
@@ -151,8 +163,7 @@ def get_by_idx(m, idx, fill_value=None):
 
 
 def set_by_idx(m, idx, vals):
-    _check_count(m.geom, idx, "idx")
-    idx, inside = _valid(m.geom, pix_to_idx(idx))
+    idx, inside = _positions(m, idx)
     vals = _plain_values(m, vals, "vals")
     try:
         vals = np.broadcast_to(vals, inside.shape)
@@ -166,8 +177,7 @@ def set_by_idx(m, idx, vals):
 
 
 def fill_by_idx(m, idx, weights=None):
-    _check_count(m.geom, idx, "idx")
-    idx, inside = _valid(m.geom, pix_to_idx(idx))
+    idx, inside = _positions(m, idx)
     data = _in_memory(m, "fill_by_*")
     flat = np.ravel_multi_index(_data_index(idx, inside), data.shape)
     if weights is None:

@@ -256,6 +256,7 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         checksum=True,
         *,
         chunks=None,
+        colname=None,
     ) -> Map:
         """Read a map from FITS (gammapy "gadf" layout, sparse tables, Fermi ``EBOUNDS`` /
         ``ENERGIES`` cubes).
@@ -266,8 +267,9 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         that is not a regular file, is an error. ``Map.read`` gives a `WcsNDMap`; a subclass's
         ``read`` gives that subclass. ``chunks`` (dask chunk sizes, e.g. ``"auto"`` or
         ``(1, 500, 4000)``) reads the data lazily, chunk by chunk, from an uncompressed file:
-        see `skymask.maps.io_chunked.read_chunked_map_parts`. ``map_type`` is "auto" or "wcs"
-        (the only kind skymask reads; "hpx" and "region" are a ValueError).
+        see `skymask.maps.io_chunked.read_chunked_map_parts`. ``map_type`` "auto" recognises
+        HEALPix tables (`HpxNDMap`) and images (`WcsNDMap`); "wcs" or "hpx" asks for one kind
+        ("region" is a ValueError: skymask has no region maps).
 
         Parameters
         ----------
@@ -285,11 +287,13 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
             Verify CHECKSUM/DATASUM where present.
         chunks : tuple of int or "auto", optional
             Dask chunk sizes: read the data lazily (uncompressed files only).
+        colname : str, optional
+            Data column of a healpy-style HEALPix table (default: the first).
 
         Returns
         -------
         `Map`
-            The map (a `WcsNDMap`, or ``cls``).
+            The map (a `WcsNDMap` or `HpxNDMap`, or ``cls``).
 
         Raises
         ------
@@ -312,6 +316,16 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         (True, True)
         """
         _check_map_type(map_type)
+        if cls is Map and map_type not in ("auto", "wcs", None):
+            if chunks is not None:
+                raise ValueError(
+                    f"chunks= reads WCS images lazily; map_type={map_type!r} maps are read in "
+                    "memory: drop chunks="
+                )
+            return _MAP_TYPES[map_type][1].read(
+                filename, hdu=hdu, hdu_bands=hdu_bands, format=format, checksum=checksum,
+                colname=colname,
+            )  # fmt: skip
         if chunks is not None:
             from .io_chunked import read_chunked_map_parts
 
@@ -323,7 +337,7 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
             )
         from .io_fits import read_map_parts
 
-        if cls is Map:
+        if cls is Map and map_type != "wcs":
             # Other pixelisations (HEALPix tables) first: each reader returns None if the file
             # is not of its kind.
             for reader in _MAP_READERS:
@@ -341,11 +355,14 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         return cls._reading_class()(parts.geom, data=parts.data, unit=parts.unit, meta=parts.meta)
 
     @classmethod
-    def from_hdulist(cls, hdulist, hdu=None, hdu_bands=None, format=None, *, filename=None) -> Map:
+    def from_hdulist(
+        cls, hdulist, hdu=None, hdu_bands=None, format=None, *, filename=None, map_type="auto"
+    ) -> Map:
         """Map from an open FITS HDU list (the image HDU ``hdu`` and its axes table).
 
-        See `read`; ``Map.from_hdulist`` gives a `WcsNDMap`, a subclass's gives the subclass.
-        ``filename`` names the file in error messages (default: the HDU list's own).
+        See `read`; ``Map.from_hdulist`` gives a `WcsNDMap` or, for a HEALPix table, an
+        `HpxNDMap`; a subclass's gives the subclass. ``filename`` names the file in error
+        messages (default: the HDU list's own).
 
         Parameters
         ----------
@@ -355,11 +372,13 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
             As for `read`.
         filename : str, optional
             The file's name, for error messages.
+        map_type : {"auto", "wcs", "hpx"}
+            As for `read`.
 
         Returns
         -------
         `Map`
-            The map (a `WcsNDMap`, or ``cls``).
+            The map (a `WcsNDMap` or `HpxNDMap`, or ``cls``).
 
         Examples
         --------
@@ -373,8 +392,14 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         """
         from .io_fits import map_parts_from_hdulist
 
+        _check_map_type(map_type)
         if filename is None:
             filename = getattr(hdulist, "filename", lambda: None)() or "<hdulist>"
+        if cls is Map and map_type not in ("wcs", None):
+            for kind, reader in _HDULIST_READERS.items():
+                if map_type == kind or (map_type == "auto" and reader.probe(hdulist, hdu)):
+                    return reader.read(hdulist, hdu=hdu, hdu_bands=hdu_bands, format=format,
+                                       filename=filename)  # fmt: skip
         parts = map_parts_from_hdulist(
             hdulist,
             hdu=hdu,
@@ -706,6 +731,15 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         }
         params.update(kwargs)
         if "data" not in kwargs:
+            shape = getattr(params["geom"], "data_shape", None)
+            if "geom" in kwargs and shape is not None and tuple(shape) != self._data.shape:
+                # As gammapy (a ValueError), before the constructor's check of the geometry's
+                # kind: the data cannot follow a geometry of another size.
+                raise ValueError(
+                    f"copy(geom=...) keeps the data, of shape {self._data.shape}, and the new "
+                    f"geometry's data shape is {tuple(shape)}: give data= of that shape too, or "
+                    "change the geometry with interp_to_geom or reproject_to_geom"
+                )
             params["data"] = self._data.copy()
         return self.__class__(**params)
 
@@ -1348,8 +1382,10 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
 
         Parameters
         ----------
-        geom : `WcsGeom`
+        geom : `WcsGeom` or `HpxGeom`
             Target geometry; each of its non-spatial axes must be an axis of this map.
+            Between HEALPix and WCS see ``skymask.maps.hpx.resample`` (a HEALPix target
+            ignores ``smooth``, as gammapy).
         weights : ndarray, optional
             Multiplied into the data (broadcast to its shape).
         preserve_counts : bool
@@ -1388,10 +1424,11 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
 
         Parameters
         ----------
-        geom : `WcsGeom`
+        geom : `WcsGeom` or `HpxGeom`
             Target; an image geometry, or one with this map's non-spatial axes (same names
             and order; other bins are reached as gammapy does: up-sampling each axis, then
-            `resample`).
+            `resample`; between HEALPix and WCS a TypeError, as gammapy). A HEALPix source
+            is split into its children at ``nside * 2**k`` (``skymask.maps.hpx.resample``).
         preserve_counts : bool
             Keep the total (counts maps) instead of the surface values.
         precision_factor : int
@@ -1421,6 +1458,44 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         from .transforms import reproject_to_geom
 
         return reproject_to_geom(self, geom, preserve_counts, precision_factor)
+
+    def reproject_by_image(self, geom, preserve_counts=False, precision_factor=10) -> Map:
+        """Each image plane reprojected onto the image geometry ``geom`` (see
+        `reproject_to_geom`, which gives the same: the planes are reprojected independently).
+
+        Parameters
+        ----------
+        geom : `WcsGeom` or `HpxGeom`
+            Target image geometry (no non-spatial axes).
+        preserve_counts : bool
+            Keep the total (counts maps) instead of the surface values.
+        precision_factor : int
+            Minimum ratio of target pixel size to sub-pixel size.
+
+        Returns
+        -------
+        Map
+            On ``geom`` with this map's axes.
+
+        Raises
+        ------
+        TypeError
+            If ``geom`` has non-spatial axes (as gammapy).
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom, Map, MapAxis
+        >>> axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+        >>> m = Map.create(npix=4, binsz=1, axes=[axis])
+        >>> m.reproject_by_image(HpxGeom(64, region="DISK(0,0,3)")).data.shape
+        (2, 34)
+        """
+        if not geom.is_image:
+            raise TypeError(
+                f"reproject_by_image takes an image geometry, got one with the axes "
+                f"{geom.axes.names}: give geom.to_image(), or use reproject_to_geom"
+            )
+        return self.reproject_to_geom(geom, preserve_counts, precision_factor)
 
     # ------------------------------------------------------------------ smoothing, stacking
     # Thin delegations to skymask.maps.smooth (bool rules in its module docstring).
@@ -1493,6 +1568,51 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
         from .smooth import convolve
 
         return convolve(self, kernel, method=method, mode=mode)
+
+    @classmethod
+    def from_stack(cls, maps, axis=None, axis_name=None) -> Map:
+        """One map from maps on the same sky pixels, joined along a non-spatial axis.
+
+        Parameters
+        ----------
+        maps : list of `Map`
+            WCS or HEALPix maps (not mixed) with the same image geometry and, apart from the
+            joined axis, the same axes.
+        axis : `~skymask.maps.MapAxis`, optional
+            A new axis with one bin per map, added after the maps' axes.
+        axis_name : str, optional
+            Join the maps' axes of this name (bins concatenated in order); default, without
+            ``axis``, the last axis. The joined axis keeps its place among the axes.
+
+        Returns
+        -------
+        `Map`
+            Values in the unit of the first map; boolean if all maps are masks.
+
+        Raises
+        ------
+        ValueError
+            If the maps are images and no ``axis`` is given, if the image geometries differ,
+            or if ``axis`` has not one bin per map.
+        KeyError
+            If a map has no axis ``axis_name``.
+        TypeError
+            Mixing masks and numeric maps.
+
+        Examples
+        --------
+        >>> from skymask.maps import Map, MapAxis
+        >>> low = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=1)
+        >>> high = MapAxis.from_energy_bounds("10 TeV", "100 TeV", nbin=2)
+        >>> a = Map.create(npix=3, binsz=1, axes=[low], dtype=bool)
+        >>> b = Map.create(npix=3, binsz=1, axes=[high], dtype=bool)
+        >>> cube = Map.from_stack([a, b])
+        >>> cube.geom.axes["energy"].nbin, cube.is_mask
+        (3, True)
+        """
+        from .map_stack import from_stack
+
+        return from_stack(cls, maps, axis=axis, axis_name=axis_name)
 
     def stack(self, other, weights=None, nan_to_num=True) -> None:
         """Add ``other`` (same geometry, or a cutout of it) into this map, in place.
@@ -2004,6 +2124,47 @@ class Map(LookupMixin, NDArrayOperatorsMixin):
 
         return plotting.plot_grid(self, figsize=figsize, ncols=ncols, **kwargs)
 
+    def is_allclose(self, other, rtol_axes=1e-3, atol_axes=1e-6, **kwargs) -> bool:
+        """Whether ``other`` has the same data shape, close axes and close values (gammapy's
+        comparison: the sky geometry itself is not compared).
+
+        Parameters
+        ----------
+        other : `Map`
+            A map of the same class.
+        rtol_axes, atol_axes : float
+            Tolerances of the axes' comparison (`MapAxes.is_allclose`).
+        **kwargs
+            Passed to `numpy.allclose` for the values (as Quantities: units are converted).
+
+        Returns
+        -------
+        bool
+
+        Raises
+        ------
+        TypeError
+            If ``other`` is not a map of this class (gammapy returns the TypeError instead).
+
+        Examples
+        --------
+        >>> from skymask.maps import Map
+        >>> a = Map.create(npix=3, binsz=1, unit="m2")
+        >>> b = a.copy(data=a.data + 1e-9)
+        >>> a.is_allclose(b), a.is_allclose(b.to_unit("cm2")), a.is_allclose(a + 1 * a.unit)
+        (True, True, False)
+        """
+        if not isinstance(other, self.__class__):
+            raise TypeError(f"cannot compare {describe(self)} with {describe(other)}")
+        if self._data.shape != other.data.shape:
+            return False
+        axes_eq = self._geom.axes.is_allclose(other.geom.axes, rtol=rtol_axes, atol=atol_axes)
+        try:
+            data_eq = np.allclose(self.quantity, other.quantity, **kwargs)
+        except u.UnitConversionError:
+            return False
+        return bool(axes_eq and data_eq)
+
     def __repr__(self):
         lines = [
             f"{self.__class__.__name__}",
@@ -2051,14 +2212,21 @@ _MAP_TYPES: dict[str, tuple[type, type]] = {"wcs": (WcsGeom, WcsNDMap)}
 # Readers tried by Map.read before the WCS reader: reader(filename, hdu=, hdu_bands=,
 # checksum=) -> Map, or None when the file is not of its kind.
 _MAP_READERS: list = []
+# map_type -> an object with probe(hdulist, hdu) -> bool and read(hdulist, hdu=, hdu_bands=,
+# format=, filename=) -> Map: what Map.from_hdulist tries before the WCS reader.
+_HDULIST_READERS: dict = {}
 
 
-def register_map_type(map_type: str, geom_class: type, map_class: type, reader=None) -> None:
+def register_map_type(
+    map_type: str, geom_class: type, map_class: type, reader=None, hdulist_reader=None
+) -> None:
     """Make `Map.from_geom` and ``Map.create(map_type=...)`` build ``map_class`` maps, and
-    `Map.read` try ``reader`` first."""
+    `Map.read` (`Map.from_hdulist`) try ``reader`` (``hdulist_reader``) first."""
     _MAP_TYPES[map_type] = (geom_class, map_class)
     if reader is not None and reader not in _MAP_READERS:
         _MAP_READERS.append(reader)
+    if hdulist_reader is not None:
+        _HDULIST_READERS[map_type] = hdulist_reader
 
 
 def _geom_classes() -> tuple[type, ...]:
@@ -2069,9 +2237,10 @@ _SYMBOL = {"and": "&", "or": "|", "xor": "^"}
 
 
 def _check_map_type(map_type):
-    if map_type not in ("auto", "wcs", None):
+    if map_type not in ("auto", None) and map_type not in _MAP_TYPES:
         raise ValueError(
-            f"map_type {map_type!r} is not supported: skymask reads WCS maps ('wcs' or 'auto')"
+            f"map_type {map_type!r} is not supported: skymask reads "
+            f"{', '.join(repr(k) for k in ('auto', *_MAP_TYPES))} maps"
         )
 
 

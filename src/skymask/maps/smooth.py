@@ -95,6 +95,9 @@ def convolve(m, kernel, method="fft", mode="same"):
 
 def _overlap(m, other):
     """(this map's slices, other's slices) where ``other`` lies on this map's grid."""
+    own = getattr(m, "_stack_overlap", None)  # pixelisations other than WCS (HEALPix)
+    if own is not None:
+        return own(other)
     if m.geom == other.geom:
         return (Ellipsis,), (Ellipsis,)
     if m.geom.is_aligned(other.geom):

@@ -91,13 +91,16 @@ def test_operators_reductions_and_masks_stay_masks():
         m + Map.create(nside=8, map_type="hpx", axes=[axis])
 
 
-def test_interp_by_coord_is_nearest():
+def test_interp_by_coord_nearest_and_linear():
     m = Map.create(nside=32, map_type="hpx", frame="galactic", nest=False)
     m.data = np.arange(m.data.size, dtype=float)
     pos = SkyCoord([10, 20], [5, -5], unit="deg", frame="galactic")
-    assert_array_equal(m.interp_by_coord(pos), m.get_by_coord(pos))
-    with pytest.raises(ValueError, match="nearest"):
-        m.interp_by_coord(pos, method="linear")
+    assert_array_equal(m.interp_by_coord(pos, method="nearest"), m.get_by_coord(pos))
+    # at pixel centres the bilinear weights pick the pixel alone
+    centres = m.geom.get_coord()
+    assert_allclose(m.interp_by_coord(centres), m.data, rtol=1e-9, atol=1e-9)
+    with pytest.raises(ValueError, match="'linear' or 'nearest'"):
+        m.interp_by_coord(pos, method="cubic")
 
 
 def test_masks_between_healpix_and_wcs():

@@ -4,10 +4,25 @@ Pixel centres come from skymask's ring formulas (`skymask.kernels.healpix`), loo
 ordering conversions from cdshealpix; region masks and morphology are exact on the sphere.
 """
 
+from types import SimpleNamespace
+
 from ..map import register_map_type
 from .geom import HpxGeom
 from .ndmap import HpxNDMap
 
-register_map_type("hpx", HpxGeom, HpxNDMap, reader=HpxNDMap._read_if_healpix)
+
+def _probe_hdulist(hdulist, hdu=None):
+    from .io import probe_hpx_hdulist  # astropy.io.fits: imported when a file is read
+
+    return probe_hpx_hdulist(hdulist, hdu)
+
+
+register_map_type(
+    "hpx",
+    HpxGeom,
+    HpxNDMap,
+    reader=HpxNDMap._read_if_healpix,
+    hdulist_reader=SimpleNamespace(probe=_probe_hdulist, read=HpxNDMap.from_hdulist),
+)
 
 __all__ = ["HpxGeom", "HpxNDMap"]

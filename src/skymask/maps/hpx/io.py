@@ -171,6 +171,9 @@ def read_hpx_parts(hdulist, hdu=None, hdu_bands=None, colname=None, filename="<h
     header = table.header
     names = table.columns.names
     bands_name = hdu_bands or header.get("BANDSHDU")
+    if bands_name is None:
+        # Fermi tools' files name no bands table: EBOUNDS (counts) or ENERGIES (models).
+        bands_name = next((n for n in ("EBOUNDS", "ENERGIES") if n in hdulist), None)
     bands = hdulist[bands_name] if bands_name and bands_name in hdulist else None
     scheme = str(header.get("INDXSCHM", "IMPLICIT")).strip().upper()
     pix_column = next((n for n in ("PIX", "PIXEL") if n in names), None)
@@ -194,7 +197,10 @@ def read_hpx_parts(hdulist, hdu=None, hdu_bands=None, colname=None, filename="<h
                 raise ValueError(f"{filename}: no column {colname!r}; the columns are {names}")
             columns = [colname]
         else:
-            columns = [n for n in names if n.upper().startswith("CHANNEL")]
+            prefix = "ENERGY" if "TEMPLATE" in str(header.get("HPX_CONV", "")).upper() else None
+            prefix = prefix or ("ENERGY" if bands is not None and bands.name == "ENERGIES"
+                                else "CHANNEL")  # fmt: skip
+            columns = [n for n in names if n.upper().startswith(prefix)]
             if not columns or geom.axes == ():
                 columns = [n for n in names if n not in ("PIX", "PIXEL")][: max(1, len(columns))]
         planes = [np.asarray(table.data.field(c)).ravel() for c in columns]
@@ -237,12 +243,18 @@ def probe_hpx_file(filename, hdu=None) -> bool:
             # The checked opener, never astropy directly: a damaged layout keyword (a huge
             # NAXIS, BITPIX 12) makes astropy loop or allocate before any check of ours.
             with open_fits(path, what="map file", memmap=True, complete=False) as hdulist:
-                if hdu is not None:
-                    return hdu in hdulist and is_hpx_hdu(hdulist[hdu])
-                has_image = any(
-                    isinstance(h, (fits.PrimaryHDU, fits.ImageHDU)) and h.header.get("NAXIS", 0) > 0
-                    for h in hdulist
-                )
-                return not has_image and any(is_hpx_hdu(h) for h in hdulist)
+                return probe_hpx_hdulist(hdulist, hdu)
     except Exception:  # any failure: not a HEALPix file for this probe
         return False
+
+
+def probe_hpx_hdulist(hdulist, hdu=None) -> bool:
+    """Whether an open HDU list holds a HEALPix map: its HDU ``hdu`` is a HEALPix table, or
+    (``hdu`` None) no image HDU has data and some table is HEALPix (headers only)."""
+    if hdu is not None:
+        return hdu in hdulist and is_hpx_hdu(hdulist[hdu])
+    has_image = any(
+        isinstance(h, (fits.PrimaryHDU, fits.ImageHDU)) and h.header.get("NAXIS", 0) > 0
+        for h in hdulist
+    )
+    return not has_image and any(is_hpx_hdu(h) for h in hdulist)

@@ -262,8 +262,14 @@ class HpxNDMap(Map):
         """
         from .io import map_to_hdulist
 
+        if format in ("fgst-ccube", "fgst-template"):
+            from .io_fermi import fermi_hdulist
+
+            return fermi_hdulist(self, hdu=hdu, sparse=sparse, format=format)
         if format != "gadf":
-            raise ValueError(f"only format='gadf' is written, got {format!r}")
+            raise ValueError(
+                f"format must be 'gadf', 'fgst-ccube' or 'fgst-template', got {format!r}"
+            )
         return map_to_hdulist(self, hdu=hdu, hdu_bands=hdu_bands, sparse=sparse)
 
     def write(self, filename, overwrite=False, hdu="SKYMAP", hdu_bands=None, sparse=False,
@@ -285,8 +291,8 @@ class HpxNDMap(Map):
             SPARSE``.
         checksum : bool
             Add CHECKSUM/DATASUM.
-        format : {"gadf"}
-            The layout.
+        format : {"gadf", "fgst-ccube", "fgst-template"}
+            The layout; the Fermi ones need one energy axis (``skymask.maps.hpx.io_fermi``).
 
         Examples
         --------
@@ -302,12 +308,28 @@ class HpxNDMap(Map):
         from .io import write_hpx_map
 
         if format != "gadf":
-            raise ValueError(f"only format='gadf' is written, got {format!r}")
+            from ...utils.io import check_overwrite, write_fits
+
+            hdulist = self.to_hdulist(hdu=hdu, hdu_bands=hdu_bands, sparse=sparse, format=format)
+            write_fits(hdulist, filename, overwrite=check_overwrite(overwrite), checksum=checksum)
+            return
         write_hpx_map(self, filename, overwrite=overwrite, hdu=hdu, hdu_bands=hdu_bands,
                       sparse=sparse, checksum=checksum)  # fmt: skip
 
     def _axes_order(self):
         return [*reversed(self._geom.axes.names), "skycoord"]
+
+    def _stack_overlap(self, other):
+        # stack (skymask.maps.smooth): the pixels of another HEALPix map in this one.
+        from .stacking import overlap
+
+        return overlap(self._geom, other.geom)
+
+    def _lookup_positions(self, idx):
+        # set_by_*, fill_by_* (skymask.maps.lookup): (ipix, axes...) with global pixel numbers.
+        from .lookup import local_positions
+
+        return local_positions(self._geom, idx)
 
     # ------------------------------------------------------------------ lookups
     def get_by_idx(self, idx, fill_value=None):
@@ -358,19 +380,23 @@ class HpxNDMap(Map):
             fill_value = False if self.is_mask else (np.nan if values.dtype.kind == "f" else 0)
         return np.where(inside, values, fill_value)
 
-    def interp_by_coord(self, coords, method="nearest", fill_value=None, values_scale="lin"):
-        """Values at world coordinates: the pixel containing each position (``"nearest"``).
+    def interp_by_coord(self, coords, method="linear", fill_value=None, values_scale="lin"):
+        """Values at world coordinates: bilinear on the sphere (``"linear"``, gammapy's
+        default) or the pixel containing each position (``"nearest"``).
 
         Parameters
         ----------
         coords : SkyCoord, MapCoord, dict or tuple
             Positions (and axis coordinates for cubes).
-        method : {"nearest"}
-            Only nearest-pixel lookup is available on HEALPix maps.
+        method : {"linear", "nearest"}
+            ``"linear"``: healpy's four-pixel ring interpolation, linear between axis bin
+            centres (see ``skymask.maps.hpx.interp``); a float result, a mask gives the
+            fraction of True. ``"nearest"``: the pixel's value, the map's dtype.
         fill_value : scalar, optional
-            Value outside the geometry; default NaN (False for masks, 0 for integers).
-        values_scale : str
-            Accepted for gammapy compatibility (no effect for nearest lookup).
+            Value outside the geometry; default NaN (nearest: False for masks, 0 for
+            integers).
+        values_scale : {"lin", "log", "sqrt"}
+            Interpolate the log or square root of the values (linear method).
 
         Returns
         -------
@@ -389,13 +415,25 @@ class HpxNDMap(Map):
         >>> from skymask.maps import HpxNDMap
         >>> m = HpxNDMap.create(nside=2, region="DISK(0,0,30)")
         >>> m.data[:] = np.arange(4)
-        >>> m.interp_by_coord(([0, 90], [0, 45])).tolist()
+        >>> m.interp_by_coord(([0, 90], [0, 45]), method="nearest").tolist()
         [3.0, nan]
-        >>> m.interp_by_coord(([0, 90], [0, 45]), fill_value=0).tolist()
+        >>> m.interp_by_coord(([0, 90], [0, 45]), method="nearest", fill_value=0).tolist()
         [3.0, 0.0]
+
+        Linear interpolation at a pixel centre gives that pixel's value:
+
+        >>> centre = m.geom.get_coord()
+        >>> m.interp_by_coord((centre.lon[1:2], centre.lat[1:2])).round(9).tolist()
+        [1.0]
         """
+        if method == "linear":
+            from .interp import interp_linear
+
+            return interp_linear(self, coords, fill_value=fill_value, values_scale=values_scale)
         if method != "nearest":
-            raise ValueError(f"HEALPix maps interpolate with method='nearest' only, got {method!r}")
+            raise ValueError(
+                f"HEALPix maps interpolate with method='linear' or 'nearest', got {method!r}"
+            )
         idx = self._geom.coord_to_idx(coords)
         values = self.get_by_idx(idx)
         if fill_value is not None:
@@ -444,20 +482,30 @@ class HpxNDMap(Map):
 
         return hpx_to_geom(self, geom, fill_value=fill_value, method=method, coverage=coverage)
 
-    def to_wcs(self, proj="AIT", oversample=2, width_pix=None, fill_value=None) -> WcsNDMap:
-        """The map on `HpxGeom.to_wcs_geom` (nearest pixel).
+    def to_wcs(self, sum_bands=False, normalize=True, proj="AIT", oversample=2, width_pix=None,
+               hpx2wcs=None, fill_nan=True, fill_value=None) -> WcsNDMap:  # fmt: skip
+        """The map on `HpxGeom.to_wcs_geom`: each WCS pixel takes the HEALPix pixel holding
+        its centre (gammapy's options, ``skymask.maps.hpx.wcs_view``).
 
         Parameters
         ----------
+        sum_bands : bool
+            Sum over the non-spatial axes first (a mask: OR).
+        normalize : bool
+            Share each HEALPix value evenly among the WCS pixels that take it, keeping sums
+            (gammapy's default; float result). Not applied to masks.
         proj : str
-            WCS projection code (gammapy's default "AIT").
+            WCS projection, e.g. "AIT", "MOL", "CAR".
         oversample : float
-            WCS pixels per HEALPix pixel size.
+            HEALPix pixel width over WCS pixel width.
         width_pix : int, optional
-            Largest number of WCS pixels across the width.
+            Width of the WCS image in pixels.
+        hpx2wcs : None
+            gammapy's precomputed mapping; not used by skymask (must be None).
+        fill_nan : bool
+            WCS pixels off the HEALPix geometry get NaN (else 0).
         fill_value : scalar, optional
-            Value of WCS pixels outside this map's pixels: default NaN for float maps, False for
-            masks, 0 for integer maps.
+            Overrides ``fill_nan``; masks get False by default.
 
         Returns
         -------
@@ -465,16 +513,25 @@ class HpxNDMap(Map):
 
         Examples
         --------
+        >>> import numpy as np
         >>> from skymask.maps import HpxNDMap
+        >>> m = HpxNDMap.create(nside=4, region="DISK(0,0,30)")
+        >>> m.data[:] = 1
+        >>> shared = m.to_wcs(oversample=4)
+        >>> round(float(np.nansum(shared.data)), 6) == m.data.size
+        True
+        >>> float(np.nanmax(m.to_wcs(normalize=False, oversample=4).data))
+        1.0
         >>> mask = HpxNDMap.create(nside=2, region="DISK(0,0,30)", dtype=bool, data=True)
         >>> wcs_mask = mask.to_wcs()
         >>> wcs_mask.geom.projection, wcs_mask.data.shape, wcs_mask.data.dtype
         ('AIT', (10, 10), dtype('bool'))
         """
-        geom = self._geom.to_wcs_geom(proj=proj, oversample=oversample, width_pix=width_pix)
-        if fill_value is None:
-            fill_value = False if self.is_mask else (np.nan if self._data.dtype.kind == "f" else 0)
-        return self.interp_to_geom(geom, fill_value=fill_value)
+        from .wcs_view import to_wcs
+
+        return to_wcs(self, sum_bands=sum_bands, normalize=normalize, proj=proj,
+                      oversample=oversample, width_pix=width_pix, hpx2wcs=hpx2wcs,
+                      fill_nan=fill_nan, fill_value=fill_value)  # fmt: skip
 
     # ------------------------------------------------------------------ morphology
     def binary_erode(self, width, kernel="disk", use_fft=None):
@@ -608,7 +665,8 @@ class HpxNDMap(Map):
         if not self._geom.is_flat:
             raise ValueError("plot needs an image (or one bin per axis); use get_image_by_idx")
         image = self.get_image_by_idx((0,) * len(self._geom.axes)) if self._geom.axes else self
-        wcs_map = image.to_wcs(proj=proj, oversample=oversample, width_pix=width_pix)
+        wcs_map = image.to_wcs(normalize=False, proj=proj, oversample=oversample,
+                               width_pix=width_pix)  # fmt: skip
         data = wcs_map.data.astype(np.float32)
         # Pixels outside the projection (the corners of a Mollweide map) stay blank.
         lon = wcs_map.geom.get_coord().lon.to_value("deg")
@@ -649,10 +707,123 @@ class HpxNDMap(Map):
         2
         >>> plt.close("all")
         """
-        wcs_map = self.to_wcs(proj=proj, oversample=oversample, width_pix=width_pix)
+        wcs_map = self.to_wcs(normalize=False, proj=proj, oversample=oversample,
+                              width_pix=width_pix)  # fmt: skip
         if wcs_map.is_mask:
             wcs_map = wcs_map.copy(data=wcs_map.data.astype(np.float32))
         return wcs_map.plot_grid(figsize=figsize, ncols=ncols, **kwargs)
+
+    def smooth(self, width, kernel="gauss"):
+        """Each image plane smoothed on the sphere with a Gaussian or disk kernel.
+
+        Direct space, exact on the sphere (gammapy: healpy's spherical harmonics; X178):
+        each pixel takes the weighted mean of the pixel centres within ``4 width``
+        (Gaussian, weights ``exp(-d**2 / (2 width**2))``) or within ``width`` (disk, equal
+        weights); pixels outside a partial-sky geometry count as 0. See
+        ``skymask.maps.hpx.smooth``.
+
+        Parameters
+        ----------
+        width : angle, str or number
+            Gaussian standard deviation or disk radius; a plain number is pixels of size
+            sqrt(pixel area), as gammapy.
+        kernel : {"gauss", "disk"}
+            The kernel.
+
+        Returns
+        -------
+        HpxNDMap
+            float64, same geometry. A mask gives float fractions (as gammapy); threshold them
+            for a mask again.
+
+        Raises
+        ------
+        ValueError
+            For another kernel or a width that is not positive.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxNDMap
+        >>> m = HpxNDMap.create(nside=16, dtype=float)
+        >>> m.data[:] = 2.0
+        >>> smoothed = m.smooth("5 deg")
+        >>> smoothed.data.dtype, bool(abs(smoothed.data - 2.0).max() < 1e-12)
+        (dtype('float64'), True)
+        """
+        from .smooth import smooth
+
+        return smooth(self, width, kernel=kernel)
+
+    def plot_mask(self, method="raster", ax=None, proj="AIT", oversample=2, width_pix=1000,
+                  **kwargs):  # fmt: skip
+        """Shade the False pixels of a mask (the excluded sky) through a WCS projection.
+
+        The mask is looked up at the WCS pixel centres (`to_wcs`, the planes ORed), then
+        shaded as `skymask.maps.Map.plot_mask` does on WCS maps.
+
+        Parameters
+        ----------
+        method : {"raster"}
+            gammapy's "poly" (one polygon per pixel) is not available.
+        ax : `~astropy.visualization.wcsaxes.WCSAxes`, optional
+            Axes to draw on (default: new WCS axes).
+        proj : str
+            WCS projection (gammapy's default "AIT"; "MOL" for Mollweide).
+        oversample : float
+            WCS pixels per HEALPix pixel size.
+        width_pix : int
+            Largest number of WCS pixels across the width.
+        **kwargs
+            Passed to `matplotlib.axes.Axes.contourf`.
+
+        Returns
+        -------
+        `~astropy.visualization.wcsaxes.WCSAxes`
+
+        Raises
+        ------
+        ValueError
+            If the map is not a mask, or for another ``method``.
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> from skymask.maps import HpxGeom
+        >>> mask = HpxGeom(16).region_mask("galactic;circle(0,0,20)")
+        >>> ax = mask.plot_mask(width_pix=200)
+        >>> type(ax).__name__
+        'WCSAxes'
+        >>> plt.close("all")
+        """
+        if not self.is_mask:
+            raise ValueError("plot_mask needs a boolean map (a mask); compare first, e.g. m > 0")
+        if method != "raster":
+            raise ValueError(f"HEALPix masks are plotted with method='raster', got {method!r}")
+        image = self.to_wcs(sum_bands=True, normalize=False, proj=proj, oversample=oversample,
+                            width_pix=width_pix, fill_value=True)  # fmt: skip
+        return image.plot_mask(ax=ax, **kwargs)
+
+    # ------------------------------------------------------------------ orderings
+    def to_swapped(self) -> HpxNDMap:
+        """The same map in the other ordering (nested <-> ring), same pixels and values.
+
+        Returns
+        -------
+        HpxNDMap
+            On `HpxGeom.to_swapped`; every value at the same sky pixel (masks stay masks).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.maps import HpxGeom, HpxNDMap
+        >>> ring = HpxNDMap(HpxGeom(2, nest=False), data=np.arange(48.0))
+        >>> nested = ring.to_swapped()
+        >>> nested.geom.nest, nested.data[:4].tolist()
+        (True, [13.0, 5.0, 4.0, 0.0])
+        """
+        from .ordering import to_swapped
+
+        return to_swapped(self)
 
 
 def _check_disk(kernel):
