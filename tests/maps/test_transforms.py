@@ -113,6 +113,39 @@ def test_block_reduce_against_loops():
     assert_equal(block_reduce(mask, (1, 2, 4), "all"), mask.reshape(3, 3, 2, 2, 4).all((2, 4)))
 
 
+@pytest.mark.parametrize(
+    ("shape", "block"),
+    [
+        ((3, 6, 8), (1, 2, 4)),
+        ((6, 8), (3, 1)),
+        ((6, 8), (1, 8)),
+        ((4, 6, 8), (2, 3, 2)),
+        ((5, 4), (1, 1)),
+    ],
+)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int16, bool])
+@pytest.mark.parametrize("nan", [False, True])
+def test_block_sum_against_loops_for_every_dtype_and_block(shape, block, dtype, nan):
+    # Blocks are summed one axis at a time; the oracle sums each block on its own.
+    rng = np.random.default_rng(7)
+    data = (rng.normal(size=shape) * 10).astype(dtype)
+    if nan and data.dtype.kind == "f":
+        data.flat[[0, 5]] = np.nan
+    got = block_reduce(data, block, "sum")
+    out_shape = tuple(n // b for n, b in zip(shape, block, strict=True))
+    assert got.shape == out_shape
+    assert got.dtype == (np.float64 if data.dtype.kind == "f" else np.int64)
+    for index in np.ndindex(out_shape):
+        cell = data[tuple(slice(i * b, (i + 1) * b) for i, b in zip(index, block, strict=True))]
+        expected = (
+            np.nansum(cell.astype(np.float64))
+            if data.dtype.kind == "f"
+            else cell.sum(dtype=np.int64)
+        )
+        assert_allclose(got[index], expected, rtol=1e-12)
+    assert got is not data
+
+
 def test_bin_by_index_against_loop():
     rng = np.random.default_rng(2)
     index = rng.integers(-1, 5, size=50)
