@@ -179,7 +179,7 @@ def read_hpx_parts(hdulist, hdu=None, hdu_bands=None, colname=None, filename="<h
         pix = np.asarray(table.data.field("PIX"), dtype=np.int64)
         values = np.asarray(table.data.field("VALUE"))
         data = np.zeros(geom.data_shape, dtype=values.dtype)
-        local = geom.global_to_local(pix)
+        local = geom._pix_local(pix)
         if "CHANNEL" in names:
             channel = np.unravel_index(table.data.field("CHANNEL"), geom.data_shape[:-1])
             data[(*channel, local)] = values
