@@ -16,7 +16,14 @@ from ...kernels.healpix import npix_of
 from ...utils.frames import skycoord_lonlat_deg
 from ...utils.lazy import coordinates as _coords
 from ...utils.units import as_angle_deg, describe
-from .pixels import check_nside, depth_of, pix_to_lonlat, pix_to_ring, ring_to_pix
+from .pixels import (
+    check_nside,
+    depth_of,
+    neighbours,
+    pix_to_lonlat,
+    pix_to_ring,
+    ring_to_pix,
+)
 
 __all__ = ["HpxGeomTransforms"]
 
@@ -44,6 +51,14 @@ def _check_power_of_two(geom, what: str):
             f"{what} of a partial-sky geometry needs nside a power of 2, got {geom._nside} "
             "(ring ordering); regrid it first with to_nside(2**k)"
         )
+
+
+def _steps(width, name: str) -> int:
+    if isinstance(width, (bool, np.bool_)) or not isinstance(width, (int, np.integer)):
+        raise TypeError(f"{name} must be a whole number of pixel steps, got {describe(width)}")
+    if width < 0:
+        raise ValueError(f"{name} must be >= 0, got {width}")
+    return int(width)
 
 
 def pixel_corners(nside: int, nest: bool, ipix) -> tuple[np.ndarray, np.ndarray]:
@@ -100,7 +115,7 @@ class HpxGeomTransforms:
     """
 
     # ------------------------------------------------------------------ resolution
-    def upsample(self, factor):
+    def upsample(self, factor, axis_name=None):
         """The geometry at ``factor`` times the nside, covering the same sky.
 
         A partial-sky geometry becomes the explicit list of the sub-pixels of its pixels
@@ -109,7 +124,9 @@ class HpxGeomTransforms:
         Parameters
         ----------
         factor : int
-            Power of 2.
+            Power of 2 (any positive integer with ``axis_name``).
+        axis_name : str, optional
+            Split the bins of this non-spatial axis instead (skymask extension).
 
         Returns
         -------
@@ -131,6 +148,8 @@ class HpxGeomTransforms:
         >>> int(up.nside[0]), int(up.npix[0]) == 4 * int(geom.npix[0])
         (128, True)
         """
+        if axis_name is not None:
+            return self.replace_axis(self._axes[axis_name].upsample(factor))
         factor = _power_of_two_factor(factor, "upsample")
         nside = self._nside * factor
         check_nside(nside, self._nest)
@@ -150,9 +169,9 @@ class HpxGeomTransforms:
         ----------
         factor : int
             Power of 2, at most the nside.
-        axis_name : None
-            Only None (the sky): non-spatial axes are not downsampled here (gammapy's rule);
-            use `~skymask.maps.Map.resample_axis` on a map.
+        axis_name : str, optional
+            Merge every ``factor`` bins of this non-spatial axis instead (skymask extension:
+            gammapy takes None only).
 
         Returns
         -------
@@ -163,8 +182,8 @@ class HpxGeomTransforms:
         TypeError
             ``factor`` is not an integer.
         ValueError
-            ``factor`` is not a power of 2 or exceeds the nside; ``axis_name`` is given; a
-            partial ring geometry whose nside is no power of 2.
+            ``factor`` is not a power of 2 or exceeds the nside; a partial ring geometry
+            whose nside is no power of 2.
 
         Examples
         --------
@@ -172,12 +191,9 @@ class HpxGeomTransforms:
         >>> HpxGeom.create(nside=64, region="DISK(0,0,5)").downsample(4).npix.tolist()
         [12]
         """
-        factor = _power_of_two_factor(factor, "downsample")
         if axis_name is not None:
-            raise ValueError(
-                f"HEALPix geometries downsample the sky only: axis_name must be None, got "
-                f"{axis_name!r}; use Map.resample_axis for a non-spatial axis"
-            )
+            return self.replace_axis(self._axes[axis_name].downsample(factor))
+        factor = _power_of_two_factor(factor, "downsample")
         if factor > self._nside or self._nside % factor:
             raise ValueError(
                 f"downsample factor {factor} must divide the nside {self._nside} (the result "
@@ -190,14 +206,96 @@ class HpxGeomTransforms:
         parents = np.unique(_to_nested(self, self._ipix) // factor**2)
         return self._replace(nside=nside, region=(_from_nested(nside, self._nest, parents),))
 
+    def pad(self, pad_width, axis_name=None):
+        """The partial-sky geometry grown by ``pad_width`` rings of neighbouring pixels.
+
+        Each step adds every pixel sharing an edge or a corner with the geometry (its 8, or
+        7, HEALPix neighbours), as gammapy; the result is an explicit pixel list.
+
+        Parameters
+        ----------
+        pad_width : int
+            Number of steps (0 keeps the geometry); with ``axis_name``, bins added on each
+            side or ``(low, high)``.
+        axis_name : str, optional
+            Pad this non-spatial axis instead of the sky.
+
+        Returns
+        -------
+        HpxGeom
+
+        Raises
+        ------
+        ValueError
+            An all-sky geometry; a negative ``pad_width``; an nside that is no power of 2.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom
+        >>> geom = HpxGeom.create(nside=16, frame="galactic", region="DISK(110.,75.,10.)")
+        >>> geom.npix.tolist(), geom.pad(1).npix.tolist(), geom.pad(2).npix.tolist()
+        ([25], [53], [89])
+        """
+        if axis_name is not None:
+            return self.replace_axis(self._axes[axis_name].pad(pad_width))
+        steps = _steps(pad_width, "pad_width")
+        if self.is_allsky:
+            raise ValueError("an all-sky geometry cannot be padded: it has no border")
+        _check_power_of_two(self, "pad")
+        pix = self._ipix
+        edge = pix
+        for _ in range(steps):
+            table = neighbours(self._nside, self._nest, edge)
+            edge = np.setdiff1d(np.unique(table[table >= 0]), pix)
+            pix = np.union1d(pix, edge)
+        return self._replace(region=(pix,))
+
+    def crop(self, crop_width):
+        """The partial-sky geometry shrunk by ``crop_width`` rings of border pixels.
+
+        Each step removes every pixel with a neighbour (edge or corner) outside the
+        geometry, as gammapy; the result is an explicit pixel list.
+
+        Parameters
+        ----------
+        crop_width : int
+            Number of steps (0 keeps the geometry).
+
+        Returns
+        -------
+        HpxGeom
+
+        Raises
+        ------
+        ValueError
+            An all-sky geometry; a negative ``crop_width``; an nside that is no power of 2.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom
+        >>> geom = HpxGeom.create(nside=16, frame="galactic", region="DISK(110.,75.,10.)")
+        >>> geom.crop(1).npix.tolist()
+        [6]
+        """
+        steps = _steps(crop_width, "crop_width")
+        if self.is_allsky:
+            raise ValueError("an all-sky geometry cannot be cropped: it has no border")
+        _check_power_of_two(self, "crop")
+        pix = self._ipix
+        for _ in range(steps):
+            table = neighbours(self._nside, self._nest, pix)
+            inside = np.isin(np.where(table >= 0, table, pix[:, None]), pix)
+            pix = pix[inside.all(axis=1)]
+        return self._replace(region=(pix,))
+
     def to_binsz(self, binsz):
         """The geometry with the nside whose pixel size is closest to ``binsz``.
 
-        The nside follows `~skymask.maps.hpx.geom.nside_from_binsz`. The ordering, frame,
-        axes and region string are kept (an explicit pixel list becomes the disk around
-        `center_skydir` holding all its pixel centres). gammapy 2.1 makes the result nested
-        and halves a disk region (its ``width`` is the disk radius, passed on as a diameter):
-        X172.
+        The nside follows ``nside_from_binsz``. The ordering, frame, axes and region string
+        are kept (an explicit pixel list becomes the disk around
+        `~skymask.maps.HpxGeom.center_skydir` holding all its pixel centres). gammapy 2.1
+        makes the result nested and halves a disk region (its ``width`` is the disk radius,
+        passed on as a diameter): X172.
 
         Parameters
         ----------
