@@ -376,10 +376,11 @@ def test_map_pad_and_crop_equal_gammapy_and_masks_stay_masks():
 
 
 @pytest.mark.parametrize("nest", [True, False])
-def test_map_upsample_and_downsample_keep_sums_and_masks(nest):
+@pytest.mark.parametrize("region", ["DISK(110.,75.,20.)", None])
+def test_map_upsample_and_downsample_keep_sums_and_masks(nest, region):
     axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", 2)
-    m = HpxNDMap.create(nside=8, nest=nest, frame="galactic", region="DISK(110.,75.,20.)",
-                        axes=[axis], unit="m2")  # fmt: skip
+    m = HpxNDMap.create(nside=8, nest=nest, frame="galactic", region=region, axes=[axis],
+                        unit="m2")  # fmt: skip
     rng = np.random.default_rng(1)
     m.data = rng.uniform(0, 1, m.data.shape)
     up = m.upsample(2)
@@ -398,6 +399,16 @@ def test_map_upsample_and_downsample_keep_sums_and_masks(nest):
     # mean over the sub-pixels present (X173): gammapy divides by 4 on the edge too
     mean = m.downsample(2, preserve_counts=False)
     assert_allclose(mean.data, expected_sum / np.bincount(owner))
+    weights = rng.uniform(0.5, 2, m.data.shape)
+    weighted = m.downsample(2, preserve_counts=False, weights=weights)
+    num = np.stack(
+        [
+            np.bincount(owner, p * w, down.data.shape[-1])
+            for p, w in zip(m.data, weights, strict=True)
+        ]
+    )
+    den = np.stack([np.bincount(owner, w, down.data.shape[-1]) for w in weights])
+    assert_allclose(weighted.data, num / den)
     mask = m > 0.9 * u.m**2
     assert mask.upsample(2).is_mask and mask.upsample(2).data.sum() == 4 * mask.data.sum()
     any_mask = mask.downsample(2)

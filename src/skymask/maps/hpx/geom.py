@@ -20,7 +20,7 @@ from ...utils.units import as_angle_deg, describe
 from ..axes import MapAxes, MapAxis
 from ..coord import MapCoord
 from ..geom import WcsGeom
-from .geom_transforms import HpxGeomTransforms, check_same_pixels_per_plane
+from .geom_transforms import HpxGeomTransforms, check_same_pixels_per_plane, unique_sorted
 from .pixels import (
     check_nside,
     depth_of,
@@ -158,7 +158,7 @@ class HpxGeom(HpxGeomTransforms):
             self._region = region
         elif isinstance(region, (tuple, list)):
             pix = np.asarray(region[0], dtype=np.int64).ravel()
-            pix = np.unique(pix[pix >= 0])
+            pix = unique_sorted(pix[pix >= 0])  # np.unique is slow here (numpy 2.4)
             if pix.size and pix[-1] >= npix_of(self._nside):
                 raise ValueError(
                     f"explicit pixel indices must be below 12 nside^2 = {npix_of(self._nside)}, "

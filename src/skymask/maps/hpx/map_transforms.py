@@ -317,34 +317,51 @@ class HpxNDMapTransforms:
                                       axis_name=axis_name, weights=weights, func=func)  # fmt: skip
         geom = self.geom.downsample(factor)
         name = _reduction(self, func, preserve_counts)
-        parent = _parent_local(geom, self.geom, int(factor))
-        order = np.argsort(parent, kind="stable")
-        starts = np.flatnonzero(np.diff(parent[order], prepend=-1))
-        data = self.data[..., order]
+        block = int(factor) ** 2
+        order, key = _nested_parents(self.geom, int(factor))
+        data = self.data if order is None else self.data[..., order]
+        n_parents = int(geom.npix.flat[0])
+        complete = key.size == block * n_parents
+        starts = None if complete else np.flatnonzero(np.diff(key, prepend=-1))
+        # Where each group (parents in nested order) goes in the coarse geometry's data.
+        group_keys = key[::block] if complete else key[starts]
+        positions = _coarse_local(geom, group_keys)
+
+        def group(ufunc, array):
+            # Sub-pixels of one parent are consecutive: whole blocks reshape, others reduceat.
+            if complete:
+                shaped = array.reshape(*array.shape[:-1], -1, block)
+                return ufunc.reduce(shaped, axis=-1)
+            return ufunc.reduceat(array, starts, axis=-1)
+
         if name in ("any", "all"):
             values = data if data.dtype == bool else data != 0
-            reduce = np.logical_or if name == "any" else np.logical_and
-            out = reduce.reduceat(values, starts, axis=-1)
-            return self.__class__(geom, data=out, unit=self.unit, meta=dict(self.meta))
+            out = group(np.logical_or if name == "any" else np.logical_and, values)
+            return self.__class__(geom, data=_place(out, positions), unit=self.unit,
+                                  meta=dict(self.meta))  # fmt: skip
         values = data.astype(np.int64) if data.dtype == bool else data
         w = None
         if weights is not None:
-            w = np.broadcast_to(getattr(weights, "data", weights), self.data.shape)[..., order]
+            w = np.broadcast_to(getattr(weights, "data", weights), self.data.shape)
+            w = w if order is None else w[..., order]
             values = values * w
         if values.dtype.kind == "f":
             values = np.where(np.isnan(values), 0, values)
-        total = np.add.reduceat(values, starts, axis=-1)
+        total = group(np.add, values)
         if name == "mean":
-            if w is None:
-                count = np.diff(np.append(starts, parent.size)).astype(float)
+            if w is None and complete:
+                count = float(block)
+            elif w is None:
+                count = np.diff(np.append(starts, key.size)).astype(float)
             else:
-                count = np.add.reduceat(np.nan_to_num(np.asarray(w, float)), starts, axis=-1)
+                count = group(np.add, np.nan_to_num(np.asarray(w, float)))
             with np.errstate(invalid="ignore", divide="ignore"):
                 total = np.where(count > 0, total / np.where(count > 0, count, 1), 0.0)
         if not self.is_mask:
             total = total.astype(np.result_type(self.data.dtype, total.dtype)
                                  if name == "mean" else self.data.dtype)  # fmt: skip
-        return self.__class__(geom, data=total, unit=self.unit, meta=dict(self.meta))
+        return self.__class__(geom, data=_place(total, positions), unit=self.unit,
+                              meta=dict(self.meta))  # fmt: skip
 
     def pad(self, pad_width, axis_name=None, mode="constant", cval=0, method="linear"):
         """The partial-sky map grown by ``pad_width`` rings of neighbouring pixels.
@@ -433,13 +450,56 @@ class HpxNDMapTransforms:
         return self.__class__(geom, data=data, unit=self.unit, meta=dict(self.meta))
 
 
+def _nested_parents(fine, factor: int):
+    """``(order, key)``: data positions of ``fine`` sorted by nested index (None: already
+    sorted) and the nested index of each one's parent at nside / ``factor``, non-decreasing."""
+    from .pixels import pix_to_ring, ring_to_pix
+
+    shift = 2 * (int(factor).bit_length() - 1)
+    if fine.nest:
+        return None, fine.ipix >> shift
+    if fine.is_allsky:
+        # Ring index of every nested pixel: the data in nested order, without a sort.
+        n = int(fine.npix.flat[0])
+        return pix_to_ring(fine._nside, True, np.arange(n, dtype=np.int64)), (
+            np.arange(n, dtype=np.int64) >> shift
+        )
+    nested = ring_to_pix(fine._nside, True, fine.ipix)
+    order = np.argsort(nested, kind="stable")
+    return order, nested[order] >> shift
+
+
+def _coarse_local(coarse, nested) -> np.ndarray:
+    """Local indices in ``coarse`` of pixels given by nested index."""
+    from .pixels import pix_to_ring
+
+    pix = nested if coarse.nest else pix_to_ring(coarse._nside, True, nested)
+    return coarse._pix_local(pix)
+
+
+def _place(grouped, positions) -> np.ndarray:
+    if np.array_equal(positions, np.arange(positions.size)):
+        return grouped
+    out = np.empty_like(grouped)
+    out[..., positions] = grouped
+    return out
+
+
 def _parent_local(coarse, fine, factor: int) -> np.ndarray:
     """Local index in ``coarse`` of the parent of every pixel of ``fine`` (nside ``factor``
-    times the coarse one)."""
-    from .geom_transforms import _from_nested, _to_nested
+    times the coarse one). Parents are found in the nested scheme (``nested // factor**2``);
+    ring indices are converted once per pixel, never back."""
+    from ...kernels.healpix import npix_of
+    from .pixels import ring_to_pix
 
-    nested_parent = _to_nested(fine, fine.ipix) // factor**2
-    parent = coarse._pix_local(_from_nested(coarse._nside, coarse.nest, nested_parent))
+    nested = fine.ipix if fine.nest else ring_to_pix(fine._nside, True, fine.ipix)
+    parent_nested = nested // factor**2
+    if coarse.nest and coarse.is_allsky:
+        return parent_nested
+    coarse_nested = coarse.ipix if coarse.nest else ring_to_pix(coarse._nside, True, coarse.ipix)
+    lookup = np.full(npix_of(coarse._nside), -1, dtype=np.int64)
+    lookup[coarse_nested] = np.arange(coarse_nested.size)
+    parent = lookup[parent_nested]
     if np.any(parent < 0):  # pragma: no cover - the geometries are built to nest
         raise ValueError("internal error: a sub-pixel has no parent in the coarse geometry")
     return parent
