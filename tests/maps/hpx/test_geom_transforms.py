@@ -74,9 +74,9 @@ def test_coord_to_pix_single_nside_parts_of_gammapys_test():
 
 
 def test_global_to_local_single_nside_parts_of_gammapys_test():
-    # The numbers of gammapy 2.1's test_hpx_global_to_local (its multi-nside part is X113): a
-    # plain number or array is a flat index over the all-sky planes, a tuple of arrays is
-    # (ipix, axis indices).
+    # The numbers of gammapy 2.1's test_hpx_global_to_local (its multi-nside part is X113):
+    # with ravel=True a plain number or array is a flat index over the all-sky planes; a tuple
+    # of arrays is (ipix, axis indices).
     ax0 = np.linspace(0.0, 1.0, 3)
     geom = HpxGeom(16, False, "galactic")
     assert_array_equal(geom.global_to_local((0, 633), ravel=True), [0, 633])
@@ -90,13 +90,13 @@ def test_global_to_local_single_nside_parts_of_gammapys_test():
     assert_array_equal(geom.global_to_local(flat, ravel=True), expected)
     pair = (np.array([0, 633, 706, 707, 783]), np.array([0, 0, 0, 1, 1]))
     assert_array_equal(geom.global_to_local(pair, ravel=True), expected)
-    # Unravelled, a flat index gives (local pixel, plane); out of range gives -1 everywhere.
-    local, plane = geom.global_to_local(np.array([49859, 3 * 49152]))
-    assert_array_equal(local, [3, -1])
-    assert_array_equal(plane, [1, -1])
-    # ... and the raveled local index is the position in the data (16 pixels per plane).
+    # The raveled local index is the position in the data (16 pixels per plane), and beyond
+    # the last plane is -1.
     assert geom.data_shape == (2, 16)
     assert geom.local_to_global(3) == 707
+    assert_array_equal(geom.global_to_local(np.array([49859, 2 * 49152]), ravel=True), [19, -1])
+    # Without ravel, an array holds pixel numbers (X174): gammapy unravels it over the planes.
+    assert_array_equal(geom.global_to_local(np.array([0, 633, 707])), [-1, 0, 3])
 
 
 def test_contains_on_the_sphere():

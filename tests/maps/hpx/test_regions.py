@@ -53,7 +53,7 @@ def candidates(geom, centre: SkyCoord, radius_deg):
         from cdshealpix import to_ring
 
         pix = np.asarray(to_ring(pix.astype(np.uint64), depth), np.int64)
-    local = geom.global_to_local((pix,))[0]
+    local = geom.global_to_local(pix)
     return np.unique(local[local >= 0])
 
 

@@ -902,13 +902,14 @@ class HpxGeom(HpxGeomTransforms):
         >>> cube.global_to_local(([16, 0], [1, 1]), ravel=True)
         array([ 4, -1])
         """
-        # gammapy: an int, an array or a tuple of plain ints is a flat all-sky index; with
-        # axes it counts through the planes (the data order: all-sky plane after plane).
+        # gammapy: an int, an array or a tuple of plain ints is a list of indices; with
+        # ravel=True and axes they are flat all-sky indices counting through the planes (the
+        # data order: all-sky plane after plane), else pixel numbers (X174).
         if isinstance(idx_global, (int, np.integer, np.ndarray, list)) or (
             isinstance(idx_global, tuple) and isinstance(idx_global[0], (int, np.integer))
         ):
             idx_global = np.atleast_1d(np.asarray(idx_global, dtype=np.int64))
-            if self._axes:
+            if self._axes and ravel:
                 idx_global = self._unravel_global(idx_global)
         as_tuple = isinstance(idx_global, tuple)
         parts = idx_global if as_tuple else (idx_global,)
@@ -1185,7 +1186,7 @@ class HpxGeom(HpxGeomTransforms):
         ipix = np.atleast_1d(np.asarray(pix[0], dtype=float))
         with np.errstate(invalid="ignore"):
             ipix = np.where(np.isfinite(ipix), np.floor(ipix + 0.5), -1).astype(np.int64)
-        inside = self._pix_local(ipix) >= 0
+        inside = self.global_to_local(ipix) >= 0
         result.append(np.where(inside, ipix, -1) if not clip else np.clip(ipix, 0, None))
         for p, n in zip(pix[1:], sizes, strict=False):
             p = np.atleast_1d(np.asarray(p, dtype=float))

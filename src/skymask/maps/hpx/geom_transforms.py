@@ -126,6 +126,56 @@ def check_same_pixels_per_plane(region, pix, axes) -> None:
         )
 
 
+_COORDSYS = {"icrs": "C", "galactic": "G", "fk5": "C", "fk4": "C"}
+_FRAMES = {"C": "icrs", "CEL": "icrs", "EQ": "icrs", "G": "galactic", "GAL": "galactic"}
+
+
+def hpx_header(geom, sparse=False):
+    """gammapy's HEALPix header cards for a geometry (``INDXSCHM`` SPARSE if ``sparse``)."""
+    from astropy.io import fits
+
+    header = fits.Header()
+    header["COORDSYS"] = _COORDSYS[geom.frame]
+    header["PIXTYPE"] = "HEALPIX"
+    header["ORDERING"] = geom.ordering
+    if sparse:
+        header["INDXSCHM"] = "SPARSE"
+    else:
+        header["INDXSCHM"] = "IMPLICIT" if geom.is_allsky else "EXPLICIT"
+    header["ORDER"] = int(geom.order[0])
+    header["NSIDE"] = int(geom.nside[0])
+    header["FIRSTPIX"] = 0
+    header["LASTPIX"] = int(geom.npix_max.flat[0]) - 1
+    header["HPX_CONV"] = "GADF"
+    if geom.frame == "icrs":
+        header["EQUINOX"] = (2000.0, "Equinox of RA & DEC specifications")
+    if geom.region and geom.region != "explicit":
+        header["HPX_REG"] = geom.region
+    return header
+
+
+def geom_args_from_header(header) -> dict:
+    """``nside``, ``nest``, ``frame`` and ``region`` of a HEALPix table header (gammapy's or
+    healpy's cards)."""
+    ordering = str(header.get("ORDERING", "RING")).strip().upper()
+    if ordering not in ("RING", "NESTED"):
+        raise ValueError(f"ORDERING must be RING or NESTED, got {ordering!r}")
+    if "NSIDE" in header:
+        nside = int(header["NSIDE"])
+    elif "ORDER" in header:
+        nside = 2 ** int(header["ORDER"])
+    else:
+        raise ValueError("the HEALPix header has neither NSIDE nor ORDER")
+    coordsys = str(header.get("COORDSYS", "C")).strip().upper()
+    region = header.get("HPX_REG", header.get("HPXREGION"))
+    return {
+        "nside": nside,
+        "nest": ordering == "NESTED",
+        "frame": _FRAMES.get(coordsys, "icrs"),
+        "region": region,
+    }
+
+
 class HpxGeomTransforms:
     """Derived geometries and FITS headers of `~skymask.maps.HpxGeom` (a mixin: every method
     is an `HpxGeom` method).
@@ -343,9 +393,9 @@ class HpxGeomTransforms:
         >>> int(new.nside[0]), new.region
         (64, 'DISK(110,75,10)')
         """
-        from .geom import nside_from_binsz
-
-        nside = nside_from_binsz(binsz)
+        # create's nside rule (nside_from_binsz) through the class: no import of .geom here,
+        # which imports this module.
+        nside = int(type(self).create(binsz=binsz, frame=self._frame).nside[0])
         if self._region == "explicit":
             centre = self.center_skydir
             lon, lat = (float(v) for v in skycoord_lonlat_deg(centre, self._frame))
@@ -515,7 +565,6 @@ class HpxGeomTransforms:
         from astropy.io import fits
 
         from ..io_fits import axes_from_bands_hdu
-        from .io import geom_from_header
 
         if not isinstance(header, fits.Header):
             raise TypeError(f"header must be an astropy.io.fits.Header, got {describe(header)}")
@@ -525,10 +574,10 @@ class HpxGeomTransforms:
                 f"PIXTYPE must be HEALPIX, got {header.get('PIXTYPE')!r}: not a HEALPix header "
                 "(read WCS images with WcsGeom.from_header)"
             )
-        geom = geom_from_header(header)
-        if hdu_bands is None:
-            return geom
-        return geom._replace(axes=axes_from_bands_hdu(hdu_bands, header, format=format))
+        axes = None
+        if hdu_bands is not None:
+            axes = axes_from_bands_hdu(hdu_bands, header, format=format)
+        return cls(**geom_args_from_header(header), axes=axes)
 
     def to_header(self, format="gadf"):
         """gammapy's HEALPix header cards of this geometry.
@@ -558,11 +607,9 @@ class HpxGeomTransforms:
         >>> header["NSIDE"], header["ORDERING"], header["COORDSYS"]
         (64, 'RING', 'G')
         """
-        from .io import geom_to_header
-
         if format != "gadf":
             raise ValueError(f"only format='gadf' is written, got {format!r}")
-        return geom_to_header(self)
+        return hpx_header(self)
 
     def to_bands_hdu(self, hdu_bands=None, format="gadf"):
         """The BANDS table of the non-spatial axes (gammapy's gadf layout).

@@ -102,7 +102,7 @@ def hpx_region_mask(geom, regions) -> np.ndarray:
 
 def _mark(geom, ring_pixels, mask, value):
     pix = ring_to_pix(geom._nside, geom.nest, ring_pixels)
-    local = geom._pix_local(pix)
+    local = geom.global_to_local(pix)
     mask[local[local >= 0]] = value
 
 

@@ -72,7 +72,7 @@ def _source_index(source, lon, lat):
     """Data index tuple of the spatial pixel holding each position, and a validity mask."""
     if getattr(source, "is_hpx", False):
         ipix = lonlat_to_pix(source._nside, source.nest, lon, lat)
-        local = source._pix_local(ipix)
+        local = source.global_to_local(ipix)
         good = local >= 0
         return (np.where(good, local, 0),), good
     ix, iy = source.to_image().coord_to_idx((lon, lat))
