@@ -418,8 +418,9 @@ class HpxGeomTransforms:
 
         Parameters
         ----------
-        position : `~astropy.coordinates.SkyCoord`
-            Centre of the cutout.
+        position : `~astropy.coordinates.SkyCoord` or (lon, lat)
+            Centre of the cutout; a pair is in the geometry's frame (plain numbers are
+            degrees), as gammapy.
         width : angle
             Diameter of the disk; plain numbers are degrees.
         **kwargs
@@ -432,7 +433,7 @@ class HpxGeomTransforms:
         Raises
         ------
         TypeError
-            ``position`` is not a SkyCoord.
+            ``position`` is neither a SkyCoord nor a (lon, lat) pair.
         ValueError
             ``width`` is not one non-negative angle.
 
@@ -444,12 +445,18 @@ class HpxGeomTransforms:
         >>> geom.cutout(SkyCoord("0d", "0d"), width="30 deg").data_shape
         (14,)
         """
-        if not isinstance(position, _coords.SkyCoord):
-            raise TypeError(f"position must be a SkyCoord, got {describe(position)}")
+        if isinstance(position, _coords.SkyCoord):
+            lon, lat = (float(v) for v in skycoord_lonlat_deg(position, self._frame))
+        elif isinstance(position, (tuple, list)) and len(position) == 2:
+            lon, lat = (float(as_angle_deg(v, name="position", finite=True)) for v in position)
+        else:
+            raise TypeError(
+                f"position must be a SkyCoord or (lon, lat) in the geometry's frame, got "
+                f"{describe(position)}"
+            )
         width = as_angle_deg(width, name="width", finite=True)
         if np.ndim(width) or width < 0:
             raise ValueError(f"width must be one angle >= 0 (the diameter), got {width!r}")
-        lon, lat = (float(v) for v in skycoord_lonlat_deg(position, self._frame))
         region = f"DISK({lon!r},{lat!r},{float(width) / 2!r})"
         return self._replace(region=region)
 

@@ -38,8 +38,8 @@ class HpxNDMapTransforms:
 
         Parameters
         ----------
-        position : `~astropy.coordinates.SkyCoord`
-            Centre of the cutout.
+        position : `~astropy.coordinates.SkyCoord` or (lon, lat)
+            Centre of the cutout; a pair is in the map's frame (plain numbers are degrees).
         width : angle
             Diameter of the disk; plain numbers are degrees.
         mode : {"trim", "partial", "strict"}
@@ -57,7 +57,7 @@ class HpxNDMapTransforms:
         Raises
         ------
         TypeError
-            ``position`` is not a SkyCoord.
+            ``position`` is neither a SkyCoord nor a (lon, lat) pair.
         ValueError
             A bad ``mode`` or ``width``; ``mode="strict"`` and the disk reaches outside the map.
 
