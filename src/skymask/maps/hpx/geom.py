@@ -17,9 +17,10 @@ from ...kernels.healpix import cones_ring, npix_of
 from ...utils.frames import sky_frame, skycoord_lonlat_deg
 from ...utils.lazy import coordinates as _coords
 from ...utils.units import as_angle_deg, describe
-from ..axes import MapAxes
+from ..axes import MapAxes, MapAxis
 from ..coord import MapCoord
 from ..geom import WcsGeom
+from .geom_transforms import HpxGeomTransforms, check_same_pixels_per_plane, unique_sorted
 from .pixels import (
     check_nside,
     depth_of,
@@ -95,7 +96,24 @@ def parse_region(region: str):
     return (kind, *values)
 
 
-class HpxGeom:
+def _default_axes(axes) -> MapAxes:
+    # gammapy's MapAxes.from_default: a plain array is the edges of a linear axis; unnamed axes
+    # are named axis0, axis1, ... by position (on copies, X86).
+    if axes is None:
+        return MapAxes(())
+    if isinstance(axes, (MapAxis, np.ndarray)):
+        raise TypeError(f"axes must be a list of MapAxis (or edge arrays), got {describe(axes)}")
+    result = []
+    for i, axis in enumerate(axes):
+        if isinstance(axis, np.ndarray):
+            axis = MapAxis(axis)
+        if isinstance(axis, MapAxis) and not axis.name:
+            axis = axis.copy(name=f"axis{i}")
+        result.append(axis)
+    return MapAxes(result)
+
+
+class HpxGeom(HpxGeomTransforms):
     """Geometry of a HEALPix map: one nside, ring or nested, all-sky or a part of the sky.
 
     Parameters
@@ -132,7 +150,7 @@ class HpxGeom:
         self._nest = bool(nest)
         self._frame = _frame_name(frame)
         self._sky_frame = sky_frame(self._frame)
-        self._axes = MapAxes(axes or ())
+        self._axes = _default_axes(axes)
         self._region = None
         self._ipix = None
         if isinstance(region, str):
@@ -140,12 +158,13 @@ class HpxGeom:
             self._region = region
         elif isinstance(region, (tuple, list)):
             pix = np.asarray(region[0], dtype=np.int64).ravel()
-            pix = np.unique(pix[pix >= 0])
+            pix = unique_sorted(pix[pix >= 0])  # np.unique is slow here (numpy 2.4)
             if pix.size and pix[-1] >= npix_of(self._nside):
                 raise ValueError(
                     f"explicit pixel indices must be below 12 nside^2 = {npix_of(self._nside)}, "
                     f"got {int(pix[-1])}"
                 )
+            check_same_pixels_per_plane(region, pix, self._axes)
             self._ipix = pix
             self._region = "explicit"
         elif region is not None:
@@ -883,20 +902,21 @@ class HpxGeom:
         >>> cube.global_to_local(([16, 0], [1, 1]), ravel=True)
         array([ 4, -1])
         """
-        # gammapy: a tuple of plain ints is a list of pixels, not (ipix, axis index).
-        if isinstance(idx_global, tuple) and isinstance(idx_global[0], (int, np.integer)):
-            idx_global = np.array(idx_global)
+        # gammapy: an int, an array or a tuple of plain ints is a list of indices; with
+        # ravel=True and axes they are flat all-sky indices counting through the planes (the
+        # data order: all-sky plane after plane), else pixel numbers (X174).
+        if isinstance(idx_global, (int, np.integer, np.ndarray, list)) or (
+            isinstance(idx_global, tuple) and isinstance(idx_global[0], (int, np.integer))
+        ):
+            idx_global = np.atleast_1d(np.asarray(idx_global, dtype=np.int64))
+            if self._axes and ravel:
+                idx_global = self._unravel_global(idx_global)
         as_tuple = isinstance(idx_global, tuple)
         parts = idx_global if as_tuple else (idx_global,)
         parts = np.broadcast_arrays(*[np.atleast_1d(np.asarray(p, dtype=np.int64)) for p in parts])
-        pix = parts[0]
-        if self._ipix is None:
-            local = np.where((pix >= 0) & (pix < npix_of(self._nside)), pix, -1)
-        else:
-            position = np.searchsorted(self._ipix, pix)
-            found = position < self._ipix.size
-            found[found] = self._ipix[position[found]] == pix[found]
-            local = np.where(found & (pix >= 0), position, -1)
+        local = self._pix_local(parts[0])
+        for p, n in zip(parts[1:], self._axes.shape, strict=False):
+            local = np.where((p >= 0) & (p < n), local, -1)
         bad = local < 0
         result = (local, *[np.where(bad, -1, p) for p in parts[1:]])
         if ravel:
@@ -907,6 +927,24 @@ class HpxGeom:
             flat = np.ravel_multi_index(tuple(np.where(good, r, 0) for r in result[::-1]), shape)
             return np.where(good, flat, -1)
         return result if as_tuple else result[0]
+
+    def _unravel_global(self, flat) -> tuple[np.ndarray, ...]:
+        """``(ipix, axis indices...)`` of flat indices into all-sky data of this geometry's
+        axes (-1 everywhere for indices out of range)."""
+        shape = (*self._axes.shape[::-1], npix_of(self._nside))
+        valid = (flat >= 0) & (flat < int(np.prod(shape)))
+        parts = np.unravel_index(np.where(valid, flat, 0), shape)[::-1]
+        return tuple(np.where(valid, p, -1) for p in parts)
+
+    def _pix_local(self, pix) -> np.ndarray:
+        """Local (data) indices of global pixel indices (an array); -1 outside the geometry."""
+        pix = np.asarray(pix, dtype=np.int64)
+        if self._ipix is None:
+            return np.where((pix >= 0) & (pix < npix_of(self._nside)), pix, -1)
+        position = np.searchsorted(self._ipix, pix)
+        found = position < self._ipix.size
+        found[found] = self._ipix[position[found]] == pix[found]
+        return np.where(found & (pix >= 0), position, -1)
 
     def local_to_global(self, idx_local):
         """Global pixel indices of local (data) indices; the axis indices pass through.

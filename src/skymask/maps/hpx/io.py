@@ -31,11 +31,10 @@ from ..io_fits import (
     axes_to_bands_hdu,
 )
 from .geom import HpxGeom
+from .geom_transforms import geom_args_from_header, hpx_header
 
 __all__ = ["is_hpx_hdu", "read_hpx_map", "write_hpx_map"]
 
-_COORDSYS = {"icrs": "C", "galactic": "G", "fk5": "C", "fk4": "C"}
-_FRAMES = {"C": "icrs", "CEL": "icrs", "EQ": "icrs", "G": "galactic", "GAL": "galactic"}
 _FORMATS = {"b": "B", "u": "J", "i": "K", "f": "E"}
 
 
@@ -49,24 +48,7 @@ def is_hpx_hdu(hdu) -> bool:
 
 def geom_to_header(geom: HpxGeom, sparse=False) -> fits.Header:
     """gammapy's HEALPix header cards for a geometry."""
-    header = fits.Header()
-    header["COORDSYS"] = _COORDSYS[geom.frame]
-    header["PIXTYPE"] = "HEALPIX"
-    header["ORDERING"] = geom.ordering
-    if sparse:
-        header["INDXSCHM"] = "SPARSE"
-    else:
-        header["INDXSCHM"] = "IMPLICIT" if geom.is_allsky else "EXPLICIT"
-    header["ORDER"] = int(geom.order[0])
-    header["NSIDE"] = int(geom.nside[0])
-    header["FIRSTPIX"] = 0
-    header["LASTPIX"] = int(geom.npix_max.flat[0]) - 1
-    header["HPX_CONV"] = "GADF"
-    if geom.frame == "icrs":
-        header["EQUINOX"] = (2000.0, "Equinox of RA & DEC specifications")
-    if geom.region and geom.region != "explicit":
-        header["HPX_REG"] = geom.region
-    return header
+    return hpx_header(geom, sparse=sparse)
 
 
 def _column(name, array):
@@ -147,22 +129,11 @@ def _find_table(hdulist, hdu, filename):
 
 def geom_from_header(header, bands=None, pix=None) -> HpxGeom:
     """The geometry of a HEALPix table header (gammapy's or healpy's cards)."""
-    ordering = str(header.get("ORDERING", "RING")).strip().upper()
-    if ordering not in ("RING", "NESTED"):
-        raise ValueError(f"ORDERING must be RING or NESTED, got {ordering!r}")
-    if "NSIDE" in header:
-        nside = int(header["NSIDE"])
-    elif "ORDER" in header:
-        nside = 2 ** int(header["ORDER"])
-    else:
-        raise ValueError("the HEALPix header has neither NSIDE nor ORDER")
-    coordsys = str(header.get("COORDSYS", "C")).strip().upper()
-    frame = _FRAMES.get(coordsys, "icrs")
+    args = geom_args_from_header(header)
     axes = axes_from_bands_hdu(bands, header) if bands is not None else None
-    region = header.get("HPX_REG", header.get("HPXREGION"))
-    if region is None and pix is not None:
-        region = (np.asarray(pix, dtype=np.int64),)
-    return HpxGeom(nside, nest=ordering == "NESTED", frame=frame, region=region, axes=axes)
+    if args["region"] is None and pix is not None:
+        args["region"] = (np.asarray(pix, dtype=np.int64),)
+    return HpxGeom(**args, axes=axes)
 
 
 def read_hpx_parts(hdulist, hdu=None, hdu_bands=None, colname=None, filename="<hdulist>"):

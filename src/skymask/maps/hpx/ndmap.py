@@ -14,11 +14,12 @@ from ...utils.units import describe
 from ..map import Map, WcsNDMap
 from ..reproject import REQUIRED
 from .geom import HpxGeom
+from .map_transforms import HpxNDMapTransforms
 
 __all__ = ["HpxNDMap"]
 
 
-class HpxNDMap(Map):
+class HpxNDMap(HpxNDMapTransforms, Map):
     """Map on an `HpxGeom`; data shape ``(*reversed axis sizes, npix)``.
 
     Parameters
