@@ -30,6 +30,7 @@ from ..kernels.blocks import REDUCTIONS, bin_by_index, block_reduce, block_repea
 from ..utils.frames import skycoord_lonlat_deg
 from ..utils.units import as_angle, describe
 from . import geom_transforms as gt
+from ._pixelisations import resampler_for
 
 __all__ = [
     "crop",
@@ -291,18 +292,11 @@ def _axis_plan(source, target):
     return plan
 
 
-def _healpix(*geoms) -> bool:
-    from .hpx.geom import HpxGeom  # the HEALPix package builds on this module's package
-
-    return any(isinstance(g, HpxGeom) for g in geoms)
-
-
 def resample(m, geom, weights=None, preserve_counts=True, smooth=False):
     """See `Map.resample`."""
-    if _healpix(m.geom, geom):
-        from .hpx import resample as hpx
-
-        return hpx.resample(m, geom, weights, preserve_counts, smooth)
+    other = resampler_for(m.geom, geom)  # HEALPix on either side: its package's code
+    if other is not None:
+        return other.resample(m, geom, weights, preserve_counts, smooth)
     source = m.geom
     ny, nx = source.data_shape_image
     y, x = np.indices((ny, nx), dtype=float)
@@ -334,10 +328,9 @@ def resample(m, geom, weights=None, preserve_counts=True, smooth=False):
 
 def reproject_to_geom(m, geom, preserve_counts=False, precision_factor=10):
     """See `Map.reproject_to_geom`."""
-    if _healpix(m.geom, geom):
-        from .hpx import resample as hpx
-
-        return hpx.reproject_to_geom(m, geom, preserve_counts, precision_factor)
+    other = resampler_for(m.geom, geom)
+    if other is not None:
+        return other.reproject_to_geom(m, geom, preserve_counts, precision_factor)
     if not geom.is_image and geom.axes.names != m.geom.axes.names:
         raise ValueError(
             f"the target axes {geom.axes.names} must be the map's {m.geom.axes.names}, in the "

@@ -6,6 +6,7 @@ ordering conversions from cdshealpix; region masks and morphology are exact on t
 
 from types import SimpleNamespace
 
+from .._pixelisations import register_resampler
 from ..map import register_map_type
 from .geom import HpxGeom
 from .ndmap import HpxNDMap
@@ -17,6 +18,23 @@ def _probe_hdulist(hdulist, hdu=None):
     return probe_hpx_hdulist(hdulist, hdu)
 
 
+class _Resampler:
+    """HEALPix <-> WCS resampling, imported when first used (astropy.coordinates)."""
+
+    @staticmethod
+    def resample(*args):
+        from .resample import resample
+
+        return resample(*args)
+
+    @staticmethod
+    def reproject_to_geom(*args):
+        from .resample import reproject_to_geom
+
+        return reproject_to_geom(*args)
+
+
+register_resampler("is_hpx", _Resampler)
 register_map_type(
     "hpx",
     HpxGeom,
