@@ -158,7 +158,8 @@ class MapDataset:
             Accepted for gammapy's signature; skymask keeps no meta table.
         name : str, optional
         reco_psf : bool
-            Not supported (a PSF in reconstructed energy): True is a ValueError.
+            Make the PSF a `~skymask.irf.RecoPSFMap` on the reconstructed ``energy`` axis of
+            ``geom`` instead of a `~skymask.irf.PSFMap` on ``energy_axis_true`` (gammapy's).
         mask_safe : bool, array or bool `~skymask.maps.Map`, default True
         background : float or array, default 0
         gti : `~skymask.data.GTI`, optional
@@ -181,11 +182,6 @@ class MapDataset:
             raise ValueError(
                 f"MapDataset.create needs a WcsGeom with an 'energy' axis, got {describe(geom)}"
             )
-        if reco_psf:
-            raise ValueError(
-                "reco_psf=True: a PSF in reconstructed energy (RecoPSFMap) is not supported by "
-                "skymask; the PSF map is in true energy"
-            )
         if energy_axis_true is None:
             energy_axis_true = geom.axes["energy"].copy(name="energy_true")
         elif energy_axis_true.name != "energy_true":
@@ -205,7 +201,9 @@ class MapDataset:
             cls,
             {
                 "geom": geom,
-                "geom_psf": irf_image.to_cube([rad_axis, energy_axis_true]),
+                "geom_psf": irf_image.to_cube(
+                    [rad_axis, geom.axes["energy"] if reco_psf else energy_axis_true]
+                ),
                 "geom_edisp": irf_image.to_cube(
                     [geom.axes["energy"] if migra_axis is None else migra_axis, energy_axis_true]
                 ),

@@ -16,9 +16,9 @@ __all__ = [
 ]
 
 
-def slice_irf_maps(irf_map, exposure_map, slices):
+def slice_irf_maps(irf_map, exposure_map, slices, energy_name="energy_true"):
     """The IRF map sliced along the axes it has (other keys are ignored); the exposure map
-    only along ``energy_true`` (its other axes are squashed to one bin), as gammapy."""
+    only along ``energy_name`` (its other axes are squashed to one bin), as gammapy."""
     if not isinstance(slices, dict):
         raise TypeError(f"slices must be a dict of axis name to slice or int, got {slices!r}")
 
@@ -29,7 +29,7 @@ def slice_irf_maps(irf_map, exposure_map, slices):
         own = {key: value for key, value in slices.items() if key in names}
         return m.slice_by_idx(own) if own else m.copy()
 
-    exposure_slices = {k: v for k, v in slices.items() if k == "energy_true"}
+    exposure_slices = {k: v for k, v in slices.items() if k == energy_name}
     if exposure_map is not None and exposure_slices:
         exposure_map = exposure_map.slice_by_idx(exposure_slices)
     return cut(irf_map), exposure_map
@@ -91,16 +91,18 @@ def cutout_irf_maps(irf_map, exposure_map, position, width, mode="trim", min_npi
     return cut, exposure
 
 
-def downsample_irf_maps(irf_map, exposure_map, factor, axis_name=None, weights=None):
+def downsample_irf_maps(
+    irf_map, exposure_map, factor, axis_name=None, weights=None, energy_name="energy_true"
+):
     """gammapy's ``IRFMap.downsample``: sky pixels averaged, axis bins summed (weighted); the
-    exposure follows the sky pixels and ``energy_true``."""
+    exposure follows the sky pixels and ``energy_name``."""
     preserve_counts = axis_name is not None
     down = irf_map.downsample(
         factor=factor, axis_name=axis_name, preserve_counts=preserve_counts, weights=weights
     )
     exposure = None
     if exposure_map is not None:
-        if axis_name in (None, "energy_true"):
+        if axis_name in (None, energy_name):
             exposure = exposure_map.downsample(
                 factor=factor, axis_name=axis_name, preserve_counts=preserve_counts
             )

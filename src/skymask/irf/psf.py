@@ -15,7 +15,6 @@ from ._irf_io import allsky_geom, read_irf_hdulist, write_irf_hdus
 
 __all__ = ["RAD_AXIS_DEFAULT", "PSFMap"]
 
-_REQUIRED_AXES = ("rad", "energy_true")
 # Energies this close (relatively) to the first or last node count as on it: float32 edges
 # such as 9.9999998 GeV must not fall outside a table that starts at 10 GeV.
 _ENERGY_RTOL = 1e-6
@@ -135,21 +134,30 @@ class PSFMap:
     Unit("deg")
     """
 
+    #: The axes of the PSF table; the last one is the energy axis (gammapy's ``required_axes``).
+    required_axes = ("rad", "energy_true")
+    #: Name of the energy axis of the table (``"energy"`` for `RecoPSFMap`).
+    energy_name = "energy_true"
+
     def __init__(self, psf_map, exposure_map=None):
         if not isinstance(psf_map, Map):
             raise TypeError(f"psf_map must be a skymask Map, got {describe(psf_map)}")
         if exposure_map is not None and not isinstance(exposure_map, Map):
             raise TypeError(f"exposure_map must be a skymask Map or None, got {exposure_map!r}")
         names = [name.lower() for name in psf_map.geom.axes.names]
-        if sorted(names) != sorted(_REQUIRED_AXES):
+        energy_name = self.energy_name
+        if sorted(names) != sorted(self.required_axes):
+            other = "energy" if energy_name == "energy_true" else "energy_true"
             hint = (
-                "; a PSF in reconstructed energy ('energy') is not supported"
-                if "energy" in names
+                f"; for a PSF in {'reconstructed' if other == 'energy' else 'true'} energy "
+                f"('{other}') use {'RecoPSFMap' if other == 'energy' else 'PSFMap'}"
+                if other in names
                 else ""
             )
             raise ValueError(
-                f"a PSF map needs exactly the axes 'rad' and 'energy_true', got {names}{hint}; "
-                "build the map with MapAxis(..., name='rad') and name='energy_true'"
+                f"a {type(self).__name__} needs exactly the axes 'rad' and '{energy_name}', got "
+                f"{names}{hint}; build the map with MapAxis(..., name='rad') and "
+                f"name='{energy_name}'"
             )
         rad_axis = psf_map.geom.axes["rad"]
         if not rad_axis.unit.is_equivalent(u.rad):
@@ -162,12 +170,12 @@ class PSFMap:
                 "the 'rad' axis needs at least 2 increasing, non-negative nodes, got "
                 f"{describe(rad_axis.center)}"
             )
-        energy = psf_map.geom.axes["energy_true"].center
+        energy = psf_map.geom.axes[energy_name].center
         if energy.size > 1 and np.any(np.diff(energy.value) <= 0):
-            raise ValueError(f"the 'energy_true' axis must be increasing, got {describe(energy)}")
+            raise ValueError(f"the '{energy_name}' axis must be increasing, got {describe(energy)}")
         if not energy.unit.is_equivalent(u.TeV) or np.any(energy.value <= 0):
             raise ValueError(
-                f"the 'energy_true' axis must hold positive energies (a unit such as GeV), "
+                f"the '{energy_name}' axis must hold positive energies (a unit such as GeV), "
                 f"got {describe(energy)}"
             )
         _sr_factor(psf_map.unit)
@@ -255,6 +263,11 @@ class PSFMap:
         <Quantity [ 10., 100.] GeV>
         """
         return self._psf_map.geom.axes["energy_true"]
+
+    @property
+    def _energy_axis(self):
+        """The energy axis of the table (``energy_name``)."""
+        return self._psf_map.geom.axes[self.energy_name]
 
     @property
     def has_single_spatial_bin(self) -> bool:
@@ -482,7 +495,12 @@ class PSFMap:
         from ._stacking import downsample_irf_maps
 
         irf, exposure = downsample_irf_maps(
-            self._psf_map, self._exposure_map, factor, axis_name=axis_name, weights=weights
+            self._psf_map,
+            self._exposure_map,
+            factor,
+            axis_name=axis_name,
+            weights=weights,
+            energy_name=self.energy_name,
         )
         return type(self)(irf, exposure)
 
@@ -492,7 +510,7 @@ class PSFMap:
         x, y = (np.atleast_1d(v)[:1] for v in self._position_pix(position))
         _, psf, usable = self._profiles()
         nx, ny = self._psf_map.geom.npix
-        n_energy = self.energy_axis_true.nbin
+        n_energy = self._energy_axis.nbin
         x_index, x_weight = core.linear_weights(np.arange(nx, dtype=float), x)
         y_index, y_weight = core.linear_weights(np.arange(ny, dtype=float), y)
         spatial = (y_index[0][:, None] * nx + x_index[0][None, :]).ravel()
@@ -591,7 +609,9 @@ class PSFMap:
         """
         from ._stacking import slice_irf_maps
 
-        psf_map, exposure_map = slice_irf_maps(self._psf_map, self._exposure_map, slices)
+        psf_map, exposure_map = slice_irf_maps(
+            self._psf_map, self._exposure_map, slices, energy_name=self.energy_name
+        )
         return type(self)(psf_map, exposure_map)
 
     # ------------------------------------------------------------------ I/O
@@ -654,7 +674,12 @@ class PSFMap:
             exposure_hdu_bands=exposure_hdu_bands,
             filename=filename,
         )
-        result = cls(psf_map, exposure_map)
+        from .psf_reco import RecoPSFMap
+
+        output_class = cls
+        if cls is PSFMap and RecoPSFMap.energy_name in psf_map.geom.axes.names:
+            output_class = RecoPSFMap  # a PSF in reconstructed energy, as gammapy reads it
+        result = output_class(psf_map, exposure_map)
         result._layout = layout
         return result
 
@@ -813,7 +838,7 @@ class PSFMap:
         geom = self._psf_map.geom
         n_axes = len(geom.axes)
         rad_dim = n_axes - 1 - geom.axes.index_of("rad")
-        energy_dim = n_axes - 1 - geom.axes.index_of("energy_true")
+        energy_dim = n_axes - 1 - geom.axes.index_of(self.energy_name)
         data = np.moveaxis(self._psf_map.data, [energy_dim, rad_dim], [0, -1])
         psf = np.asarray(data, dtype=float).reshape(-1, data.shape[-1])
         psf = psf * _sr_factor(self._psf_map.unit)
@@ -829,11 +854,12 @@ class PSFMap:
         return rad, *core.containment_curves(rad, integrand)
 
     def _energy_log(self, energy_true) -> np.ndarray:
-        energy = as_energy(energy_true, name="energy_true")
-        axis = self.energy_axis_true
+        name = self.energy_name
+        energy = as_energy(energy_true, name=name)
+        axis = self._energy_axis
         values = np.asarray(energy.to_value(axis.unit), dtype=float)
         if not np.all(np.isfinite(values) & (values > 0)):
-            raise ValueError(f"energy_true must be positive and finite, got {describe(energy)}")
+            raise ValueError(f"{name} must be positive and finite, got {describe(energy)}")
         log_values = np.log(values)
         nodes = np.log(axis.center.value)
         if nodes.size > 1:
@@ -842,7 +868,7 @@ class PSFMap:
             if np.any(outside):
                 bad = u.Quantity(np.unique(values[outside]), axis.unit)
                 raise ValueError(
-                    f"energy_true {describe(bad)} is outside the PSF table, which covers "
+                    f"{name} {describe(bad)} is outside the PSF table, which covers "
                     f"{axis.center[0]:.6g} to {axis.center[-1]:.6g}; the PSF is not "
                     "extrapolated: give energies inside this range"
                 )
@@ -882,7 +908,7 @@ class PSFMap:
         )
         rad, psf, usable = self._profiles()
         nx, ny = self._psf_map.geom.npix
-        energy_nodes = np.log(self.energy_axis_true.center.value)
+        energy_nodes = np.log(self._energy_axis.center.value)
         e_index, e_weight = core.linear_weights(energy_nodes, log_energy)
         x_index, x_weight = core.linear_weights(np.arange(nx, dtype=float), x)
         y_index, y_weight = core.linear_weights(np.arange(ny, dtype=float), y)
@@ -1037,17 +1063,17 @@ class PSFMap:
         geom = self._psf_map.geom
         n_axes = len(geom.axes)
         rad_dim = n_axes - 1 - geom.axes.index_of("rad")
-        energy_dim = n_axes - 1 - geom.axes.index_of("energy_true")
+        energy_dim = n_axes - 1 - geom.axes.index_of(self.energy_name)
         moved_shape = np.moveaxis(self._psf_map.data, [energy_dim, rad_dim], [0, -1]).shape
         scale = np.moveaxis(scale.reshape(*moved_shape[:-1], 1), [0, -1], [energy_dim, rad_dim])
         data = (self._psf_map.data * scale).astype(self._psf_map.data.dtype)
-        result = PSFMap(self._psf_map.copy(data=data), self._exposure_map)
+        result = type(self)(self._psf_map.copy(data=data), self._exposure_map)
         result._layout = self._layout
         return result
 
     # ------------------------------------------------------------------ repr
     def __repr__(self):
-        energy = self.energy_axis_true.center
+        energy = self._energy_axis.center
         rad = self.rad_axis.center.to(u.deg)
         geom = self._psf_map.geom.to_image()
         sky = (
@@ -1061,8 +1087,9 @@ class PSFMap:
             exposure = f"{np.nanmin(data):.4g} to {np.nanmax(data):.4g} {self._exposure_map.unit}"
         return "\n".join(
             [
-                "PSFMap",
-                f"    energy_true : {energy.size} nodes, {energy[0]:.5g} to {energy[-1]:.5g} (log)",
+                type(self).__name__,
+                f"    {self.energy_name:<11} : {energy.size} nodes, "
+                f"{energy[0]:.5g} to {energy[-1]:.5g} (log)",
                 f"    rad         : {rad.size} nodes, {rad[0]:.4g} to {rad[-1]:.4g}",
                 f"    sky         : {sky}",
                 f"    unit        : '{self._psf_map.unit}'",
