@@ -53,7 +53,7 @@ def test_energies_are_checked_by_their_name(psf):
 
 def test_axis_names_are_checked_with_a_way_out(energy):
     true = PSFMap.from_gauss(energy.copy(name="energy_true"))
-    with pytest.raises(ValueError, match=r"needs exactly the axes 'rad' and 'energy'.*use PSFMap"):
+    with pytest.raises(ValueError, match=r"needs the axes 'rad' and 'energy'.*use PSFMap"):
         RecoPSFMap(true.psf_map)
     with pytest.raises(ValueError, match=r"'energy_true'.*use RecoPSFMap"):
         PSFMap(RecoPSFMap.from_gauss(energy).psf_map)

@@ -137,7 +137,8 @@ class MapDataset:
         (or the given bool map / array; X19). The IRF maps are on the sky grid of ``geom``
         with pixels of ``binsz_irf``: a zero `~skymask.irf.PSFMap` on ``rad_axis`` (default
         `~skymask.irf.RAD_AXIS_DEFAULT`) and a diagonal `~skymask.irf.EDispKernelMap`, each
-        with a zero exposure map.
+        with a zero exposure map. Further non-spatial axes of ``geom`` (event types, say)
+        are added after the energy axis of the exposure and after the IRF axes, as gammapy.
 
         Parameters
         ----------
@@ -190,7 +191,10 @@ class MapDataset:
             )
         rad_axis = RAD_AXIS_DEFAULT.copy() if rad_axis is None else rad_axis
         image = geom.to_image()
-        exposure_geom = image.to_cube([energy_axis_true])
+        # gammapy: the geometry's other non-spatial axes (event types, say) follow the
+        # exposure and the IRF axes
+        external = [axis for axis in geom.axes if axis.name != "energy"]
+        exposure_geom = image.to_cube([energy_axis_true, *external])
         irf_image = irf_geom(image, binsz_irf)
         safe = (
             mask_safe
@@ -202,10 +206,14 @@ class MapDataset:
             {
                 "geom": geom,
                 "geom_psf": irf_image.to_cube(
-                    [rad_axis, geom.axes["energy"] if reco_psf else energy_axis_true]
+                    [rad_axis, geom.axes["energy"] if reco_psf else energy_axis_true, *external]
                 ),
                 "geom_edisp": irf_image.to_cube(
-                    [geom.axes["energy"] if migra_axis is None else migra_axis, energy_axis_true]
+                    [
+                        geom.axes["energy"] if migra_axis is None else migra_axis,
+                        energy_axis_true,
+                        *external,
+                    ]
                 ),
             },
             name=name,

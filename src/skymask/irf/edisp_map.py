@@ -17,6 +17,7 @@ from ..maps import Map, MapAxis, WcsGeom
 from ..utils.io import make_path
 from ..utils.units import describe
 from ._irf_io import allsky_geom, read_irf_hdulist, write_irf_hdus
+from ._irf_map import _IRFMap
 from ._stacking import (
     cutout_irf_maps,
     downsample_irf_maps,
@@ -30,23 +31,20 @@ __all__ = ["EDispMap"]
 _AXES = ["migra", "energy_true"]
 
 
-def _check_axes(geom, what):
-    names = [name.lower() for name in geom.axes.names]
-    if names != _AXES:
-        raise ValueError(
-            f"{what} needs the axes {_AXES} in this order, got {names}; e.g. "
-            "WcsGeom.create(..., axes=[migra_axis, energy_axis_true])"
-        )
+_EXAMPLE = "WcsGeom.create(..., axes=[migra_axis, energy_axis_true])"
 
 
-class EDispMap:
+class EDispMap(_IRFMap):
     """Energy-dispersion densities in migration on a sky grid (gammapy's ``EDispMap``).
 
     Parameters
     ----------
     edisp_map : `~skymask.maps.Map`
         Axes ``migra`` then ``energy_true``; data ``(n_true, n_migra, ny, nx)``, a density
-        per unit migra.
+        per unit migra. Further axes (event
+        types, say) may follow, as gammapy keeps them: stacking, slicing, cutouts and
+        down-sampling handle them; evaluating one IRF needs one bin of each
+        (``slice_by_idx``).
     exposure_map : `~skymask.maps.Map`, optional
         The exposure the densities were averaged with (``migra`` squashed to one bin).
 
@@ -60,16 +58,15 @@ class EDispMap:
     (2, 3, 1, 2)
     """
 
-    @property
-    def _irf_map_for_stack(self) -> Map:
-        return self._edisp_map
+    required_axes = tuple(_AXES)
+    _irf_attribute = "_edisp_map"
 
     def __init__(self, edisp_map, exposure_map=None):
         if not isinstance(edisp_map, Map):
             raise TypeError(f"edisp_map must be a skymask Map, got {describe(edisp_map)}")
         if exposure_map is not None and not isinstance(exposure_map, Map):
             raise TypeError(f"exposure_map must be a skymask Map or None, got {exposure_map!r}")
-        _check_axes(edisp_map.geom, "an EDispMap")
+        self._check_axes(edisp_map.geom, "an EDispMap", _EXAMPLE)
         self._edisp_map = edisp_map
         self._exposure_map = exposure_map
 
@@ -109,9 +106,7 @@ class EDispMap:
 
     @exposure_map.setter
     def exposure_map(self, value):
-        if value is not None and not isinstance(value, Map):
-            raise TypeError(f"exposure_map must be a skymask Map or None, got {describe(value)}")
-        self._exposure_map = value
+        self._exposure_map = self._checked_exposure(value)
 
     # ------------------------------------------------------------------ construction / I/O
     @classmethod
@@ -148,7 +143,7 @@ class EDispMap:
         """
         if not isinstance(geom, WcsGeom):
             raise TypeError(f"geom must be a WcsGeom, got {describe(geom)}")
-        _check_axes(geom, "an EDispMap geometry")
+        cls._check_axes(geom, "an EDispMap geometry", _EXAMPLE)
         migra_axis = geom.axes["migra"]
         migra_0 = float(np.asarray(migra_axis.coord_to_pix(1.0)).ravel()[0])
         distance = np.abs(np.arange(migra_axis.nbin) - migra_0)
@@ -319,6 +314,7 @@ class EDispMap:
         """
         if not isinstance(energy_axis, MapAxis):
             raise TypeError(f"energy_axis must be a MapAxis, got {describe(energy_axis)}")
+        self._require_irf_axes_only("to_edisp_kernel_map")
         energy_axis = energy_axis.copy(name="energy")
         geom = self._edisp_map.geom
         migra_axis, true_axis = geom.axes["migra"], geom.axes["energy_true"]

@@ -12,6 +12,7 @@ from ..maps import Map, MapAxis
 from ..utils.io import make_path, write_fits
 from ..utils.units import as_angle, as_energy, describe
 from ._irf_io import allsky_geom, read_irf_hdulist, write_irf_hdus
+from ._irf_map import _IRFMap
 
 __all__ = ["RAD_AXIS_DEFAULT", "PSFMap"]
 
@@ -64,7 +65,7 @@ def _as_fraction(value) -> np.ndarray:
 RAD_AXIS_DEFAULT = MapAxis.from_bounds(0, 0.66, nbin=66, node_type="edges", name="rad", unit="deg")
 
 
-class PSFMap:
+class PSFMap(_IRFMap):
     """A PSF tabulated in radius (``rad``) and true energy (``energy_true``) on a sky grid.
 
     Parameters
@@ -73,6 +74,10 @@ class PSFMap:
         PSF values (a density per solid angle, e.g. ``sr-1``) with the non-spatial axes ``rad``
         and ``energy_true``, in either order. The ``rad`` nodes are the axis centres and must be
         increasing and non-negative; the energies are the ``energy_true`` centres, increasing.
+        Further axes (event
+        types, say) may follow, as gammapy keeps them: stacking, slicing, cutouts and
+        down-sampling handle them; evaluating one IRF needs one bin of each
+        (``slice_by_idx``).
     exposure_map : `~skymask.maps.Map`, optional
         The exposure the PSF was averaged with (``rad`` squashed to one bin). It is carried
         along for reading and writing datasets; the containment does not use it.
@@ -138,6 +143,12 @@ class PSFMap:
     required_axes = ("rad", "energy_true")
     #: Name of the energy axis of the table (``"energy"`` for `RecoPSFMap`).
     energy_name = "energy_true"
+    _irf_attribute = "_psf_map"
+
+    @classmethod
+    def _irf_axes_ok(cls, names) -> bool:
+        # rad and the energy axis in either order (as skymask always read them), then extras
+        return sorted(names[:2]) == sorted(cls.required_axes)
 
     def __init__(self, psf_map, exposure_map=None):
         if not isinstance(psf_map, Map):
@@ -146,7 +157,7 @@ class PSFMap:
             raise TypeError(f"exposure_map must be a skymask Map or None, got {exposure_map!r}")
         names = [name.lower() for name in psf_map.geom.axes.names]
         energy_name = self.energy_name
-        if sorted(names) != sorted(self.required_axes):
+        if not self._irf_axes_ok(names):
             other = "energy" if energy_name == "energy_true" else "energy_true"
             hint = (
                 f"; for a PSF in {'reconstructed' if other == 'energy' else 'true'} energy "
@@ -155,9 +166,9 @@ class PSFMap:
                 else ""
             )
             raise ValueError(
-                f"a {type(self).__name__} needs exactly the axes 'rad' and '{energy_name}', got "
-                f"{names}{hint}; build the map with MapAxis(..., name='rad') and "
-                f"name='{energy_name}'"
+                f"a {type(self).__name__} needs the axes 'rad' and '{energy_name}' first (any "
+                f"further axes after them), got {names}{hint}; build the map with "
+                f"MapAxis(..., name='rad') and name='{energy_name}'"
             )
         rad_axis = psf_map.geom.axes["rad"]
         if not rad_axis.unit.is_equivalent(u.rad):
@@ -361,15 +372,9 @@ class PSFMap:
         return cls(psf_map, exposure)
 
     # ------------------------------------------------------------------ stacking, slicing
-    @property
-    def _irf_map_for_stack(self) -> Map:
-        return self._psf_map
-
     @exposure_map.setter
     def exposure_map(self, value):
-        if value is not None and not isinstance(value, Map):
-            raise TypeError(f"exposure_map must be a skymask Map or None, got {describe(value)}")
-        self._exposure_map = value
+        self._exposure_map = self._checked_exposure(value)
 
     def stack(self, other, weights=None, nan_to_num=True) -> None:
         """Add ``other`` in place, exposure-weighted, as gammapy's ``IRFMap.stack``.
@@ -835,6 +840,7 @@ class PSFMap:
 
         Also returns whether each profile is usable: finite, and not zero everywhere.
         """
+        self._require_irf_axes_only("the PSF containment")
         geom = self._psf_map.geom
         n_axes = len(geom.axes)
         rad_dim = n_axes - 1 - geom.axes.index_of("rad")
