@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..maps import Map
 from ..utils.units import describe
+from ._stacking import cutout_irf_maps, downsample_irf_maps, slice_irf_maps, stack_irf_maps
 
 
 class _IRFMap:
@@ -20,6 +21,9 @@ class _IRFMap:
 
     required_axes: tuple = ()
     _irf_attribute = ""
+    #: What the exposure averages (for messages) and the usual variable name.
+    _averaged = "IRFs"
+    _variable = "irf"
 
     @property
     def _irf_map_for_stack(self) -> Map:
@@ -40,6 +44,11 @@ class _IRFMap:
             )
 
     @property
+    def _exposure_energy_name(self) -> str:
+        """The energy axis the exposure map keeps (the IRF axis it squashes is the other)."""
+        return getattr(self, "energy_name", "energy_true")
+
+    @property
     def _extra_axes(self) -> list[str]:
         """Names of the non-spatial axes beyond the two IRF axes."""
         names = self._irf_map_for_stack.geom.axes.names
@@ -54,6 +63,51 @@ class _IRFMap:
                 f"{extra}: select one bin of each first, e.g. "
                 f"irf.slice_by_idx({{'{extra[0]}': 0}})"
             )
+
+    # The bodies of the public stack / cutout / downsample / slice_by_idx of every IRF map
+    # (each class keeps its own docstring and examples).
+    def _stack(self, other, weights, nan_to_num) -> None:
+        name = type(self).__name__
+        if not isinstance(other, type(self)):
+            article = "an" if name[0] in "AEIOU" else "a"
+            raise TypeError(f"other must be {article} {name}, got {describe(other)}")
+        if self._exposure_map is None or other._exposure_map is None:
+            raise ValueError(
+                f"Missing exposure map for {name}.stack: both maps need one (the "
+                f"{self._averaged} are averaged with it); set {self._variable}.exposure_map"
+            )
+        stack_irf_maps(self, other, weights, nan_to_num)
+
+    def _cutout(self, position, width, mode, min_npix):
+        irf, exposure = cutout_irf_maps(
+            self._irf_map_for_stack,
+            self._exposure_map,
+            position,
+            width,
+            mode=mode,
+            min_npix=min_npix,
+        )
+        return type(self)(irf, exposure)
+
+    def _downsample(self, factor, axis_name, weights):
+        irf, exposure = downsample_irf_maps(
+            self._irf_map_for_stack,
+            self._exposure_map,
+            factor,
+            axis_name=axis_name,
+            weights=weights,
+            energy_name=self._exposure_energy_name,
+        )
+        return type(self)(irf, exposure)
+
+    def _slice_by_idx(self, slices):
+        irf, exposure = slice_irf_maps(
+            self._irf_map_for_stack,
+            self._exposure_map,
+            slices,
+            energy_name=self._exposure_energy_name,
+        )
+        return type(self)(irf, exposure)
 
     @staticmethod
     def _checked_exposure(value) -> Map | None:

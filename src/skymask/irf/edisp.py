@@ -22,7 +22,7 @@ from ..utils.io import make_path
 from ..utils.units import describe
 from ._irf_io import allsky_geom, read_irf_hdulist, write_irf_hdus
 from ._irf_map import _IRFMap
-from ._stacking import slice_irf_maps, stack_irf_maps, weights_data
+from ._stacking import weights_data
 from .edisp_kernel import EDispKernel, overlap_fraction
 
 __all__ = ["EDispKernel", "EDispKernelMap", "EDispPositionWarning", "overlap_fraction"]
@@ -64,6 +64,8 @@ class EDispKernelMap(_IRFMap):
 
     required_axes = tuple(_AXES)
     _irf_attribute = "_edisp_map"
+    _averaged = "kernels"
+    _variable = "edisp"
 
     def __init__(self, edisp_map, exposure_map=None):
         if not isinstance(edisp_map, Map):
@@ -516,14 +518,7 @@ class EDispKernelMap(_IRFMap):
         >>> edisp.exposure_map.data[:, 0, 0, 0].tolist()
         [4.0, 4.0, 4.0]
         """
-        if not isinstance(other, EDispKernelMap):
-            raise TypeError(f"other must be an EDispKernelMap, got {describe(other)}")
-        if self._exposure_map is None or other._exposure_map is None:
-            raise ValueError(
-                "Missing exposure map for EDispKernelMap.stack: both maps need one (the "
-                "kernels are averaged with it); set edisp.exposure_map"
-            )
-        stack_irf_maps(self, other, weights, nan_to_num)
+        self._stack(other, weights, nan_to_num)
 
     def cutout(self, position, width, mode="trim", min_npix=3) -> EDispKernelMap:
         """The IRF and exposure maps cut out around ``position`` (at least ``min_npix``
@@ -558,12 +553,7 @@ class EDispKernelMap(_IRFMap):
         >>> cut.edisp_map.data.shape, cut.exposure_map.data.shape
         ((3, 3, 3, 3), (3, 1, 3, 3))
         """
-        from ._stacking import cutout_irf_maps
-
-        irf, exposure = cutout_irf_maps(
-            self._edisp_map, self._exposure_map, position, width, mode=mode, min_npix=min_npix
-        )
-        return type(self)(irf, exposure)
+        return self._cutout(position, width, mode, min_npix)
 
     def downsample(self, factor, axis_name=None, weights=None) -> EDispKernelMap:
         """gammapy's ``IRFMap.downsample``: sky pixels averaged, or bins of ``axis_name``
@@ -598,12 +588,7 @@ class EDispKernelMap(_IRFMap):
         >>> down.edisp_map.data[0, :, 0, 0].tolist()  # the mean of 25 equal kernels
         [0.75, 0.25, 0.0]
         """
-        from ._stacking import downsample_irf_maps
-
-        irf, exposure = downsample_irf_maps(
-            self._edisp_map, self._exposure_map, factor, axis_name=axis_name, weights=weights
-        )
-        return type(self)(irf, exposure)
+        return self._downsample(factor, axis_name, weights)
 
     def resample_energy_axis(self, energy_axis, weights=None) -> EDispKernelMap:
         """Reconstructed-energy bins grouped into ``energy_axis``'s (summed with ``weights``,
@@ -665,8 +650,7 @@ class EDispKernelMap(_IRFMap):
         >>> part.edisp_map.data.shape, part.exposure_map.data.shape
         ((2, 3, 5, 5), (2, 1, 5, 5))
         """
-        edisp_map, exposure_map = slice_irf_maps(self._edisp_map, self._exposure_map, slices)
-        return type(self)(edisp_map, exposure_map)
+        return self._slice_by_idx(slices)
 
     def peek(self, figsize=(15, 5)):
         """Quick look at the kernel at the map centre (`EDispKernel.peek`); returns the figure.

@@ -18,12 +18,6 @@ from ..utils.io import make_path
 from ..utils.units import describe
 from ._irf_io import allsky_geom, read_irf_hdulist, write_irf_hdus
 from ._irf_map import _IRFMap
-from ._stacking import (
-    cutout_irf_maps,
-    downsample_irf_maps,
-    slice_irf_maps,
-    stack_irf_maps,
-)
 from .edisp import EDispKernelMap
 
 __all__ = ["EDispMap"]
@@ -60,6 +54,8 @@ class EDispMap(_IRFMap):
 
     required_axes = tuple(_AXES)
     _irf_attribute = "_edisp_map"
+    _averaged = "densities"
+    _variable = "edisp"
 
     def __init__(self, edisp_map, exposure_map=None):
         if not isinstance(edisp_map, Map):
@@ -433,14 +429,7 @@ class EDispMap(_IRFMap):
         >>> float(first.exposure_map.data.max())
         4.0
         """
-        if not isinstance(other, EDispMap):
-            raise TypeError(f"other must be an EDispMap, got {describe(other)}")
-        if self._exposure_map is None or other._exposure_map is None:
-            raise ValueError(
-                "Missing exposure map for EDispMap.stack: both maps need one (the densities "
-                "are averaged with it); set edisp.exposure_map"
-            )
-        stack_irf_maps(self, other, weights, nan_to_num)
+        self._stack(other, weights, nan_to_num)
 
     def cutout(self, position, width, mode="trim", min_npix=3) -> EDispMap:
         """The density and exposure maps cut out around ``position`` (at least ``min_npix``
@@ -472,10 +461,7 @@ class EDispMap(_IRFMap):
         >>> edisp.cutout(edisp.edisp_map.geom.center_skydir, "4 deg").edisp_map.data.shape
         (2, 10, 4, 4)
         """
-        irf, exposure = cutout_irf_maps(
-            self._edisp_map, self._exposure_map, position, width, mode=mode, min_npix=min_npix
-        )
-        return type(self)(irf, exposure)
+        return self._cutout(position, width, mode, min_npix)
 
     def downsample(self, factor, axis_name=None, weights=None) -> EDispMap:
         """gammapy's ``IRFMap.downsample``: sky pixels averaged (``axis_name`` None), or bins
@@ -505,10 +491,7 @@ class EDispMap(_IRFMap):
         >>> edisp.downsample(2).edisp_map.data.shape
         (2, 10, 2, 2)
         """
-        irf, exposure = downsample_irf_maps(
-            self._edisp_map, self._exposure_map, factor, axis_name=axis_name, weights=weights
-        )
-        return type(self)(irf, exposure)
+        return self._downsample(factor, axis_name, weights)
 
     def slice_by_idx(self, slices) -> EDispMap:
         """The maps sliced along the axes they have (``{"energy_true": slice(0, 2)}``).
@@ -532,8 +515,7 @@ class EDispMap(_IRFMap):
         >>> edisp.slice_by_idx({"energy_true": slice(0, 2)}).edisp_map.data.shape
         (2, 3, 1, 2)
         """
-        irf, exposure = slice_irf_maps(self._edisp_map, self._exposure_map, slices)
-        return type(self)(irf, exposure)
+        return self._slice_by_idx(slices)
 
 
 def edisp_from_hdulist(hdulist, hdu="EDISP"):

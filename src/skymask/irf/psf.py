@@ -144,6 +144,8 @@ class PSFMap(_IRFMap):
     #: Name of the energy axis of the table (``"energy"`` for `RecoPSFMap`).
     energy_name = "energy_true"
     _irf_attribute = "_psf_map"
+    _averaged = "PSFs"
+    _variable = "psf"
 
     @classmethod
     def _irf_axes_ok(cls, names) -> bool:
@@ -414,16 +416,7 @@ class PSFMap(_IRFMap):
         >>> psf.exposure_map.data[:, 0, 0, 0].tolist()
         [4.0, 4.0]
         """
-        from ._stacking import stack_irf_maps
-
-        if not isinstance(other, PSFMap):
-            raise TypeError(f"other must be a PSFMap, got {describe(other)}")
-        if self._exposure_map is None or other._exposure_map is None:
-            raise ValueError(
-                "Missing exposure map for PSFMap.stack: both maps need one (the PSFs are "
-                "averaged with it); set psf.exposure_map"
-            )
-        stack_irf_maps(self, other, weights, nan_to_num)
+        self._stack(other, weights, nan_to_num)
 
     def cutout(self, position, width, mode="trim", min_npix=3) -> PSFMap:
         """The IRF and exposure maps cut out around ``position`` (at least ``min_npix``
@@ -457,12 +450,7 @@ class PSFMap(_IRFMap):
         >>> cut.psf_map.data.shape, cut.exposure_map.data.shape
         ((2, 66, 3, 3), (2, 1, 3, 3))
         """
-        from ._stacking import cutout_irf_maps
-
-        irf, exposure = cutout_irf_maps(
-            self._psf_map, self._exposure_map, position, width, mode=mode, min_npix=min_npix
-        )
-        return type(self)(irf, exposure)
+        return self._cutout(position, width, mode, min_npix)
 
     def downsample(self, factor, axis_name=None, weights=None) -> PSFMap:
         """gammapy's ``IRFMap.downsample``: sky pixels averaged, or bins of ``axis_name``
@@ -497,17 +485,7 @@ class PSFMap(_IRFMap):
         >>> bool(np.allclose(down.psf_map.data[..., 0, 0], psf.psf_map.data[..., 0, 0]))
         True
         """
-        from ._stacking import downsample_irf_maps
-
-        irf, exposure = downsample_irf_maps(
-            self._psf_map,
-            self._exposure_map,
-            factor,
-            axis_name=axis_name,
-            weights=weights,
-            energy_name=self.energy_name,
-        )
-        return type(self)(irf, exposure)
+        return self._downsample(factor, axis_name, weights)
 
     def _profiles_at(self, position=None) -> np.ndarray:
         """PSF profiles (sr^-1) per true-energy node at ``position``, shape (n_energy, n_rad),
@@ -612,12 +590,7 @@ class PSFMap(_IRFMap):
         >>> round(float(r68.deg), 3)
         0.152
         """
-        from ._stacking import slice_irf_maps
-
-        psf_map, exposure_map = slice_irf_maps(
-            self._psf_map, self._exposure_map, slices, energy_name=self.energy_name
-        )
-        return type(self)(psf_map, exposure_map)
+        return self._slice_by_idx(slices)
 
     # ------------------------------------------------------------------ I/O
     @classmethod
