@@ -108,6 +108,7 @@ def test_evaluating_one_irf_needs_one_bin_of_each_extra_axis(dataset):
     geom = psf.psf_map.geom.to_image().to_cube([psf.rad_axis, E_TRUE, LABELS])
     data = np.stack([psf.psf_map.data] * 2)
     stacked = PSFMap(Map.from_geom(geom, data=data, unit="sr-1"))
+    assert "type        : 2 bins (an extra axis)" in repr(stacked)
     r68 = stacked.slice_by_idx({"type": 1}).containment_radius(0.68, 1 * u.TeV)
     assert_allclose(r68.deg, 0.1 * np.sqrt(-2 * np.log(0.32)), rtol=1e-4)  # 2-D Gaussian
 

@@ -1071,6 +1071,11 @@ class PSFMap(_IRFMap):
                 f"{energy[0]:.5g} to {energy[-1]:.5g} (log)",
                 f"    rad         : {rad.size} nodes, {rad[0]:.4g} to {rad[-1]:.4g}",
                 f"    sky         : {sky}",
+                *[
+                    f"    {axis.name:<11} : {axis.nbin} bins (an extra axis)"
+                    for axis in self._psf_map.geom.axes
+                    if axis.name in self._extra_axes
+                ],
                 f"    unit        : '{self._psf_map.unit}'",
                 f"    exposure    : {exposure}",
             ]
