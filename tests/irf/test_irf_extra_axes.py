@@ -140,3 +140,19 @@ def test_extra_axes_must_come_after_the_irf_axes():
     geom = WcsGeom.create(npix=3, axes=[LABELS, RAD, E_TRUE])
     with pytest.raises(ValueError, match="'rad' and 'energy_true' first"):
         PSFMap(Map.from_geom(geom, unit="sr-1"))
+
+
+def test_edisp_map_to_kernel_map_keeps_the_extra_axes_x186(geom):
+    # gammapy 2.1 raises KeyError: 'type' here
+    dataset = MapDataset.create(geom=geom, energy_axis_true=E_TRUE, rad_axis=RAD, migra_axis=MIGRA)
+    edisp = dataset.edisp
+    edisp.edisp_map.data[1] *= np.linspace(0.5, 1.5, 50)[:, None, None]  # types now differ
+    kernel = edisp.to_edisp_kernel_map(E_RECO)
+    assert kernel.edisp_map.geom.axes.names == ["energy", "energy_true", "type"]
+    assert kernel.edisp_map.data.shape == (2, 3, 2, 10, 10)
+    assert kernel.exposure_map.data.shape == (2, 3, 1, 10, 10)
+    # oracle: each event type on its own (the 4-D path, checked against gammapy elsewhere)
+    for index in range(2):
+        one = edisp.slice_by_idx({"type": index}).to_edisp_kernel_map(E_RECO)
+        assert_allclose(kernel.edisp_map.data[index], one.edisp_map.data, rtol=1e-12)
+    assert not np.allclose(kernel.edisp_map.data[0], kernel.edisp_map.data[1])

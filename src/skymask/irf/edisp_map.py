@@ -284,7 +284,8 @@ class EDispMap(_IRFMap):
     def to_edisp_kernel_map(self, energy_axis, threshold=1e-8) -> EDispKernelMap:
         """Kernels in reconstructed energy, as gammapy: the density integrated over each
         reconstructed bin's migra range ``[E_lo / E_true, E_hi / E_true]`` at the true-energy
-        bin centres; values below ``threshold`` set to 0.
+        bin centres; values below ``threshold`` set to 0. Extra axes (event types, say)
+        are kept after ``energy`` and ``energy_true`` (X186).
 
         Parameters
         ----------
@@ -310,11 +311,17 @@ class EDispMap(_IRFMap):
         """
         if not isinstance(energy_axis, MapAxis):
             raise TypeError(f"energy_axis must be a MapAxis, got {describe(energy_axis)}")
-        self._require_irf_axes_only("to_edisp_kernel_map")
         energy_axis = energy_axis.copy(name="energy")
         geom = self._edisp_map.geom
         migra_axis, true_axis = geom.axes["migra"], geom.axes["energy_true"]
+        extra_axes = [axis for axis in geom.axes if axis.name in self._extra_axes]
         density = np.asarray(self._edisp_map.data, dtype=float)
+        # Extra axes (event types, say) are folded into the sky rows: each is one more set
+        # of pixels with its own densities. (n_true, n_migra, n_extra * ny, nx)
+        n_extra = len(extra_axes)
+        extra_shape = density.shape[:n_extra]
+        density = np.moveaxis(density, list(range(n_extra)), list(range(2, 2 + n_extra)))
+        density = density.reshape(*density.shape[:2], -1, density.shape[-1])
         # The cumulative integral at the migra edges: (n_true, n_migra + 1, ny, nx).
         width = migra_axis.bin_width.to_value("").reshape(1, -1, 1, 1)
         cumulative = np.concatenate(
@@ -333,7 +340,9 @@ class EDispMap(_IRFMap):
             values[i] = (1 - fraction) * cumulative[i, low] + fraction * cumulative[i, low + 1]
         data = np.clip(np.diff(values, axis=1), 0, np.inf)
         data[data < threshold] = 0
-        kernel_geom = geom.to_image().to_cube([energy_axis, true_axis])
+        data = data.reshape(*data.shape[:2], *extra_shape, -1, nx)
+        data = np.moveaxis(data, list(range(2, 2 + n_extra)), list(range(n_extra)))
+        kernel_geom = geom.to_image().to_cube([energy_axis, true_axis, *extra_axes])
         exposure = None
         if self._exposure_map is not None:
             exposure = self._exposure_map.copy(geom=kernel_geom.squash("energy"))
