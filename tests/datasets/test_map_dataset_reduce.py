@@ -119,8 +119,8 @@ def test_create_with_irf_maps_and_geoms():
     assert with_migra.edisp.edisp_map.data.shape == (3, 50, 10, 10)
     assert with_migra.edisp.exposure_map.data.shape == (3, 1, 10, 10)
     assert_allclose(with_migra.edisp.edisp_map.data.sum(), 5000)
-    with pytest.raises(ValueError, match="RecoPSFMap"):
-        MapDataset.create(geom, reco_psf=True)
+    # reco_psf=True: a RecoPSFMap on the reconstructed energy axis (tests/irf/test_psf_reco.py)
+    assert MapDataset.create(geom, reco_psf=True).psf.psf_map.geom.axes.names == ["rad", "energy"]
 
 
 def test_slice_by_idx_and_energy():

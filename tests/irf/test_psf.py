@@ -324,7 +324,7 @@ def test_construction_errors():
     )
     with pytest.raises(ValueError, match=r"'rad' and 'energy_true'.*reconstructed energy"):
         PSFMap(Map.from_geom(reco, unit="sr-1"))
-    with pytest.raises(ValueError, match="exactly the axes"):
+    with pytest.raises(ValueError, match="needs the axes 'rad' and 'energy_true' first"):
         PSFMap(Map.from_geom(geom.drop("rad"), unit="sr-1"))
     with pytest.raises(u.UnitConversionError, match=r"set psf_map\.unit = 'sr-1'"):
         PSFMap(Map.from_geom(geom))

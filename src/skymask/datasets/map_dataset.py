@@ -137,7 +137,8 @@ class MapDataset:
         (or the given bool map / array; X19). The IRF maps are on the sky grid of ``geom``
         with pixels of ``binsz_irf``: a zero `~skymask.irf.PSFMap` on ``rad_axis`` (default
         `~skymask.irf.RAD_AXIS_DEFAULT`) and a diagonal `~skymask.irf.EDispKernelMap`, each
-        with a zero exposure map.
+        with a zero exposure map. Further non-spatial axes of ``geom`` (event types, say)
+        are added after the energy axis of the exposure and after the IRF axes, as gammapy.
 
         Parameters
         ----------
@@ -158,7 +159,8 @@ class MapDataset:
             Accepted for gammapy's signature; skymask keeps no meta table.
         name : str, optional
         reco_psf : bool
-            Not supported (a PSF in reconstructed energy): True is a ValueError.
+            Make the PSF a `~skymask.irf.RecoPSFMap` on the reconstructed ``energy`` axis of
+            ``geom`` instead of a `~skymask.irf.PSFMap` on ``energy_axis_true`` (gammapy's).
         mask_safe : bool, array or bool `~skymask.maps.Map`, default True
         background : float or array, default 0
         gti : `~skymask.data.GTI`, optional
@@ -181,11 +183,6 @@ class MapDataset:
             raise ValueError(
                 f"MapDataset.create needs a WcsGeom with an 'energy' axis, got {describe(geom)}"
             )
-        if reco_psf:
-            raise ValueError(
-                "reco_psf=True: a PSF in reconstructed energy (RecoPSFMap) is not supported by "
-                "skymask; the PSF map is in true energy"
-            )
         if energy_axis_true is None:
             energy_axis_true = geom.axes["energy"].copy(name="energy_true")
         elif energy_axis_true.name != "energy_true":
@@ -194,7 +191,10 @@ class MapDataset:
             )
         rad_axis = RAD_AXIS_DEFAULT.copy() if rad_axis is None else rad_axis
         image = geom.to_image()
-        exposure_geom = image.to_cube([energy_axis_true])
+        # gammapy: the geometry's other non-spatial axes (event types, say) follow the
+        # exposure and the IRF axes
+        external = [axis for axis in geom.axes if axis.name != "energy"]
+        exposure_geom = image.to_cube([energy_axis_true, *external])
         irf_image = irf_geom(image, binsz_irf)
         safe = (
             mask_safe
@@ -205,9 +205,15 @@ class MapDataset:
             cls,
             {
                 "geom": geom,
-                "geom_psf": irf_image.to_cube([rad_axis, energy_axis_true]),
+                "geom_psf": irf_image.to_cube(
+                    [rad_axis, geom.axes["energy"] if reco_psf else energy_axis_true, *external]
+                ),
                 "geom_edisp": irf_image.to_cube(
-                    [geom.axes["energy"] if migra_axis is None else migra_axis, energy_axis_true]
+                    [
+                        geom.axes["energy"] if migra_axis is None else migra_axis,
+                        energy_axis_true,
+                        *external,
+                    ]
                 ),
             },
             name=name,

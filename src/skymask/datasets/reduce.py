@@ -16,7 +16,7 @@ import numpy as np
 from astropy import units as u
 
 from ..data import GTI
-from ..irf import EDispKernelMap, EDispMap, PSFMap
+from ..irf import EDispKernelMap, EDispMap, PSFMap, RecoPSFMap
 from ..maps import Map
 from ..stats import cash_significance
 
@@ -90,7 +90,9 @@ def empty_from_geoms(cls, geoms: dict, name=None):
         kwargs["edisp"] = (EDispMap if migra else EDispKernelMap).from_geom(edisp_geom)
     if geoms.get("geom_psf") is not None:
         psf_geom = geoms["geom_psf"]
-        kwargs["psf"] = PSFMap(
+        # gammapy: a PSF in reconstructed energy when the geometry has an 'energy' axis
+        psf_class = RecoPSFMap if "energy" in psf_geom.axes.names else PSFMap
+        kwargs["psf"] = psf_class(
             Map.from_geom(psf_geom, unit="sr-1"),
             Map.from_geom(psf_geom.squash("rad"), unit="m2 s"),
         )

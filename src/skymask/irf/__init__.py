@@ -4,6 +4,7 @@ from .edisp import EDispKernel, EDispKernelMap
 from .edisp_map import EDispMap
 from .psf import RAD_AXIS_DEFAULT, PSFMap
 from .psf_kernel import PSFKernel
+from .psf_reco import RecoPSFMap
 
 __all__ = [
     "RAD_AXIS_DEFAULT",
@@ -12,4 +13,5 @@ __all__ = [
     "EDispMap",
     "PSFKernel",
     "PSFMap",
+    "RecoPSFMap",
 ]

@@ -16,9 +16,19 @@ __all__ = [
 ]
 
 
-def slice_irf_maps(irf_map, exposure_map, slices):
+def _exposure_follows(irf_map, exposure_map, name) -> bool:
+    """Whether the exposure map has the IRF map's axis ``name`` unsquashed (the energy axis
+    and any extra axis such as an event type; not ``rad``, ``migra`` or ``energy`` of an
+    EDisp kernel, which the exposure has as one bin)."""
+    if name not in exposure_map.geom.axes.names or name not in irf_map.geom.axes.names:
+        return False
+    return exposure_map.geom.axes[name].nbin == irf_map.geom.axes[name].nbin
+
+
+def slice_irf_maps(irf_map, exposure_map, slices, energy_name="energy_true"):
     """The IRF map sliced along the axes it has (other keys are ignored); the exposure map
-    only along ``energy_true`` (its other axes are squashed to one bin), as gammapy."""
+    along the same axes where it has them unsquashed (``energy_name`` and any extra axis),
+    as gammapy for ``energy_true``."""
     if not isinstance(slices, dict):
         raise TypeError(f"slices must be a dict of axis name to slice or int, got {slices!r}")
 
@@ -29,7 +39,13 @@ def slice_irf_maps(irf_map, exposure_map, slices):
         own = {key: value for key, value in slices.items() if key in names}
         return m.slice_by_idx(own) if own else m.copy()
 
-    exposure_slices = {k: v for k, v in slices.items() if k == "energy_true"}
+    exposure_slices = {}
+    if exposure_map is not None:
+        exposure_slices = {
+            k: v
+            for k, v in slices.items()
+            if k == energy_name or _exposure_follows(irf_map, exposure_map, k)
+        }
     if exposure_map is not None and exposure_slices:
         exposure_map = exposure_map.slice_by_idx(exposure_slices)
     return cut(irf_map), exposure_map
@@ -91,16 +107,18 @@ def cutout_irf_maps(irf_map, exposure_map, position, width, mode="trim", min_npi
     return cut, exposure
 
 
-def downsample_irf_maps(irf_map, exposure_map, factor, axis_name=None, weights=None):
+def downsample_irf_maps(
+    irf_map, exposure_map, factor, axis_name=None, weights=None, energy_name="energy_true"
+):
     """gammapy's ``IRFMap.downsample``: sky pixels averaged, axis bins summed (weighted); the
-    exposure follows the sky pixels and ``energy_true``."""
+    exposure follows the sky pixels and ``energy_name``."""
     preserve_counts = axis_name is not None
     down = irf_map.downsample(
         factor=factor, axis_name=axis_name, preserve_counts=preserve_counts, weights=weights
     )
     exposure = None
     if exposure_map is not None:
-        if axis_name in (None, "energy_true"):
+        if axis_name in (None, energy_name) or _exposure_follows(irf_map, exposure_map, axis_name):
             exposure = exposure_map.downsample(
                 factor=factor, axis_name=axis_name, preserve_counts=preserve_counts
             )

@@ -21,7 +21,8 @@ from ..utils.exceptions import SkymaskWarning
 from ..utils.io import make_path
 from ..utils.units import describe
 from ._irf_io import allsky_geom, read_irf_hdulist, write_irf_hdus
-from ._stacking import slice_irf_maps, stack_irf_maps, weights_data
+from ._irf_map import _IRFMap
+from ._stacking import weights_data
 from .edisp_kernel import EDispKernel, overlap_fraction
 
 __all__ = ["EDispKernel", "EDispKernelMap", "EDispPositionWarning", "overlap_fraction"]
@@ -33,13 +34,16 @@ class EDispPositionWarning(SkymaskWarning):
     """The requested position has no valid kernel; the nearest valid pixel is used."""
 
 
-class EDispKernelMap:
+class EDispKernelMap(_IRFMap):
     """Energy-dispersion kernels on a sky grid (gammapy's ``EDISP`` HDU).
 
     Parameters
     ----------
     edisp_map : `~skymask.maps.Map`
-        Axes ``energy`` then ``energy_true``; data ``(n_true, n_reco, ny, nx)``.
+        Axes ``energy`` then ``energy_true``; data ``(n_true, n_reco, ny, nx)``. Further axes (event
+        types, say) may follow, as gammapy keeps them: stacking, slicing, cutouts and
+        down-sampling handle them; evaluating one IRF needs one bin of each
+        (``slice_by_idx``).
     exposure_map : `~skymask.maps.Map`, optional
         The exposure the kernels were averaged with (``energy`` squashed to one bin).
 
@@ -58,9 +62,10 @@ class EDispKernelMap:
     A MapDataset file: ``EDispKernelMap.read("Fermi-LAT-3FHL_data_Fermi-LAT.fits")``.
     """
 
-    @property
-    def _irf_map_for_stack(self) -> Map:
-        return self._edisp_map
+    required_axes = tuple(_AXES)
+    _irf_attribute = "_edisp_map"
+    _averaged = "kernels"
+    _variable = "edisp"
 
     def __init__(self, edisp_map, exposure_map=None):
         if not isinstance(edisp_map, Map):
@@ -68,10 +73,11 @@ class EDispKernelMap:
         if exposure_map is not None and not isinstance(exposure_map, Map):
             raise TypeError(f"exposure_map must be a skymask Map or None, got {exposure_map!r}")
         names = [name.lower() for name in edisp_map.geom.axes.names]
-        if names != _AXES:
-            hint = "; a migra axis (EDispMap) is not supported" if "migra" in names else ""
+        if not self._irf_axes_ok(names):
+            hint = "; for a migra axis use EDispMap" if "migra" in names else ""
             raise ValueError(
-                f"an EDispKernelMap needs the axes {_AXES} in this order, got {names}{hint}"
+                f"an EDispKernelMap needs the axes {_AXES} in this order (any further axes "
+                f"after them), got {names}{hint}"
             )
         self._edisp_map = edisp_map
         self._exposure_map = exposure_map
@@ -112,9 +118,7 @@ class EDispKernelMap:
 
     @exposure_map.setter
     def exposure_map(self, value):
-        if value is not None and not isinstance(value, Map):
-            raise TypeError(f"exposure_map must be a skymask Map or None, got {describe(value)}")
-        self._exposure_map = value
+        self._exposure_map = self._checked_exposure(value)
 
     @property
     def energy_axis(self) -> MapAxis:
@@ -201,13 +205,13 @@ class EDispKernelMap:
         """
         if not isinstance(geom, WcsGeom):
             raise TypeError(f"geom must be a WcsGeom, got {describe(geom)}")
-        names = [axis.name.lower() for axis in geom.axes]
-        if names != _AXES:
-            raise ValueError(
-                f"an EDispKernelMap geometry needs the axes {_AXES} in this order, got {names}; "
-                "e.g. WcsGeom.create(..., axes=[energy_axis, energy_axis_true])"
-            )
-        energy_axis, energy_axis_true = geom.axes
+        cls._check_axes(
+            geom,
+            "an EDispKernelMap geometry",
+            "WcsGeom.create(..., axes=[energy_axis, energy_axis_true])",
+        )
+        energy_axis, energy_axis_true = geom.axes[0], geom.axes[1]
+        # (n_true, n_reco, 1, 1): repeated over the sky and any further axes
         matrix = overlap_fraction(energy_axis, energy_axis_true)[:, :, np.newaxis, np.newaxis]
         edisp_map = Map.from_geom(geom, data=np.broadcast_to(matrix, geom.data_shape).copy())
         exposure = Map.from_geom(geom.squash("energy"), unit="m2 s")
@@ -470,7 +474,8 @@ class EDispKernelMap:
         if weights is not None:
             data = data * weights_data(weights, self._edisp_map.geom)
         geom = self._edisp_map.geom.squash("energy")
-        edisp_map = Map.from_geom(geom, data=data.sum(axis=1, keepdims=True))
+        # the energy axis is the first non-spatial axis: the third-last data dimension
+        edisp_map = Map.from_geom(geom, data=data.sum(axis=-3, keepdims=True))
         return type(self)(edisp_map, self._exposure_map)
 
     def stack(self, other, weights=None, nan_to_num=True) -> None:
@@ -513,14 +518,7 @@ class EDispKernelMap:
         >>> edisp.exposure_map.data[:, 0, 0, 0].tolist()
         [4.0, 4.0, 4.0]
         """
-        if not isinstance(other, EDispKernelMap):
-            raise TypeError(f"other must be an EDispKernelMap, got {describe(other)}")
-        if self._exposure_map is None or other._exposure_map is None:
-            raise ValueError(
-                "Missing exposure map for EDispKernelMap.stack: both maps need one (the "
-                "kernels are averaged with it); set edisp.exposure_map"
-            )
-        stack_irf_maps(self, other, weights, nan_to_num)
+        self._stack(other, weights, nan_to_num)
 
     def cutout(self, position, width, mode="trim", min_npix=3) -> EDispKernelMap:
         """The IRF and exposure maps cut out around ``position`` (at least ``min_npix``
@@ -555,12 +553,7 @@ class EDispKernelMap:
         >>> cut.edisp_map.data.shape, cut.exposure_map.data.shape
         ((3, 3, 3, 3), (3, 1, 3, 3))
         """
-        from ._stacking import cutout_irf_maps
-
-        irf, exposure = cutout_irf_maps(
-            self._edisp_map, self._exposure_map, position, width, mode=mode, min_npix=min_npix
-        )
-        return type(self)(irf, exposure)
+        return self._cutout(position, width, mode, min_npix)
 
     def downsample(self, factor, axis_name=None, weights=None) -> EDispKernelMap:
         """gammapy's ``IRFMap.downsample``: sky pixels averaged, or bins of ``axis_name``
@@ -595,12 +588,7 @@ class EDispKernelMap:
         >>> down.edisp_map.data[0, :, 0, 0].tolist()  # the mean of 25 equal kernels
         [0.75, 0.25, 0.0]
         """
-        from ._stacking import downsample_irf_maps
-
-        irf, exposure = downsample_irf_maps(
-            self._edisp_map, self._exposure_map, factor, axis_name=axis_name, weights=weights
-        )
-        return type(self)(irf, exposure)
+        return self._downsample(factor, axis_name, weights)
 
     def resample_energy_axis(self, energy_axis, weights=None) -> EDispKernelMap:
         """Reconstructed-energy bins grouped into ``energy_axis``'s (summed with ``weights``,
@@ -662,8 +650,7 @@ class EDispKernelMap:
         >>> part.edisp_map.data.shape, part.exposure_map.data.shape
         ((2, 3, 5, 5), (2, 1, 5, 5))
         """
-        edisp_map, exposure_map = slice_irf_maps(self._edisp_map, self._exposure_map, slices)
-        return type(self)(edisp_map, exposure_map)
+        return self._slice_by_idx(slices)
 
     def peek(self, figsize=(15, 5)):
         """Quick look at the kernel at the map centre (`EDispKernel.peek`); returns the figure.
@@ -696,7 +683,7 @@ class EDispKernelMap:
     def _valid_image(self) -> np.ndarray:
         data = self._edisp_map.data
         with np.errstate(invalid="ignore"):
-            return np.any(data > 0, axis=(0, 1))
+            return np.any(data > 0, axis=tuple(range(data.ndim - 2)))
 
     def get_edisp_kernel(self, position=None, energy_axis=None) -> EDispKernel:
         """The migration matrix at a sky position (nearest pixel).
@@ -735,6 +722,7 @@ class EDispKernelMap:
                 f"energy_axis {energy_axis!r} differs from the edisp map's reconstructed axis "
                 f"{self.energy_axis!r}; resample one of them first"
             )
+        self._require_irf_axes_only("get_edisp_kernel")
         valid = self._valid_image()
         if not valid.any():
             raise ValueError("the edisp map holds no kernel: every value is zero or NaN")

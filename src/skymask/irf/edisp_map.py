@@ -17,12 +17,7 @@ from ..maps import Map, MapAxis, WcsGeom
 from ..utils.io import make_path
 from ..utils.units import describe
 from ._irf_io import allsky_geom, read_irf_hdulist, write_irf_hdus
-from ._stacking import (
-    cutout_irf_maps,
-    downsample_irf_maps,
-    slice_irf_maps,
-    stack_irf_maps,
-)
+from ._irf_map import _IRFMap
 from .edisp import EDispKernelMap
 
 __all__ = ["EDispMap"]
@@ -30,23 +25,20 @@ __all__ = ["EDispMap"]
 _AXES = ["migra", "energy_true"]
 
 
-def _check_axes(geom, what):
-    names = [name.lower() for name in geom.axes.names]
-    if names != _AXES:
-        raise ValueError(
-            f"{what} needs the axes {_AXES} in this order, got {names}; e.g. "
-            "WcsGeom.create(..., axes=[migra_axis, energy_axis_true])"
-        )
+_EXAMPLE = "WcsGeom.create(..., axes=[migra_axis, energy_axis_true])"
 
 
-class EDispMap:
+class EDispMap(_IRFMap):
     """Energy-dispersion densities in migration on a sky grid (gammapy's ``EDispMap``).
 
     Parameters
     ----------
     edisp_map : `~skymask.maps.Map`
         Axes ``migra`` then ``energy_true``; data ``(n_true, n_migra, ny, nx)``, a density
-        per unit migra.
+        per unit migra. Further axes (event
+        types, say) may follow, as gammapy keeps them: stacking, slicing, cutouts and
+        down-sampling handle them; evaluating one IRF needs one bin of each
+        (``slice_by_idx``).
     exposure_map : `~skymask.maps.Map`, optional
         The exposure the densities were averaged with (``migra`` squashed to one bin).
 
@@ -60,16 +52,17 @@ class EDispMap:
     (2, 3, 1, 2)
     """
 
-    @property
-    def _irf_map_for_stack(self) -> Map:
-        return self._edisp_map
+    required_axes = tuple(_AXES)
+    _irf_attribute = "_edisp_map"
+    _averaged = "densities"
+    _variable = "edisp"
 
     def __init__(self, edisp_map, exposure_map=None):
         if not isinstance(edisp_map, Map):
             raise TypeError(f"edisp_map must be a skymask Map, got {describe(edisp_map)}")
         if exposure_map is not None and not isinstance(exposure_map, Map):
             raise TypeError(f"exposure_map must be a skymask Map or None, got {exposure_map!r}")
-        _check_axes(edisp_map.geom, "an EDispMap")
+        self._check_axes(edisp_map.geom, "an EDispMap", _EXAMPLE)
         self._edisp_map = edisp_map
         self._exposure_map = exposure_map
 
@@ -109,9 +102,7 @@ class EDispMap:
 
     @exposure_map.setter
     def exposure_map(self, value):
-        if value is not None and not isinstance(value, Map):
-            raise TypeError(f"exposure_map must be a skymask Map or None, got {describe(value)}")
-        self._exposure_map = value
+        self._exposure_map = self._checked_exposure(value)
 
     # ------------------------------------------------------------------ construction / I/O
     @classmethod
@@ -148,7 +139,7 @@ class EDispMap:
         """
         if not isinstance(geom, WcsGeom):
             raise TypeError(f"geom must be a WcsGeom, got {describe(geom)}")
-        _check_axes(geom, "an EDispMap geometry")
+        cls._check_axes(geom, "an EDispMap geometry", _EXAMPLE)
         migra_axis = geom.axes["migra"]
         migra_0 = float(np.asarray(migra_axis.coord_to_pix(1.0)).ravel()[0])
         distance = np.abs(np.arange(migra_axis.nbin) - migra_0)
@@ -293,7 +284,8 @@ class EDispMap:
     def to_edisp_kernel_map(self, energy_axis, threshold=1e-8) -> EDispKernelMap:
         """Kernels in reconstructed energy, as gammapy: the density integrated over each
         reconstructed bin's migra range ``[E_lo / E_true, E_hi / E_true]`` at the true-energy
-        bin centres; values below ``threshold`` set to 0.
+        bin centres; values below ``threshold`` set to 0. Extra axes (event types, say)
+        are kept after ``energy`` and ``energy_true`` (X186).
 
         Parameters
         ----------
@@ -322,7 +314,14 @@ class EDispMap:
         energy_axis = energy_axis.copy(name="energy")
         geom = self._edisp_map.geom
         migra_axis, true_axis = geom.axes["migra"], geom.axes["energy_true"]
+        extra_axes = [axis for axis in geom.axes if axis.name in self._extra_axes]
         density = np.asarray(self._edisp_map.data, dtype=float)
+        # Extra axes (event types, say) are folded into the sky rows: each is one more set
+        # of pixels with its own densities. (n_true, n_migra, n_extra * ny, nx)
+        n_extra = len(extra_axes)
+        extra_shape = density.shape[:n_extra]
+        density = np.moveaxis(density, list(range(n_extra)), list(range(2, 2 + n_extra)))
+        density = density.reshape(*density.shape[:2], -1, density.shape[-1])
         # The cumulative integral at the migra edges: (n_true, n_migra + 1, ny, nx).
         width = migra_axis.bin_width.to_value("").reshape(1, -1, 1, 1)
         cumulative = np.concatenate(
@@ -341,7 +340,9 @@ class EDispMap:
             values[i] = (1 - fraction) * cumulative[i, low] + fraction * cumulative[i, low + 1]
         data = np.clip(np.diff(values, axis=1), 0, np.inf)
         data[data < threshold] = 0
-        kernel_geom = geom.to_image().to_cube([energy_axis, true_axis])
+        data = data.reshape(*data.shape[:2], *extra_shape, -1, nx)
+        data = np.moveaxis(data, list(range(2, 2 + n_extra)), list(range(n_extra)))
+        kernel_geom = geom.to_image().to_cube([energy_axis, true_axis, *extra_axes])
         exposure = None
         if self._exposure_map is not None:
             exposure = self._exposure_map.copy(geom=kernel_geom.squash("energy"))
@@ -437,14 +438,7 @@ class EDispMap:
         >>> float(first.exposure_map.data.max())
         4.0
         """
-        if not isinstance(other, EDispMap):
-            raise TypeError(f"other must be an EDispMap, got {describe(other)}")
-        if self._exposure_map is None or other._exposure_map is None:
-            raise ValueError(
-                "Missing exposure map for EDispMap.stack: both maps need one (the densities "
-                "are averaged with it); set edisp.exposure_map"
-            )
-        stack_irf_maps(self, other, weights, nan_to_num)
+        self._stack(other, weights, nan_to_num)
 
     def cutout(self, position, width, mode="trim", min_npix=3) -> EDispMap:
         """The density and exposure maps cut out around ``position`` (at least ``min_npix``
@@ -476,10 +470,7 @@ class EDispMap:
         >>> edisp.cutout(edisp.edisp_map.geom.center_skydir, "4 deg").edisp_map.data.shape
         (2, 10, 4, 4)
         """
-        irf, exposure = cutout_irf_maps(
-            self._edisp_map, self._exposure_map, position, width, mode=mode, min_npix=min_npix
-        )
-        return type(self)(irf, exposure)
+        return self._cutout(position, width, mode, min_npix)
 
     def downsample(self, factor, axis_name=None, weights=None) -> EDispMap:
         """gammapy's ``IRFMap.downsample``: sky pixels averaged (``axis_name`` None), or bins
@@ -509,10 +500,7 @@ class EDispMap:
         >>> edisp.downsample(2).edisp_map.data.shape
         (2, 10, 2, 2)
         """
-        irf, exposure = downsample_irf_maps(
-            self._edisp_map, self._exposure_map, factor, axis_name=axis_name, weights=weights
-        )
-        return type(self)(irf, exposure)
+        return self._downsample(factor, axis_name, weights)
 
     def slice_by_idx(self, slices) -> EDispMap:
         """The maps sliced along the axes they have (``{"energy_true": slice(0, 2)}``).
@@ -536,8 +524,7 @@ class EDispMap:
         >>> edisp.slice_by_idx({"energy_true": slice(0, 2)}).edisp_map.data.shape
         (2, 3, 1, 2)
         """
-        irf, exposure = slice_irf_maps(self._edisp_map, self._exposure_map, slices)
-        return type(self)(irf, exposure)
+        return self._slice_by_idx(slices)
 
 
 def edisp_from_hdulist(hdulist, hdu="EDISP"):

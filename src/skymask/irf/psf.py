@@ -12,10 +12,10 @@ from ..maps import Map, MapAxis
 from ..utils.io import make_path, write_fits
 from ..utils.units import as_angle, as_energy, describe
 from ._irf_io import allsky_geom, read_irf_hdulist, write_irf_hdus
+from ._irf_map import _IRFMap
 
 __all__ = ["RAD_AXIS_DEFAULT", "PSFMap"]
 
-_REQUIRED_AXES = ("rad", "energy_true")
 # Energies this close (relatively) to the first or last node count as on it: float32 edges
 # such as 9.9999998 GeV must not fall outside a table that starts at 10 GeV.
 _ENERGY_RTOL = 1e-6
@@ -65,7 +65,7 @@ def _as_fraction(value) -> np.ndarray:
 RAD_AXIS_DEFAULT = MapAxis.from_bounds(0, 0.66, nbin=66, node_type="edges", name="rad", unit="deg")
 
 
-class PSFMap:
+class PSFMap(_IRFMap):
     """A PSF tabulated in radius (``rad``) and true energy (``energy_true``) on a sky grid.
 
     Parameters
@@ -74,6 +74,10 @@ class PSFMap:
         PSF values (a density per solid angle, e.g. ``sr-1``) with the non-spatial axes ``rad``
         and ``energy_true``, in either order. The ``rad`` nodes are the axis centres and must be
         increasing and non-negative; the energies are the ``energy_true`` centres, increasing.
+        Further axes (event
+        types, say) may follow, as gammapy keeps them: stacking, slicing, cutouts and
+        down-sampling handle them; evaluating one IRF needs one bin of each
+        (``slice_by_idx``).
     exposure_map : `~skymask.maps.Map`, optional
         The exposure the PSF was averaged with (``rad`` squashed to one bin). It is carried
         along for reading and writing datasets; the containment does not use it.
@@ -135,21 +139,38 @@ class PSFMap:
     Unit("deg")
     """
 
+    #: The axes of the PSF table; the last one is the energy axis (gammapy's ``required_axes``).
+    required_axes = ("rad", "energy_true")
+    #: Name of the energy axis of the table (``"energy"`` for `RecoPSFMap`).
+    energy_name = "energy_true"
+    _irf_attribute = "_psf_map"
+    _averaged = "PSFs"
+    _variable = "psf"
+
+    @classmethod
+    def _irf_axes_ok(cls, names) -> bool:
+        # rad and the energy axis in either order (as skymask always read them), then extras
+        return sorted(names[:2]) == sorted(cls.required_axes)
+
     def __init__(self, psf_map, exposure_map=None):
         if not isinstance(psf_map, Map):
             raise TypeError(f"psf_map must be a skymask Map, got {describe(psf_map)}")
         if exposure_map is not None and not isinstance(exposure_map, Map):
             raise TypeError(f"exposure_map must be a skymask Map or None, got {exposure_map!r}")
         names = [name.lower() for name in psf_map.geom.axes.names]
-        if sorted(names) != sorted(_REQUIRED_AXES):
+        energy_name = self.energy_name
+        if not self._irf_axes_ok(names):
+            other = "energy" if energy_name == "energy_true" else "energy_true"
             hint = (
-                "; a PSF in reconstructed energy ('energy') is not supported"
-                if "energy" in names
+                f"; for a PSF in {'reconstructed' if other == 'energy' else 'true'} energy "
+                f"('{other}') use {'RecoPSFMap' if other == 'energy' else 'PSFMap'}"
+                if other in names
                 else ""
             )
             raise ValueError(
-                f"a PSF map needs exactly the axes 'rad' and 'energy_true', got {names}{hint}; "
-                "build the map with MapAxis(..., name='rad') and name='energy_true'"
+                f"a {type(self).__name__} needs the axes 'rad' and '{energy_name}' first (any "
+                f"further axes after them), got {names}{hint}; build the map with "
+                f"MapAxis(..., name='rad') and name='{energy_name}'"
             )
         rad_axis = psf_map.geom.axes["rad"]
         if not rad_axis.unit.is_equivalent(u.rad):
@@ -162,12 +183,12 @@ class PSFMap:
                 "the 'rad' axis needs at least 2 increasing, non-negative nodes, got "
                 f"{describe(rad_axis.center)}"
             )
-        energy = psf_map.geom.axes["energy_true"].center
+        energy = psf_map.geom.axes[energy_name].center
         if energy.size > 1 and np.any(np.diff(energy.value) <= 0):
-            raise ValueError(f"the 'energy_true' axis must be increasing, got {describe(energy)}")
+            raise ValueError(f"the '{energy_name}' axis must be increasing, got {describe(energy)}")
         if not energy.unit.is_equivalent(u.TeV) or np.any(energy.value <= 0):
             raise ValueError(
-                f"the 'energy_true' axis must hold positive energies (a unit such as GeV), "
+                f"the '{energy_name}' axis must hold positive energies (a unit such as GeV), "
                 f"got {describe(energy)}"
             )
         _sr_factor(psf_map.unit)
@@ -255,6 +276,11 @@ class PSFMap:
         <Quantity [ 10., 100.] GeV>
         """
         return self._psf_map.geom.axes["energy_true"]
+
+    @property
+    def _energy_axis(self):
+        """The energy axis of the table (``energy_name``)."""
+        return self._psf_map.geom.axes[self.energy_name]
 
     @property
     def has_single_spatial_bin(self) -> bool:
@@ -348,15 +374,9 @@ class PSFMap:
         return cls(psf_map, exposure)
 
     # ------------------------------------------------------------------ stacking, slicing
-    @property
-    def _irf_map_for_stack(self) -> Map:
-        return self._psf_map
-
     @exposure_map.setter
     def exposure_map(self, value):
-        if value is not None and not isinstance(value, Map):
-            raise TypeError(f"exposure_map must be a skymask Map or None, got {describe(value)}")
-        self._exposure_map = value
+        self._exposure_map = self._checked_exposure(value)
 
     def stack(self, other, weights=None, nan_to_num=True) -> None:
         """Add ``other`` in place, exposure-weighted, as gammapy's ``IRFMap.stack``.
@@ -396,16 +416,7 @@ class PSFMap:
         >>> psf.exposure_map.data[:, 0, 0, 0].tolist()
         [4.0, 4.0]
         """
-        from ._stacking import stack_irf_maps
-
-        if not isinstance(other, PSFMap):
-            raise TypeError(f"other must be a PSFMap, got {describe(other)}")
-        if self._exposure_map is None or other._exposure_map is None:
-            raise ValueError(
-                "Missing exposure map for PSFMap.stack: both maps need one (the PSFs are "
-                "averaged with it); set psf.exposure_map"
-            )
-        stack_irf_maps(self, other, weights, nan_to_num)
+        self._stack(other, weights, nan_to_num)
 
     def cutout(self, position, width, mode="trim", min_npix=3) -> PSFMap:
         """The IRF and exposure maps cut out around ``position`` (at least ``min_npix``
@@ -439,12 +450,7 @@ class PSFMap:
         >>> cut.psf_map.data.shape, cut.exposure_map.data.shape
         ((2, 66, 3, 3), (2, 1, 3, 3))
         """
-        from ._stacking import cutout_irf_maps
-
-        irf, exposure = cutout_irf_maps(
-            self._psf_map, self._exposure_map, position, width, mode=mode, min_npix=min_npix
-        )
-        return type(self)(irf, exposure)
+        return self._cutout(position, width, mode, min_npix)
 
     def downsample(self, factor, axis_name=None, weights=None) -> PSFMap:
         """gammapy's ``IRFMap.downsample``: sky pixels averaged, or bins of ``axis_name``
@@ -479,12 +485,7 @@ class PSFMap:
         >>> bool(np.allclose(down.psf_map.data[..., 0, 0], psf.psf_map.data[..., 0, 0]))
         True
         """
-        from ._stacking import downsample_irf_maps
-
-        irf, exposure = downsample_irf_maps(
-            self._psf_map, self._exposure_map, factor, axis_name=axis_name, weights=weights
-        )
-        return type(self)(irf, exposure)
+        return self._downsample(factor, axis_name, weights)
 
     def _profiles_at(self, position=None) -> np.ndarray:
         """PSF profiles (sr^-1) per true-energy node at ``position``, shape (n_energy, n_rad),
@@ -492,7 +493,7 @@ class PSFMap:
         x, y = (np.atleast_1d(v)[:1] for v in self._position_pix(position))
         _, psf, usable = self._profiles()
         nx, ny = self._psf_map.geom.npix
-        n_energy = self.energy_axis_true.nbin
+        n_energy = self._energy_axis.nbin
         x_index, x_weight = core.linear_weights(np.arange(nx, dtype=float), x)
         y_index, y_weight = core.linear_weights(np.arange(ny, dtype=float), y)
         spatial = (y_index[0][:, None] * nx + x_index[0][None, :]).ravel()
@@ -589,10 +590,7 @@ class PSFMap:
         >>> round(float(r68.deg), 3)
         0.152
         """
-        from ._stacking import slice_irf_maps
-
-        psf_map, exposure_map = slice_irf_maps(self._psf_map, self._exposure_map, slices)
-        return type(self)(psf_map, exposure_map)
+        return self._slice_by_idx(slices)
 
     # ------------------------------------------------------------------ I/O
     @classmethod
@@ -654,7 +652,12 @@ class PSFMap:
             exposure_hdu_bands=exposure_hdu_bands,
             filename=filename,
         )
-        result = cls(psf_map, exposure_map)
+        from .psf_reco import RecoPSFMap
+
+        output_class = cls
+        if cls is PSFMap and RecoPSFMap.energy_name in psf_map.geom.axes.names:
+            output_class = RecoPSFMap  # a PSF in reconstructed energy, as gammapy reads it
+        result = output_class(psf_map, exposure_map)
         result._layout = layout
         return result
 
@@ -810,10 +813,11 @@ class PSFMap:
 
         Also returns whether each profile is usable: finite, and not zero everywhere.
         """
+        self._require_irf_axes_only("the PSF containment")
         geom = self._psf_map.geom
         n_axes = len(geom.axes)
         rad_dim = n_axes - 1 - geom.axes.index_of("rad")
-        energy_dim = n_axes - 1 - geom.axes.index_of("energy_true")
+        energy_dim = n_axes - 1 - geom.axes.index_of(self.energy_name)
         data = np.moveaxis(self._psf_map.data, [energy_dim, rad_dim], [0, -1])
         psf = np.asarray(data, dtype=float).reshape(-1, data.shape[-1])
         psf = psf * _sr_factor(self._psf_map.unit)
@@ -829,11 +833,12 @@ class PSFMap:
         return rad, *core.containment_curves(rad, integrand)
 
     def _energy_log(self, energy_true) -> np.ndarray:
-        energy = as_energy(energy_true, name="energy_true")
-        axis = self.energy_axis_true
+        name = self.energy_name
+        energy = as_energy(energy_true, name=name)
+        axis = self._energy_axis
         values = np.asarray(energy.to_value(axis.unit), dtype=float)
         if not np.all(np.isfinite(values) & (values > 0)):
-            raise ValueError(f"energy_true must be positive and finite, got {describe(energy)}")
+            raise ValueError(f"{name} must be positive and finite, got {describe(energy)}")
         log_values = np.log(values)
         nodes = np.log(axis.center.value)
         if nodes.size > 1:
@@ -842,7 +847,7 @@ class PSFMap:
             if np.any(outside):
                 bad = u.Quantity(np.unique(values[outside]), axis.unit)
                 raise ValueError(
-                    f"energy_true {describe(bad)} is outside the PSF table, which covers "
+                    f"{name} {describe(bad)} is outside the PSF table, which covers "
                     f"{axis.center[0]:.6g} to {axis.center[-1]:.6g}; the PSF is not "
                     "extrapolated: give energies inside this range"
                 )
@@ -882,7 +887,7 @@ class PSFMap:
         )
         rad, psf, usable = self._profiles()
         nx, ny = self._psf_map.geom.npix
-        energy_nodes = np.log(self.energy_axis_true.center.value)
+        energy_nodes = np.log(self._energy_axis.center.value)
         e_index, e_weight = core.linear_weights(energy_nodes, log_energy)
         x_index, x_weight = core.linear_weights(np.arange(nx, dtype=float), x)
         y_index, y_weight = core.linear_weights(np.arange(ny, dtype=float), y)
@@ -1037,17 +1042,17 @@ class PSFMap:
         geom = self._psf_map.geom
         n_axes = len(geom.axes)
         rad_dim = n_axes - 1 - geom.axes.index_of("rad")
-        energy_dim = n_axes - 1 - geom.axes.index_of("energy_true")
+        energy_dim = n_axes - 1 - geom.axes.index_of(self.energy_name)
         moved_shape = np.moveaxis(self._psf_map.data, [energy_dim, rad_dim], [0, -1]).shape
         scale = np.moveaxis(scale.reshape(*moved_shape[:-1], 1), [0, -1], [energy_dim, rad_dim])
         data = (self._psf_map.data * scale).astype(self._psf_map.data.dtype)
-        result = PSFMap(self._psf_map.copy(data=data), self._exposure_map)
+        result = type(self)(self._psf_map.copy(data=data), self._exposure_map)
         result._layout = self._layout
         return result
 
     # ------------------------------------------------------------------ repr
     def __repr__(self):
-        energy = self.energy_axis_true.center
+        energy = self._energy_axis.center
         rad = self.rad_axis.center.to(u.deg)
         geom = self._psf_map.geom.to_image()
         sky = (
@@ -1061,10 +1066,16 @@ class PSFMap:
             exposure = f"{np.nanmin(data):.4g} to {np.nanmax(data):.4g} {self._exposure_map.unit}"
         return "\n".join(
             [
-                "PSFMap",
-                f"    energy_true : {energy.size} nodes, {energy[0]:.5g} to {energy[-1]:.5g} (log)",
+                type(self).__name__,
+                f"    {self.energy_name:<11} : {energy.size} nodes, "
+                f"{energy[0]:.5g} to {energy[-1]:.5g} (log)",
                 f"    rad         : {rad.size} nodes, {rad[0]:.4g} to {rad[-1]:.4g}",
                 f"    sky         : {sky}",
+                *[
+                    f"    {axis.name:<11} : {axis.nbin} bins (an extra axis)"
+                    for axis in self._psf_map.geom.axes
+                    if axis.name in self._extra_axes
+                ],
                 f"    unit        : '{self._psf_map.unit}'",
                 f"    exposure    : {exposure}",
             ]

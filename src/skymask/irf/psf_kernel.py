@@ -233,7 +233,9 @@ class PSFKernel:
         geom = self._psf_kernel_map.geom
         if geom.is_image:
             return type(self)(self._psf_kernel_map.copy())
-        axis = geom.axes["energy_true"]
+        # A kernel of a RecoPSFMap has a reconstructed-energy axis.
+        name = "energy_true" if "energy_true" in geom.axes.names else "energy"
+        axis = geom.axes[name]
         edges = axis.edges.to_value(u.TeV)
         weights = 1 / edges[:-1] - 1 / edges[1:]  # integral of E^-2 over each bin
         if exposure is not None:
@@ -246,7 +248,7 @@ class PSFKernel:
             weights = weights * exposure
         weights = weights / weights.sum()
         data = (self.data * weights[:, None, None]).sum(axis=0, keepdims=True)
-        image_geom = geom.squash("energy_true") if keepdims else geom.to_image()
+        image_geom = geom.squash(name) if keepdims else geom.to_image()
         return type(self)(Map.from_geom(image_geom, data=data.reshape(image_geom.data_shape)))
 
     def write(self, filename, overwrite=False) -> None:
@@ -316,7 +318,7 @@ def psf_kernel_from_map(
     """gammapy's ``PSFMap.get_psf_kernel`` (see there)."""
     if not isinstance(geom, WcsGeom):
         raise TypeError(f"geom must be a WcsGeom, got {describe(geom)}")
-    energy = psf_map.energy_axis_true.center
+    energy = psf_map._energy_axis.center
     radii = psf_map.containment_radius(containment, energy, position=position).to(u.deg)
     # A table that does not reach the fraction (NaN, X20): the kernel covers the whole table.
     table_edge = psf_map.rad_axis.edges[-1].to(u.deg)
@@ -332,7 +334,7 @@ def psf_kernel_from_map(
     factors = np.minimum(np.ceil(precision_factor / base), PSF_MAX_OVERSAMPLING).astype(int)
 
     kernel_geom = geom.to_image().to_odd_npix(max_radius=max_radius)
-    kernel_geom = kernel_geom.to_cube([psf_map.energy_axis_true])
+    kernel_geom = kernel_geom.to_cube([psf_map._energy_axis])
     profiles = psf_map._profiles_at(position)  # (n_energy, n_rad) in sr-1
     rad_nodes = psf_map.rad_axis.center.to_value(u.rad)
     n = kernel_geom.npix[0]

@@ -1970,5 +1970,7 @@ class WcsGeom:
 
 
 def _axis_summary(axis: MapAxis) -> str:
+    if getattr(axis, "node_type", None) == "label":  # a LabelMapAxis has no edges
+        return f"{axis.name}: {axis.nbin} labels {[str(label) for label in axis.center]}"
     edges = axis.edges
     return f"{axis.name}: {axis.nbin} bins, {edges[0].value:.4g}-{edges[-1].value:.4g} {axis.unit}"
