@@ -493,3 +493,28 @@ def test_colliding_axes_cannot_be_written(tmp_path):
     with pytest.raises(ValueError, match="would share the bands-table columns"):
         clash.write(tmp_path / "b.fits")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("labels", [["a", "b", "c"], ["crab", "vela"], ["z", "a"]])
+def test_label_axes_round_trip_in_gammapys_bands_layout(tmp_path, labels):
+    # gammapy 2.1 writes a label axis as one text column named like the axis (AXCOLS = 'TYPE',
+    # no INTERP) and reads it back with np.unique: sorted, so labels written out of order
+    # ("z", "a") come back swapped while the planes stay where they were (X196).
+    from skymask.maps import LabelMapAxis, MapAxis
+
+    energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2)
+    label = LabelMapAxis(labels, name="type")
+    m = Map.create(npix=(3, 2), axes=[energy, label])
+    m.data[...] = np.arange(m.data.size).reshape(m.data.shape)
+    path = tmp_path / "labels.fits"
+    m.write(path)
+    with fits.open(path) as hdus:
+        bands = next(hdu for hdu in hdus if hdu.name.endswith("BANDS"))
+        assert bands.header["AXCOLS2"] == "TYPE" and "INTERP2" not in bands.header
+        column = [value.strip() for value in bands.data["TYPE"]]
+    # one row per plane, the energy axis varying fastest (as gammapy's rows)
+    assert column == [name for name in labels for _ in range(2)]
+    back = Map.read(path)
+    assert isinstance(back.geom.axes["type"], LabelMapAxis)
+    assert list(back.geom.axes["type"].center) == labels
+    assert_array_equal(back.data, m.data)

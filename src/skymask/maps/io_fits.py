@@ -34,6 +34,7 @@ from ..utils.io import check_overwrite, make_path, write_fits
 from ..utils.memory import check_allocation
 from ..utils.reading import damaged_file_errors, open_fits
 from .axes import MapAxes, MapAxis
+from .label_axis import LabelMapAxis
 
 __all__ = [
     "MapParts",
@@ -75,6 +76,11 @@ def axes_header_cards(axes) -> list[tuple[str, str]]:
     cards = []
     columns = []
     for i, axis in enumerate(named_axes(axes), start=1):
+        if isinstance(axis, LabelMapAxis):
+            # gammapy's layout: one text column named like the axis, no INTERP
+            columns.append(axis.name.upper())
+            cards += [(f"AXCOLS{i}", axis.name.upper()), (f"AXNAME{i}", axis.name)]
+            continue
         centre, low, high = _axis_columns(axis)
         columns += [centre, low, high]
         axcols = f"{low},{high}" if axis.node_type == "edges" else centre
@@ -105,6 +111,11 @@ def axes_to_bands_hdu(axes, name: str) -> fits.BinTableHDU:
     index = np.unravel_index(np.arange(n_rows), shape[::-1])[::-1] if shape else ()
     columns = [fits.Column("CHANNEL", format="K", array=np.arange(n_rows, dtype=np.int64))]
     for axis, idx in zip(axes, index, strict=True):
+        if isinstance(axis, LabelMapAxis):
+            labels = np.asarray([str(label) for label in axis.center])[idx]
+            width = max(1, max(len(label.encode()) for label in labels))
+            columns.append(fits.Column(axis.name.upper(), format=f"{width}A", array=labels))
+            continue
         centre, low, high = _axis_columns(axis)
         unit = axis.unit.to_string("fits") if axis.unit != u.dimensionless_unscaled else None
         edges = axis.edges.value
@@ -197,7 +208,13 @@ def axes_from_bands_hdu(bands: fits.BinTableHDU, header=None, format=None) -> li
                 f"the axes table '{bands.name}': {key} must name one column (nodes) or two "
                 "(lower and upper edges), e.g. 'E_MIN,E_MAX'"
             )
-        if len(colnames) == 2:
+        labels = _label_column(bands, colnames) if len(colnames) == 1 else None
+        if labels is not None:
+            # Labels in the order they first appear (gammapy sorts them, which reorders the
+            # planes of an axis not written in sorted order).
+            name = str(explicit) if explicit else colnames[0].lower()
+            axis = LabelMapAxis(list(dict.fromkeys(labels)), name=name)
+        elif len(colnames) == 2:
             low, unit = _column_quantity(bands, colnames[0], key)
             high, _ = _column_quantity(bands, colnames[1], key)
             edges = np.append(_ordered_unique(low), _ordered_unique(high)[-1])
@@ -208,6 +225,15 @@ def axes_from_bands_hdu(bands: fits.BinTableHDU, header=None, format=None) -> li
             axis = MapAxis.from_nodes(nodes, interp=interp, name=name, unit=unit)
         axes.append(axis)
     return axes
+
+
+def _label_column(bands, colnames) -> list[str] | None:
+    """The text values of a one-column axis (a label axis), or None for a number column."""
+    names = {n.upper(): n for n in bands.columns.names}
+    column = names.get(colnames[0].upper())
+    if column is None or bands.columns[column].format[-1:] != "A":
+        return None
+    return [str(value).strip() for value in bands.data[column]]
 
 
 def _ordered_unique(values: np.ndarray) -> np.ndarray:
