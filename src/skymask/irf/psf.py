@@ -65,6 +65,11 @@ def _as_fraction(value) -> np.ndarray:
 RAD_AXIS_DEFAULT = MapAxis.from_bounds(0, 0.66, nbin=66, node_type="edges", name="rad", unit="deg")
 
 
+#: PSFMap subclasses of another energy axis (``"energy"``: `RecoPSFMap`), by that name: the
+#: class `PSFMap.from_hdulist` gives a table of that axis.
+_BY_ENERGY_NAME: dict = {}
+
+
 class PSFMap(_IRFMap):
     """A PSF tabulated in radius (``rad``) and true energy (``energy_true``) on a sky grid.
 
@@ -146,6 +151,11 @@ class PSFMap(_IRFMap):
     _irf_attribute = "_psf_map"
     _averaged = "PSFs"
     _variable = "psf"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.energy_name != PSFMap.energy_name:
+            _BY_ENERGY_NAME.setdefault(cls.energy_name, cls)
 
     @classmethod
     def _irf_axes_ok(cls, names) -> bool:
@@ -652,11 +662,15 @@ class PSFMap(_IRFMap):
             exposure_hdu_bands=exposure_hdu_bands,
             filename=filename,
         )
-        from .psf_reco import RecoPSFMap
-
         output_class = cls
-        if cls is PSFMap and RecoPSFMap.energy_name in psf_map.geom.axes.names:
-            output_class = RecoPSFMap  # a PSF in reconstructed energy, as gammapy reads it
+        if cls is PSFMap:
+            # A PSF in reconstructed energy reads as that class, as in gammapy: the subclass
+            # for the table's energy axis (subclasses register themselves, so this module
+            # does not import theirs).
+            names = psf_map.geom.axes.names
+            output_class = next(
+                (sub for name, sub in _BY_ENERGY_NAME.items() if name in names), cls
+            )
         result = output_class(psf_map, exposure_map)
         result._layout = layout
         return result
