@@ -363,6 +363,68 @@ class HpxNDMapTransforms:
         return self.__class__(geom, data=_place(total, positions), unit=self.unit,
                               meta=dict(self.meta))  # fmt: skip
 
+    def to_nside(self, nside, preserve_counts=True):
+        """The map up- or down-sampled to ``nside`` (gammapy 2.1's ``HpxNDMap.to_nside``).
+
+        A larger nside is `upsample` by ``nside / self.geom.nside``, a smaller one `downsample`
+        by the inverse ratio, the same nside a copy. A mask stays a mask: up-sampled sub-pixels
+        repeat their parent's value, a down-sampled pixel is True where any of its sub-pixels
+        is ("any"), whatever ``preserve_counts``.
+
+        Parameters
+        ----------
+        nside : int
+            The new nside; its ratio to the map's nside must be a power of 2.
+        preserve_counts : bool
+            Keep the sum over each pixel (integral quantities such as counts: up-sampling
+            divides, down-sampling sums) rather than the value (means).
+
+        Returns
+        -------
+        HpxNDMap
+
+        Raises
+        ------
+        TypeError
+            ``nside`` not an integer.
+        ValueError
+            ``nside`` not positive or its ratio to the map's nside not a power of 2.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skymask.maps import Map
+        >>> m = Map.create(nside=2, map_type="hpx")
+        >>> m.data = np.ones(48)
+        >>> m.to_nside(1).data[:3].tolist(), m.to_nside(4).data[:2].tolist()
+        ([4.0, 4.0, 4.0], [0.25, 0.25])
+        >>> mask = Map.create(nside=1, map_type="hpx", dtype=bool)
+        >>> mask.data[3] = True
+        >>> up = mask.to_nside(2)
+        >>> up.is_mask, up.data.nonzero()[0].tolist()
+        (True, [12, 13, 14, 15])
+        """
+        current = int(np.asarray(self.geom.nside).flat[0])
+        if not isinstance(nside, (int, np.integer)) or isinstance(nside, bool):
+            raise TypeError(
+                f"nside must be an integer (e.g. {current * 2} or {max(current // 2, 1)}), "
+                f"got {nside!r} of type {type(nside).__name__}"
+            )
+        valid = nside > 0
+        if valid:
+            big, small = max(int(nside), current), min(int(nside), current)
+            valid = big % small == 0 and (big // small) & (big // small - 1) == 0
+        if not valid:
+            raise ValueError(
+                f"nside must be a positive integer whose ratio to the map's nside {current} is a "
+                f"power of 2 (e.g. {current * 2} or {max(current // 2, 1)}), got {nside!r}"
+            )
+        if nside > current:
+            return self.upsample(int(nside) // current, preserve_counts=preserve_counts)
+        if nside < current:
+            return self.downsample(current // int(nside), preserve_counts=preserve_counts)
+        return self.copy()
+
     def pad(self, pad_width, axis_name=None, mode="constant", cval=0, method="linear"):
         """The partial-sky map grown by ``pad_width`` rings of neighbouring pixels.
 
