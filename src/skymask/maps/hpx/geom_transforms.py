@@ -324,6 +324,43 @@ class HpxGeomTransforms:
             pix = np.sort(np.concatenate([pix, edge]))
         return self._replace(region=(pix,))
 
+    def resample_axis(self, axis):
+        """The geometry with the axis named like ``axis`` regrouped to ``axis``'s bins.
+
+        The pixels are unchanged; the axis follows `~skymask.maps.WcsGeom.resample_axis`
+        (each new edge snaps to the nearest old edge, clipped to the old range, as gammapy).
+
+        Parameters
+        ----------
+        axis : `~skymask.maps.MapAxis`
+            The new binning; its name selects the axis to regroup.
+
+        Returns
+        -------
+        HpxGeom
+
+        Raises
+        ------
+        TypeError
+            If ``axis`` is not a `~skymask.maps.MapAxis`.
+        KeyError
+            If the geometry has no axis of that name.
+        ValueError
+            If the geometry's axis has centre nodes, or the new axis does not span one of
+            its bins.
+
+        Examples
+        --------
+        >>> from skymask.maps import HpxGeom, MapAxis
+        >>> axis = MapAxis.from_edges([1, 2, 3, 4, 5], name="x")
+        >>> geom = HpxGeom.create(nside=2, axes=[axis])
+        >>> geom.resample_axis(MapAxis.from_edges([1, 3, 5], name="x")).axes["x"].edges.value
+        array([1., 3., 5.])
+        """
+        from ..geom_transforms import resample_axis
+
+        return resample_axis(self, axis)
+
     def crop(self, crop_width):
         """The partial-sky geometry shrunk by ``crop_width`` rings of border pixels.
 
