@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 from .._pixelisations import register_resampler
 from ..map import register_map_type
+from .base import HpxMap
 from .geom import HpxGeom
 from .ndmap import HpxNDMap
 
@@ -43,4 +44,4 @@ register_map_type(
     hdulist_reader=SimpleNamespace(probe=_probe_hdulist, read=HpxNDMap.from_hdulist),
 )
 
-__all__ = ["HpxGeom", "HpxNDMap"]
+__all__ = ["HpxGeom", "HpxMap", "HpxNDMap"]

@@ -11,15 +11,16 @@ from __future__ import annotations
 import numpy as np
 
 from ...utils.units import describe
-from ..map import Map, WcsNDMap
+from ..map import WcsNDMap
 from ..reproject import REQUIRED
+from .base import HpxMap
 from .geom import HpxGeom
 from .map_transforms import HpxNDMapTransforms
 
 __all__ = ["HpxNDMap"]
 
 
-class HpxNDMap(HpxNDMapTransforms, Map):
+class HpxNDMap(HpxNDMapTransforms, HpxMap):
     """Map on an `HpxGeom`; data shape ``(*reversed axis sizes, npix)``.
 
     Parameters
