@@ -518,3 +518,39 @@ def test_label_axes_round_trip_in_gammapys_bands_layout(tmp_path, labels):
     assert isinstance(back.geom.axes["type"], LabelMapAxis)
     assert list(back.geom.axes["type"].center) == labels
     assert_array_equal(back.data, m.data)
+
+
+@pytest.mark.parametrize("shape", [(7, 5), (3, 7, 5), (2, 3, 7, 5)])
+@pytest.mark.parametrize("dtype", [">i8", ">i4", ">i2"])
+def test_wide_integer_masks_are_read_block_by_block_as_not_zero(tmp_path, shape, dtype):
+    # gammapy's int64 masks are compared with 0 through ImageHDU.section, a few rows at a
+    # time (so 8 bytes a pixel are never in memory at once): every block, plane and row edge
+    # must give data != 0 exactly.
+    from skymask.maps.io_fits import _bool_by_blocks
+
+    rng = np.random.default_rng(3)
+    data = (rng.integers(-3, 3, size=shape) * rng.integers(0, 2, size=shape)).astype(dtype)
+    path = tmp_path / "m.fits"
+    fits.HDUList([fits.PrimaryHDU(), fits.ImageHDU(data, name="MASK")]).writeto(path)
+    with fits.open(path, memmap=False) as hdus:
+        for block_bytes in (1, 24, 10**6):  # one row, a few rows, everything at once
+            got = _bool_by_blocks(hdus["MASK"], shape, "m.fits", block_bytes=block_bytes)
+            assert got.dtype == bool
+            assert_array_equal(got, data != 0)
+
+
+@pytest.mark.parametrize("suffix", [".fits", ".fits.gz"])
+def test_gammapy_style_int64_cube_mask_reads_as_bool(tmp_path, suffix):
+    axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+    geom = WcsGeom.create(npix=(9, 6), axes=[axis])
+    data = np.random.default_rng(4).integers(0, 2, size=geom.data_shape).astype(">i8")
+    path = tmp_path / f"m{suffix}"
+    hdus = [fits.PrimaryHDU(), fits.ImageHDU(data, geom.to_header(), name="mask")]
+    from skymask.maps.io_fits import axes_to_bands_hdu
+
+    bands = axes_to_bands_hdu(geom.axes, "MASK_BANDS")
+    hdus[1].header["BANDSHDU"] = "MASK_BANDS"
+    fits.HDUList([*hdus, bands]).writeto(path)
+    m = Map.read(path)
+    assert m.data.dtype == bool and m.geom.data_shape == geom.data_shape
+    assert_array_equal(m.data, data != 0)

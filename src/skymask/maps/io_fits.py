@@ -509,6 +509,13 @@ def map_parts_from_hdulist(
     header = image.header
     names = {h.name.upper(): h for h in hdulist}
     geom, bands_name = _geom_from_hdulist(hdulist, image, hdu_bands, format, filename, geom_class)
+    name = image.name.lower()
+    marked = header.get(BOOLEAN_KEY)
+    if not _is_sparse(image) and _wide_integer_mask(header, name, marked, geom.data_shape):
+        # gammapy writes masks as int64: compare them with 0 block by block, so that the
+        # 8 bytes a pixel are never in memory at once (the bool map is all that stays).
+        data = _bool_by_blocks(image, geom.data_shape, filename)
+        return _parts(geom, data, header, bands_name, format, names)
     if _is_sparse(image):
         stored = sparse_data(image, geom.data_shape)
     else:
@@ -518,8 +525,6 @@ def map_parts_from_hdulist(
             f"HDU '{image.name}' of {filename}: data shape {stored.shape} does not match the "
             f"geometry {geom.data_shape} built from its header and axes table"
         )
-    name = image.name.lower()
-    marked = header.get(BOOLEAN_KEY)
     if marked is True or (
         marked is None
         and stored.dtype.kind in "iu"
@@ -529,6 +534,10 @@ def map_parts_from_hdulist(
     else:
         data = _as_native(stored)
     del stored
+    return _parts(geom, data, header, bands_name, format, names)
+
+
+def _parts(geom, data, header, bands_name, format, names) -> MapParts:
     unit = u.Unit(header.get("BUNIT", "") or "", parse_strict="silent")
     is_template = (format or _guess_format(str(bands_name))) == "fgst-template"
     if unit == u.dimensionless_unscaled and bands_name is not None and is_template:
@@ -536,6 +545,39 @@ def map_parts_from_hdulist(
         # diffuse model templates are intensities.
         unit = u.Unit("cm2 s") if "GTI" in names else u.Unit("cm-2 s-1 MeV-1 sr-1")
     return MapParts(geom, data, unit, _meta_from_header(header))
+
+
+def _wide_integer_mask(header, name, marked, shape) -> bool:
+    """Whether an image HDU is a mask stored as integers wider than a byte (gammapy's int64)
+    whose size agrees with the geometry (otherwise the whole-array path reports it)."""
+    if header.get("BITPIX") not in (16, 32, 64):
+        return False
+    if not (marked is True or (marked is None and any(p in name for p in _BOOL_HDU_NAME_PARTS))):
+        return False
+    naxis = int(header.get("NAXIS", 0))
+    stored = tuple(int(header.get(f"NAXIS{i}", 0)) for i in range(naxis, 0, -1))
+    return naxis >= 2 and stored == tuple(shape)
+
+
+def _bool_by_blocks(image, shape, filename, block_bytes=8 << 20) -> np.ndarray:
+    """``image.data != 0`` read through ``image.section`` in blocks of rows of about
+    ``block_bytes`` stored bytes: peak memory is the bool array plus one block."""
+    check_allocation(int(np.prod(shape, dtype=float)), what=f"the mask in HDU '{image.name}'")
+    itemsize = abs(int(image.header["BITPIX"])) // 8
+    ny, nx = shape[-2:]
+    rows = max(1, block_bytes // max(1, nx * itemsize))
+    out = np.empty(shape, dtype=bool)
+    try:
+        for lead in np.ndindex(*shape[:-2]):
+            for start in range(0, ny, rows):
+                index = (*lead, slice(start, min(start + rows, ny)))
+                out[index] = image.section[index] != 0
+    except (ValueError, TypeError, OSError, IndexError) as exc:
+        raise ValueError(
+            f"cannot read the data of HDU '{image.name}' of {filename}: {exc}; the file may be "
+            "truncated or damaged"
+        ) from None
+    return out
 
 
 def _image_data(image, filename) -> np.ndarray:
