@@ -1075,7 +1075,6 @@ class MapDataset:
 
         Examples
         --------
-        >>> from skymask.maps import MapAxis
         >>> from skymask.datasets import MapDataset
         >>> from skymask.maps import MapAxis, WcsGeom
         >>> axis = MapAxis.from_energy_bounds("1 TeV", "100 TeV", nbin=2)
