@@ -115,6 +115,16 @@ def public_names() -> dict[str, tuple[object, list[str]]]:
     """
     names: dict[str, tuple[object, list[str]]] = {}
     seen_members: set[tuple[type, str]] = set()
+    # A member is credited to the public class that defines it, whatever the order of the
+    # ``__all__`` lists (HpxMap before Map must not turn Map.binary_erode into
+    # HpxMap.binary_erode); members of private bases go to the public class walked first.
+    public_classes: dict[type, str] = {}
+    for module_name in PUBLIC_MODULES:
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if isinstance(obj, type) and _is_skymask(obj):
+                public_classes.setdefault(obj, f"{module_name}.{name}")
     for module_name in PUBLIC_MODULES:
         module = importlib.import_module(module_name)
         for name in module.__all__:
@@ -144,7 +154,8 @@ def public_names() -> dict[str, tuple[object, list[str]]]:
                             if kind == "property"
                             else _parameter_names(func, bound=kind == "method")
                         )
-                        names[f"{path}.{attr}"] = (func, takes)
+                        owner = public_classes.get(klass, path)
+                        names[f"{owner}.{attr}"] = (func, takes)
             elif inspect.isfunction(obj) or inspect.isbuiltin(obj):
                 names[path] = (obj, _parameter_names(obj, bound=False))
     return names
@@ -204,6 +215,24 @@ def test_the_walk_finds_the_public_api():
     ):
         assert name in names, name
     assert "skymask.maps.Map.__add__" not in names
+    # Inherited members are credited to the public class that defines them.
+    assert "skymask.maps.HpxMap.binary_erode" not in names
+    public = [
+        obj
+        for m in PUBLIC_MODULES
+        for n in importlib.import_module(m).__all__
+        if isinstance(obj := getattr(importlib.import_module(m), n), type)
+    ]
+    for name in names:
+        owner, _, attr = name.rpartition(".")
+        module_name, _, cls_name = owner.rpartition(".")
+        if module_name not in PUBLIC_MODULES:
+            continue  # a module-level function
+        cls = getattr(importlib.import_module(module_name), cls_name)
+        definer = next(k for k in cls.__mro__ if attr in vars(k))
+        assert definer is cls or definer not in public, (
+            f"{name} is defined by the public class {definer.__qualname__}"
+        )
     assert not [n for n in names if n.rsplit(".", 1)[-1].startswith("_")]
     assert len(names) > 300
 

@@ -8,15 +8,13 @@ from .hpx import HpxGeom, HpxMap, HpxNDMap  # registers map_type "hpx" with Map 
 from .label_axis import LabelMapAxis
 from .map import Map, WcsNDMap
 
-__all__ = [  # noqa: RUF022 (HpxMap after Map, see below)
+__all__ = [
     "EnergyDependentCircles",
     "HpxGeom",
+    "HpxMap",
     "HpxNDMap",
     "LabelMapAxis",
     "Map",
-    # after Map: the walk of the public API (tests/test_api_docstrings.py) credits the
-    # methods HpxMap inherits to the first class listed that has them.
-    "HpxMap",
     "MapAxes",
     "MapAxis",
     "MapCoord",
