@@ -42,8 +42,14 @@ def test_downsample_pixel_centre_is_the_block_centre():
     assert up.npix == geom.npix and up.is_aligned(geom) and up == geom
     with pytest.raises(ValueError, match="not divisible by factor 3"):
         geom.downsample(3)
-    with pytest.raises(ValueError, match="positive integer"):
+    with pytest.raises(ValueError, match="factor must be a whole number >= 1, got 0"):
         geom.downsample(0)
+    # not-a-number factors were a raw numpy/int conversion error before
+    for bad in (float("nan"), float("inf"), 2.5):
+        with pytest.raises(ValueError, match="factor must be a whole number >= 1"):
+            geom.downsample(bad)
+    with pytest.raises(TypeError, match="factor must be a whole number, got"):
+        geom.downsample("2")
 
 
 def test_cutout_slices_gammapy_meaning():

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 from astropy import units as u
 
-from ..utils.units import as_angle, describe
+from ..utils.units import as_angle, as_count, describe
 from .axes import MapAxis
 
 __all__ = [
@@ -64,14 +64,6 @@ def _pixel_pair(value, name, *, allow_zero=True) -> tuple[int, int]:
     if np.any(values < minimum):
         raise ValueError(f"{name} must be >= {minimum} pixels, got {values.tolist()}")
     return int(values[0]), int(values[1])
-
-
-def _factor(factor) -> int:
-    if isinstance(factor, bool) or not isinstance(factor, (int, np.integer, float)):
-        raise TypeError(f"factor must be a positive integer, got {describe(factor)}")
-    if float(factor) != int(factor) or factor < 1:
-        raise ValueError(f"factor must be a positive integer, got {factor!r}")
-    return int(factor)
 
 
 def _scaled_wcs(wcs, factor: float):
@@ -142,7 +134,7 @@ def crop(geom, crop_width):
 
 def downsample(geom, factor, axis_name=None):
     """See `WcsGeom.downsample`."""
-    factor = _factor(factor)
+    factor = as_count(factor, name="factor", minimum=1)
     if axis_name is not None:
         return geom.replace_axis(geom.axes[axis_name].downsample(factor))
     nx, ny = geom.npix
@@ -156,7 +148,7 @@ def downsample(geom, factor, axis_name=None):
 
 def upsample(geom, factor, axis_name=None):
     """See `WcsGeom.upsample`."""
-    factor = _factor(factor)
+    factor = as_count(factor, name="factor", minimum=1)
     if axis_name is not None:
         return geom.replace_axis(geom.axes[axis_name].upsample(factor))
     nx, ny = geom.npix
