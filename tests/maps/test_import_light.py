@@ -1,4 +1,4 @@
-"""``import skymask.maps`` loads numpy and astropy.units, not the heavy modules (issue 19 item 6).
+"""``import skymask.maps`` loads numpy, not astropy or the heavy modules (issue 19 item 6).
 
 Structure, not timing: a fresh interpreter imports skymask.maps and reports which of the
 modules that take longest to import it loaded. They are imported where first used.
@@ -11,6 +11,8 @@ import subprocess
 import sys
 
 HEAVY = (
+    "astropy",
+    "astropy.units",
     "astropy.coordinates",
     "astropy.wcs",
     "astropy.io.fits",
@@ -47,4 +49,16 @@ def test_heavy_modules_arrive_when_used():
     )
     loaded = _loaded_after(code)
     assert "astropy.wcs" in loaded and "astropy.coordinates" in loaded
+    assert "astropy.units" in loaded
     assert "regions" not in loaded and "matplotlib" not in loaded
+
+
+def test_units_arrive_with_the_first_axis():
+    code = (
+        "from skymask.maps import MapAxis\n"
+        "import sys\n"
+        "assert 'astropy.units' not in sys.modules\n"
+        "axis = MapAxis.from_energy_bounds('1 TeV', '10 TeV', nbin=2)\n"
+        "assert str(axis.unit) == 'TeV'\n"
+    )
+    assert _loaded_after(code) == ["astropy", "astropy.units"]

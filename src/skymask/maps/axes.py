@@ -7,8 +7,8 @@ from contextlib import contextmanager
 from itertools import pairwise
 
 import numpy as np
-from astropy import units as u
 
+from ..utils.lazy import units as u
 from ..utils.memory import check_allocation
 from ..utils.units import as_count, as_energy, describe
 from .label_axis import LabelMapAxis

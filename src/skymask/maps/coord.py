@@ -12,10 +12,10 @@ import copy
 from collections.abc import Mapping
 
 import numpy as np
-from astropy import units as u
 
 from ..utils.frames import FRAMES, sky_frame, skycoord_lonlat_deg
 from ..utils.lazy import coordinates as _coords
+from ..utils.lazy import units as u
 from ..utils.units import describe
 
 # FRAMES, sky_frame and skycoord_lonlat_deg live in skymask.utils.frames; kept importable here.

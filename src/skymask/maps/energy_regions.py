@@ -26,9 +26,9 @@ maps layer does not depend on the IRF layer.
 from __future__ import annotations
 
 import numpy as np
-from astropy import units as u
 
 from ..utils.lazy import coordinates as _coords
+from ..utils.lazy import units as u
 from ..utils.units import as_angle_deg, describe
 
 __all__ = ["ENERGY_POINTS", "EnergyDependentCircles"]

@@ -11,12 +11,12 @@ import warnings
 from functools import cached_property
 
 import numpy as np
-from astropy import units as u
 
 from ..kernels.solid_angle import pixel_solid_angles
 from ..utils.frames import FRAMES, celestial_wcs, frame_from_wcs, sky_frame, skycoord_lonlat_deg
 from ..utils.lazy import coordinates as _coords
 from ..utils.lazy import fits
+from ..utils.lazy import units as u
 from ..utils.lazy import wcs as _wcs
 from ..utils.units import RATIO_DECIMALS, as_angle, as_angle_deg, as_width, describe
 from .axes import MapAxes, MapAxis

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from astropy import units as u
 
 from ..utils.lazy import fits
+from ..utils.lazy import units as u
 from ..utils.units import describe
 
 __all__ = ["LabelMapAxis"]

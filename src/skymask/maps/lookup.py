@@ -17,9 +17,9 @@ of rules serves every entry point:
 from __future__ import annotations
 
 import numpy as np
-from astropy import units as u
 
 from ..kernels.sampling import interpolate_points
+from ..utils.lazy import units as u
 from ..utils.units import describe
 from .chunked import is_dask
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import operator
 
 import numpy as np
-from astropy import units as u
 from numpy.lib.mixins import NDArrayOperatorsMixin
 
 from ..utils.arrays import array_protocol
+from ..utils.lazy import units as u
 from ..utils.memory import check_allocation
 from ..utils.units import describe
 from .chunked import as_array as _as_array

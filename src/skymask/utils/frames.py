@@ -10,9 +10,9 @@ is one of those it supports and names it.
 from __future__ import annotations
 
 import numpy as np
-from astropy import units as u
 
 from .lazy import coordinates as _coords
+from .lazy import units as u
 from .lazy import wcs as _wcs
 from .lazy import wcs_utils as _wcs_utils
 from .units import describe

@@ -2,10 +2,12 @@
 
 ``astropy.coordinates``, ``astropy.wcs`` and ``astropy.io.fits`` (with ``astropy.table``,
 ``astropy.time`` and ``yaml`` behind them) take longer to import than numpy and
-``astropy.units`` together; a script that only builds axes or reads a mask should not pay for
-them. Modules that need them at call time refer to them as ``coordinates.SkyCoord``,
-``wcs.WCS``, ``fits.Header`` through the stand-ins below, which import the real module on the
-first attribute access (later accesses are a dict lookup and a ``getattr``).
+``astropy.units`` together, and ``astropy.units`` (with the ``astropy`` package: its
+configuration and constants) alone costs more than numpy; ``import skymask.maps`` imports
+numpy only, and each of these comes with the first call that needs it. Modules that need them
+refer to them as ``u.deg``, ``coordinates.SkyCoord``, ``wcs.WCS``, ``fits.Header`` through the
+stand-ins below, which import the real module on the first attribute access and keep each
+attribute they hand out.
 """
 
 from __future__ import annotations
@@ -13,11 +15,15 @@ from __future__ import annotations
 import importlib
 import sys
 
-__all__ = ["LazyModule", "coordinates", "fits", "wcs", "wcs_utils"]
+__all__ = ["LazyModule", "coordinates", "fits", "units", "wcs", "wcs_utils"]
 
 
 class LazyModule:
     """Stand-in for a module that imports it when one of its attributes is first asked for.
+
+    Each attribute, once fetched, is kept on the stand-in: later accesses are plain instance
+    attribute lookups, as fast as a module's (``u.Quantity`` in a loop over thousands of
+    regions must not pay an import check each time).
 
     Parameters
     ----------
@@ -29,23 +35,31 @@ class LazyModule:
     >>> math = LazyModule("math")
     >>> math.sqrt(4.0)
     2.0
+    >>> "sqrt" in vars(math)  # kept for the next access
+    True
     """
 
-    __slots__ = ("_name",)
-
     def __init__(self, name: str):
-        self._name = name
+        object.__setattr__(self, "_name", name)
 
     def __getattr__(self, attribute: str):
+        # Only called for attributes not kept yet.
         module = sys.modules.get(self._name)
         if module is None:
             module = importlib.import_module(self._name)
-        return getattr(module, attribute)
+        value = getattr(module, attribute)
+        object.__setattr__(self, attribute, value)
+        return value
+
+    def __setattr__(self, attribute: str, value) -> None:
+        raise AttributeError(f"cannot set {attribute!r} on the stand-in of {self._name}")
 
     def __repr__(self) -> str:
         return f"<lazy module {self._name!r}>"
 
 
+#: ``astropy.units``, imported on first use.
+units = LazyModule("astropy.units")
 #: ``astropy.coordinates``, imported on first use.
 coordinates = LazyModule("astropy.coordinates")
 #: ``astropy.wcs``, imported on first use.

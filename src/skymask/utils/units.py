@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from astropy import units as u
 
 from .lazy import coordinates as _coords
+from .lazy import units as u
 
 __all__ = [
     "RATIO_DECIMALS",

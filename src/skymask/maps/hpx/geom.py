@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from astropy import units as u
 
 from ...kernels.healpix import cones_ring, npix_of
 from ...utils.frames import sky_frame, skycoord_lonlat_deg
 from ...utils.lazy import coordinates as _coords
+from ...utils.lazy import units as u
 from ...utils.units import as_angle_deg, describe
 from ..axes import MapAxes, MapAxis
 from ..coord import MapCoord

@@ -9,10 +9,10 @@ scheme needs ``nside`` a power of two.
 from __future__ import annotations
 
 import numpy as np
-from astropy import units as u
 
 from ...kernels.healpix import npix_of, ring_centres
 from ...utils.lazy import coordinates as _coords
+from ...utils.lazy import units as u
 
 __all__ = [
     "check_nside",
