@@ -62,3 +62,18 @@ def test_units_arrive_with_the_first_axis():
         "assert str(axis.unit) == 'TeV'\n"
     )
     assert _loaded_after(code) == ["astropy", "astropy.units"]
+
+
+def test_disk_morphology_does_not_import_scipy_ndimage():
+    # The row-span disks need no scipy.ndimage (~0.05-0.1 s to import); boxes and large disks
+    # (feature transform) import it on first use.
+    code = (
+        "import numpy as np\n"
+        "from skymask.kernels.morphology import binary_dilate\n"
+        "mask = np.zeros((20, 20), bool); mask[10, 10] = True\n"
+        "assert binary_dilate(mask, (3, 3), kernel='disk').sum() == 29\n"
+        "import sys; assert 'scipy.ndimage' not in sys.modules\n"
+        "binary_dilate(mask, (3, 3), kernel='box')\n"
+        "assert 'scipy.ndimage' in sys.modules\n"
+    )
+    _loaded_after(code)

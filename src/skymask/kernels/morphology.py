@@ -32,7 +32,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import ndimage
 
 from ._checks import check_kernel, check_mask, check_pixel_size, check_radius
 from .disk_spans import SPAN_MAX_HALF_HEIGHT, span_morphology
@@ -247,6 +246,8 @@ def _erode_or_dilate(function, mask, radius, kernel, pixel_size, *, erode: bool)
 def _box(mask: np.ndarray, half_x: int, half_y: int, *, erode: bool) -> np.ndarray:
     # A box is separable: a running extreme along x, then along y. The constant border
     # (False) is what erosion needs and does not change dilation.
+    from scipy import ndimage  # on first use: ~0.05-0.1 s to import, and disks do not need it
+
     running = ndimage.minimum_filter1d if erode else ndimage.maximum_filter1d
     result = mask
     if half_x:
@@ -292,6 +293,8 @@ def _disk_feature_transform(
     # radius becomes 1, so "nearest is inside" and "some pixel is inside" agree.
     sampling = (1.0 / radius_y, 1.0 / radius_x)
     weights = ((1.0 / radius_x) ** 2, (1.0 / radius_y) ** 2)  # huge radii underflow to 0
+    from scipy import ndimage  # on first use (see _box)
+
     features = np.empty((2, ny, nx), dtype=np.int32)
     result = np.zeros(mask.shape, dtype=bool)
     for plane, out in zip(mask.reshape(-1, ny, nx), result.reshape(-1, ny, nx), strict=True):
@@ -319,6 +322,8 @@ def _erode_plane(plane, out, sampling, weights, half_x, half_y, features) -> Non
     if plane.all():
         out[rows[0] : rows[1], cols[0] : cols[1]] = True
         return
+    from scipy import ndimage
+
     ndimage.distance_transform_edt(
         plane, sampling=sampling, return_distances=False, return_indices=True, indices=features
     )
