@@ -111,13 +111,17 @@ def _spans(nx, lon_x, lat_y, start, step, lon0, lat0, limit_inner, limit_outer):
     region, row = _band_rows(lat_y, lat0, limit_outer)
     if region.size == 0:
         return None
-    lat = lat_y[row]
-    sin_dlat = np.sin((lat - lat0[region]) / 2.0)
+    sin_dlat = np.sin((lat_y[row] - lat0[region]) / 2.0)
     a = sin_dlat * sin_dlat
-    c = np.cos(lat) * np.cos(lat0[region])
+    # cos(lat) once per row and cos(lat0) once per cap, gathered for the (cap, row) pairs.
+    c = np.cos(lat_y)[row] * np.cos(lat0)[region]
     with np.errstate(divide="ignore", invalid="ignore"):
         half_outer = _half_width(limit_outer[region], a, c)
-        half_inner = _half_width(limit_inner[region], a, c)
+        # A limit <= 0 leaves no inner span (haversines are >= 0): circles skip the work.
+        if np.any(limit_inner > 0):
+            half_inner = _half_width(limit_inner[region], a, c)
+        else:
+            half_inner = np.full(a.shape, -1.0)
     keep = half_outer >= 0
     region, row = region[keep], row[keep]
     half_outer, half_inner = half_outer[keep], half_inner[keep]
