@@ -212,10 +212,11 @@ def write_irf_hdus(psf_map, exposure_map, *, layout="image", hdu="PSF", format="
         raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
     name = str(hdu).upper()
     if format == "gtpsf":
-        if psf_map.geom.npix != (1, 1):
+        if getattr(psf_map.geom, "is_hpx", False) or psf_map.geom.npix != (1, 1):
             raise ValueError(
                 f"the gtpsf format holds a single spatial bin, but this PSF map has "
-                f"{psf_map.geom.npix} pixels; write it with format='gadf' instead"
+                f"{np.ravel(psf_map.geom.npix).tolist()} pixels; write it with format='gadf' "
+                "instead"
             )
         return _gtpsf_hdus(psf_map, exposure_map, name)
     write = _region_hdus if layout == "region" else (lambda m, n: map_to_hdus(m, hdu=n))

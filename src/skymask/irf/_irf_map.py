@@ -15,6 +15,12 @@ from ..utils.units import describe
 from ._stacking import cutout_irf_maps, downsample_irf_maps, slice_irf_maps, stack_irf_maps
 
 
+def one_sky_pixel(geom) -> bool:
+    """Whether ``geom`` is gammapy's region layout: a WCS grid of one pixel (one IRF valid
+    everywhere). A HEALPix grid is a sky image of its pixels, never that layout."""
+    return not getattr(geom, "is_hpx", False) and geom.npix == (1, 1)
+
+
 class _IRFMap:
     """Shared axis rules of the IRF maps; subclasses set ``required_axes`` and
     ``_irf_attribute`` (the attribute that holds the IRF map)."""

@@ -16,12 +16,12 @@ import numpy as np
 from astropy.coordinates import SkyCoord
 from astropy.io import fits
 
-from ..maps import Map, MapAxis, WcsGeom
+from ..maps import HpxGeom, Map, MapAxis, WcsGeom
 from ..utils.exceptions import SkymaskWarning
 from ..utils.io import make_path
 from ..utils.units import describe
 from ._irf_io import allsky_geom, read_irf_hdulist, write_irf_hdus
-from ._irf_map import _IRFMap
+from ._irf_map import _IRFMap, one_sky_pixel
 from ._stacking import weights_data
 from .edisp_kernel import EDispKernel, overlap_fraction
 
@@ -81,7 +81,7 @@ class EDispKernelMap(_IRFMap):
             )
         self._edisp_map = edisp_map
         self._exposure_map = exposure_map
-        self._layout = "region" if edisp_map.geom.npix == (1, 1) else "image"
+        self._layout = "region" if one_sky_pixel(edisp_map.geom) else "image"
 
     # ------------------------------------------------------------------ attributes
     @property
@@ -166,7 +166,7 @@ class EDispKernelMap(_IRFMap):
         >>> edisp.has_single_spatial_bin  # the default grid has 2 x 1 pixels
         False
         """
-        return self._edisp_map.geom.npix == (1, 1)
+        return one_sky_pixel(self._edisp_map.geom)
 
     def __repr__(self):
         return (
@@ -182,7 +182,7 @@ class EDispKernelMap(_IRFMap):
 
         Parameters
         ----------
-        geom : `~skymask.maps.WcsGeom`
+        geom : `~skymask.maps.WcsGeom` or `~skymask.maps.HpxGeom`
             Geometry with the axes ``energy`` then ``energy_true``.
 
         Returns
@@ -202,17 +202,26 @@ class EDispKernelMap(_IRFMap):
         >>> edisp = EDispKernelMap.from_geom(WcsGeom.create(npix=3, axes=[energy, true]))
         >>> edisp.edisp_map.data.shape, edisp.exposure_map.data.shape
         ((4, 2, 3, 3), (4, 1, 3, 3))
+
+        On HEALPix pixels (12 nside^2 of them all-sky):
+
+        >>> from skymask.maps import HpxGeom
+        >>> edisp = EDispKernelMap.from_geom(HpxGeom.create(nside=2, axes=[energy, true]))
+        >>> edisp.edisp_map.data.shape, edisp.exposure_map.data.shape
+        ((4, 2, 48), (4, 1, 48))
         """
-        if not isinstance(geom, WcsGeom):
-            raise TypeError(f"geom must be a WcsGeom, got {describe(geom)}")
+        if not isinstance(geom, (WcsGeom, HpxGeom)):
+            raise TypeError(f"geom must be a WcsGeom or HpxGeom, got {describe(geom)}")
         cls._check_axes(
             geom,
             "an EDispKernelMap geometry",
             "WcsGeom.create(..., axes=[energy_axis, energy_axis_true])",
         )
         energy_axis, energy_axis_true = geom.axes[0], geom.axes[1]
-        # (n_true, n_reco, 1, 1): repeated over the sky and any further axes
-        matrix = overlap_fraction(energy_axis, energy_axis_true)[:, :, np.newaxis, np.newaxis]
+        # (n_true, n_reco, 1, ...): repeated over the sky pixels (two WCS axes or one
+        # HEALPix axis) and any further axes
+        matrix = overlap_fraction(energy_axis, energy_axis_true)
+        matrix = matrix.reshape(matrix.shape + (1,) * len(geom.to_image().data_shape))
         edisp_map = Map.from_geom(geom, data=np.broadcast_to(matrix, geom.data_shape).copy())
         exposure = Map.from_geom(geom.squash("energy"), unit="m2 s")
         return cls(edisp_map, exposure)

@@ -12,7 +12,7 @@ from ..maps import Map, MapAxis
 from ..utils.io import make_path, write_fits
 from ..utils.units import as_angle, as_energy, describe
 from ._irf_io import allsky_geom, read_irf_hdulist, write_irf_hdus
-from ._irf_map import _IRFMap
+from ._irf_map import _IRFMap, one_sky_pixel
 
 __all__ = ["RAD_AXIS_DEFAULT", "PSFMap"]
 
@@ -310,7 +310,7 @@ class PSFMap(_IRFMap):
         >>> psf_map.has_single_spatial_bin
         True
         """
-        return self._psf_map.geom.npix == (1, 1)
+        return one_sky_pixel(self._psf_map.geom)
 
     # ------------------------------------------------------------------ construction
     @classmethod
