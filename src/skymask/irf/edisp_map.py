@@ -17,7 +17,7 @@ from ..maps import HpxGeom, Map, MapAxis, WcsGeom
 from ..utils.io import make_path
 from ..utils.units import describe
 from ._irf_io import allsky_geom, read_irf_hdulist, write_irf_hdus
-from ._irf_map import _IRFMap
+from ._irf_map import _IRFMap, over_sky
 from .edisp import EDispKernelMap
 
 __all__ = ["EDispMap"]
@@ -153,8 +153,7 @@ class EDispMap(_IRFMap):
         density = np.where(distance < 1, 1 - distance, 0.0) / migra_axis.bin_width.value
         # (n_migra, 1, ...): repeated over the sky pixels (two WCS axes or one HEALPix axis)
         # and over energy_true and any further axes. gammapy 2.1 fails on HEALPix (X198).
-        density = density.reshape((-1,) + (1,) * len(geom.to_image().data_shape))
-        data = np.broadcast_to(density, geom.data_shape)
+        data = np.broadcast_to(over_sky(density, geom), geom.data_shape)
         edisp_map = Map.from_geom(geom, data=data.astype(float))  # float64, as gammapy
         exposure = Map.from_geom(geom.squash("migra"), unit="m2 s")
         return cls(edisp_map, exposure)
@@ -326,6 +325,10 @@ class EDispMap(_IRFMap):
         migra_axis, true_axis = geom.axes["migra"], geom.axes["energy_true"]
         extra_axes = [axis for axis in geom.axes if axis.name in self._extra_axes]
         density = np.asarray(self._edisp_map.data, dtype=float)
+        hpx = getattr(geom, "is_hpx", False)
+        if hpx:
+            # the one HEALPix pixel axis is handled as WCS rows of one column
+            density = density[..., np.newaxis]
         # Extra axes (event types, say) are folded into the sky rows: each is one more set
         # of pixels with its own densities. (n_true, n_migra, n_extra * ny, nx)
         n_extra = len(extra_axes)
@@ -352,6 +355,8 @@ class EDispMap(_IRFMap):
         data[data < threshold] = 0
         data = data.reshape(*data.shape[:2], *extra_shape, -1, nx)
         data = np.moveaxis(data, list(range(2, 2 + n_extra)), list(range(n_extra)))
+        if hpx:
+            data = data[..., 0]
         kernel_geom = geom.to_image().to_cube([energy_axis, true_axis, *extra_axes])
         exposure = None
         if self._exposure_map is not None:
