@@ -208,3 +208,24 @@ def test_psf_from_gauss_on_healpix_x198():
     position = SkyCoord(112, 70, unit="deg", frame="galactic")
     radius = psf.containment_radius(0.68, 2 * u.TeV, position=position)
     assert_allclose(radius.deg, 0.2 * np.sqrt(-2 * np.log(0.32)), rtol=1e-3)
+
+
+def test_a_psf_kernel_on_healpix_pixels_is_refused_with_the_way_out():
+    from skymask.irf import PSFKernel
+
+    with pytest.raises(TypeError, match=r"image on WCS pixels.*geom\.to_wcs_geom\(\)"):
+        PSFKernel.from_gauss(PARTIAL, sigma=0.1 * u.deg)
+    # the way out works: a kernel on the WCS grid of the HEALPix geometry
+    kernel = PSFKernel.from_gauss(HpxGeom.create(nside=256).to_wcs_geom(), sigma=0.1 * u.deg)
+    assert kernel.data.shape[-1] % 2 == 1
+
+
+def test_edisp_kernel_map_to_image_on_healpix_sums_the_reco_bins():
+    edisp = EDispKernelMap.from_geom(PARTIAL.to_cube([ENERGY, ENERGY_TRUE]))
+    edisp.edisp_map.data[...] *= np.arange(PARTIAL.ipix.size) + 1.0
+    image = edisp.to_image()
+    assert image.edisp_map.data.shape == (3, 1, PARTIAL.ipix.size)
+    # each row of the diagonal response sums to 1, times the pixel's factor
+    assert_allclose(
+        image.edisp_map.data[:, 0], np.ones((3, 1)) * (np.arange(PARTIAL.ipix.size) + 1)
+    )

@@ -482,8 +482,10 @@ class EDispKernelMap(_IRFMap):
         if weights is not None:
             data = data * weights_data(weights, self._edisp_map.geom)
         geom = self._edisp_map.geom.squash("energy")
-        # the energy axis is the first non-spatial axis: the third-last data dimension
-        edisp_map = Map.from_geom(geom, data=data.sum(axis=-3, keepdims=True))
+        # the energy axis is the first non-spatial axis: the data dimension before the sky
+        # ones (two for WCS, one for HEALPix)
+        axis = -1 - len(geom.to_image().data_shape)
+        edisp_map = Map.from_geom(geom, data=data.sum(axis=axis, keepdims=True))
         return type(self)(edisp_map, self._exposure_map)
 
     def stack(self, other, weights=None, nan_to_num=True) -> None:
