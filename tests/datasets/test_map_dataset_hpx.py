@@ -218,3 +218,55 @@ def test_stack_needs_an_aligned_healpix_geometry():
     other = MapDataset.create(allsky(8), energy_axis_true=ENERGY_TRUE, binsz_irf=10 * u.deg)
     with pytest.raises(ValueError, match="same HEALPix geometry or an aligned one"):
         whole.stack(other)
+
+
+def _written(tmp_path, dataset):
+    path = tmp_path / "hpx.fits"
+    dataset.write(path)
+    return path
+
+
+def test_write_read_round_trip_on_healpix(tmp_path):
+    dataset = MapDataset.create(
+        partial(), energy_axis_true=ENERGY_TRUE, binsz_irf=5 * u.deg, name="hpx"
+    )
+    rng = np.random.default_rng(5)
+    dataset.counts.data[...] = rng.poisson(3, dataset.counts.data.shape)
+    dataset.mask_safe.data[0, :10] = False
+    dataset.psf.psf_map.data[...] = rng.uniform(size=dataset.psf.psf_map.data.shape)
+    again = MapDataset.read(_written(tmp_path, dataset))
+    for name in ("counts", "background", "exposure", "mask_safe"):
+        before, after = getattr(dataset, name), getattr(again, name)
+        assert after.geom == before.geom, name
+        assert_equal(after.data, before.data)
+    assert again.mask_safe.is_mask
+    for irf in ("psf", "edisp"):
+        before, after = getattr(dataset, irf), getattr(again, irf)
+        assert type(after) is type(before)
+        for attr in (f"{irf}_map", "exposure_map"):
+            assert getattr(after, attr).geom == getattr(before, attr).geom
+            assert_equal(getattr(after, attr).data, getattr(before, attr).data)
+
+
+def test_reads_gammapys_healpix_masks_written_as_floats(tmp_path):
+    from astropy.io import fits
+
+    dataset = MapDataset.create(partial(), energy_axis_true=ENERGY_TRUE, binsz_irf=5 * u.deg)
+    dataset.mask_safe.data[1, 5:] = False
+    path = _written(tmp_path, dataset)
+    # gammapy 2.1 (its venv) writes a HEALPix dataset's MASK_SAFE as float32 columns (E);
+    # rewrite the HDU that way
+    safe = dataset.mask_safe.data.astype(np.float32)
+    as_float = Map.from_geom(dataset.geom, data=safe).to_hdulist(hdu="MASK_SAFE")[1:]
+    with fits.open(path) as hdulist:
+        hdus = [h.copy() for h in hdulist if h.name not in ("MASK_SAFE", "MASK_SAFE_BANDS")]
+    assert as_float[0].columns.formats[1] == "E"
+    fits.HDUList(hdus + list(as_float)).writeto(path, overwrite=True)
+    again = MapDataset.read(path)
+    assert again.mask_safe.is_mask
+    assert_equal(again.mask_safe.data, dataset.mask_safe.data)
+    # values other than 0 and 1 are not a mask: the dataset's own check names them
+    half = Map.from_geom(dataset.geom, data=safe / 2).to_hdulist(hdu="MASK_SAFE")[1:]
+    fits.HDUList(hdus + list(half)).writeto(path, overwrite=True)
+    with pytest.raises(TypeError, match="mask_safe must be a boolean map"):
+        MapDataset.read(path)

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from astropy import units as u
 from astropy.coordinates import SkyCoord
+from astropy.io import fits
 from numpy.testing import assert_allclose, assert_equal
 
 from skymask.irf import EDispKernelMap, EDispMap, PSFMap
@@ -116,7 +117,7 @@ HEALPY_WEIGHTS = {
 
 def _gauss_psf_per_pixel():
     """A Gaussian PSF whose sigma grows with the pixel's place in the geometry."""
-    rad = MapAxis.from_nodes(np.linspace(0, 2, 401), name="rad", unit="deg")
+    rad = MapAxis.from_nodes(np.linspace(0, 2, 301), name="rad", unit="deg")
     geom = PARTIAL.to_cube([rad, ENERGY_TRUE])
     sigma = np.radians(0.1 + 0.02 * np.arange(PARTIAL.ipix.size))
     r = rad.center.to_value("rad")[:, None]
@@ -229,3 +230,19 @@ def test_edisp_kernel_map_to_image_on_healpix_sums_the_reco_bins():
     assert_allclose(
         image.edisp_map.data[:, 0], np.ones((3, 1)) * (np.arange(PARTIAL.ipix.size) + 1)
     )
+
+
+def test_irf_maps_on_healpix_write_and_read_back(tmp_path):
+    psf, _ = _gauss_psf_per_pixel()
+    psf.write(tmp_path / "psf.fits")
+    again = PSFMap.read(tmp_path / "psf.fits")
+    assert again.psf_map.geom == psf.psf_map.geom
+    assert_equal(again.psf_map.data, psf.psf_map.data)
+    assert_equal(again.exposure_map.data, psf.exposure_map.data)
+    edisp = EDispKernelMap.from_geom(PARTIAL.to_cube([ENERGY, ENERGY_TRUE]))
+    edisp.edisp_map.data[:, 0] *= np.arange(PARTIAL.ipix.size)
+    hdus = fits.HDUList([fits.PrimaryHDU(), *edisp.to_hdus()])
+    hdus.writeto(tmp_path / "edisp.fits")
+    read = EDispKernelMap.read(tmp_path / "edisp.fits")
+    assert read.edisp_map.geom == edisp.edisp_map.geom
+    assert_equal(read.edisp_map.data, edisp.edisp_map.data)
