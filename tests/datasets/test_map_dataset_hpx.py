@@ -270,3 +270,24 @@ def test_reads_gammapys_healpix_masks_written_as_floats(tmp_path):
     fits.HDUList(hdus + list(half)).writeto(path, overwrite=True)
     with pytest.raises(TypeError, match="mask_safe must be a boolean map"):
         MapDataset.read(path)
+
+
+def test_safe_mask_of_a_healpix_dataset_on_a_wcs_psf_grid():
+    from skymask.maps import WcsGeom
+
+    dataset = MapDataset.create(partial(), energy_axis_true=ENERGY_TRUE, binsz_irf=5 * u.deg)
+    ipix = dataset.geom.ipix
+    dataset.mask_safe.data[...] = (ipix % 3 == 0)[None, :]
+    wcs = WcsGeom.create(skydir=(110, 75), binsz=1, width=30, frame="galactic", proj="CAR")
+    dataset.psf = PSFMap.from_gauss(ENERGY_TRUE, sigma=0.1 * u.deg, geom=wcs)
+    mask = dataset.mask_safe_psf
+    assert mask.is_mask
+    # oracle: the nside-32 pixel of each WCS centre (cdshealpix), safe when it is one of the
+    # dataset's safe pixels; centres off the dataset's disk are False (X191)
+    coords = wcs.get_coord()
+    lon = np.ravel(u.Quantity(coords["lon"], u.deg))
+    lat = np.ravel(u.Quantity(coords["lat"], u.deg))
+    holding = cds_nested.lonlat_to_healpix(lon, lat, 5)
+    expected = np.isin(holding, ipix[ipix % 3 == 0]).reshape(wcs.data_shape)
+    assert 0 < expected.sum() < expected.size
+    assert_equal(mask.data[0, 0], expected)

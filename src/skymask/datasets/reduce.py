@@ -119,14 +119,11 @@ def _sample_hpx_image(mask_image: Map, target_image_geom) -> np.ndarray:
     it" is decided by rounding (gammapy), while OR says whether the pixel has safe data (X197).
     """
     geom = mask_image.geom
-    fine, coarse = int(np.ravel(geom.nside)[0]), int(np.ravel(target_image_geom.nside)[0])
-    if (
-        getattr(target_image_geom, "is_hpx", False)
-        and target_image_geom.frame == geom.frame
-        and coarse < fine
-    ):
-        mask_image = mask_image.downsample(fine // coarse)  # a mask: "any" per parent pixel
-        geom = mask_image.geom
+    if getattr(target_image_geom, "is_hpx", False) and target_image_geom.frame == geom.frame:
+        fine, coarse = int(np.ravel(geom.nside)[0]), int(np.ravel(target_image_geom.nside)[0])
+        if coarse < fine and fine % coarse == 0:
+            mask_image = mask_image.downsample(fine // coarse)  # a mask: "any" per parent
+            geom = mask_image.geom
     coords = target_image_geom.get_coord()
     local = geom.global_to_local(geom.coord_to_idx(coords)[0])
     return np.where(local >= 0, mask_image.data[np.maximum(local, 0)], False)
