@@ -233,7 +233,7 @@ class EDispKernelMap(_IRFMap):
         ----------
         energy_axis, energy_axis_true : `~skymask.maps.MapAxis`
             Reconstructed and true energy axes.
-        geom : `~skymask.maps.WcsGeom`, optional
+        geom : `~skymask.maps.WcsGeom` or `~skymask.maps.HpxGeom`, optional
             The sky grid (its non-spatial axes are dropped); default gammapy's all-sky grid of
             2 x 1 pixels of 180 deg (CAR).
 
@@ -264,7 +264,7 @@ class EDispKernelMap(_IRFMap):
         ----------
         edisp : `EDispKernel`
             The migration matrix.
-        geom : `~skymask.maps.WcsGeom`, optional
+        geom : `~skymask.maps.WcsGeom` or `~skymask.maps.HpxGeom`, optional
             The sky grid (its non-spatial axes are dropped); default gammapy's all-sky grid
             of 2 x 1 pixels of 180 deg (CAR).
 
@@ -312,7 +312,7 @@ class EDispKernelMap(_IRFMap):
             Relative resolution and bias.
         pdf_threshold : float, optional
             Migration densities below it are set to 0. Default 1e-6.
-        geom : `~skymask.maps.WcsGeom`, optional
+        geom : `~skymask.maps.WcsGeom` or `~skymask.maps.HpxGeom`, optional
             The sky grid; default gammapy's all-sky grid of 2 x 1 pixels of 180 deg (CAR).
 
         Returns

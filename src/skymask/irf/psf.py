@@ -122,7 +122,10 @@ class PSFMap(_IRFMap):
     border, without wrapping around the sky. Pixels whose PSF is zero or not finite
     everywhere are left out and the weights of the others renormalised (NaN if none is left).
     Positions outside the sky grid raise ValueError. Region-map and ``gtpsf`` PSFs have a
-    single spatial bin covering the sky, so the position has no effect there.
+    single spatial bin covering the sky, so the position has no effect there. On HEALPix
+    pixels the 4 pixels of gammapy's HEALPix linear interpolation are mixed (healpy's
+    weights; a neighbour outside a partial sky is replaced by the pixel holding the position;
+    gammapy 2.1 fails there, X198).
 
     Examples
     --------
@@ -329,7 +332,7 @@ class PSFMap(_IRFMap):
             Offset axis; default `RAD_AXIS_DEFAULT` (66 bins of 0.01 deg up to 0.66 deg).
         sigma : angle or angles, default 0.1 deg
             One width, or one per true-energy bin.
-        geom : `~skymask.maps.WcsGeom`, optional
+        geom : `~skymask.maps.WcsGeom` or `~skymask.maps.HpxGeom`, optional
             Sky grid; default gammapy's all-sky grid of 2 x 1 pixels of 180 deg (CAR).
 
         Returns
