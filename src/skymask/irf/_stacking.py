@@ -111,16 +111,34 @@ def stack_irf_maps(this, other, weights, nan_to_num) -> None:
         exposure_weight = np.any(weight, axis=squashed, keepdims=True) if squashed else weight
     if nan_to_num:
         added = np.nan_to_num(added)
-    total = irf.data * exposure
-    total[mine] += added[theirs]
     other_added = np.broadcast_to(other_exposure * exposure_weight, other_exposure.shape)
     if nan_to_num:
         other_added = np.nan_to_num(other_added)
-    new_exposure = exposure.copy()
-    new_exposure[mine] += other_added[theirs]
-    this.exposure_map.data[...] = new_exposure
+    if mine == (Ellipsis,):
+        _average(irf.data, exposure, added, other_added, this.exposure_map.data)
+        return
+    # Only the shared pixels change; gammapy multiplies and divides the whole map by the
+    # exposure, which elsewhere only zeroes the IRF where there is no exposure.
+    irf_shared, exposure_map_shared = irf.data[mine], this.exposure_map.data[mine]
+    _average(irf_shared, exposure[mine], added[theirs], other_added[theirs], exposure_map_shared)
+    irf.data[mine], this.exposure_map.data[mine] = irf_shared, exposure_map_shared
+    # (whole-map passes only where needed: most maps have exposure and finite values)
+    no_exposure = exposure == 0
+    no_exposure[..., mine[-1]] = False
+    if no_exposure.any():
+        irf.data[...] = np.where(no_exposure, 0, irf.data)
+    if not np.all(np.isfinite(irf.data)):
+        irf.data[...] = np.nan_to_num(irf.data)
+
+
+def _average(irf_data, exposure, added, other_exposure, exposure_out) -> None:
+    """In place: ``irf = (irf * exposure + added) / (exposure + other_exposure)`` (0 where
+    the new exposure is 0 or the result not finite), ``exposure_out`` the new exposure."""
+    total = irf_data * exposure + added
+    new_exposure = exposure + other_exposure
+    exposure_out[...] = new_exposure
     with np.errstate(invalid="ignore", divide="ignore"):
-        irf.data[...] = np.nan_to_num(total / new_exposure)
+        irf_data[...] = np.nan_to_num(total / new_exposure)
 
 
 def cutout_irf_maps(irf_map, exposure_map, position, width, mode="trim", min_npix=3):
