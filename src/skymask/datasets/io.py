@@ -5,14 +5,15 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+import numpy as np
 import yaml
 from astropy.io import fits
 
 from ..data import GTI
 from ..irf import PSFMap
+from ..irf._irf_io import map_hdus
 from ..irf.edisp_map import edisp_from_hdulist
 from ..maps import Map
-from ..maps.io_fits import map_to_hdus
 from ..utils.check import add_checksum, yaml_checksum
 from ..utils.exceptions import ChecksumWarning
 from ..utils.io import OutputFile, check_overwrite, fits_writer, make_path, write_files
@@ -73,7 +74,7 @@ def read_map_dataset(filename, name=None, checksum=True, *, expand=True) -> dict
         for key in _MAP_HDUS:
             if key in names:
                 header = hdulist[key].header
-                maps[key] = Map.from_hdulist(hdulist, hdu=key, filename=path)
+                maps[key] = _hpx_mask(key, Map.from_hdulist(hdulist, hdu=key, filename=path))
                 consumed |= {key, str(header.get("BANDSHDU", f"{key}_BANDS")).upper()}
         exposure = maps.get("EXPOSURE")
         if exposure is not None and "energy" in exposure.geom.axes.names:
@@ -117,6 +118,17 @@ def read_map_dataset(filename, name=None, checksum=True, *, expand=True) -> dict
     return {"arguments": arguments, "path": path, "absent_hdus": absent}
 
 
+def _hpx_mask(key, m):
+    """gammapy writes the masks of a HEALPix dataset as float 0 / 1 table columns and reads
+    them back as bool: a HEALPix MASK_SAFE / MASK_FIT of only 0 and 1 becomes a mask here
+    (other values are left for the dataset's own check, which names them)."""
+    if not key.startswith("MASK") or m.is_mask or not getattr(m.geom, "is_hpx", False):
+        return m
+    if np.all((m.data == 0) | (m.data == 1)):
+        return m.copy(data=m.data.astype(bool))
+    return m
+
+
 def _rename_axis(m, old, new):
     axis = m.geom.axes[old]
     axes = [axis.copy(name=new) if a is axis else a for a in m.geom.axes]
@@ -142,14 +154,14 @@ def dataset_hdus(dataset) -> fits.HDUList:
         ("BACKGROUND", dataset.background),
     ):
         if m is not None:
-            hdus += map_to_hdus(m, hdu=key)
+            hdus += map_hdus(m, key)
     if dataset.edisp is not None:
         hdus += dataset.edisp.to_hdus(hdu="EDISP")
     if dataset.psf is not None:
         hdus += dataset.psf.to_hdus(hdu="PSF")
     for key, m in (("MASK_SAFE", dataset.mask_safe), ("MASK_FIT", dataset.mask_fit)):
         if m is not None:
-            hdus += map_to_hdus(m, hdu=key)
+            hdus += map_hdus(m, key)
     if dataset.gti is not None:
         hdus.append(dataset.gti.to_table_hdu())
     hdus += [hdu.copy() for hdu in dataset.extra_hdus]

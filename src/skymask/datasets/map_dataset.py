@@ -9,7 +9,7 @@ from astropy import units as u
 
 from ..data import GTI
 from ..irf import RAD_AXIS_DEFAULT
-from ..maps import Map, MapAxis, WcsGeom
+from ..maps import HpxGeom, Map, MapAxis, WcsGeom
 from ..utils.reading import damaged_file_errors
 from ..utils.units import describe
 from . import reduce
@@ -139,10 +139,13 @@ class MapDataset:
         `~skymask.irf.RAD_AXIS_DEFAULT`) and a diagonal `~skymask.irf.EDispKernelMap`, each
         with a zero exposure map. Further non-spatial axes of ``geom`` (event types, say)
         are added after the energy axis of the exposure and after the IRF axes, as gammapy.
+        On a `~skymask.maps.HpxGeom` the IRF maps are HEALPix maps of the nside of
+        ``binsz_irf`` over the same region (`~skymask.maps.HpxGeom.to_binsz`; a partial sky
+        keeps its whole disk, X197).
 
         Parameters
         ----------
-        geom : `~skymask.maps.WcsGeom`
+        geom : `~skymask.maps.WcsGeom` or `~skymask.maps.HpxGeom`
             Counts geometry with an ``energy`` axis.
         energy_axis_true : `~skymask.maps.MapAxis`, optional
             True energy axis of the exposure and IRFs.
@@ -178,10 +181,19 @@ class MapDataset:
         >>> empty = MapDataset.create(geom)
         >>> empty.counts.data.shape, empty.psf.psf_map.data.shape, empty.edisp.edisp_map.data.shape
         ((2, 100, 100), (2, 66, 10, 10), (2, 2, 10, 10))
+
+        On HEALPix (12 nside^2 pixels all-sky; IRFs at nside 8 for 10 deg pixels):
+
+        >>> from skymask.maps import HpxGeom
+        >>> empty = MapDataset.create(HpxGeom.create(nside=32, axes=[axis]), binsz_irf="10 deg")
+        >>> empty.counts.data.shape, empty.psf.psf_map.data.shape, empty.edisp.edisp_map.data.shape
+        ((2, 12288), (2, 66, 768), (2, 2, 768))
         """
-        if not isinstance(geom, WcsGeom) or "energy" not in [n.lower() for n in geom.axes.names]:
+        is_sky = isinstance(geom, (WcsGeom, HpxGeom))
+        if not is_sky or "energy" not in [n.lower() for n in geom.axes.names]:
             raise ValueError(
-                f"MapDataset.create needs a WcsGeom with an 'energy' axis, got {describe(geom)}"
+                "MapDataset.create needs a WcsGeom or HpxGeom with an 'energy' axis, "
+                f"got {describe(geom)}"
             )
         if energy_axis_true is None:
             energy_axis_true = geom.axes["energy"].copy(name="energy_true")
@@ -865,7 +877,9 @@ class MapDataset:
         Parameters
         ----------
         other : `MapDataset` or `~skymask.datasets.MapDatasetOnOff`
-            On the same geometries. An on/off dataset enters with its
+            On the same geometries; on HEALPix also an aligned part of the sky (same nside,
+            ordering, frame and axes, e.g. a partial sky into the all-sky dataset), added at
+            its pixels as gammapy. An on/off dataset enters with its
             ``npred_background()`` (the WStat background, gammapy's) as background.
         nan_to_num : bool, default True
             Non-finite values of ``other`` count as 0.
@@ -873,7 +887,7 @@ class MapDataset:
         Raises
         ------
         ValueError
-            The geometries differ.
+            The geometries differ (on HEALPix: are not aligned).
 
         Examples
         --------
@@ -1234,6 +1248,10 @@ def irf_geom(image: WcsGeom, binsz) -> WcsGeom:
     binsz = u.Quantity(binsz, u.deg).to_value(u.deg)
     if not np.isfinite(binsz) or binsz <= 0:
         raise ValueError(f"binsz_irf must be a positive angle, got {binsz} deg")
+    if isinstance(image, HpxGeom):
+        # gammapy: HpxGeom.to_binsz, the coarsest nside whose pixels are no larger than binsz,
+        # over the same region
+        return image.to_binsz(binsz * u.deg)
     width = tuple(float(w) for w in np.ravel(image.width.to_value(u.deg))[:2])
     return WcsGeom.create(
         skydir=image.center_skydir,

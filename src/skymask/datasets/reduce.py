@@ -104,9 +104,29 @@ def _sample_image(mask_image: Map, target_image_geom) -> np.ndarray:
     beyond its border as gammapy's ``fill_value=None``)."""
     if target_image_geom == mask_image.geom:
         return mask_image.data
+    if getattr(mask_image.geom, "is_hpx", False):
+        return _sample_hpx_image(mask_image, target_image_geom)
     coords = target_image_geom.get_coord()
     ix, iy = mask_image.geom.coord_to_idx((coords["lon"], coords["lat"]), clip=True)[:2]
     return mask_image.data[iy, ix]
+
+
+def _sample_hpx_image(mask_image: Map, target_image_geom) -> np.ndarray:
+    """A HEALPix mask image read on another sky grid: the pixel holding each target centre,
+    False outside a partial-sky mask (X191). A coarser HEALPix target in the same frame (the
+    IRF grid of `MapDataset.create`) first gets the mask ORed over each of its pixels: the
+    centre of a coarse pixel is the corner its finer sub-pixels share, so "the pixel holding
+    it" is decided by rounding (gammapy), while OR says whether the pixel has safe data (X197).
+    """
+    geom = mask_image.geom
+    if getattr(target_image_geom, "is_hpx", False) and target_image_geom.frame == geom.frame:
+        fine, coarse = int(np.ravel(geom.nside)[0]), int(np.ravel(target_image_geom.nside)[0])
+        if coarse < fine and fine % coarse == 0:
+            mask_image = mask_image.downsample(fine // coarse)  # a mask: "any" per parent
+            geom = mask_image.geom
+    coords = target_image_geom.get_coord()
+    local = geom.global_to_local(geom.coord_to_idx(coords)[0])
+    return np.where(local >= 0, mask_image.data[np.maximum(local, 0)], False)
 
 
 def mask_safe_psf(dataset) -> Map | None:
@@ -146,7 +166,12 @@ def mask_safe_edisp(dataset) -> Map | None:
 
 
 def _add(target: Map, other: Map, weights, nan_to_num: bool) -> None:
-    # Equal geometries; stacking cutouts into a larger map needs Map.stack (maps layer).
+    if target.geom != other.geom and getattr(target.geom, "is_hpx", False):
+        # HEALPix: gammapy's HpxNDMap.stack adds an aligned geometry (a partial sky into
+        # the all-sky map, say) at its pixels; Map.stack does that and refuses the rest.
+        target.stack(other, weights=weights, nan_to_num=nan_to_num)
+        return
+    # WCS: equal geometries only.
     if target.geom != other.geom:
         raise ValueError(
             "MapDataset.stack needs datasets on the same geometry:\n"
@@ -158,6 +183,16 @@ def _add(target: Map, other: Map, weights, nan_to_num: bool) -> None:
     if weights is not None:
         data = data * np.broadcast_to(weights.data, data.shape)
     target.data[...] = target.data + data.astype(target.data.dtype, copy=False)
+
+
+def _or(mask: Map, other: Map) -> Map:
+    """``mask | other``; on HEALPix ``other`` may be an aligned part of the sky (ORed in at
+    its pixels by Map.stack, which keeps a mask a mask)."""
+    if mask.geom != other.geom and getattr(mask.geom, "is_hpx", False):
+        merged = mask.copy()
+        merged.stack(other)
+        return merged
+    return mask | other
 
 
 def copied_gti(dataset):
@@ -198,9 +233,9 @@ def stack(dataset, other, nan_to_num: bool = True) -> None:
     if dataset.edisp is not None and other.edisp is not None:
         dataset.edisp.stack(other.edisp, weights=mask_safe_edisp(other))
     if dataset.mask_safe is not None and other.mask_safe is not None:
-        dataset.mask_safe = dataset.mask_safe | other.mask_safe
+        dataset.mask_safe = _or(dataset.mask_safe, other.mask_safe)
     if dataset.mask_fit is not None and other.mask_fit is not None:
-        dataset.mask_fit = dataset.mask_fit | other.mask_fit
+        dataset.mask_fit = _or(dataset.mask_fit, other.mask_fit)
     elif other.mask_fit is not None:
         dataset.mask_fit = other.mask_fit.copy()
     stack_gti(dataset, other)

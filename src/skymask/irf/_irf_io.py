@@ -22,6 +22,7 @@ from astropy import units as u
 from astropy.io import fits
 
 from ..maps import Map, MapAxis, WcsGeom
+from ..maps.hpx.io import is_hpx_hdu
 from ..maps.io_fits import (
     axes_from_bands_hdu,
     axes_header_cards,
@@ -101,7 +102,7 @@ def _region_map(hdulist, name, hdu_bands, filename) -> Map:
 def _gadf_map(hdulist, name, hdu_bands, filename):
     """(map, layout) for an image or region-table HDU."""
     hdu = _find_hdu(hdulist, name, filename, "map")
-    if hdu.is_image:
+    if hdu.is_image or is_hpx_hdu(hdu):  # a HEALPix table is an image of its pixels
         m = Map.from_hdulist(hdulist, hdu=hdu.name, hdu_bands=hdu_bands, filename=filename)
         return m, "image"
     if "DATA" in (n.upper() for n in hdu.columns.names):
@@ -156,6 +157,15 @@ def read_irf_hdulist(
 
 
 # ---------------------------------------------------------------------- writing
+def map_hdus(m: Map, name: str) -> list:
+    """The HDUs of a map in a dataset or IRF file: an image and its bands table, or for a
+    HEALPix map gammapy's HEALPix layout (a table of pixels and its bands table), which
+    ``Map.from_hdulist`` reads back and gammapy reads too."""
+    if getattr(m.geom, "is_hpx", False):
+        return list(m.to_hdulist(hdu=name))[1:]
+    return map_to_hdus(m, hdu=name)
+
+
 def _region_hdus(m: Map, name: str) -> list:
     values = m.data.reshape(-1)
     column_format = _TABLE_FORMATS.get(values.dtype)
@@ -212,13 +222,14 @@ def write_irf_hdus(psf_map, exposure_map, *, layout="image", hdu="PSF", format="
         raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
     name = str(hdu).upper()
     if format == "gtpsf":
-        if psf_map.geom.npix != (1, 1):
+        if getattr(psf_map.geom, "is_hpx", False) or psf_map.geom.npix != (1, 1):
             raise ValueError(
                 f"the gtpsf format holds a single spatial bin, but this PSF map has "
-                f"{psf_map.geom.npix} pixels; write it with format='gadf' instead"
+                f"{np.ravel(psf_map.geom.npix).tolist()} pixels; write it with format='gadf' "
+                "instead"
             )
         return _gtpsf_hdus(psf_map, exposure_map, name)
-    write = _region_hdus if layout == "region" else (lambda m, n: map_to_hdus(m, hdu=n))
+    write = _region_hdus if layout == "region" else map_hdus
     hdus = write(psf_map, name)
     if exposure_map is not None:
         hdus += write(exposure_map, f"{name}_EXPOSURE")

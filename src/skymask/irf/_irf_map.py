@@ -10,9 +10,47 @@ extra axis, chosen with ``slice_by_idx``.
 
 from __future__ import annotations
 
+import numpy as np
+from astropy.coordinates import SkyCoord
+
 from ..maps import Map
+from ..maps.hpx.interp import interp_pixels
 from ..utils.units import describe
 from ._stacking import cutout_irf_maps, downsample_irf_maps, slice_irf_maps, stack_irf_maps
+
+
+def one_sky_pixel(geom) -> bool:
+    """Whether ``geom`` is gammapy's region layout: a WCS grid of one pixel (one IRF valid
+    everywhere). A HEALPix grid is a sky image of its pixels, never that layout."""
+    return not getattr(geom, "is_hpx", False) and geom.npix == (1, 1)
+
+
+def over_sky(values, geom):
+    """``values`` (the IRF axes, data order) with one length-1 axis per sky axis of ``geom``
+    (two for WCS, one for HEALPix), ready to broadcast over its pixels."""
+    values = np.asarray(values)
+    return values.reshape(values.shape + (1,) * len(geom.to_image().data_shape))
+
+
+def hpx_corners(geom, position):
+    """``(index, weight, n_sky, shape)`` of gammapy's linear HEALPix interpolation at
+    ``position`` (default the geometry's centre): the 4 pixels (data indices) and weights,
+    each ``(n, 4)`` for the n positions flattened, the number of pixels and the positions'
+    shape. A position outside a partial sky is a ValueError naming it."""
+    if position is None:
+        position = geom.center_skydir
+    if not isinstance(position, SkyCoord):
+        raise TypeError(f"position must be a SkyCoord or None, got {describe(position)}")
+    sky = position.transform_to(geom.frame).spherical
+    lon, lat = np.ravel(sky.lon.deg), np.ravel(sky.lat.deg)
+    local, weight, valid = interp_pixels(geom, lon, lat)
+    if not np.all(valid):
+        bad = position if position.isscalar else position.ravel()[~valid]
+        raise ValueError(
+            f"position {bad} is outside the IRF map's HEALPix pixels ({geom!r}); give "
+            "positions inside it or use an IRF map that covers them"
+        )
+    return local.T, weight.T, geom.data_shape[0], position.shape
 
 
 class _IRFMap:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..maps import Map
+from ..maps.hpx.stacking import overlap
 
 __all__ = [
     "cutout_irf_maps",
@@ -61,41 +62,83 @@ def weights_data(weights, geom) -> np.ndarray:
         ) from None
 
 
+def _sky_overlap(irf, other_irf, exposure, other_exposure, what) -> tuple[tuple, tuple]:
+    """``(this map's index, the other map's index)`` of the sky pixels both IRF maps have:
+    everything for equal geometries; on HEALPix also an aligned part of the sky (gammapy's
+    ``HpxNDMap.stack``), with the same non-spatial axes."""
+    if irf.geom == other_irf.geom and exposure.geom == other_exposure.geom:
+        return (Ellipsis,), (Ellipsis,)
+    if (
+        getattr(irf.geom, "is_hpx", False)
+        and getattr(other_irf.geom, "is_hpx", False)
+        and irf.geom.axes == other_irf.geom.axes
+        and exposure.geom.axes == other_exposure.geom.axes
+    ):
+        return overlap(irf.geom.to_image(), other_irf.geom.to_image())
+    raise ValueError(
+        f"cannot stack {what} on another sky grid or axes: {other_irf.geom!r} vs {irf.geom!r}"
+        "; a HEALPix IRF map takes the same nside, ordering, frame and axes (any pixels)"
+    )
+
+
 def stack_irf_maps(this, other, weights, nan_to_num) -> None:
-    """gammapy's ``IRFMap.stack`` on equal geometries (``this`` is changed in place).
+    """gammapy's ``IRFMap.stack`` (``this`` is changed in place): equal geometries, or on
+    HEALPix an aligned part of the sky, whose pixels are added at their place (pixels this
+    map lacks are left out).
 
     The exposure is stacked with the weights OR-reduced over the axes the exposure map has
-    squashed (gammapy reduces an EDisp mask over reconstructed energy).
+    squashed (gammapy reduces an EDisp mask over reconstructed energy). ``weights`` are on
+    the other map's grid.
     """
     irf, other_irf = this._irf_map_for_stack, other._irf_map_for_stack
-    if irf.geom != other_irf.geom or this.exposure_map.geom != other.exposure_map.geom:
-        raise ValueError(
-            f"cannot stack {type(other).__name__} on another sky grid or axes: "
-            f"{other_irf.geom!r} vs {irf.geom!r}"
-        )
+    mine, theirs = _sky_overlap(
+        irf, other_irf, this.exposure_map, other.exposure_map, type(other).__name__
+    )
     exposure = this.exposure_map.data.astype(float)
     other_exposure = other.exposure_map.data.astype(float)
     added = other_irf.data * other_exposure
     exposure_weight = 1.0
     if weights is not None:
-        weight = weights_data(weights, irf.geom)
+        weight = weights_data(weights, other_irf.geom)
         added = added * weight
         squashed = tuple(
             i
-            for i, (n_irf, n_exposure) in enumerate(zip(weight.shape, exposure.shape, strict=True))
+            for i, (n_irf, n_exposure) in enumerate(
+                zip(weight.shape, other_exposure.shape, strict=True)
+            )
             if n_exposure == 1 and n_irf > 1
         )
         exposure_weight = np.any(weight, axis=squashed, keepdims=True) if squashed else weight
     if nan_to_num:
         added = np.nan_to_num(added)
-    total = irf.data * exposure + added
-    other_added = other_exposure * exposure_weight
+    other_added = np.broadcast_to(other_exposure * exposure_weight, other_exposure.shape)
     if nan_to_num:
         other_added = np.nan_to_num(other_added)
-    new_exposure = exposure + other_added
-    this.exposure_map.data[...] = new_exposure
+    if mine == (Ellipsis,):
+        _average(irf.data, exposure, added, other_added, this.exposure_map.data)
+        return
+    # Only the shared pixels change; gammapy multiplies and divides the whole map by the
+    # exposure, which elsewhere only zeroes the IRF where there is no exposure.
+    irf_shared, exposure_map_shared = irf.data[mine], this.exposure_map.data[mine]
+    _average(irf_shared, exposure[mine], added[theirs], other_added[theirs], exposure_map_shared)
+    irf.data[mine], this.exposure_map.data[mine] = irf_shared, exposure_map_shared
+    # (whole-map passes only where needed: most maps have exposure and finite values)
+    no_exposure = exposure == 0
+    no_exposure[..., mine[-1]] = False
+    if no_exposure.any():
+        irf.data[...] = np.where(no_exposure, 0, irf.data)
+    if not np.all(np.isfinite(irf.data)):
+        irf.data[...] = np.nan_to_num(irf.data)
+
+
+def _average(irf_data, exposure, added, other_exposure, exposure_out) -> None:
+    """In place: ``irf = (irf * exposure + added) / (exposure + other_exposure)`` (0 where
+    the new exposure is 0 or the result not finite), ``exposure_out`` the new exposure."""
+    total = irf_data * exposure + added
+    new_exposure = exposure + other_exposure
+    exposure_out[...] = new_exposure
     with np.errstate(invalid="ignore", divide="ignore"):
-        irf.data[...] = np.nan_to_num(total / new_exposure)
+        irf_data[...] = np.nan_to_num(total / new_exposure)
 
 
 def cutout_irf_maps(irf_map, exposure_map, position, width, mode="trim", min_npix=3):

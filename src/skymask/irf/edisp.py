@@ -16,12 +16,12 @@ import numpy as np
 from astropy.coordinates import SkyCoord
 from astropy.io import fits
 
-from ..maps import Map, MapAxis, WcsGeom
+from ..maps import HpxGeom, Map, MapAxis, WcsGeom
 from ..utils.exceptions import SkymaskWarning
 from ..utils.io import make_path
 from ..utils.units import describe
 from ._irf_io import allsky_geom, read_irf_hdulist, write_irf_hdus
-from ._irf_map import _IRFMap
+from ._irf_map import _IRFMap, one_sky_pixel, over_sky
 from ._stacking import weights_data
 from .edisp_kernel import EDispKernel, overlap_fraction
 
@@ -81,7 +81,7 @@ class EDispKernelMap(_IRFMap):
             )
         self._edisp_map = edisp_map
         self._exposure_map = exposure_map
-        self._layout = "region" if edisp_map.geom.npix == (1, 1) else "image"
+        self._layout = "region" if one_sky_pixel(edisp_map.geom) else "image"
 
     # ------------------------------------------------------------------ attributes
     @property
@@ -166,7 +166,7 @@ class EDispKernelMap(_IRFMap):
         >>> edisp.has_single_spatial_bin  # the default grid has 2 x 1 pixels
         False
         """
-        return self._edisp_map.geom.npix == (1, 1)
+        return one_sky_pixel(self._edisp_map.geom)
 
     def __repr__(self):
         return (
@@ -182,7 +182,7 @@ class EDispKernelMap(_IRFMap):
 
         Parameters
         ----------
-        geom : `~skymask.maps.WcsGeom`
+        geom : `~skymask.maps.WcsGeom` or `~skymask.maps.HpxGeom`
             Geometry with the axes ``energy`` then ``energy_true``.
 
         Returns
@@ -202,17 +202,25 @@ class EDispKernelMap(_IRFMap):
         >>> edisp = EDispKernelMap.from_geom(WcsGeom.create(npix=3, axes=[energy, true]))
         >>> edisp.edisp_map.data.shape, edisp.exposure_map.data.shape
         ((4, 2, 3, 3), (4, 1, 3, 3))
+
+        On HEALPix pixels (12 nside^2 of them all-sky):
+
+        >>> from skymask.maps import HpxGeom
+        >>> edisp = EDispKernelMap.from_geom(HpxGeom.create(nside=2, axes=[energy, true]))
+        >>> edisp.edisp_map.data.shape, edisp.exposure_map.data.shape
+        ((4, 2, 48), (4, 1, 48))
         """
-        if not isinstance(geom, WcsGeom):
-            raise TypeError(f"geom must be a WcsGeom, got {describe(geom)}")
+        if not isinstance(geom, (WcsGeom, HpxGeom)):
+            raise TypeError(f"geom must be a WcsGeom or HpxGeom, got {describe(geom)}")
         cls._check_axes(
             geom,
             "an EDispKernelMap geometry",
             "WcsGeom.create(..., axes=[energy_axis, energy_axis_true])",
         )
         energy_axis, energy_axis_true = geom.axes[0], geom.axes[1]
-        # (n_true, n_reco, 1, 1): repeated over the sky and any further axes
-        matrix = overlap_fraction(energy_axis, energy_axis_true)[:, :, np.newaxis, np.newaxis]
+        # (n_true, n_reco, 1, ...): repeated over the sky pixels (two WCS axes or one
+        # HEALPix axis) and any further axes
+        matrix = over_sky(overlap_fraction(energy_axis, energy_axis_true), geom)
         edisp_map = Map.from_geom(geom, data=np.broadcast_to(matrix, geom.data_shape).copy())
         exposure = Map.from_geom(geom.squash("energy"), unit="m2 s")
         return cls(edisp_map, exposure)
@@ -225,7 +233,7 @@ class EDispKernelMap(_IRFMap):
         ----------
         energy_axis, energy_axis_true : `~skymask.maps.MapAxis`
             Reconstructed and true energy axes.
-        geom : `~skymask.maps.WcsGeom`, optional
+        geom : `~skymask.maps.WcsGeom` or `~skymask.maps.HpxGeom`, optional
             The sky grid (its non-spatial axes are dropped); default gammapy's all-sky grid of
             2 x 1 pixels of 180 deg (CAR).
 
@@ -256,7 +264,7 @@ class EDispKernelMap(_IRFMap):
         ----------
         edisp : `EDispKernel`
             The migration matrix.
-        geom : `~skymask.maps.WcsGeom`, optional
+        geom : `~skymask.maps.WcsGeom` or `~skymask.maps.HpxGeom`, optional
             The sky grid (its non-spatial axes are dropped); default gammapy's all-sky grid
             of 2 x 1 pixels of 180 deg (CAR).
 
@@ -287,7 +295,7 @@ class EDispKernelMap(_IRFMap):
         if not isinstance(edisp, EDispKernel):
             raise TypeError(f"edisp must be an EDispKernel, got {describe(edisp)}")
         result = cls.from_diagonal_response(edisp.energy_axis, edisp.energy_axis_true, geom=geom)
-        result._edisp_map.data[...] = edisp.data[:, :, np.newaxis, np.newaxis]
+        result._edisp_map.data[...] = over_sky(edisp.data, result._edisp_map.geom)
         return result
 
     @classmethod
@@ -304,7 +312,7 @@ class EDispKernelMap(_IRFMap):
             Relative resolution and bias.
         pdf_threshold : float, optional
             Migration densities below it are set to 0. Default 1e-6.
-        geom : `~skymask.maps.WcsGeom`, optional
+        geom : `~skymask.maps.WcsGeom` or `~skymask.maps.HpxGeom`, optional
             The sky grid; default gammapy's all-sky grid of 2 x 1 pixels of 180 deg (CAR).
 
         Returns
@@ -474,8 +482,10 @@ class EDispKernelMap(_IRFMap):
         if weights is not None:
             data = data * weights_data(weights, self._edisp_map.geom)
         geom = self._edisp_map.geom.squash("energy")
-        # the energy axis is the first non-spatial axis: the third-last data dimension
-        edisp_map = Map.from_geom(geom, data=data.sum(axis=-3, keepdims=True))
+        # the energy axis is the first non-spatial axis: the data dimension before the sky
+        # ones (two for WCS, one for HEALPix)
+        axis = -1 - len(geom.to_image().data_shape)
+        edisp_map = Map.from_geom(geom, data=data.sum(axis=axis, keepdims=True))
         return type(self)(edisp_map, self._exposure_map)
 
     def stack(self, other, weights=None, nan_to_num=True) -> None:
@@ -682,8 +692,9 @@ class EDispKernelMap(_IRFMap):
     # ------------------------------------------------------------------ evaluation
     def _valid_image(self) -> np.ndarray:
         data = self._edisp_map.data
+        n_sky = len(self._edisp_map.geom.to_image().data_shape)  # 2 for WCS, 1 for HEALPix
         with np.errstate(invalid="ignore"):
-            return np.any(data > 0, axis=tuple(range(data.ndim - 2)))
+            return np.any(data > 0, axis=tuple(range(data.ndim - n_sky)))
 
     def get_edisp_kernel(self, position=None, energy_axis=None) -> EDispKernel:
         """The migration matrix at a sky position (nearest pixel).
@@ -727,19 +738,23 @@ class EDispKernelMap(_IRFMap):
         if not valid.any():
             raise ValueError("the edisp map holds no kernel: every value is zero or NaN")
         geom = self._edisp_map.geom.to_image()
-        if self.has_single_spatial_bin:
-            iy, ix = 0, 0
-        else:
-            iy, ix = self._pixel(geom, position, valid)
-        data = self._edisp_map.data[:, :, iy, ix]
+        single = self.has_single_spatial_bin
+        pixel = (0, 0) if single else self._pixel(geom, position, valid)
+        data = self._edisp_map.data[(slice(None), slice(None), *pixel)]
         return EDispKernel(self.energy_axis_true, self.energy_axis, data)
 
     @staticmethod
-    def _pixel(geom: WcsGeom, position, valid) -> tuple[int, int]:
+    def _pixel(geom, position, valid) -> tuple[int, ...]:
+        """The data index of the sky pixel at ``position`` (WCS ``(iy, ix)``, HEALPix
+        ``(ipix,)``), or of the nearest pixel with a kernel (with a warning)."""
         if position is None:
             position = geom.center_skydir
         if not isinstance(position, SkyCoord) or not position.isscalar:
             raise TypeError(f"position must be a single SkyCoord or None, got {describe(position)}")
+        if getattr(geom, "is_hpx", False):
+            local = int(geom.global_to_local(geom.coord_to_idx(position)[0])[0])
+            pixel = (local,) if local >= 0 and valid[local] else None
+            return pixel or _nearest_valid(geom, position, valid)
         ix, iy = (int(i[0]) for i in geom.coord_to_idx(position))
         if ix < 0 or iy < 0:
             # On the outer border of the grid (a pole of an all-sky map, say): the edge pixel.
@@ -753,12 +768,17 @@ class EDispKernelMap(_IRFMap):
                 iy = int(np.clip(np.floor(py + 0.5), 0, ny - 1))
         if ix >= 0 and iy >= 0 and valid[iy, ix]:
             return iy, ix
-        separation = np.where(valid, geom.separation(position).deg, np.inf)
-        iy, ix = np.unravel_index(np.argmin(separation), separation.shape)
-        warnings.warn(
-            f"position {position} has no energy-dispersion kernel in the map; using the nearest "
-            f"pixel with one, {separation[iy, ix]:.3g} deg away",
-            EDispPositionWarning,
-            stacklevel=3,
-        )
-        return int(iy), int(ix)
+        return _nearest_valid(geom, position, valid)
+
+
+def _nearest_valid(geom, position, valid) -> tuple[int, ...]:
+    """The data index of the pixel with a kernel nearest to ``position``, with a warning."""
+    separation = np.where(valid, geom.separation(position).deg, np.inf)
+    pixel = np.unravel_index(np.argmin(separation), separation.shape)
+    warnings.warn(
+        f"position {position} has no energy-dispersion kernel in the map; using the nearest "
+        f"pixel with one, {separation[pixel]:.3g} deg away",
+        EDispPositionWarning,
+        stacklevel=4,
+    )
+    return tuple(int(i) for i in pixel)

@@ -13,11 +13,11 @@ from __future__ import annotations
 import numpy as np
 from astropy.io import fits
 
-from ..maps import Map, MapAxis, WcsGeom
+from ..maps import HpxGeom, Map, MapAxis, WcsGeom
 from ..utils.io import make_path
 from ..utils.units import describe
 from ._irf_io import allsky_geom, read_irf_hdulist, write_irf_hdus
-from ._irf_map import _IRFMap
+from ._irf_map import _IRFMap, over_sky
 from .edisp import EDispKernelMap
 
 __all__ = ["EDispMap"]
@@ -113,7 +113,7 @@ class EDispMap(_IRFMap):
 
         Parameters
         ----------
-        geom : `~skymask.maps.WcsGeom`
+        geom : `~skymask.maps.WcsGeom` or `~skymask.maps.HpxGeom`
             Geometry with the axes ``migra`` then ``energy_true``.
 
         Returns
@@ -136,15 +136,24 @@ class EDispMap(_IRFMap):
         >>> edisp = EDispMap.from_geom(WcsGeom.create(npix=2, axes=[migra, true]))
         >>> round(float(edisp.edisp_map.data.sum()), 6)  # 3 x 4 x (1 / 0.06)
         200.0
+
+        On HEALPix pixels (12 nside^2 of them all-sky; gammapy 2.1 fails there):
+
+        >>> from skymask.maps import HpxGeom
+        >>> edisp = EDispMap.from_geom(HpxGeom.create(nside=1, axes=[migra, true]))
+        >>> edisp.edisp_map.data.shape, round(float(edisp.edisp_map.data.sum()), 6)
+        ((3, 50, 12), 600.0)
         """
-        if not isinstance(geom, WcsGeom):
-            raise TypeError(f"geom must be a WcsGeom, got {describe(geom)}")
+        if not isinstance(geom, (WcsGeom, HpxGeom)):
+            raise TypeError(f"geom must be a WcsGeom or HpxGeom, got {describe(geom)}")
         cls._check_axes(geom, "an EDispMap geometry", _EXAMPLE)
         migra_axis = geom.axes["migra"]
         migra_0 = float(np.asarray(migra_axis.coord_to_pix(1.0)).ravel()[0])
         distance = np.abs(np.arange(migra_axis.nbin) - migra_0)
         density = np.where(distance < 1, 1 - distance, 0.0) / migra_axis.bin_width.value
-        data = np.broadcast_to(density[np.newaxis, :, np.newaxis, np.newaxis], geom.data_shape)
+        # (n_migra, 1, ...): repeated over the sky pixels (two WCS axes or one HEALPix axis)
+        # and over energy_true and any further axes. gammapy 2.1 fails on HEALPix (X198).
+        data = np.broadcast_to(over_sky(density, geom), geom.data_shape)
         edisp_map = Map.from_geom(geom, data=data.astype(float))  # float64, as gammapy
         exposure = Map.from_geom(geom.squash("migra"), unit="m2 s")
         return cls(edisp_map, exposure)
@@ -316,6 +325,10 @@ class EDispMap(_IRFMap):
         migra_axis, true_axis = geom.axes["migra"], geom.axes["energy_true"]
         extra_axes = [axis for axis in geom.axes if axis.name in self._extra_axes]
         density = np.asarray(self._edisp_map.data, dtype=float)
+        hpx = getattr(geom, "is_hpx", False)
+        if hpx:
+            # the one HEALPix pixel axis is handled as WCS rows of one column
+            density = density[..., np.newaxis]
         # Extra axes (event types, say) are folded into the sky rows: each is one more set
         # of pixels with its own densities. (n_true, n_migra, n_extra * ny, nx)
         n_extra = len(extra_axes)
@@ -342,6 +355,8 @@ class EDispMap(_IRFMap):
         data[data < threshold] = 0
         data = data.reshape(*data.shape[:2], *extra_shape, -1, nx)
         data = np.moveaxis(data, list(range(2, 2 + n_extra)), list(range(n_extra)))
+        if hpx:
+            data = data[..., 0]
         kernel_geom = geom.to_image().to_cube([energy_axis, true_axis, *extra_axes])
         exposure = None
         if self._exposure_map is not None:

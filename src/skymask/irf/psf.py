@@ -12,7 +12,7 @@ from ..maps import Map, MapAxis
 from ..utils.io import make_path, write_fits
 from ..utils.units import as_angle, as_energy, describe
 from ._irf_io import allsky_geom, read_irf_hdulist, write_irf_hdus
-from ._irf_map import _IRFMap
+from ._irf_map import _IRFMap, hpx_corners, one_sky_pixel, over_sky
 
 __all__ = ["RAD_AXIS_DEFAULT", "PSFMap"]
 
@@ -122,7 +122,10 @@ class PSFMap(_IRFMap):
     border, without wrapping around the sky. Pixels whose PSF is zero or not finite
     everywhere are left out and the weights of the others renormalised (NaN if none is left).
     Positions outside the sky grid raise ValueError. Region-map and ``gtpsf`` PSFs have a
-    single spatial bin covering the sky, so the position has no effect there.
+    single spatial bin covering the sky, so the position has no effect there. On HEALPix
+    pixels the 4 pixels of gammapy's HEALPix linear interpolation are mixed (healpy's
+    weights; a neighbour outside a partial sky is replaced by the pixel holding the position;
+    gammapy 2.1 fails there, X198).
 
     Examples
     --------
@@ -310,7 +313,7 @@ class PSFMap(_IRFMap):
         >>> psf_map.has_single_spatial_bin
         True
         """
-        return self._psf_map.geom.npix == (1, 1)
+        return one_sky_pixel(self._psf_map.geom)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -329,7 +332,7 @@ class PSFMap(_IRFMap):
             Offset axis; default `RAD_AXIS_DEFAULT` (66 bins of 0.01 deg up to 0.66 deg).
         sigma : angle or angles, default 0.1 deg
             One width, or one per true-energy bin.
-        geom : `~skymask.maps.WcsGeom`, optional
+        geom : `~skymask.maps.WcsGeom` or `~skymask.maps.HpxGeom`, optional
             Sky grid; default gammapy's all-sky grid of 2 x 1 pixels of 180 deg (CAR).
 
         Returns
@@ -377,7 +380,7 @@ class PSFMap(_IRFMap):
         rad = rad_axis.center.to_value(u.rad)[np.newaxis, :]
         sigma = sigma[:, np.newaxis]
         profile = np.exp(-0.5 * (rad / sigma) ** 2) / (2 * np.pi * sigma**2)
-        data = np.broadcast_to(profile[:, :, np.newaxis, np.newaxis], geom.data_shape).copy()
+        data = np.broadcast_to(over_sky(profile, geom), geom.data_shape).copy()
         psf_map = Map.from_geom(geom, data=data, unit="sr-1")
         exposure = Map.from_geom(geom.squash("rad"), unit="m2 s")
         exposure.data[...] = 1.0
@@ -500,20 +503,33 @@ class PSFMap(_IRFMap):
     def _profiles_at(self, position=None) -> np.ndarray:
         """PSF profiles (sr^-1) per true-energy node at ``position``, shape (n_energy, n_rad),
         mixed bilinearly between pixel centres as `containment` (unusable pixels left out)."""
-        x, y = (np.atleast_1d(v)[:1] for v in self._position_pix(position))
+        if position is not None and isinstance(position, SkyCoord) and not position.isscalar:
+            position = position.ravel()[:1]
+        index, weight, n_sky, _ = self._sky_corners(position)
+        spatial, weight = index[0], weight[0]
         _, psf, usable = self._profiles()
-        nx, ny = self._psf_map.geom.npix
         n_energy = self._energy_axis.nbin
-        x_index, x_weight = core.linear_weights(np.arange(nx, dtype=float), x)
-        y_index, y_weight = core.linear_weights(np.arange(ny, dtype=float), y)
-        spatial = (y_index[0][:, None] * nx + x_index[0][None, :]).ravel()
-        weight = (y_weight[0][:, None] * x_weight[0][None, :]).ravel()
-        profiles = psf.reshape(n_energy, ny * nx, -1)
-        ok = usable.reshape(n_energy, ny * nx)[:, spatial] * weight
+        profiles = psf.reshape(n_energy, n_sky, -1)
+        ok = usable.reshape(n_energy, n_sky)[:, spatial] * weight
         total = ok.sum(axis=1, keepdims=True)
         with np.errstate(invalid="ignore", divide="ignore"):
             ok = np.where(total > 0, ok / total, 0.0)
         return np.einsum("ek,ekr->er", ok, np.nan_to_num(profiles[:, spatial]))
+
+    def _sky_corners(self, position):
+        """The 4 sky pixels mixed at each position and their weights, each ``(n, 4)`` for the
+        n positions (flattened), the number of sky pixels and the positions' shape: bilinear
+        between WCS pixel centres, gammapy's HEALPix ring interpolation on HEALPix."""
+        geom = self._psf_map.geom.to_image()
+        if getattr(geom, "is_hpx", False):
+            return hpx_corners(geom, position)
+        x, y = self._position_pix(position)
+        nx, ny = geom.npix
+        x_index, x_weight = core.linear_weights(np.arange(nx, dtype=float), x.ravel())
+        y_index, y_weight = core.linear_weights(np.arange(ny, dtype=float), y.ravel())
+        index = (y_index[:, :, None] * nx + x_index[:, None, :]).reshape(-1, 4)
+        weight = (y_weight[:, :, None] * x_weight[:, None, :]).reshape(-1, 4)
+        return index, weight, nx * ny, x.shape
 
     def get_psf_kernel(
         self, geom, position=None, max_radius=None, containment=0.999, precision_factor=12
@@ -528,8 +544,9 @@ class PSFMap(_IRFMap):
 
         Parameters
         ----------
-        geom : `~skymask.maps.WcsGeom`
-            Gives the pixel size, projection and frame of the kernel.
+        geom : `~skymask.maps.WcsGeom` or `~skymask.maps.HpxGeom`
+            Gives the pixel size, projection and frame of the kernel; a HEALPix geometry
+            gives those of its `~skymask.maps.HpxGeom.to_wcs_geom` (gammapy's rule).
         position : `~astropy.coordinates.SkyCoord`, optional
             Default the centre of the PSF map.
         max_radius : angle, optional
@@ -559,6 +576,10 @@ class PSFMap(_IRFMap):
         """
         from .psf_kernel import psf_kernel_from_map
 
+        if getattr(geom, "is_hpx", False):
+            # gammapy's rule: a kernel is an image on WCS pixels; a HEALPix geometry gives
+            # the grid of its to_wcs_geom() (AIT, pixels half the HEALPix size)
+            geom = geom.to_wcs_geom()
         return psf_kernel_from_map(
             self,
             geom,
@@ -894,21 +915,19 @@ class PSFMap(_IRFMap):
         """Broadcast values, energies and positions; apply a kernel function to the mixed
         containment curves (linear in log energy, bilinear on the sky grid)."""
         log_energy = self._energy_log(energy_true)
-        x, y = self._position_pix(position)
-        shape = np.broadcast_shapes(values.shape, log_energy.shape, x.shape)
-        values, log_energy, x, y = (
-            np.broadcast_to(a, shape).ravel() for a in (values, log_energy, x, y)
+        sky_index, sky_weight, n_sky, position_shape = self._sky_corners(position)
+        which = np.arange(sky_index.shape[0]).reshape(position_shape)  # position of each query
+        shape = np.broadcast_shapes(values.shape, log_energy.shape, position_shape)
+        values, log_energy, which = (
+            np.broadcast_to(a, shape).ravel() for a in (values, log_energy, which)
         )
         rad, psf, usable = self._profiles()
-        nx, ny = self._psf_map.geom.npix
         energy_nodes = np.log(self._energy_axis.center.value)
         e_index, e_weight = core.linear_weights(energy_nodes, log_energy)
-        x_index, x_weight = core.linear_weights(np.arange(nx, dtype=float), x)
-        y_index, y_weight = core.linear_weights(np.arange(ny, dtype=float), y)
         # Spatial corners (4) for each of the 2 energy nodes; unusable pixels get no weight.
-        spatial_index = (y_index[:, :, None] * nx + x_index[:, None, :]).reshape(-1, 1, 4)
-        spatial_weight = (y_weight[:, :, None] * x_weight[:, None, :]).reshape(-1, 1, 4)
-        index = e_index[:, :, None] * (nx * ny) + spatial_index
+        spatial_index = sky_index[which].reshape(-1, 1, 4)
+        spatial_weight = sky_weight[which].reshape(-1, 1, 4)
+        index = e_index[:, :, None] * n_sky + spatial_index
         weight = spatial_weight * usable[index]
         total = weight.sum(axis=2, keepdims=True)
         missing = np.any((total[..., 0] == 0) & (e_weight > 0), axis=1)

@@ -25,6 +25,19 @@ def _block_sum(image: np.ndarray, factor: int) -> np.ndarray:
     return image.reshape(ny // factor, factor, nx // factor, factor).sum(axis=(1, 3))
 
 
+def _require_wcs_grid(geom) -> None:
+    """A kernel is an image on WCS pixels (rows and columns around a centre pixel): HEALPix
+    pixels have no such neighbourhood, so an HpxGeom is refused with the way out."""
+    if getattr(geom, "is_hpx", False):
+        raise TypeError(
+            "a PSF kernel is an image on WCS pixels, so its geometry must be a WcsGeom, got "
+            f"{describe(geom)}; use the HEALPix geometry's WCS grid, geom.to_wcs_geom() "
+            "(PSFMap.get_psf_kernel does that, as gammapy)"
+        )
+    if not isinstance(geom, WcsGeom):
+        raise TypeError(f"geom must be a WcsGeom, got {describe(geom)}")
+
+
 def _fine_separation(geom: WcsGeom, factor: int) -> np.ndarray:
     """Distance (radians) of the centres of ``factor`` x finer pixels from the centre."""
     fine = geom.to_image().upsample(factor) if factor > 1 else geom.to_image()
@@ -140,6 +153,9 @@ class PSFKernel:
         ------
         ValueError
             ``sigma`` is not a positive finite angle.
+        TypeError
+            ``geom`` is not a `~skymask.maps.WcsGeom` (a HEALPix geometry: use its
+            ``to_wcs_geom()``).
 
         Examples
         --------
@@ -155,6 +171,7 @@ class PSFKernel:
         >>> PSFKernel.from_gauss(geom, sigma="0.1 deg", max_radius="0.2 deg").data.shape
         (5, 5)
         """
+        _require_wcs_grid(geom)
         sigma = as_angle(sigma, name="sigma").to_value(u.rad)
         if not np.isfinite(sigma) or sigma <= 0:
             raise ValueError(f"sigma must be a positive angle, got {np.degrees(sigma)} deg")
@@ -316,8 +333,7 @@ def psf_kernel_from_map(
     psf_map, geom, position=None, max_radius=None, containment=0.999, precision_factor=12
 ) -> PSFKernel:
     """gammapy's ``PSFMap.get_psf_kernel`` (see there)."""
-    if not isinstance(geom, WcsGeom):
-        raise TypeError(f"geom must be a WcsGeom, got {describe(geom)}")
+    _require_wcs_grid(geom)
     energy = psf_map._energy_axis.center
     radii = psf_map.containment_radius(containment, energy, position=position).to(u.deg)
     # A table that does not reach the fraction (NaN, X20): the kernel covers the whole table.

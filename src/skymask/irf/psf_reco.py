@@ -58,7 +58,7 @@ class RecoPSFMap(PSFMap):
             Radius axis (default `~skymask.irf.RAD_AXIS_DEFAULT`).
         sigma : `~astropy.units.Quantity`
             Width, one angle or one per energy bin.
-        geom : `~skymask.maps.WcsGeom`, optional
+        geom : `~skymask.maps.WcsGeom` or `~skymask.maps.HpxGeom`, optional
             Sky grid (default an all-sky grid).
 
         Returns

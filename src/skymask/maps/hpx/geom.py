@@ -652,6 +652,12 @@ class HpxGeom(HpxGeomTransforms):
             "axes": self._axes,
         }
         params.update(kwargs)
+        if isinstance(self._region, str) and self._region != "explicit" and set(kwargs) <= {"axes"}:
+            # Same pixels: reuse them rather than query the region again (to_image, squash,
+            # to_cube are called often, e.g. on every MapDataset.stack).
+            new = HpxGeom(**{**params, "region": (self._ipix,)})
+            new._region = self._region
+            return new
         return HpxGeom(**params)
 
     def to_image(self) -> HpxGeom:

@@ -20,7 +20,7 @@ from ...kernels.healpix_interp import interp_weights
 from ..lookup import _scale, _unscale
 from .pixels import lonlat_to_pix, ring_to_pix
 
-__all__ = ["interp_linear"]
+__all__ = ["interp_linear", "interp_pixels"]
 
 
 def _axis_corners(axis, values):
@@ -38,15 +38,34 @@ def _axis_corners(axis, values):
     return [(low, 1.0 - t), (low + 1, t)]
 
 
-def interp_linear(m, coords, fill_value=None, values_scale="lin"):
-    """See `skymask.maps.HpxNDMap.interp_by_coord`."""
-    geom = m.geom
-    lon, lat, rest = geom._world(coords)
-    arrays = np.broadcast_arrays(lon, lat, *(np.asarray(getattr(v, "value", v)) for v in rest))
-    shape = arrays[0].shape
-    lon, lat = arrays[0].ravel(), arrays[1].ravel()
-    rest = [u.Quantity(v, getattr(orig, "unit", None) or axis.unit).ravel()
-            for v, orig, axis in zip(arrays[2:], rest, geom.axes, strict=True)]  # fmt: skip
+def interp_pixels(geom, lon, lat):
+    """The four pixels and weights of the linear interpolation at each position.
+
+    Parameters
+    ----------
+    geom : `~skymask.maps.HpxGeom`
+        One nside.
+    lon, lat : ndarray
+        1-D positions in degrees, in the geometry's frame.
+
+    Returns
+    -------
+    local : ndarray
+        Shape ``(4, n)``: data (local) indices of the pixels; a neighbour outside a partial
+        sky is replaced by the pixel holding the position (gammapy's rule); 0 where invalid.
+    weights : ndarray
+        Shape ``(4, n)``, summing to 1 per position.
+    valid : ndarray
+        Shape ``(n,)``: the position is finite and its own pixel is in the geometry.
+
+    Examples
+    --------
+    >>> from skymask.maps import HpxGeom
+    >>> local, weights, valid = interp_pixels(HpxGeom(nside=1), [45.0], [0.0])
+    >>> sorted(local[:, 0].tolist()), weights.sum(axis=0).tolist(), valid.tolist()
+    ([4, 5, 8, 9], [1.0], [True])
+    """
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     nside = int(np.ravel(geom.nside)[0])
     finite = np.isfinite(lon) & np.isfinite(lat)
     theta = np.radians(90.0 - np.where(finite, lat, 0.0))
@@ -58,6 +77,19 @@ def interp_linear(m, coords, fill_value=None, values_scale="lin"):
     local = np.where(local >= 0, local, own[None, :])
     valid = finite & (own >= 0)
     local = np.where(valid[None, :], local, 0)
+    return local, weights, valid
+
+
+def interp_linear(m, coords, fill_value=None, values_scale="lin"):
+    """See `skymask.maps.HpxNDMap.interp_by_coord`."""
+    geom = m.geom
+    lon, lat, rest = geom._world(coords)
+    arrays = np.broadcast_arrays(lon, lat, *(np.asarray(getattr(v, "value", v)) for v in rest))
+    shape = arrays[0].shape
+    lon, lat = arrays[0].ravel(), arrays[1].ravel()
+    rest = [u.Quantity(v, getattr(orig, "unit", None) or axis.unit).ravel()
+            for v, orig, axis in zip(arrays[2:], rest, geom.axes, strict=True)]  # fmt: skip
+    local, weights, valid = interp_pixels(geom, lon, lat)
 
     data = np.asarray(m.data, dtype=float)
     if values_scale != "lin":
