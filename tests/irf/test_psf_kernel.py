@@ -65,3 +65,15 @@ def test_to_image_and_slice():
     image = kernel.to_image()
     assert_allclose(image.data[0], 2 / 3 * kernel.data[0] + 1 / 3 * kernel.data[1])
     assert kernel.slice_by_idx({"energy_true": slice(1, 2)}).data.shape == (1, 51, 51)
+
+
+def test_get_psf_kernel_when_the_table_stops_before_r68():
+    # PSFMap.from_gauss tabulates to 0.66 deg: sigma 0.5 and 0.6 deg have no 68 % radius
+    # there (NaN, X20); the up-sampling factor then uses the table's edge, as gammapy 2.1,
+    # whose kernel for this case (computed in its venv) has shape (2, 41, 41)
+    energy = MapAxis.from_bounds(1, 100, unit="TeV", nbin=2, name="energy_true")
+    psf = PSFMap.from_gauss(energy_axis_true=energy, sigma=[0.5, 0.6] * u.deg)
+    geom = WcsGeom.create(width=5, binsz=0.05, axes=[energy])
+    kernel = psf.get_psf_kernel(geom=geom, max_radius=1 * u.deg)
+    assert kernel.data.shape == (2, 41, 41)
+    assert_allclose(kernel.data.sum(axis=(1, 2)), [1, 1], rtol=1e-12)

@@ -344,7 +344,9 @@ def psf_kernel_from_map(
     else:
         max_radius = as_angle(max_radius).to(u.deg)
         radii = np.minimum(radii, max_radius)
-    r68 = psf_map.containment_radius(0.68, energy, position=position)
+    r68 = psf_map.containment_radius(0.68, energy, position=position).to(u.deg)
+    # The same rule for the up-sampling factor (gammapy stops at the table's edge too).
+    r68 = np.where(np.isfinite(r68), r68, table_edge)
     pixel = np.max(geom.pixel_scales.to_value(u.deg))
     base = 2 * r68.to_value(u.deg) / pixel
     factors = np.minimum(np.ceil(precision_factor / base), PSF_MAX_OVERSAMPLING).astype(int)
