@@ -14,13 +14,14 @@ from ...utils.units import describe
 from ..map import WcsNDMap
 from ..reproject import REQUIRED
 from .base import HpxMap
+from .convolve import HpxNDMapConvolution
 from .geom import HpxGeom
 from .map_transforms import HpxNDMapTransforms
 
 __all__ = ["HpxNDMap"]
 
 
-class HpxNDMap(HpxNDMapTransforms, HpxMap):
+class HpxNDMap(HpxNDMapConvolution, HpxNDMapTransforms, HpxMap):
     """Map on an `HpxGeom`; data shape ``(*reversed axis sizes, npix)``.
 
     Parameters
