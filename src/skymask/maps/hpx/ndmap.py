@@ -623,8 +623,9 @@ class HpxNDMap(HpxNDMapConvolution, HpxNDMapTransforms, HpxMap):
 
     # ------------------------------------------------------------------ display
     def plot(self, ax=None, fig=None, add_cbar=False, stretch="linear", proj="AIT",
-             oversample=2, width_pix=1000, **kwargs):  # fmt: skip
-        """Plot an image through a WCS projection (`to_wcs`, nearest pixel).
+             oversample=2, width_pix=1000, method="raster", **kwargs):  # fmt: skip
+        """Plot an image through a WCS projection (`to_wcs`, nearest pixel), or as one
+        polygon per pixel (``method="poly"``, ``skymask.maps.hpx.plotting``).
 
         Parameters
         ----------
@@ -642,8 +643,14 @@ class HpxNDMap(HpxNDMapConvolution, HpxNDMapTransforms, HpxMap):
             WCS pixels per HEALPix pixel size.
         width_pix : int
             Largest number of WCS pixels across the width.
+        method : {"raster", "poly"}
+            "raster": the map on a WCS grid, drawn with ``imshow``; "poly": one polygon per
+            HEALPix pixel (its 4 corners) on the WCS axes of `HpxGeom.to_wcs_geom`
+            (``oversample=1``), pixels across the projection's seam cut in two (slow beyond
+            some 10,000 pixels; ``stretch``, ``oversample`` and ``width_pix`` do not apply).
         **kwargs
-            Passed to ``imshow``.
+            Passed to ``imshow`` ("raster") or to
+            `~matplotlib.collections.PatchCollection` ("poly", e.g. ``cmap``).
 
         Returns
         -------
@@ -652,7 +659,8 @@ class HpxNDMap(HpxNDMapConvolution, HpxNDMapTransforms, HpxMap):
         Raises
         ------
         ValueError
-            For a map with a non-spatial axis of more than one bin (plot one plane).
+            For a map with a non-spatial axis of more than one bin (plot one plane), or
+            another ``method``.
 
         Examples
         --------
@@ -663,11 +671,25 @@ class HpxNDMap(HpxNDMapConvolution, HpxNDMapTransforms, HpxMap):
         >>> ax = mask.plot(fig=fig, proj="MOL", width_pix=100)
         >>> type(ax).__name__
         'WCSAxes'
+
+        With ``method="poly"``, the 192 pixels of nside 4 give 196 polygons: the pixels
+        centred on the seam (180 deg), one in each of the rings 5, 7, 9 and 11 (the
+        equatorial rings that are not shifted by half a pixel), are cut in two:
+
+        >>> ax = mask.plot(fig=fig, method="poly")
+        >>> len(ax.collections[0].get_paths())
+        196
         >>> plt.close(fig)
         """
+        if method not in ("raster", "poly"):
+            raise ValueError(f"method must be 'raster' or 'poly', got {method!r}")
         if not self._geom.is_flat:
             raise ValueError("plot needs an image (or one bin per axis); use get_image_by_idx")
         image = self.get_image_by_idx((0,) * len(self._geom.axes)) if self._geom.axes else self
+        if method == "poly":
+            from .plotting import plot_poly
+
+            return plot_poly(image, ax=ax, fig=fig, proj=proj, add_cbar=add_cbar, **kwargs)
         wcs_map = image.to_wcs(normalize=False, proj=proj, oversample=oversample,
                                width_pix=width_pix)  # fmt: skip
         data = wcs_map.data.astype(np.float32)
