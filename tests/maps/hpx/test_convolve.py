@@ -149,3 +149,11 @@ def test_convolve_errors_name_the_value_and_the_way_out():
     kernel3 = PSFKernel.from_gauss(WcsGeom.create(binsz=0.2, width=5, axes=[axis3]), 1 * u.deg)
     with pytest.raises(ValueError, match="one kernel plane per map plane"):
         cube.convolve_full(kernel3)
+
+
+def test_tan_pixel_solid_angles_equal_the_exact_ones():
+    from skymask.maps.hpx.convolve import _tan_solid_angles
+
+    geom = HpxGeom.create(nside=256, region="DISK(20,-30,2.5)")
+    image = geom.to_wcs_geom(proj="TAN").to_image().to_binsz(0.04)
+    assert_allclose(_tan_solid_angles(image), image.solid_angle().to_value("sr"), rtol=1e-6)

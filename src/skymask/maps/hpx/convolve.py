@@ -110,6 +110,18 @@ def convolve_wcs(m, kernel, **kwargs):
                        meta=dict(m.meta))  # fmt: skip
 
 
+def _tan_solid_angles(image) -> np.ndarray:
+    """Solid angles (sr) of the pixels of a TAN grid: ``dx dy / (1 + x**2 + y**2)**1.5`` at
+    the pixel centres, ``x, y`` the plane coordinates in radians (the gnomonic Jacobian; the
+    ratios between pixels inside one HEALPix pixel are all that is used)."""
+    wcs = image.wcs.wcs
+    ny, nx = image.data_shape
+    dx, dy = np.radians(np.abs(wcs.cdelt[:2]))
+    x = (np.arange(nx) + 1 - wcs.crpix[0]) * dx
+    y = (np.arange(ny) + 1 - wcs.crpix[1]) * dy
+    return dx * dy / (1 + x[None, :] ** 2 + y[:, None] ** 2) ** 1.5
+
+
 def _back_to_hpx(geom, image, local, convolved) -> np.ndarray:
     """HEALPix values from WCS planes: the mean surface brightness of the WCS pixels whose
     centres each HEALPix pixel holds, times its solid angle, scaled so that each plane keeps
@@ -122,7 +134,7 @@ def _back_to_hpx(geom, image, local, convolved) -> np.ndarray:
     """
     n = int(np.ravel(geom.npix)[0])
     inside = local >= 0
-    omega_wcs = image.solid_angle().to_value("sr").ravel()
+    omega_wcs = _tan_solid_angles(image).ravel()
     area = np.bincount(local[inside], weights=omega_wcs[inside], minlength=n)
     omega_hpx = 4 * np.pi / npix_of(int(np.ravel(geom.nside)[0]))
     empty = np.flatnonzero(area == 0)
