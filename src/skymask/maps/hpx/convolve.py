@@ -13,7 +13,10 @@ kernel (a PSF kernel or a kernel map), gammapy 2.1's two methods.
   row's end. Every non-zero pixel spreads its value over the pixel centres within that
   radius, with weights normalised to sum 1, so the sum over the whole sky is kept exactly.
   Pixels outside a partial-sky geometry count as 0 and what falls outside is lost (gammapy
-  embeds the map in an all-sky map of zeros).
+  embeds the map in an all-sky map of zeros). On a dense all-sky map the stencils of one
+  eighth of the sky serve all of it (quarter turns about the pole and the mirror through the
+  equator map the HEALPix grid onto itself): 2.2x gammapy's time at nside 256, where a sparse
+  map (gammapy's test) takes 1/60 of it.
 
 Bool rule: both give float64 values (a mask gives the fractions), as `Map.convolve` gives
 floats for a mask; threshold the result for a mask.
@@ -23,7 +26,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...kernels.healpix import cones_ring, npix_of, ring_centres
+from ...kernels.healpix import (
+    concat_ranges,
+    cones_ring,
+    npix_of,
+    ring_centres,
+    ring_length,
+    ring_of_index,
+    ring_start,
+)
 from ...utils.units import describe
 from .pixels import pix_to_ring
 
@@ -168,27 +179,16 @@ def radial_profiles(kernel_map) -> tuple[np.ndarray, np.ndarray]:
     return angles, values
 
 
-def convolve_full(m, kernel):
-    """See `skymask.maps.HpxNDMap.convolve_full`."""
-    kernel_map = kernel_map_of(kernel)
-    geom = m.geom
-    target = _target_geom(m, kernel_map)
-    nside = int(np.ravel(geom.nside)[0])
-    angles, profiles = radial_profiles(kernel_map)
-    planes = _planes(m, target)
-    n = planes.shape[1]
-    # Local pixels by ring index, to drop what lands outside a partial geometry.
-    ring_of_local = pix_to_ring(nside, geom.nest, geom.ipix)
-    order = np.argsort(ring_of_local, kind="stable")
-    sorted_ring = ring_of_local[order]
-    sources = np.flatnonzero(np.any(planes != 0, axis=0))
-    lon, lat = ring_centres(nside, ring_of_local[sources])
+def _stencils(nside, src_ring, angles, profiles):
+    """Per chunk of source pixels (ring indices): ``(sel, ipix, cone, weights)``, the pixels
+    within the profile's radius of each source, and per plane the profile at their angle,
+    normalised to sum 1 per source."""
     radius = float(angles[-1]) if angles[-1] > 0 else float(angles.max())
     per_cone = max(1.0, 2 * np.pi * (1 - np.cos(radius)) * npix_of(nside) / (4 * np.pi))
     step = max(1, int(MAX_PAIRS // (per_cone + 16)))
-    out = np.zeros(planes.shape)
-    for start in range(0, sources.size, step):
-        sel = slice(start, min(sources.size, start + step))
+    lon, lat = ring_centres(nside, src_ring)
+    for start in range(0, src_ring.size, step):
+        sel = slice(start, min(src_ring.size, start + step))
         size = lon[sel].size
         # radius + a hair: the profile's last sample is included
         ipix, cone = cones_ring(nside, lon[sel], lat[sel], np.full(size, radius * (1 + 1e-9)))
@@ -198,15 +198,78 @@ def convolve_full(m, kernel):
         hav = np.sin((plat - clat) / 2) ** 2 + np.cos(plat) * np.cos(clat) * np.sin(
             (plon - clon) / 2) ** 2  # fmt: skip
         d = 2 * np.arcsin(np.sqrt(np.clip(hav, 0, 1)))
-        pos = np.minimum(np.searchsorted(sorted_ring, ipix), n - 1)
-        kept = sorted_ring[pos] == ipix
-        dest = order[pos[kept]]
-        for k in range(planes.shape[0]):
-            profile = profiles[k if profiles.shape[0] > 1 else 0]
+        weights = []
+        for profile in profiles:
             w = np.interp(d, angles, profile, right=0.0)
             norm = np.bincount(cone, weights=w, minlength=size)
-            share = np.divide(planes[k, sources[sel]], norm, out=np.zeros(size), where=norm > 0)
-            out[k] += np.bincount(dest, weights=(w * share[cone])[kept], minlength=n)
+            weights.append(w * np.divide(1.0, norm, out=np.zeros(size), where=norm > 0)[cone])
+        yield sel, ipix, cone, weights
+
+
+class _Turns:
+    """The images of ring indices under the symmetries of HEALPix: quarter turns about the
+    pole (every ring has a multiple of 4 pixels) and the mirror through the equator (ring
+    ``r`` <-> ``4 nside - r``, same position in the ring)."""
+
+    def __init__(self, nside, ipix):
+        self.nside = nside
+        self.ring = ring_of_index(nside, ipix)
+        self.count = ring_length(nside, self.ring)
+        self.j = ipix - ring_start(nside, self.ring)
+        self.mirror_start = ring_start(nside, 4 * nside - self.ring)
+        self.start = ring_start(nside, self.ring)
+
+    def image(self, q, mirror):
+        start = self.mirror_start if mirror else self.start
+        return start + (self.j + q * (self.count // 4)) % self.count
+
+
+def convolve_full(m, kernel):
+    """See `skymask.maps.HpxNDMap.convolve_full`."""
+    kernel_map = kernel_map_of(kernel)
+    geom = m.geom
+    target = _target_geom(m, kernel_map)
+    nside = int(np.ravel(geom.nside)[0])
+    angles, profiles = radial_profiles(kernel_map)
+    planes = _planes(m, target)
+    n_planes, n = planes.shape
+    pick = (lambda k: k) if profiles.shape[0] > 1 else (lambda k: 0)
+    ring_of_local = pix_to_ring(nside, geom.nest, geom.ipix)
+    sources = np.flatnonzero(np.any(planes != 0, axis=0))
+    if geom.is_allsky and sources.size > n // 8:
+        # Dense all-sky map: the stencils of the sources in one quarter of the northern half
+        # (equator included), turned 4 times and mirrored through the equator.
+        full = np.zeros((n_planes, n))
+        full[:, ring_of_local] = planes
+        rings = np.arange(1, 2 * nside + 1)
+        part = concat_ranges(ring_start(nside, rings), ring_length(nside, rings) // 4)
+        out_full = np.zeros((n_planes, n))
+        for sel, ipix, cone, weights in _stencils(nside, part, angles, profiles):
+            src_turns, dst_turns = _Turns(nside, part[sel]), _Turns(nside, ipix)
+            north = src_turns.ring[cone] < 2 * nside  # the equator has no mirror image
+            for q in range(4):
+                for mirror in (False, True):
+                    src = src_turns.image(q, mirror)[cone]
+                    dst = dst_turns.image(q, mirror)
+                    if mirror:
+                        src, dst = src[north], dst[north]
+                    for k in range(n_planes):
+                        w = weights[pick(k)][north] if mirror else weights[pick(k)]
+                        out_full[k] += np.bincount(dst, weights=w * full[k, src], minlength=n)
+        out = out_full[:, ring_of_local]
+    else:
+        # Local pixels by ring index, to drop what lands outside a partial geometry.
+        order = np.argsort(ring_of_local, kind="stable")
+        sorted_ring = ring_of_local[order]
+        out = np.zeros(planes.shape)
+        for sel, ipix, cone, weights in _stencils(nside, ring_of_local[sources], angles, profiles):
+            pos = np.minimum(np.searchsorted(sorted_ring, ipix), n - 1)
+            kept = sorted_ring[pos] == ipix
+            dest = order[pos[kept]]
+            for k in range(n_planes):
+                values = planes[k, sources[sel]][cone]
+                out[k] += np.bincount(dest, weights=(weights[pick(k)] * values)[kept],
+                                      minlength=n)  # fmt: skip
     return m.__class__(target, data=out.reshape(target.data_shape), unit=m.unit,
                        meta=dict(m.meta))  # fmt: skip
 
