@@ -107,11 +107,15 @@ def plot_poly(m, ax=None, fig=None, proj="AIT", add_cbar=False, **kwargs):
     centre_lon = geom.get_coord().lon.to_value("deg")
     lon0 = float(wcs_geom.wcs.wcs.crval[0])
     values = np.asarray(m.data, dtype=float).ravel()
-    patches, colours = [], []
-    for dlon, vlat, i in seam_polygons(lon, lat, centre_lon, lon0):
-        x, y = wcs_geom.wcs.world_to_pixel_values(dlon + lon0, vlat)
-        patches.append(Polygon(np.column_stack([x, y]), closed=True))
-        colours.append(values[i])
+    parts = seam_polygons(lon, lat, centre_lon, lon0)
+    # one projection call for every vertex (a call per pixel costs more than the drawing)
+    x, y = wcs_geom.wcs.world_to_pixel_values(
+        np.concatenate([p[0] for p in parts]) + lon0, np.concatenate([p[1] for p in parts])
+    )
+    bounds = np.cumsum([len(p[0]) for p in parts])[:-1]
+    xy = np.split(np.column_stack([x, y]), bounds)
+    patches = [Polygon(vertices, closed=True) for vertices in xy]
+    colours = [values[p[2]] for p in parts]
     kwargs.setdefault("linewidths", 0)
     kwargs.setdefault("edgecolors", "none")
     collection = PatchCollection(patches, **kwargs)
