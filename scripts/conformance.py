@@ -717,7 +717,7 @@ def parse_arguments(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--count-in-scope", action="append", default=[], metavar="CATEGORY",
         help="count the tests of this exclusion category as in scope (repeatable), e.g. "
-        "healpix-until-issue-16 to preview issue 16",
+        "no-data to see which of them fail",
     )  # fmt: skip
     parser.add_argument("--write-docs", action="store_true", help=f"update {DOCS_PAGE}")
     parser.add_argument("--json", type=Path, default=None, help="write every outcome here")
