@@ -75,3 +75,26 @@ def test_batches_give_the_same_answer():
     a = cones_ring(128, lon, lat, r)
     b = cones_ring(128, lon, lat, r, max_candidates=500)
     assert sorted(zip(*a, strict=True)) == sorted(zip(*b, strict=True))
+
+
+@pytest.mark.parametrize("nside", [5, 64, 100, 1024])
+def test_long_windows_tested_at_their_edges_only_equal_the_full_test(nside):
+    """Cones wide enough for the edge-only test: every pixel centre of the sky, tested with
+    the same rule (haversine thresholds), gives the same set; ties beyond the rule flagged."""
+    from skymask.kernels.raster import circle_limits, haversine_sin2_half
+
+    rng = np.random.default_rng(nside + 1)
+    lon = np.r_[rng.uniform(-1, 7, 5), 0.0, 3.0]
+    lat = np.r_[np.arcsin(rng.uniform(-1, 1, 5)), 1.5, -1.2]
+    outer = np.radians(np.r_[rng.uniform(3, 40, 5), 25.0, 8.0])
+    ipix, cone = cones_ring(nside, lon, lat, outer)
+    all_lon, all_lat = ring_centres(nside, np.arange(npix_of(nside)))
+    for k in range(lon.size):
+        sin2 = haversine_sin2_half(all_lon, all_lat, lon[k], lat[k])
+        expected = sin2 < circle_limits(0.0, outer[k])[1]
+        got = np.zeros(npix_of(nside), dtype=bool)
+        got[ipix[cone == k]] = True
+        assert_array_equal(got, expected)
+        assert np.count_nonzero(cone == k) == np.count_nonzero(expected)
+        reference, tie = _brute_force(nside, lon[k], lat[k], outer[k])
+        assert_array_equal(got[~tie], reference[~tie])

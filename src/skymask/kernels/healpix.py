@@ -35,6 +35,8 @@ __all__ = [
 
 # Candidates per batch of cones (each candidate costs about 100 bytes of temporaries).
 MAX_CANDIDATES = 1 << 21
+# Pixels tested at each end of a long window of candidates (see _cones_batch).
+EDGE = 4
 
 
 def npix_of(nside: int) -> int:
@@ -229,16 +231,50 @@ def _cones_batch(nside, lons, lats, outer, inner):
     n = np.where(whole, count, last - first + 1)
     # cos_dphi > 1: the ring passes outside the cone (beyond the margin of the band search).
     n = np.where(cos_dphi > 1 + 1e-12, 0, n)
+    limit_inner, limit_outer = circle_limits(inner, outer)
+    # Long windows of a cone without a hole: the centres inside form one run of the window
+    # (the distance grows with |dphi| along a ring), so only EDGE pixels at each end are
+    # tested; the run between the two edges is inside. A window whose edges do not show the
+    # expected outside-then-inside pattern is tested whole, as are short windows, whole rings
+    # and annuli: the answer is the full test's, pixel for pixel and in the same order.
+    edge_test = (n >= 2 * EDGE + 1) & ~whole & (limit_inner[pair_cone] < 0)
+    if edge_test.any():
+        sel = np.flatnonzero(edge_test)
+        offsets = np.r_[np.arange(EDGE), np.arange(-EDGE, 0)]
+        k = (first[sel, None] + np.where(offsets < 0, n[sel, None], 0) + offsets) % count[sel, None]
+        hit = _inside(k, sel[:, None], phi0, step, lat_all[pair_ring], pair_cone, lons, lats,
+                      limit_inner, limit_outer)  # fmt: skip
+        left, right = hit[:, :EDGE], hit[:, EDGE:]
+        clean = (
+            left[:, -1]
+            & right[:, 0]
+            & np.all(left[:, 1:] >= left[:, :-1], axis=1)
+            & np.all(right[:, 1:] <= right[:, :-1], axis=1)
+        )
+        sel = sel[clean]
+        skip_left = EDGE - left[clean].sum(axis=1)
+        first[sel] += skip_left
+        n[sel] -= skip_left + EDGE - right[clean].sum(axis=1)
+        edge_test[:] = False
+        edge_test[sel] = True
     local = concat_ranges(first, n)
     candidate_pair = np.repeat(np.arange(pair_ring.size), n)
-    del first, n
+    del first
     local %= count[candidate_pair]
-    # The same arithmetic as ring_centres (phi0 + offset in ring * step): bitwise equal.
-    phi = phi0[candidate_pair] + local * step[candidate_pair]
-    lat_c = lat_all[pair_ring][candidate_pair]
-    cone = pair_cone[candidate_pair]
-    sin2 = haversine_sin2_half(phi, lat_c, lons[cone], lats[cone])
-    limit_inner, limit_outer = circle_limits(inner, outer)
-    inside = (sin2 < limit_outer[cone]) & (sin2 >= limit_inner[cone])
     ipix = start_all[pair_ring][candidate_pair] + local
+    cone = pair_cone[candidate_pair]
+    tested = ~np.repeat(edge_test, n)
+    inside = np.ones(local.size, dtype=bool)
+    limits = (limit_inner, limit_outer)
+    inside[tested] = _inside(local[tested], candidate_pair[tested], phi0, step,
+                             lat_all[pair_ring], pair_cone, lons, lats, *limits)  # fmt: skip
     return ipix[inside], cone[inside]
+
+
+def _inside(local, pair, phi0, step, lat_pair, pair_cone, lons, lats, limit_inner, limit_outer):
+    """The exact centre test of pixels ``local`` (index in ring) of (cone, ring) pairs ``pair``."""
+    # The same arithmetic as ring_centres (phi0 + offset in ring * step): bitwise equal.
+    phi = phi0[pair] + local * step[pair]
+    cone = pair_cone[pair]
+    sin2 = haversine_sin2_half(phi, lat_pair[pair], lons[cone], lats[cone])
+    return (sin2 < limit_outer[cone]) & (sin2 >= limit_inner[cone])
