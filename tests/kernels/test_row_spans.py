@@ -147,3 +147,24 @@ def test_near_whole_rows_on_fine_pixels(outer_deg):
     )
     assert not oracle.all()
     np.testing.assert_array_equal(ours, oracle)
+
+
+@pytest.mark.parametrize("batch", [7, 1 << 16])
+@pytest.mark.parametrize("contiguous", [True, False])
+def test_fill_equals_one_slice_per_span(monkeypatch, batch, contiguous):
+    """Overlapping, clipped, empty and batch-crossing spans set exactly the pixels of one
+    ``out[row, first:stop] = True`` slice each (spans longer than a batch included)."""
+    from skymask.kernels import row_spans
+
+    monkeypatch.setattr(row_spans, "_BATCH_PIXELS", batch)
+    rng = np.random.default_rng(11)
+    ny, nx = 9, 23
+    row = rng.integers(0, ny, 200)
+    first = rng.integers(-5, nx + 3, 200)
+    stop = first + rng.integers(-3, 15, 200)
+    expected = np.zeros((ny, nx), bool)
+    for r, f, s in zip(row, first, stop, strict=True):
+        expected[r, max(f, 0) : max(s, 0)] = True
+    out = np.zeros((ny, nx), bool) if contiguous else np.zeros((nx, ny), bool).T
+    row_spans._fill(out, row, first, stop)
+    np.testing.assert_array_equal(out, expected)

@@ -6,7 +6,7 @@ from astropy import units as u
 from astropy.coordinates import SkyCoord
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from numpy.testing import assert_array_equal
+from numpy.testing import assert_allclose, assert_array_equal
 from regions import (
     CircleAnnulusSkyRegion,
     CirclePixelRegion,
@@ -411,3 +411,66 @@ def test_non_finite_regions_and_positions_are_clear_errors(small_geom):
     positions = SkyCoord([83.6, np.nan, 84.0], [22.0, 22.0, np.nan], unit="deg")
     with pytest.raises(ValueError, match=r"2 non-finite position\(s\) \(first: index 1"):
         small_geom.region_mask(positions)
+
+
+# ---------------------------------------------------------- region attributes read as stored
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["galactic_rad", "icrs_deg", "arcmin_radius", "mixed_units", "mixed_frames", "fk5", "radians"],
+)
+def test_many_circles_equal_brute_force_whatever_the_attribute_layout(kind):
+    """Circles read through the stored-attribute path (one frame without frame attributes,
+    one unit per attribute) and through the public path (mixed units or frames, FK5) paint
+    the same pixels as a brute-force separation test."""
+    from skymask.rasterize._high_level import _read_centres_sizes
+
+    geom = WcsGeom.create(npix=(120, 80), binsz=0.05, skydir=CRAB, frame="galactic")
+    rng = np.random.default_rng(3)
+    lon = 83.63 + rng.uniform(-2.5, 2.5, 12)
+    lat = 22.01 + rng.uniform(-1.8, 1.8, 12)
+    icrs = SkyCoord(lon, lat, unit="deg", frame="icrs")
+    radius = rng.uniform(0.1, 0.4, 12) * u.deg
+    centres = {
+        "galactic_rad": icrs.galactic,  # transformed: stored in radians
+        "icrs_deg": icrs,
+        "arcmin_radius": icrs,
+        "mixed_units": icrs,
+        "mixed_frames": icrs,
+        "fk5": icrs.fk5,
+        "radians": SkyCoord(np.radians(lon), np.radians(lat), unit="rad", frame="icrs"),
+    }[kind]
+    regions = [CircleSkyRegion(c, r) for c, r in zip(centres, radius, strict=True)]
+    if kind == "arcmin_radius":
+        regions = [CircleSkyRegion(r.center, r.radius.to(u.arcmin)) for r in regions]
+    if kind == "mixed_units":
+        regions[::3] = [CircleSkyRegion(r.center, r.radius.to(u.arcmin)) for r in regions[::3]]
+    if kind == "mixed_frames":
+        regions[::2] = [CircleSkyRegion(r.center.galactic, r.radius) for r in regions[::2]]
+    fast = _read_centres_sizes(regions, ("radius",))
+    # The stored-attribute path is taken for one frame without attributes and one unit each.
+    assert (fast is not None) == (kind not in ("mixed_units", "mixed_frames", "fk5"))
+    if fast is not None:
+        _, fast_lon, fast_lat, (fast_radius,) = fast
+        assert_allclose(fast_lon, [r.center.spherical.lon.deg for r in regions], rtol=1e-15)
+        assert_allclose(fast_lat, [r.center.spherical.lat.deg for r in regions], rtol=1e-15)
+        assert_allclose(fast_radius, radius.to_value(u.deg), rtol=1e-15)
+    expected = np.zeros(geom.data_shape, dtype=bool)
+    for region in regions:
+        expected |= brute_force_circle(geom, region.center, region.radius)
+    assert expected.sum() > 500
+    assert_array_equal(geom.region_mask(regions).data, expected)
+
+
+def test_many_annuli_read_as_stored_equal_brute_force():
+    geom = WcsGeom.create(npix=(100, 80), binsz=0.05, skydir=CRAB, frame="galactic")
+    rng = np.random.default_rng(5)
+    centres = SkyCoord(83.63 + rng.uniform(-2, 2, 6), 22.01 + rng.uniform(-1.5, 1.5, 6), unit="deg")
+    regions = [CircleAnnulusSkyRegion(c, 0.15 * u.deg, 0.4 * u.deg) for c in centres]
+    expected = np.zeros(geom.data_shape, dtype=bool)
+    for c in centres:
+        expected |= brute_force_circle(geom, c, 0.4 * u.deg) & ~brute_force_circle(
+            geom, c, 0.15 * u.deg
+        )
+    assert_array_equal(geom.region_mask(regions).data, expected)

@@ -24,7 +24,7 @@ from .raster import haversine_sin2_half
 __all__ = ["linear_longitudes", "paint_cap_rows"]
 
 # Spans are filled in batches of at most this many pixels (keeps the index arrays small).
-_BATCH_PIXELS = 1 << 15
+_BATCH_PIXELS = 1 << 16
 # Span ends closer than this (in columns) to a pixel centre are checked with the per-pixel
 # test. The closed form is exact to ~1e-9 columns, and `linear_longitudes` accepts columns
 # 1e-6 of a step off the linear model: far below this margin.
@@ -55,10 +55,11 @@ def linear_longitudes(lon_x):
 def _span_ends(lo, hi):
     """Integer columns strictly between ``lo`` and ``hi``: ``[floor(lo) + 1, ceil(hi))``, and
     which ends lie within `_UNSURE` columns of a pixel centre (where rounding may decide)."""
-    first, stop = np.floor(lo) + 1, np.ceil(hi)
-    unsure = (np.minimum(first - lo, lo - first + 1) < _UNSURE) | (
-        np.minimum(stop - hi, hi - stop + 1) < _UNSURE
-    )
+    first, stop = np.floor(lo), np.ceil(hi)
+    first += 1
+    # An end within _UNSURE of an integer column (the distance to the nearest integer).
+    unsure = np.abs(lo - np.rint(lo)) < _UNSURE
+    unsure |= np.abs(hi - np.rint(hi)) < _UNSURE
     return first.astype(np.int64), stop.astype(np.int64), unsure
 
 
@@ -235,19 +236,24 @@ def _fill(out, row, first, stop):
     row, first, length = row[keep], first[keep], length[keep]
     if length.size == 0:
         return
+    # Flat pixel indices in int32 where they fit: half the memory traffic of int64 (the
+    # index arrays are the cost of filling).
+    # (Positions count painted pixels with repeats: their total must fit as well.)
+    total = int(length.sum())
+    small = max(out.size, total) < np.iinfo(np.int32).max
+    dtype = np.int32 if small else np.int64
     flat = out.reshape(-1) if out.flags.c_contiguous else None
-    offsets = row.astype(np.int64) * nx + first
+    length = length.astype(dtype)
     ends = np.cumsum(length)
-    begin = 0
-    while begin < length.size:
-        stop_span = max(int(np.searchsorted(ends, ends[begin] - length[begin] + _BATCH_PIXELS)), 1)
-        stop_span = max(stop_span, begin + 1)
-        n = length[begin:stop_span]
-        index = np.arange(int(n.sum()), dtype=np.int64) + np.repeat(
-            offsets[begin:stop_span] - (np.cumsum(n) - n), n
-        )
+    starts = ends - length
+    # index = position in the concatenated spans + (flat offset of the span - its start).
+    delta = (row.astype(dtype) * dtype(nx) + first.astype(dtype)) - starts
+    cuts = np.searchsorted(ends, np.arange(_BATCH_PIXELS, total, _BATCH_PIXELS), side="right")
+    bounds = np.unique(np.concatenate(([0], cuts, [length.size])))
+    for begin, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        index = np.repeat(delta[begin:end], length[begin:end])
+        index += np.arange(starts[begin], ends[end - 1], dtype=dtype)
         if flat is not None:
             flat[index] = True
         else:
             out[index // nx, index % nx] = True
-        begin = stop_span

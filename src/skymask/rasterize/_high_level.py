@@ -74,8 +74,12 @@ def rasterize(regions, wcs, shape) -> np.ndarray:
     """
     grid = Grid(wcs, shape)
     pairs = parse_regions_unchecked(regions)
+    checks_finite: dict[type, bool] = {}
     for region, _ in pairs:
-        if not PAINTERS.painter_for(region).checks_finite:
+        cls = type(region)
+        if cls not in checks_finite:
+            checks_finite[cls] = PAINTERS.painter_for(region).checks_finite
+        if not checks_finite[cls]:
             check_finite(region)
     included = [region for region, include in pairs if include]
     excluded = [region for region, include in pairs if not include]
@@ -117,10 +121,16 @@ def rasterize_regions(geom, regions) -> np.ndarray:
 
 def _paint(grid, regions, out) -> None:
     """OR every region into ``out`` (a (ny, nx) bool array), each group by its painter."""
-    groups: dict[int, tuple] = {}
+    by_type: dict[type, list] = {}
     for region in regions:
-        painter = PAINTERS.painter_for(region)
-        groups.setdefault(id(painter), (painter, []))[1].append(region)
+        members = by_type.get(type(region))
+        if members is None:
+            members = by_type[type(region)] = []
+        members.append(region)
+    groups: dict[int, tuple] = {}
+    for members in by_type.values():
+        painter = PAINTERS.painter_for(members[0])
+        groups.setdefault(id(painter), (painter, []))[1].extend(members)
     for painter, group in groups.values():
         painter.paint(grid, group, out)
 
@@ -174,6 +184,87 @@ def _refuse_non_finite(regions, *values) -> None:
     for index in np.flatnonzero(~finite)[:1]:
         check_finite(regions[index])
         raise ValueError(f"the region {describe(regions[index])} has a non-finite position or size")
+
+
+def _centres_sizes(grid, regions, size_names):
+    """Centres (lon, lat: radians in the grid frame) and sizes (degrees) of sky regions.
+
+    A non-finite centre raises `check_finite`'s ValueError for its region (sizes are the
+    caller's to check).
+    """
+    fast = _read_centres_sizes(regions, size_names)
+    if fast is None:
+        lon, lat = _centres_rad(grid, [r.center for r in regions], regions)
+        return lon, lat, [_radii_deg(regions, name) for name in size_names]
+    frame, lon_deg, lat_deg, sizes = fast
+    _refuse_non_finite(regions, lon_deg, lat_deg)
+    coords = SkyCoord(lon_deg * u.deg, lat_deg * u.deg, frame=frame)
+    glon, glat = skycoord_lonlat_deg(coords, grid.sky_frame)
+    return np.radians(glon), np.radians(glat), list(sizes)
+
+
+_DEG = u.deg
+_SPHERICAL_DATA = (UnitSphericalRepresentation, SphericalRepresentation)
+
+
+def _read_centres_sizes(regions, size_names):
+    """``(frame, lon_deg, lat_deg, sizes)`` read from the attributes as stored, or None.
+
+    Reading ``region.center`` and ``region.radius`` through the public properties costs
+    ~4 us a region in a fresh process (descriptors, `~astropy.units.Quantity.to_value`, frame
+    properties): 4 ms of a 20 ms mask of 1000 circles. This reads what regions (0.10 to
+    0.12) keeps in the instance dict and what astropy keeps in ``SkyCoord._sky_coord_frame``
+    and ``frame._data``, checking that every region has the first one's units and converting
+    the arrays once: ~1 us a region. Anything else (another layout, mixed frames or units,
+    frames with attributes such as FK5's equinox, array centres) gives None and the caller
+    takes the public path, which gives the same values.
+    """
+    lon: list[float] = []
+    lat: list[float] = []
+    sizes: list[list[float]] = [[] for _ in size_names]
+    size_units: list = [None] * len(size_names)
+    named = list(zip(size_names, sizes, strict=True))
+    item = np.ndarray.item  # the stored number, no Quantity view
+    frame_type = data_type = first_frame = lon_unit = lat_unit = None
+    try:
+        for region in regions:
+            stored = region.__dict__
+            frame = stored["center"]._sky_coord_frame
+            data = frame._data
+            lon_q, lat_q = data._lon, data._lat
+            if (
+                type(frame) is not frame_type
+                or type(data) is not data_type
+                or lon_q._unit is not lon_unit
+                or lat_q._unit is not lat_unit
+            ):
+                # The first region sets the frame and representation types and the units; a
+                # region that differs takes the whole group to the public path.
+                if first_frame is not None or type(frame).frame_attributes:
+                    return None
+                if type(data) not in _SPHERICAL_DATA:
+                    return None
+                frame_type, data_type, first_frame = type(frame), type(data), frame
+                lon_unit, lat_unit = lon_q.unit, lat_q.unit
+                size_units = [stored[name].unit for name in size_names]
+            lon.append(item(lon_q))
+            lat.append(item(lat_q))
+            for (name, values), unit in zip(named, size_units, strict=True):
+                size = stored[name]
+                if size._unit is not unit or type(size) is not u.Quantity:
+                    return None
+                values.append(item(size))
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    if first_frame is None:
+        return None
+    try:
+        lon_deg = np.array(lon) * lon_unit.to(_DEG)
+        lat_deg = np.array(lat) * lat_unit.to(_DEG)
+        size_deg = [np.array(v) * unit.to(_DEG) for v, unit in zip(sizes, size_units, strict=True)]
+    except u.UnitsError:
+        return None  # the public path raises the error users see
+    return first_frame.replicate_without_data(), lon_deg, lat_deg, size_deg
 
 
 def _radii_deg(regions, name):
@@ -323,8 +414,7 @@ class CirclePainter(RegionPainter):
     checks_finite = True
 
     def paint(self, grid, regions, out) -> None:
-        lon, lat = _centres_rad(grid, [r.center for r in regions], regions)
-        radius = _radii_deg(regions, "radius")
+        lon, lat, (radius,) = _centres_sizes(grid, regions, ("radius",))
         _refuse_non_finite(regions, radius)
         radius = np.radians(radius)
         _paint_circles(grid, lon, lat, np.zeros_like(radius), radius, out)
@@ -341,9 +431,7 @@ class AnnulusPainter(RegionPainter):
     checks_finite = True
 
     def paint(self, grid, regions, out) -> None:
-        lon, lat = _centres_rad(grid, [r.center for r in regions], regions)
-        inner = _radii_deg(regions, "inner_radius")
-        outer = _radii_deg(regions, "outer_radius")
+        lon, lat, (inner, outer) = _centres_sizes(grid, regions, ("inner_radius", "outer_radius"))
         _refuse_non_finite(regions, inner, outer)
         _paint_circles(grid, lon, lat, np.radians(inner), np.radians(outer), out)
 
