@@ -77,3 +77,23 @@ def test_disk_morphology_does_not_import_scipy_ndimage():
         "assert 'scipy.ndimage' in sys.modules\n"
     )
     _loaded_after(code)
+
+
+def test_sky_plots_do_not_import_pytest():
+    """astropy's WCSAxes imports pytest when it is installed (~0.1 s of every first sky plot);
+    skymask's plots load WCSAxes with pytest hidden, and pytest still imports afterwards."""
+    code = (
+        "import matplotlib\n"
+        "matplotlib.use('Agg')\n"
+        "from skymask.maps import MapAxis, WcsGeom, Map\n"
+        "axis = MapAxis.from_energy_bounds('1 TeV', '10 TeV', 2)\n"
+        "geom = WcsGeom.create(npix=(8, 6), binsz=0.5, frame='galactic', axes=[axis])\n"
+        "m = Map.from_geom(geom, data=1.0)\n"
+        "m.plot_grid()\n"
+        "m.sum_over_axes().plot()\n"
+        "assert 'astropy.visualization.wcsaxes' in sys.modules\n"
+        "assert 'pytest' not in sys.modules, 'pytest was imported'\n"
+        "import pytest\n"
+        "assert pytest.approx(1.0) == 1.0\n"
+    )
+    assert "matplotlib" in _loaded_after(code)

@@ -17,6 +17,8 @@ import numpy as np
 from astropy.coordinates import SkyCoord
 from matplotlib.figure import Figure
 
+from ..maps.plotting import load_wcsaxes
+
 __all__ = [
     "DPI",
     "save_counts",
@@ -75,6 +77,7 @@ def save_map_panels(path: Path, title: str, panels, *, panel_size=(3.8, 3.6)) ->
     """
     panels = [(*panel, {})[:3] for panel in panels]
     colorbar = any(kwargs.get("add_cbar") for _, _, kwargs in panels)
+    load_wcsaxes()
     fig = _panel_figure(len(panels), panel_size, title, colorbar)
     for index, (m, panel_title, kwargs) in enumerate(panels, start=1):
         ax = fig.add_subplot(1, len(panels), index, projection=m.geom.wcs)
@@ -89,6 +92,7 @@ def save_counts(path: Path, title: str, counts, sources: dict[str, SkyCoord]) ->
     image = counts.sum_over_axes(keepdims=False)
     # Saturate the brightest source so that the faint ones and the diffuse glow show.
     vmax = max(5.0, float(np.percentile(image.data, 99.5)))
+    load_wcsaxes()
     fig = _panel_figure(1, (4.6, 4.4), title, colorbar=True)
     ax = fig.add_subplot(1, 1, 1, projection=image.geom.wcs)
     image.plot(

@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 from astropy import units as u
 
 __all__ = ["bin_label", "format_energy", "plot_grid", "plot_image"]
+
+
+def load_wcsaxes() -> None:
+    """Import astropy's WCSAxes (what ``projection=wcs`` loads) without importing pytest.
+
+    ``astropy.visualization.wcsaxes`` (astropy 6 to 8) imports pytest, when it is installed,
+    only to skip its own tests where matplotlib is missing: ~140 ms of a 2 s tutorial script.
+    pytest is hidden while the package loads, unless something imported it already.
+    """
+    if "astropy.visualization.wcsaxes" in sys.modules or "pytest" in sys.modules:
+        return
+    sys.modules["pytest"] = None  # `import pytest` raises ImportError, which wcsaxes expects
+    try:
+        import astropy.visualization.wcsaxes  # noqa: F401
+    finally:
+        if "pytest" in sys.modules and sys.modules["pytest"] is None:
+            del sys.modules["pytest"]
+
 
 _ENERGY_UNITS = ("eV", "keV", "MeV", "GeV", "TeV", "PeV")
 
@@ -53,6 +73,7 @@ def _axis_labels(frame: str) -> tuple[str, str]:
 def _new_axes(geom, fig):
     import matplotlib.pyplot as plt
 
+    load_wcsaxes()
     fig = fig if fig is not None else plt.gcf()
     kwargs = {"projection": geom.wcs}
     if geom.projection in ("AIT", "MOL", "HPX") and geom.is_allsky:
@@ -148,6 +169,7 @@ def plot_grid(m, figsize=None, ncols=3, **kwargs):
     rows = 1 + (axis.nbin - 1) // cols
     if figsize is None:
         figsize = (12, 12 * rows / cols)
+    load_wcsaxes()
     _, axes = plt.subplots(
         rows,
         cols,

@@ -100,6 +100,9 @@ def plot_poly(m, ax=None, fig=None, proj="AIT", add_cbar=False, **kwargs):
     geom = m.geom.to_image()
     wcs_geom = m.geom.to_wcs_geom(proj=proj, oversample=1).to_image()
     if ax is None:
+        from ..plotting import load_wcsaxes
+
+        load_wcsaxes()
         fig = plt.gcf() if fig is None else fig
         ax = fig.add_subplot(111, projection=wcs_geom.wcs, aspect="equal")
     nside = int(np.ravel(geom.nside)[0])
