@@ -183,7 +183,12 @@ def _stencils(nside, src_ring, angles, profiles):
     """Per chunk of source pixels (ring indices): ``(sel, ipix, cone, weights)``, the pixels
     within the profile's radius of each source, and per plane the profile at their angle,
     normalised to sum 1 per source."""
-    radius = float(angles[-1]) if angles[-1] > 0 else float(angles.max())
+    # The cones reach the first zero sample after the last non-zero one: np.interp gives 0 at
+    # and beyond it, so pixels further out would only add zero weights (a PSF kernel cut at
+    # max_radius is zero over the outer part of its map).
+    nonzero = np.flatnonzero(np.any(profiles != 0, axis=0))
+    reach = min(int(nonzero[-1]) + 1, angles.size - 1) if nonzero.size else 0
+    radius = float(angles[reach]) if angles[reach] > 0 else float(angles[: reach + 1].max())
     per_cone = max(1.0, 2 * np.pi * (1 - np.cos(radius)) * npix_of(nside) / (4 * np.pi))
     step = max(1, int(MAX_PAIRS // (per_cone + 16)))
     lon, lat = ring_centres(nside, src_ring)
