@@ -563,37 +563,56 @@ class _Terminated(BaseException):
 
 
 _handler_depth = 0
+# Whether the body of a write runs (the handlers raise `_Terminated` only then), and the
+# terminating signals that arrived outside it, while the handlers were set up or taken down.
+_writing = False
+_pending: list[int] = []
 
 
 @contextlib.contextmanager
 def _cleanup_on_termination():
     """While a write runs: SIGTERM and SIGHUP raise `_Terminated` (after calling a previous
     Python handler, if any), so that ``finally`` blocks remove the temporaries; afterwards the
-    previous handlers are restored and the signal is raised again to take its usual effect."""
-    global _handler_depth
+    previous handlers are restored and the signal is raised again to take its usual effect.
+
+    The handlers raise only while the body runs (``_writing``): a signal that arrives while
+    they are being installed or restored is kept and raised again once the previous handlers
+    are back, so no `_Terminated` escapes outside the ``try`` that turns it into the signal.
+    """
+    global _handler_depth, _writing
     if threading.current_thread() is not threading.main_thread() or _handler_depth:
         yield  # signal handlers can only be set in the main thread; nested writes share one
         return
     previous = {}
+    _pending.clear()
     for signum in _TERMINATING_SIGNALS:
         handler = signal.getsignal(signum)
         if handler is signal.SIG_DFL or callable(handler):
             previous[signum] = handler
             signal.signal(signum, _chained_handler(handler))
     _handler_depth += 1
+    terminated = None
     try:
-        yield
+        try:
+            _writing = True
+            if _pending:  # arrived while the handlers were being installed
+                raise _Terminated(_pending[0])
+            yield
+        finally:
+            _writing = False  # a signal before this line still raises inside the outer try
     except _Terminated as exc:
-        _restore(previous)
-        previous = {}
-        signal.raise_signal(exc.signum)  # the default action: end the process
-        raise SystemExit(128 + exc.signum) from None  # if the signal is blocked or ignored
+        terminated = exc.signum
     finally:
         _handler_depth -= 1
-        # Held back while restoring: a signal now reaches the previous handler afterwards
-        # instead of raising _Terminated outside the write.
+        # Held back while restoring: a signal now reaches the previous handler afterwards.
         with _signals_deferred():
             _restore(previous)
+        if terminated is None and _pending:  # arrived as the write ended
+            terminated = _pending[0]
+        _pending.clear()
+        if terminated is not None:
+            signal.raise_signal(terminated)  # the usual effect: the default action ends the process
+            raise SystemExit(128 + terminated) from None  # if the signal is blocked or ignored
 
 
 def _chained_handler(previous):
@@ -601,7 +620,9 @@ def _chained_handler(previous):
         if callable(previous):
             previous(signum, frame)  # may raise (then the write is abandoned) or return
             return
-        raise _Terminated(signum)
+        if _writing:
+            raise _Terminated(signum)
+        _pending.append(signum)
 
     return handler
 
