@@ -186,3 +186,17 @@ def test_a_mismatch_and_a_failing_case_are_reported_not_raised(tmp_path):
     assert "broken on purpose" in record["error"]
     table = report.markdown_table([record])
     assert "**ERROR**" in table
+
+
+@pytest.mark.parametrize(("highest", "provisional"), [(1.2, False), (1.49, False), (1.7, True)])
+def test_a_run_is_provisional_only_with_load_beyond_its_own_process(highest, provisional):
+    """The timed process itself keeps one core busy: on 2 cores a load of ~1 is an idle
+    machine; the run is marked provisional when other work adds half a core or more."""
+    import json
+
+    results = json.loads((BENCHMARKS / "results.json").read_text())
+    results["machine"]["cores"] = 2
+    results["load_average"] = {"start": 0.2, "max": highest, "end": 0.9}
+    text = "\n".join(report.header_lines(results))
+    assert ("provisional" in text) == provisional
+    assert ("(an otherwise idle machine)" in text) == (not provisional)
