@@ -145,7 +145,9 @@ def _ring_table(nside: int):
     return table
 
 
-def cones_ring(nside: int, lon, lat, outer, inner=None, max_candidates=MAX_CANDIDATES):
+def cones_ring(
+    nside: int, lon, lat, outer, inner=None, max_candidates=MAX_CANDIDATES, with_ring=False
+):
     """Ring indices of the pixel centres inside cones (or annuli), vectorised over cones.
 
     A centre at angular distance ``d`` from a cone's centre is inside when
@@ -163,12 +165,16 @@ def cones_ring(nside: int, lon, lat, outer, inner=None, max_candidates=MAX_CANDI
         Inner radii in radians (annuli); default none.
     max_candidates : int
         Candidate pixels per batch of cones (memory bound).
+    with_ring : bool
+        Also return the ring number of every pixel (what `ring_of_index` would compute).
 
     Returns
     -------
     ipix, cone : ndarray of int64
         The ring index of every (pixel, cone) pair with the pixel centre inside; a pixel inside
         several cones appears once per cone.
+    ring : ndarray of int64
+        With ``with_ring``: the ring number (1 .. 4 nside - 1) of each pixel.
 
     Examples
     --------
@@ -187,20 +193,22 @@ def cones_ring(nside: int, lon, lat, outer, inner=None, max_candidates=MAX_CANDI
     estimate = (2 * np.pi * (1 - np.cos(r))) / pixel_size**2 + 8 * np.sin(r) / pixel_size + 16
     estimate = np.where(keep, estimate, 0.0)
     ends = np.cumsum(estimate)
-    out_ipix, out_cone = [], []
+    out_ipix, out_cone, out_ring = [], [], []
     start = 0
     while start < lon.size:
         stop = int(np.searchsorted(ends, ends[start] - estimate[start] + max_candidates, "right"))
         stop = max(stop, start + 1)
         sel = np.arange(start, stop)[keep[start:stop]]
         if sel.size:
-            ipix, cone = _cones_batch(nside, lon[sel], lat[sel], outer[sel], inner[sel])
+            ipix, cone, ring = _cones_batch(nside, lon[sel], lat[sel], outer[sel], inner[sel])
             out_ipix.append(ipix)
             out_cone.append(sel[cone])
+            out_ring.append(ring)
         start = stop
+    parts = (out_ipix, out_cone, out_ring) if with_ring else (out_ipix, out_cone)
     if not out_ipix:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(out_ipix), np.concatenate(out_cone)
+        return tuple(np.zeros(0, dtype=np.int64) for _ in parts)
+    return tuple(np.concatenate(part) for part in parts)
 
 
 def _cones_batch(nside, lons, lats, outer, inner):
@@ -263,12 +271,13 @@ def _cones_batch(nside, lons, lats, outer, inner):
     local %= count[candidate_pair]
     ipix = start_all[pair_ring][candidate_pair] + local
     cone = pair_cone[candidate_pair]
+    ring = pair_ring[candidate_pair] + 1  # the tables start at ring 1
     tested = ~np.repeat(edge_test, n)
     inside = np.ones(local.size, dtype=bool)
     limits = (limit_inner, limit_outer)
     inside[tested] = _inside(local[tested], candidate_pair[tested], phi0, step,
                              lat_all[pair_ring], pair_cone, lons, lats, *limits)  # fmt: skip
-    return ipix[inside], cone[inside]
+    return ipix[inside], cone[inside], ring[inside]
 
 
 def _inside(local, pair, phi0, step, lat_pair, pair_cone, lons, lats, limit_inner, limit_outer):

@@ -24,6 +24,8 @@ floats for a mask; threshold the result for a mask.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ...kernels.healpix import (
@@ -31,6 +33,7 @@ from ...kernels.healpix import (
     cones_ring,
     npix_of,
     ring_centres,
+    ring_geometry,
     ring_length,
     ring_of_index,
     ring_start,
@@ -196,8 +199,13 @@ def _stencils(nside, src_ring, angles, profiles):
         sel = slice(start, min(src_ring.size, start + step))
         size = lon[sel].size
         # radius + a hair: the profile's last sample is included
-        ipix, cone = cones_ring(nside, lon[sel], lat[sel], np.full(size, radius * (1 + 1e-9)))
-        plon, plat = ring_centres(nside, ipix)
+        ipix, cone, ring = cones_ring(
+            nside, lon[sel], lat[sel], np.full(size, radius * (1 + 1e-9)), with_ring=True
+        )
+        # The centres from the rings' table: the arithmetic of ring_centres, bitwise.
+        z, sin_theta, phi0, count, start = (t[ring] for t in _ring_tables(nside))
+        plon = phi0 + (ipix - start) * (2 * np.pi / count)
+        plat = np.arctan2(z, sin_theta)
         clon, clat = lon[sel][cone], lat[sel][cone]
         # haversine: accurate for small angles
         hav = np.sin((plat - clat) / 2) ** 2 + np.cos(plat) * np.cos(clat) * np.sin(
@@ -208,7 +216,20 @@ def _stencils(nside, src_ring, angles, profiles):
             w = np.interp(d, angles, profile, right=0.0)
             norm = np.bincount(cone, weights=w, minlength=size)
             weights.append(w * np.divide(1.0, norm, out=np.zeros(size), where=norm > 0)[cone])
-        yield sel, ipix, cone, weights
+        yield sel, ipix, cone, ring, weights
+
+
+@functools.lru_cache(maxsize=4)
+def _ring_tables(nside):
+    """``(z, sin_theta, phi0, count, start)`` indexed by ring number (entry 0 unused)."""
+    rings = np.arange(1, 4 * nside)
+    z, sin_theta, phi0, count = ring_geometry(nside, rings)
+    tables = tuple(
+        np.concatenate((t[:1], t)) for t in (z, sin_theta, phi0, count, ring_start(nside, rings))
+    )
+    for table in tables:
+        table.flags.writeable = False
+    return tables
 
 
 class _Turns:
@@ -216,13 +237,14 @@ class _Turns:
     pole (every ring has a multiple of 4 pixels) and the mirror through the equator (ring
     ``r`` <-> ``4 nside - r``, same position in the ring)."""
 
-    def __init__(self, nside, ipix):
+    def __init__(self, nside, ipix, ring=None):
         self.nside = nside
-        self.ring = ring_of_index(nside, ipix)
-        self.count = ring_length(nside, self.ring)
-        self.j = ipix - ring_start(nside, self.ring)
-        self.mirror_start = ring_start(nside, 4 * nside - self.ring)
-        self.start = ring_start(nside, self.ring)
+        self.ring = ring_of_index(nside, ipix) if ring is None else ring
+        _, _, _, count, start = _ring_tables(nside)
+        self.count = count[self.ring]
+        self.start = start[self.ring]
+        self.j = ipix - self.start
+        self.mirror_start = start[4 * nside - self.ring]
 
     def image(self, q, mirror):
         start = self.mirror_start if mirror else self.start
@@ -249,8 +271,8 @@ def convolve_full(m, kernel):
         rings = np.arange(1, 2 * nside + 1)
         part = concat_ranges(ring_start(nside, rings), ring_length(nside, rings) // 4)
         out_full = np.zeros((n_planes, n))
-        for sel, ipix, cone, weights in _stencils(nside, part, angles, profiles):
-            src_turns, dst_turns = _Turns(nside, part[sel]), _Turns(nside, ipix)
+        for sel, ipix, cone, ring, weights in _stencils(nside, part, angles, profiles):
+            src_turns, dst_turns = _Turns(nside, part[sel]), _Turns(nside, ipix, ring)
             north = src_turns.ring[cone] < 2 * nside  # the equator has no mirror image
             for q in range(4):
                 for mirror in (False, True):
@@ -267,7 +289,8 @@ def convolve_full(m, kernel):
         order = np.argsort(ring_of_local, kind="stable")
         sorted_ring = ring_of_local[order]
         out = np.zeros(planes.shape)
-        for sel, ipix, cone, weights in _stencils(nside, ring_of_local[sources], angles, profiles):
+        stencils = _stencils(nside, ring_of_local[sources], angles, profiles)
+        for sel, ipix, cone, _, weights in stencils:
             pos = np.minimum(np.searchsorted(sorted_ring, ipix), n - 1)
             kept = sorted_ring[pos] == ipix
             dest = order[pos[kept]]
