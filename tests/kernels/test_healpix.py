@@ -98,3 +98,23 @@ def test_long_windows_tested_at_their_edges_only_equal_the_full_test(nside):
         assert np.count_nonzero(cone == k) == np.count_nonzero(expected)
         reference, tie = _brute_force(nside, lon[k], lat[k], outer[k])
         assert_array_equal(got[~tie], reference[~tie])
+
+
+@pytest.mark.parametrize("nside", [1, 3, 64, 1024])
+def test_cones_ring_with_ring_gives_each_pixels_ring(nside):
+    """``with_ring`` adds the ring of every pixel: the same as `ring_of_index`, and the pixels
+    and cones are those returned without it."""
+    from skymask.kernels.healpix import cones_ring, ring_of_index
+
+    rng = np.random.default_rng(nside)
+    lon = rng.uniform(0, 2 * np.pi, 20)
+    lat = np.arcsin(rng.uniform(-1, 1, 20))
+    lat[:2] = [np.pi / 2, -np.pi / 2]
+    outer = rng.uniform(0.01, 0.5, 20)
+    inner = np.where(np.arange(20) % 3 == 0, outer / 2, 0.0)
+    ipix, cone = cones_ring(nside, lon, lat, outer, inner)
+    ipix_r, cone_r, ring = cones_ring(nside, lon, lat, outer, inner, with_ring=True)
+    np.testing.assert_array_equal(ipix_r, ipix)
+    np.testing.assert_array_equal(cone_r, cone)
+    np.testing.assert_array_equal(ring, ring_of_index(nside, ipix))
+    assert ipix.size > 0

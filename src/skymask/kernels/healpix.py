@@ -129,8 +129,9 @@ def concat_ranges(starts, counts) -> np.ndarray:
     total = int(counts.sum())
     if total == 0:
         return np.zeros(0, dtype=np.int64)
-    offsets = np.repeat(np.asarray(starts, dtype=np.int64) - np.cumsum(counts) + counts, counts)
-    return offsets + np.arange(total, dtype=np.int64)
+    out = np.repeat(np.asarray(starts, dtype=np.int64) - np.cumsum(counts) + counts, counts)
+    out += np.arange(total, dtype=np.int64)
+    return out
 
 
 @functools.lru_cache(maxsize=8)
@@ -200,7 +201,9 @@ def cones_ring(
         stop = max(stop, start + 1)
         sel = np.arange(start, stop)[keep[start:stop]]
         if sel.size:
-            ipix, cone, ring = _cones_batch(nside, lon[sel], lat[sel], outer[sel], inner[sel])
+            ipix, cone, ring = _cones_batch(
+                nside, lon[sel], lat[sel], outer[sel], inner[sel], with_ring
+            )
             out_ipix.append(ipix)
             out_cone.append(sel[cone])
             out_ring.append(ring)
@@ -211,7 +214,7 @@ def cones_ring(
     return tuple(np.concatenate(part) for part in parts)
 
 
-def _cones_batch(nside, lons, lats, outer, inner):
+def _cones_batch(nside, lons, lats, outer, inner, with_ring=False):
     z_all, sin_all, phi0_all, count_all, start_all, lat_all = _ring_table(nside)
     margin = 1e-9
     # lat_all decreases with the ring number: search on -lat.
@@ -265,19 +268,31 @@ def _cones_batch(nside, lons, lats, outer, inner):
         n[sel] -= skip_left + EDGE - right[clean].sum(axis=1)
         edge_test[:] = False
         edge_test[sel] = True
-    local = concat_ranges(first, n)
-    candidate_pair = np.repeat(np.arange(pair_ring.size), n)
-    del first
-    local %= count[candidate_pair]
-    ipix = start_all[pair_ring][candidate_pair] + local
-    cone = pair_cone[candidate_pair]
-    ring = pair_ring[candidate_pair] + 1  # the tables start at ring 1
-    tested = ~np.repeat(edge_test, n)
-    inside = np.ones(local.size, dtype=bool)
-    limits = (limit_inner, limit_outer)
-    inside[tested] = _inside(local[tested], candidate_pair[tested], phi0, step,
-                             lat_all[pair_ring], pair_cone, lons, lats, *limits)  # fmt: skip
-    return ipix[inside], cone[inside], ring[inside]
+    # Each window [first, first + n) of a ring, wrapping round, is one or two ranges of ring
+    # indices: the pixels come out in the same order as testing them one by one would give.
+    # Few full-size temporaries: on this path fresh memory (page faults) costs more than the
+    # arithmetic.
+    first %= count
+    first_ipix = start_all[pair_ring] + first
+    wrap = np.minimum(n, count - first)
+    ranges = np.column_stack((first_ipix, start_all[pair_ring])).ravel()
+    ipix = concat_ranges(ranges, np.column_stack((wrap, n - wrap)).ravel())
+    cone = np.repeat(pair_cone, n)
+    ring = np.repeat(pair_ring + 1, n) if with_ring else None  # the tables start at ring 1
+    # The windows not settled by their edges: the per-pixel test.
+    tested_pairs = np.flatnonzero(~edge_test & (n > 0))
+    if tested_pairs.size:
+        offset = np.cumsum(n) - n
+        position = concat_ranges(offset[tested_pairs], n[tested_pairs])
+        pair = np.repeat(tested_pairs, n[tested_pairs])
+        local = ipix[position] - start_all[pair_ring][pair]
+        limits = (limit_inner, limit_outer)
+        hit = _inside(local, pair, phi0, step, lat_all[pair_ring], pair_cone, lons, lats, *limits)
+        drop = position[~hit]
+        if drop.size:
+            ipix, cone = np.delete(ipix, drop), np.delete(cone, drop)
+            ring = None if ring is None else np.delete(ring, drop)
+    return ipix, cone, ring
 
 
 def _inside(local, pair, phi0, step, lat_pair, pair_cone, lons, lats, limit_inner, limit_outer):

@@ -189,7 +189,9 @@ class HpxGeom(HpxGeomTransforms):
             ring, _ = cones_ring(
                 nside, [np.radians(lon)], [np.radians(lat)], [np.nextafter(np.radians(radius), 4)]
             )
-            return np.sort(ring_to_pix(nside, self._nest, ring))
+            pixels = ring_to_pix(nside, self._nest, ring)  # a new array: sorted in place
+            pixels.sort()
+            return pixels
         ordering, nside_pix, ipix_pix = tokens[1:]
         if ordering not in ("NESTED", "RING"):
             raise ValueError(f"HPX_PIXEL ordering must be NESTED or RING, got {ordering!r}")

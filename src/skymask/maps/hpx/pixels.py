@@ -81,10 +81,15 @@ def ring_to_pix(nside: int, nest: bool, ipix) -> np.ndarray:
         return ipix
     from cdshealpix import from_ring
 
-    flat = ipix.ravel()
-    return np.asarray(from_ring(flat.astype(np.uint64), depth_of(nside)), np.int64).reshape(
-        ipix.shape
-    )
+    # Views, not copies, between int64 and cdshealpix's uint64 (indices are >= 0): fresh
+    # memory is a large part of the cost of converting a disk of a few 10k pixels.
+    flat = np.ascontiguousarray(ipix.ravel())
+    if flat.size and flat.min() < 0:
+        raise ValueError(f"ring indices must be >= 0, got {int(flat.min())}")
+    nested = np.asarray(from_ring(flat.view(np.uint64), depth_of(nside)))
+    return (
+        nested.view(np.int64) if nested.dtype == np.uint64 else nested.astype(np.int64)
+    ).reshape(ipix.shape)
 
 
 def pix_to_lonlat(nside: int, nest: bool, ipix) -> tuple[np.ndarray, np.ndarray]:
