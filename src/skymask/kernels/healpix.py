@@ -205,12 +205,14 @@ def cones_ring(
                 nside, lon[sel], lat[sel], outer[sel], inner[sel], with_ring
             )
             out_ipix.append(ipix)
-            out_cone.append(sel[cone])
+            out_cone.append(cone if sel.size == lon.size else sel[cone])  # sel: all, in order
             out_ring.append(ring)
         start = stop
     parts = (out_ipix, out_cone, out_ring) if with_ring else (out_ipix, out_cone)
     if not out_ipix:
         return tuple(np.zeros(0, dtype=np.int64) for _ in parts)
+    if len(out_ipix) == 1:
+        return tuple(part[0] for part in parts)
     return tuple(np.concatenate(part) for part in parts)
 
 
@@ -277,7 +279,8 @@ def _cones_batch(nside, lons, lats, outer, inner, with_ring=False):
     wrap = np.minimum(n, count - first)
     ranges = np.column_stack((first_ipix, start_all[pair_ring])).ravel()
     ipix = concat_ranges(ranges, np.column_stack((wrap, n - wrap)).ravel())
-    cone = np.repeat(pair_cone, n)
+    # One cone: its index is 0 everywhere, made after the test (zeros cost no pages until read).
+    cone = np.repeat(pair_cone, n) if lons.size > 1 else None
     ring = np.repeat(pair_ring + 1, n) if with_ring else None  # the tables start at ring 1
     # The windows not settled by their edges: the per-pixel test.
     tested_pairs = np.flatnonzero(~edge_test & (n > 0))
@@ -290,8 +293,11 @@ def _cones_batch(nside, lons, lats, outer, inner, with_ring=False):
         hit = _inside(local, pair, phi0, step, lat_all[pair_ring], pair_cone, lons, lats, *limits)
         drop = position[~hit]
         if drop.size:
-            ipix, cone = np.delete(ipix, drop), np.delete(cone, drop)
+            ipix = np.delete(ipix, drop)
+            cone = None if cone is None else np.delete(cone, drop)
             ring = None if ring is None else np.delete(ring, drop)
+    if cone is None:
+        cone = np.zeros(ipix.size, dtype=np.int64)
     return ipix, cone, ring
 
 
