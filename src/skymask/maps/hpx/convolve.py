@@ -108,7 +108,7 @@ def convolve_wcs(m, kernel, **kwargs):
     target = _target_geom(m, kernel_map)
     image = geom.to_wcs_geom(proj="TAN").to_image().to_binsz(wcs_size)
     # The local HEALPix pixel of every WCS pixel centre (-1 outside the geometry).
-    local = geom.to_image().coord_to_idx(image.get_coord().skycoord)[0]
+    local = geom.to_image().coord_to_idx(image.get_coord())[0]  # same frame: no SkyCoord
     local = np.asarray(geom.global_to_local(local)).ravel()
     inside = local >= 0
     n = int(np.ravel(geom.npix)[0])
