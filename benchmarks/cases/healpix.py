@@ -126,7 +126,7 @@ CASES = [
     ),
     circles_case(
         "healpix.region_mask_20_circles_nside1024",
-        size="quick",
+        size="full",
         n=20,
         targets=[Target("speedup", 100, "issue 16")],
         repeat=3,

@@ -77,7 +77,7 @@ CASES = [
         "up to 1 deg, 2 planes (gammapy's test_convolve_full)",
         "sparse.convolve_full(KERNEL)",
         "small.convolve_full(KERNEL)",
-        size="quick",
+        size="full",
     ),
     case(
         "convolve_full_dense_nside256",

@@ -70,7 +70,7 @@ CASES = [
     Case(
         name="healpix.dataset_create_nside256",
         area="healpix",
-        size="quick",
+        size="full",
         description="`MapDataset.create` on an all-sky nested nside 256 HpxGeom (786k pixels, "
         "3 energy bins), IRF maps at 2 deg (nside 32)",
         setup=SETUP,
@@ -83,7 +83,7 @@ CASES = [
     Case(
         name="healpix.dataset_stack_partial_nside256",
         area="healpix",
-        size="quick",
+        size="full",
         description="`MapDataset.stack` of a partial nside 256 sky (disk of 20 deg) into the "
         "all-sky dataset, IRF maps at 2 deg",
         setup=SETUP,

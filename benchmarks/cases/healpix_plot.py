@@ -34,7 +34,7 @@ CASES = [
     Case(
         name="healpix.plot_poly_nside32",
         area="healpix",
-        size="quick",
+        size="full",
         description='`HpxNDMap.plot(method="poly")` of an all-sky nside 32 map (12288 '
         "pixels), drawn on an Agg canvas",
         setup=SETUP,

@@ -65,7 +65,7 @@ CASES = [
         "`HpxNDMap.downsample(4)` (sums) of an all-sky nested nside 1024 map (12.6M pixels)",
         "allsky.downsample(4)",
         "small.downsample(4)",
-        size="quick",
+        size="full",
     ),
     case(
         "upsample_2_nside256",

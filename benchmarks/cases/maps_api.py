@@ -44,7 +44,7 @@ CASES = [
     Case(
         name="maps_api.interp_by_coord_1e6_points_1000x1000x5",
         area="maps-api",
-        size="quick",
+        size="full",
         description=(
             "`interp_by_coord` (linear) of 1e6 random positions and energies, "
             "1000 x 1000 x 5 cube at 0.02 deg"
