@@ -178,3 +178,15 @@ def test_convolve_full_equals_a_brute_force_spread_dense_and_sparse(nest, fill):
     w = np.interp(d, angles, profiles[0], right=0.0)
     w /= w.sum(axis=0, keepdims=True)
     assert_allclose(out.data, w @ data, rtol=1e-9, atol=1e-12)
+
+
+def test_ring_to_nested_refuses_negative_ring_indices():
+    """cdshealpix takes unsigned indices: a negative one would wrap to a huge pixel number."""
+    import pytest
+
+    from skymask.maps.hpx.pixels import ring_to_pix
+
+    # The polar pixels: the last sub-pixel of face 0 and the first of face 11 (nside 4).
+    assert ring_to_pix(4, True, [0, 191]).tolist() == [15, 176]
+    with pytest.raises(ValueError, match="ring indices must be >= 0, got -1"):
+        ring_to_pix(4, True, [3, -1])

@@ -24,16 +24,14 @@ floats for a mask; threshold the result for a mask.
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from ...kernels.healpix import (
+    _ring_table,
     concat_ranges,
     cones_ring,
     npix_of,
     ring_centres,
-    ring_geometry,
     ring_length,
     ring_of_index,
     ring_start,
@@ -183,9 +181,9 @@ def radial_profiles(kernel_map) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _stencils(nside, src_ring, angles, profiles):
-    """Per chunk of source pixels (ring indices): ``(sel, ipix, cone, weights)``, the pixels
-    within the profile's radius of each source, and per plane the profile at their angle,
-    normalised to sum 1 per source."""
+    """Per chunk of source pixels (ring indices): ``(sel, ipix, cone, ring, weights)``, the
+    pixels within the profile's radius of each source with their rings, and per plane the
+    profile at their angle, normalised to sum 1 per source."""
     # The cones reach the first zero sample after the last non-zero one: np.interp gives 0 at
     # and beyond it, so pixels further out would only add zero weights (a PSF kernel cut at
     # max_radius is zero over the outer part of its map).
@@ -203,7 +201,8 @@ def _stencils(nside, src_ring, angles, profiles):
             nside, lon[sel], lat[sel], np.full(size, radius * (1 + 1e-9)), with_ring=True
         )
         # The centres from the rings' table: the arithmetic of ring_centres, bitwise.
-        z, sin_theta, phi0, count, start = (t[ring] for t in _ring_tables(nside))
+        # (_ring_table is indexed by ring number - 1.)
+        z, sin_theta, phi0, count, start, _ = (t[ring - 1] for t in _ring_table(nside))
         plon = phi0 + (ipix - start) * (2 * np.pi / count)
         plat = np.arctan2(z, sin_theta)
         clon, clat = lon[sel][cone], lat[sel][cone]
@@ -219,19 +218,6 @@ def _stencils(nside, src_ring, angles, profiles):
         yield sel, ipix, cone, ring, weights
 
 
-@functools.lru_cache(maxsize=4)
-def _ring_tables(nside):
-    """``(z, sin_theta, phi0, count, start)`` indexed by ring number (entry 0 unused)."""
-    rings = np.arange(1, 4 * nside)
-    z, sin_theta, phi0, count = ring_geometry(nside, rings)
-    tables = tuple(
-        np.concatenate((t[:1], t)) for t in (z, sin_theta, phi0, count, ring_start(nside, rings))
-    )
-    for table in tables:
-        table.flags.writeable = False
-    return tables
-
-
 class _Turns:
     """The images of ring indices under the symmetries of HEALPix: quarter turns about the
     pole (every ring has a multiple of 4 pixels) and the mirror through the equator (ring
@@ -240,11 +226,11 @@ class _Turns:
     def __init__(self, nside, ipix, ring=None):
         self.nside = nside
         self.ring = ring_of_index(nside, ipix) if ring is None else ring
-        _, _, _, count, start = _ring_tables(nside)
-        self.count = count[self.ring]
-        self.start = start[self.ring]
+        _, _, _, count, start, _ = _ring_table(nside)  # indexed by ring number - 1
+        self.count = count[self.ring - 1]
+        self.start = start[self.ring - 1]
         self.j = ipix - self.start
-        self.mirror_start = start[4 * nside - self.ring]
+        self.mirror_start = start[4 * nside - self.ring - 1]
 
     def image(self, q, mirror):
         start = self.mirror_start if mirror else self.start
