@@ -118,3 +118,28 @@ def test_cones_ring_with_ring_gives_each_pixels_ring(nside):
     np.testing.assert_array_equal(cone_r, cone)
     np.testing.assert_array_equal(ring, ring_of_index(nside, ipix))
     assert ipix.size > 0
+
+
+@pytest.mark.parametrize("nside", [1, 16, 256, 100])
+def test_cones_ring_candidates_hold_every_centre_inside_once(nside):
+    """``exact=False``: each cone's windows hold every centre the brute force puts inside,
+    each pixel once per cone, with few others (all of them outside)."""
+    rng = np.random.default_rng(nside + 5)
+    n = 10
+    lon = rng.uniform(0, 2 * np.pi, n)
+    lat = np.arcsin(rng.uniform(-1, 1, n))
+    lon[:3] = [0.0, 2 * np.pi - 1e-3, 2.0]
+    lat[:3] = [np.pi / 2, 0.1, -np.pi / 2 + 0.02]
+    outer = np.radians(rng.choice([0.1, 1.0, 4.0, 30.0], n))
+    ipix, cone, ring = cones_ring(nside, lon, lat, outer, with_ring=True, exact=False)
+    from skymask.kernels.healpix import ring_of_index
+
+    assert_array_equal(ring, ring_of_index(nside, ipix))
+    for k in range(n):
+        inside, tie = _brute_force(nside, lon[k], lat[k], outer[k])
+        mine = ipix[cone == k]
+        assert np.unique(mine).size == mine.size
+        got = np.zeros(npix_of(nside), dtype=bool)
+        got[mine] = True
+        assert not np.any(inside & ~tie & ~got)  # nothing inside is missing
+        assert np.count_nonzero(got & ~inside) <= max(24, inside.sum())  # a margin, not more

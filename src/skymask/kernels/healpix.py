@@ -147,7 +147,14 @@ def _ring_table(nside: int):
 
 
 def cones_ring(
-    nside: int, lon, lat, outer, inner=None, max_candidates=MAX_CANDIDATES, with_ring=False
+    nside: int,
+    lon,
+    lat,
+    outer,
+    inner=None,
+    max_candidates=MAX_CANDIDATES,
+    with_ring=False,
+    exact=True,
 ):
     """Ring indices of the pixel centres inside cones (or annuli), vectorised over cones.
 
@@ -168,6 +175,10 @@ def cones_ring(
         Candidate pixels per batch of cones (memory bound).
     with_ring : bool
         Also return the ring number of every pixel (what `ring_of_index` would compute).
+    exact : bool
+        False: skip the test of the centres and return each cone's candidate windows, a
+        superset of its pixels (every centre inside, and a few just outside, each once). For
+        callers that compute the distances anyway and give the pixels outside zero weight.
 
     Returns
     -------
@@ -202,7 +213,7 @@ def cones_ring(
         sel = np.arange(start, stop)[keep[start:stop]]
         if sel.size:
             ipix, cone, ring = _cones_batch(
-                nside, lon[sel], lat[sel], outer[sel], inner[sel], with_ring
+                nside, lon[sel], lat[sel], outer[sel], inner[sel], with_ring, exact
             )
             out_ipix.append(ipix)
             out_cone.append(cone if sel.size == lon.size else sel[cone])  # sel: all, in order
@@ -216,7 +227,7 @@ def cones_ring(
     return tuple(np.concatenate(part) for part in parts)
 
 
-def _cones_batch(nside, lons, lats, outer, inner, with_ring=False):
+def _cones_batch(nside, lons, lats, outer, inner, with_ring=False, exact=True):
     z_all, sin_all, phi0_all, count_all, start_all, lat_all = _ring_table(nside)
     margin = 1e-9
     # lat_all decreases with the ring number: search on -lat.
@@ -251,7 +262,9 @@ def _cones_batch(nside, lons, lats, outer, inner, with_ring=False):
     # expected outside-then-inside pattern is tested whole, as are short windows, whole rings
     # and annuli: the answer is the full test's, pixel for pixel and in the same order.
     edge_test = (n >= 2 * EDGE + 1) & ~whole & (limit_inner[pair_cone] < 0)
-    if edge_test.any():
+    if not exact:
+        edge_test[:] = True  # nothing is tested: the windows are the answer
+    elif edge_test.any():
         sel = np.flatnonzero(edge_test)
         offsets = np.r_[np.arange(EDGE), np.arange(-EDGE, 0)]
         k = (first[sel, None] + np.where(offsets < 0, n[sel, None], 0) + offsets) % count[sel, None]

@@ -190,3 +190,37 @@ def test_ring_to_nested_refuses_negative_ring_indices():
     assert ring_to_pix(4, True, [0, 191]).tolist() == [15, 176]
     with pytest.raises(ValueError, match="ring indices must be >= 0, got -1"):
         ring_to_pix(4, True, [3, -1])
+
+
+@pytest.mark.parametrize("nest", [False, True])
+def test_dense_all_sky_path_equals_the_plain_spread_of_its_parts(nest, monkeypatch):
+    # A dense all-sky map takes the band (one stencil per ring, turned along it) and
+    # quarter-turn paths; maps with fewer than 1/8 of the pixels non-zero take the plain
+    # pixel-by-pixel spread. Convolution is linear: the dense result is the sum of the sparse
+    # results of its parts.
+    from skymask.maps.hpx import convolve
+
+    band_starts = []
+    band = convolve._band_convolve
+    monkeypatch.setattr(
+        convolve, "_band_convolve", lambda *a: band_starts.append(band(*a)) or band_starts[-1]
+    )
+    energy = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=2, name="energy_true")
+    geom = HpxGeom.create(nside=64, axes=[energy], nest=nest)
+    rad = MapAxis.from_bounds(0, 6, nbin=300, unit="deg", name="rad")
+    psf = PSFMap.from_gauss(energy_axis_true=energy, rad_axis=rad, sigma=[1.0, 2.0] * u.deg)
+    kernel = psf.get_psf_kernel(
+        geom=WcsGeom.create(width=12, binsz=0.2, axes=[energy]), max_radius=5 * u.deg
+    )
+    rng = np.random.default_rng(7)
+    data = rng.poisson(2.0, geom.data_shape).astype(float)
+    dense = HpxNDMap(geom, data=data).convolve_full(kernel)
+    assert band_starts and 64 < band_starts[0] < 100  # the band path ran, on part of the band
+    parts = rng.integers(0, 10, geom.data_shape[-1])
+    total = np.zeros(geom.data_shape)
+    for i in range(10):
+        m = HpxNDMap(geom, data=np.where(parts == i, data, 0.0))
+        total += m.convolve_full(kernel).data
+    assert len(band_starts) == 1  # the parts took the plain path
+    assert_allclose(dense.data, total, rtol=1e-11, atol=1e-12)
+    assert_allclose(dense.data.sum(axis=1), data.sum(axis=1), rtol=1e-12)
