@@ -184,12 +184,31 @@ def test_ring_to_nested_refuses_negative_ring_indices():
     """cdshealpix takes unsigned indices: a negative one would wrap to a huge pixel number."""
     import pytest
 
-    from skymask.maps.hpx.pixels import ring_to_pix
+    from skymask.maps.hpx.pixels import pix_to_ring, ring_to_pix
 
     # The polar pixels: the last sub-pixel of face 0 and the first of face 11 (nside 4).
     assert ring_to_pix(4, True, [0, 191]).tolist() == [15, 176]
-    with pytest.raises(ValueError, match="ring indices must be >= 0, got -1"):
+    with pytest.raises(
+        ValueError, match=r"ring pixel indices must be in \[0, 192\) at nside 4, got -1"
+    ):
         ring_to_pix(4, True, [3, -1])
+    with pytest.raises(ValueError, match=r"nested pixel indices must be in \[0, 192\).*got 192"):
+        pix_to_ring(4, True, [[3], [192]])
+
+
+@pytest.mark.parametrize("n", [1000, 300_000])  # one thread / cdshealpix's thread pool
+def test_ring_nested_conversions_equal_cdshealpix_wrappers(n):
+    import cdshealpix
+
+    from skymask.maps.hpx.pixels import pix_to_ring, ring_to_pix
+
+    rng = np.random.default_rng(n)
+    nested = rng.integers(0, 12 * 1024**2, n).reshape(-1, 2)
+    ring = pix_to_ring(1024, True, nested)
+    assert ring.dtype == np.int64 and ring.shape == nested.shape
+    expected = cdshealpix.to_ring(nested.ravel().astype(np.uint64), 10).astype(np.int64)
+    np.testing.assert_array_equal(ring.ravel(), expected)
+    np.testing.assert_array_equal(ring_to_pix(1024, True, ring), nested)
 
 
 @pytest.mark.parametrize("nest", [False, True])

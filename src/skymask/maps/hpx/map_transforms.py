@@ -77,6 +77,9 @@ class HpxNDMapTransforms:
         if not isinstance(odd_npix, (bool, np.bool_)):
             raise TypeError(f"odd_npix must be True or False, got {describe(odd_npix)}")
         geom = self.geom.cutout(position, width)
+        if self.geom.is_allsky:  # every pixel of the disk is in the map, at its own index
+            return self.__class__(geom, data=self.data[..., geom.ipix], unit=self.unit,
+                                  meta=dict(self.meta))  # fmt: skip
         local = self.geom._pix_local(geom.ipix)
         outside = local < 0
         if outside.any() and mode == "strict":
