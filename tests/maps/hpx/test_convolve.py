@@ -243,3 +243,19 @@ def test_dense_all_sky_path_equals_the_plain_spread_of_its_parts(nest, monkeypat
     assert len(band_starts) == 1  # the parts took the plain path
     assert_allclose(dense.data, total, rtol=1e-11, atol=1e-12)
     assert_allclose(dense.data.sum(axis=1), data.sum(axis=1), rtol=1e-12)
+
+
+def test_dense_all_sky_path_spreads_a_nan_as_far_as_the_kernel_reaches():
+    # One NaN in a dense all-sky map (at the equator, in the band of one stencil per ring)
+    # makes NaN exactly the pixels the plain path reaches from it, no further.
+    geom = HpxGeom.create(nside=64, nest=False)
+    kernel = PSFKernel.from_gauss(WcsGeom.create(width=8, binsz=0.2), 1.0 * u.deg)
+    nan_pixel = int(np.ravel(geom.coord_to_idx((30.0, 0.0))[0])[0])
+    data = np.random.default_rng(11).uniform(1, 2, geom.data_shape)
+    data[nan_pixel] = np.nan
+    dense = HpxNDMap(geom, data=data).convolve_full(kernel)
+    alone = np.zeros(geom.data_shape)
+    alone[nan_pixel] = np.nan
+    reach = np.isnan(HpxNDMap(geom, data=alone).convolve_full(kernel).data)
+    assert 10 < reach.sum() < 200
+    np.testing.assert_array_equal(np.isnan(dense.data), reach)

@@ -284,23 +284,32 @@ def _band_convolve(nside, angles, profiles, full, out_full, pick) -> int:
     src_row, dst_row = cone[keep], ring[keep] - nside
     shift = ipix[keep] - ring_start(nside, ring[keep])  # in [0, count)
     key, inverse = np.unique((dst_row - src_row) * count + shift, return_inverse=True)
-    table = np.zeros((len(weights), key.size, rings.size))
-    for k, w in enumerate(weights):
-        table[k, inverse, src_row] = w[keep]
+    weights = [w[keep] for w in weights]
+    # The pairs by key, source rows increasing within a key (they are in the stencils).
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.r_[0, np.cumsum(np.bincount(inverse, minlength=key.size))]
     n_planes = full.shape[0]
     band = slice(int(ring_start(nside, nside)), int(ring_start(nside, 3 * nside)) + count)
     source = full[:, band].reshape(n_planes, rings.size, count)
-    source = np.concatenate((source, source), axis=2)  # a turn by j: a slice of two turns
     target = out_full[:, band].reshape(n_planes, rings.size, count)
+    if not np.shares_memory(target, out_full):  # a view of out_full, written in place
+        raise AssertionError("the band of the output is not a view")
     for i, offset in enumerate(key):
         d_row, j = divmod(int(offset), count)
-        used = src_row[inverse == i]
-        first, stop = int(used.min()), int(used.max()) + 1
-        for k in range(n_planes):
-            # pixel p of a source row adds to pixel p + j of its target row
-            turned = source[k, first:stop, count - j : 2 * count - j]
-            target[k, first + d_row : stop + d_row] += table[pick(k), i, first:stop, None] * turned
-    out_full[:, band] = target.reshape(n_planes, -1)
+        pairs = order[bounds[i] : bounds[i + 1]]
+        rows = src_row[pairs]
+        # Runs of consecutive source rows only: a row without this offset in its stencil
+        # gets no product (0 * a NaN or inf source would reach beyond the kernel).
+        breaks = np.flatnonzero(np.diff(rows) != 1) + 1
+        for run in np.split(np.arange(rows.size), breaks):
+            first, stop = int(rows[run[0]]), int(rows[run[-1]]) + 1
+            out_rows = slice(first + d_row, stop + d_row)
+            for k in range(n_planes):
+                # pixel p of a source row adds to pixel p + j of its target row
+                w = weights[pick(k)][pairs[run], None]
+                target[k, out_rows, j:] += w * source[k, first:stop, : count - j]
+                if j:
+                    target[k, out_rows, :j] += w * source[k, first:stop, count - j :]
     return nside + lo
 
 

@@ -69,9 +69,8 @@ THREADED_FROM = 100_000
 
 
 def _convert(name: str, nside: int, ipix, scheme: str) -> np.ndarray:
-    """cdshealpix's ``to_ring`` / ``from_ring`` of int64 indices, as int64 (uint64 views:
-    no copies; fresh memory is a large part of the cost on a disk of a few 10k pixels)."""
-    from cdshealpix import cdshealpix as core
+    """cdshealpix's ``to_ring`` / ``from_ring`` of int64 indices, as int64."""
+    import cdshealpix
 
     ipix = np.asarray(ipix, dtype=np.int64)
     flat = np.ascontiguousarray(ipix.ravel())
@@ -81,10 +80,9 @@ def _convert(name: str, nside: int, ipix, scheme: str) -> np.ndarray:
             f"{scheme} pixel indices must be in [0, {npix_of(nside)}) at nside {nside}, got "
             f"{int(bad)}"
         )
-    out = np.empty(flat.shape, dtype=np.uint64)
     threads = 0 if flat.size >= THREADED_FROM else 1  # 0: all cores
-    getattr(core, name)(np.uint8(depth_of(nside)), flat.view(np.uint64), out, np.uint16(threads))
-    return out.view(np.int64).reshape(ipix.shape)
+    out = getattr(cdshealpix, name)(flat.view(np.uint64), depth_of(nside), num_threads=threads)
+    return np.asarray(out).view(np.int64).reshape(ipix.shape)
 
 
 def pix_to_ring(nside: int, nest: bool, ipix) -> np.ndarray:
