@@ -143,3 +143,17 @@ def test_cones_ring_candidates_hold_every_centre_inside_once(nside):
         got[mine] = True
         assert not np.any(inside & ~tie & ~got)  # nothing inside is missing
         assert np.count_nonzero(got & ~inside) <= max(24, inside.sum())  # a margin, not more
+
+
+def test_concat_ranges_with_and_beyond_the_shared_arange():
+    from skymask.kernels.healpix import SHARED_ARANGE, concat_ranges
+
+    for counts in ([3, 0, 5], [SHARED_ARANGE - 10, 10], [SHARED_ARANGE, 7]):
+        starts = [100, -4, 2**40][: len(counts)]
+        expected = np.concatenate(
+            [np.arange(s, s + c) for s, c in zip(starts, counts, strict=True)]
+        )
+        got = concat_ranges(starts, counts)
+        assert_array_equal(got, expected)
+        got[:2] = -1  # a new array each time, never the shared one
+        assert_array_equal(concat_ranges(starts, counts), expected)

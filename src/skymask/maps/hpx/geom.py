@@ -20,6 +20,7 @@ from ...utils.units import as_angle_deg, describe
 from ..axes import MapAxes, MapAxis
 from ..coord import MapCoord
 from ..geom import WcsGeom
+from .disk import disk_nested
 from .geom_transforms import HpxGeomTransforms, check_same_pixels_per_plane, unique_sorted
 from .pixels import (
     check_nside,
@@ -186,10 +187,10 @@ class HpxGeom(HpxGeomTransforms):
                 radius = radius + 2.0 * np.degrees(np.sqrt(4 * np.pi / npix_of(nside)))
             # DISK keeps centres with d <= radius (healpy's query_disc, gammapy); cones_ring
             # tests d < outer: nudge the radius by one ulp.
-            ring, _ = cones_ring(
-                nside, [np.radians(lon)], [np.radians(lat)], [np.nextafter(np.radians(radius), 4)]
-            )
-            pixels = ring_to_pix(nside, self._nest, ring)  # a new array: sorted in place
+            lon, lat, outer = np.radians(lon), np.radians(lat), np.nextafter(np.radians(radius), 4)
+            if self._nest:  # sorted by construction, without a conversion of every pixel
+                return disk_nested(depth_of(nside), lon, lat, outer)
+            pixels, _ = cones_ring(nside, [lon], [lat], [outer])
             pixels.sort()
             return pixels
         ordering, nside_pix, ipix_pix = tokens[1:]
