@@ -261,6 +261,13 @@ def as_angle(
     ...
     ValueError: angle '1 s' is ambiguous: astropy's Angle reads it as 1 arcsec, ...
     """
+    return _coords.Angle(
+        _checked_degrees(value, name, plain_numbers, scalar, finite, sign, pair), u.deg
+    )
+
+
+def _checked_degrees(value, name, plain_numbers, scalar, finite, sign, pair) -> np.ndarray:
+    """The float64 degrees of `as_angle`, checked (without building the Angle)."""
     degrees = _angle_values_deg(value, name, plain_numbers)
     if scalar and degrees.ndim != 0:
         raise ValueError(f"{name} must be one angle, got {describe(value)}")
@@ -283,7 +290,7 @@ def as_angle(
                 "an angle > 0 (positive)" if sign == "positive" else "an angle >= 0 (non-negative)"
             )
             raise ValueError(f"{name} must be {rule}, got {describe(value)}")
-    return _coords.Angle(degrees, u.deg)
+    return degrees
 
 
 def as_angle_deg(value, *, name: str = "angle", **kwargs) -> np.ndarray | float:
@@ -309,7 +316,12 @@ def as_angle_deg(value, *, name: str = "angle", **kwargs) -> np.ndarray | float:
     >>> as_angle_deg("6 arcmin"), as_angle_deg([1, 2])
     (0.1, array([1., 2.]))
     """
-    result = as_angle(value, name=name, **kwargs).value
+    options = {"plain_numbers": True, "scalar": False, "finite": False, "sign": None, "pair": False}
+    options.update(kwargs)
+    unknown = set(options) - {"plain_numbers", "scalar", "finite", "sign", "pair"}
+    if unknown:
+        raise TypeError(f"as_angle_deg got unexpected keyword arguments {sorted(unknown)}")
+    result = np.asarray(_checked_degrees(value, name, **options), dtype=float)
     return float(result) if result.ndim == 0 else result
 
 

@@ -203,6 +203,9 @@ def _as_quantities(lon, lat, radius):
 
 def test_disk_nested_whole_sky_and_corner_disk():
     assert_array_equal(disk_nested(3, 0.3, 0.2, 3.2), np.arange(768))
+    for outer in (0.0, -0.5):  # as cones_ring: nothing (a negative radius is not a disk)
+        assert disk_nested(10, 0.3, 0.2, outer).size == 0
+        assert _ring_query(10, 0.3, 0.2, outer).size == 0
     # cdshealpix's cone_search flags cells of this disk as covered although their centres are
     # outside (16 pixels): the centres inside are 12.
     got = disk_nested(2, 0.0, 0.0, np.nextafter(math.radians(30.0), 4))

@@ -158,19 +158,27 @@ def _ring_to_nested(depth: int) -> np.ndarray:
 
 @functools.lru_cache(maxsize=MAX_START + 1)
 def _all_centres(depth: int):
-    """``(z, sin_theta, phi)`` of every cell at a coarse ``depth``, in nested order."""
+    """Every cell at a coarse ``depth`` by increasing z: ``(cells, z, sin_theta, phi)``."""
     cells = np.arange(npix_of(1 << depth), dtype=np.int64)
-    return _coarse_centres(depth, cells, depth)
+    z, sin_theta, phi = _coarse_centres(depth, cells, depth)
+    order = np.argsort(z, kind="stable")
+    return cells[order], z[order], sin_theta[order], phi[order]
 
 
 def _start_cells(depth: int, lon: float, lat: float, radius: float) -> np.ndarray:
     """Nested indices (sorted) of the cells at a coarse ``depth`` whose centre is within
-    ``radius`` (+- the rounding of cos(d)): every cell of the sky, tested at once."""
+    ``radius`` (+- the rounding of cos(d)): every cell of the latitude band, tested at once."""
     if radius >= np.pi:
         return np.arange(npix_of(1 << depth), dtype=np.int64)
-    z, sin_theta, phi = _all_centres(depth)
-    cos_d = z * math.sin(lat) + sin_theta * math.cos(lat) * np.cos(phi - lon)
-    return np.flatnonzero(cos_d > math.cos(radius))
+    cells, z, sin_theta, phi = _all_centres(depth)
+    # A centre within radius is within radius in latitude (1e-12: rounding of the sines).
+    band = (
+        math.sin(max(lat - radius, -np.pi / 2)) - 1e-12,
+        math.sin(min(lat + radius, np.pi / 2)) + 1e-12,
+    )
+    lo, hi = np.searchsorted(z, band)
+    cos_d = z[lo:hi] * math.sin(lat) + sin_theta[lo:hi] * math.cos(lat) * np.cos(phi[lo:hi] - lon)
+    return np.sort(cells[lo:hi][cos_d > math.cos(radius)])
 
 
 @functools.lru_cache(maxsize=64)
@@ -235,6 +243,8 @@ def disk_nested(depth: int, lon: float, lat: float, outer: float) -> np.ndarray:
     nside = 1 << depth
     if outer > np.pi:
         return np.arange(npix_of(nside), dtype=np.int64)
+    if not outer > 0:  # as cones_ring: no centre is at a distance below 0
+        return np.zeros(0, dtype=np.int64)
     # Base cells are sqrt(4 pi / 12) = 1.0233 rad wide; each depth halves them.
     start = math.log2(1.0233 * START_CELLS_PER_RADIUS / max(outer, 1e-300))
     start = int(min(max(math.floor(start), 0), depth, MAX_START))
