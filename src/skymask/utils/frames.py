@@ -58,12 +58,9 @@ def sky_frame(frame) -> _coords.BaseCoordinateFrame:
     """
     if isinstance(frame, _coords.BaseCoordinateFrame):
         return frame
-    if frame not in _FRAME_NAMES:
-        raise ValueError(f"frame must be one of {sorted(_FRAME_NAMES)}, got {frame!r}")
+    if frame not in FRAMES:
+        raise ValueError(f"frame must be one of {sorted(FRAMES)}, got {frame!r}")
     return _frame_instance(frame)
-
-
-_FRAME_NAMES = ("fk4", "fk5", "galactic", "icrs")
 
 
 @functools.cache

@@ -293,7 +293,16 @@ def _checked_degrees(value, name, plain_numbers, scalar, finite, sign, pair) -> 
     return degrees
 
 
-def as_angle_deg(value, *, name: str = "angle", **kwargs) -> np.ndarray | float:
+def as_angle_deg(
+    value,
+    *,
+    name: str = "angle",
+    plain_numbers: bool = True,
+    scalar: bool = False,
+    finite: bool = False,
+    sign: str | None = None,
+    pair: bool = False,
+) -> np.ndarray | float:
     """`as_angle` in degrees as a float (scalar input) or float64 array.
 
     Parameters
@@ -302,8 +311,8 @@ def as_angle_deg(value, *, name: str = "angle", **kwargs) -> np.ndarray | float:
         Anything `as_angle` takes (plain numbers are degrees).
     name : str
         The argument's name, for error messages.
-    **kwargs
-        Passed to `as_angle` (``scalar``, ``finite``, ``sign``, ``pair``).
+    plain_numbers, scalar, finite, sign, pair
+        The checks of `as_angle`, with its defaults.
 
     Returns
     -------
@@ -316,12 +325,7 @@ def as_angle_deg(value, *, name: str = "angle", **kwargs) -> np.ndarray | float:
     >>> as_angle_deg("6 arcmin"), as_angle_deg([1, 2])
     (0.1, array([1., 2.]))
     """
-    options = {"plain_numbers": True, "scalar": False, "finite": False, "sign": None, "pair": False}
-    options.update(kwargs)
-    unknown = set(options) - {"plain_numbers", "scalar", "finite", "sign", "pair"}
-    if unknown:
-        raise TypeError(f"as_angle_deg got unexpected keyword arguments {sorted(unknown)}")
-    result = np.asarray(_checked_degrees(value, name, **options), dtype=float)
+    result = _checked_degrees(value, name, plain_numbers, scalar, finite, sign, pair)
     return float(result) if result.ndim == 0 else result
 
 

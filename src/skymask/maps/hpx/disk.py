@@ -34,10 +34,8 @@ import numpy as np
 from ...kernels.healpix import (
     _ring_table,
     concat_ranges,
-    cones_ring,
     npix_of,
     ring_geometry,
-    ring_start,
 )
 from ...kernels.raster import circle_limits, haversine_sin2_half
 
@@ -45,9 +43,8 @@ __all__ = ["disk_nested", "max_pixrad", "nested_centres"]
 
 # Cells of the coarse depth are about a third of the radius: a few dozen cells to start with.
 START_CELLS_PER_RADIUS = 3.0
-# Fewer depths than this between the coarse start and the final depth: the ring query.
-MIN_LEVELS = 3
-# Deepest coarse start: every cell there is tested (3072 at depth 4, cached centres).
+# Deepest coarse start: the cells of the disk's latitude band there are tested (3072 cells at
+# depth 4, centres cached); shallower depths start at their own depth.
 MAX_START = 4
 # Radians added to every cell radius. The coarse distances come from cos(d), whose rounding
 # (a few 1e-16) moves d by at most 3e-8 rad near d = 0.
@@ -88,6 +85,13 @@ def _face_xy(depth: int, cells):
     return face, x, y
 
 
+def _rings(depth: int, cells):
+    """``(face, ring number, x - y)`` of nested indices: healpix's ``xyf2ring`` up to the
+    ring geometry."""
+    face, x, y = _face_xy(depth, cells)
+    return face, (_JRLL * (1 << depth) - 1)[face] - x - y, x - y
+
+
 def nested_centres(depth: int, cells):
     """Ring number, position in the ring and ring geometry of nested indices at ``depth``.
 
@@ -95,6 +99,18 @@ def nested_centres(depth: int, cells):
     ``ring_start(nside, ring) + position``; the centre is at longitude ``phi`` and latitude
     ``arctan2(z, sin_theta)``, with the arithmetic and the bits of
     `~skymask.kernels.healpix.ring_centres`.
+
+    Parameters
+    ----------
+    depth : int
+        HEALPix depth (nside ``2**depth``).
+    cells : array_like of int
+        Nested indices at ``depth``, in ``[0, 12 * 4**depth)`` (not checked: an internal
+        kernel; `skymask.maps.hpx.pixels.pix_to_ring` is the checked conversion).
+
+    Returns
+    -------
+    tuple of ndarray
 
     Examples
     --------
@@ -104,8 +120,7 @@ def nested_centres(depth: int, cells):
     """
     cells = np.asarray(cells, dtype=np.int64)
     nside = 1 << depth
-    face, x, y = _face_xy(depth, cells)
-    ring = (_JRLL * nside - 1)[face] - x - y
+    face, ring, x_minus_y = _rings(depth, cells)
     if nside <= TABLE_NSIDE:
         z_t, sin_t, phi0_t, count_t, _, _ = _ring_table(nside)
         z, sin_theta, phi0, count = (
@@ -118,7 +133,7 @@ def nested_centres(depth: int, cells):
         z, sin_theta, phi0, count = ring_geometry(nside, ring)
     # kshift: 1 on the equatorial rings whose first pixel is at phi = 0, 0 elsewhere.
     kshift = ((ring - nside) & 1) & (count == 4 * nside)
-    position = ((_JPLL[face] * (count >> 2) + (x - y) + kshift - 1) >> 1) % count
+    position = ((_JPLL[face] * (count >> 2) + x_minus_y + kshift - 1) >> 1) % count
     phi = phi0 + position * (2 * np.pi / count)  # ring_centres' expression: the same bits
     return ring, position, z, sin_theta, phi
 
@@ -131,29 +146,15 @@ def _coarse_centres(depth: int, cells, final: int):
     ring of the next). The longitude is healpix's ``(jpll nr + x - y) pi / (4 nr)``, up to
     turns of 2 pi.
     """
-    nside = 1 << depth
-    face, x, y = _face_xy(depth, cells)
-    ring = (_JRLL * nside - 1)[face] - x - y
+    face, ring, x_minus_y = _rings(depth, cells)
     if (1 << final) <= TABLE_NSIDE:
         z_t, sin_t, _, count_t, _, _ = _ring_table(1 << final)
         row = (ring << (final - depth)) - 1
         z, sin_theta, per_quarter = z_t[row], sin_t[row], count_t[row] >> (final - depth + 2)
     else:
-        z, sin_theta, _, count = ring_geometry(nside, ring)
+        z, sin_theta, _, count = ring_geometry(1 << depth, ring)
         per_quarter = count >> 2
-    return z, sin_theta, (_JPLL[face] * per_quarter + (x - y)) * (np.pi / 4 / per_quarter)
-
-
-@functools.lru_cache(maxsize=MAX_START + 1)
-def _ring_to_nested(depth: int) -> np.ndarray:
-    """The nested index of every ring index at ``depth`` (inverse of `nested_centres`)."""
-    nside = 1 << depth
-    cells = np.arange(npix_of(nside), dtype=np.int64)
-    ring, position, *_ = nested_centres(depth, cells)
-    out = np.empty_like(cells)
-    out[ring_start(nside, ring) + position] = cells
-    out.flags.writeable = False
-    return out
+    return z, sin_theta, (_JPLL[face] * per_quarter + x_minus_y) * (np.pi / 4 / per_quarter)
 
 
 @functools.lru_cache(maxsize=MAX_START + 1)
@@ -189,6 +190,15 @@ def max_pixrad(nside: int) -> float:
     its centre at ``z = 2/3, phi = pi / (4 nside)``, its corner at
     ``z = 1 - (1 - 1/nside)^2 / 3, phi = 0`` (Gorski et al. 2005; healpix's ``max_pixrad``).
 
+    Parameters
+    ----------
+    nside : int
+        HEALPix nside.
+
+    Returns
+    -------
+    float
+
     Examples
     --------
     >>> round(math.degrees(max_pixrad(1)), 4)  # base cell: centre to pole
@@ -201,19 +211,6 @@ def max_pixrad(nside: int) -> float:
     b = (s_b, 0.0, z_b)
     cross = (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
     return math.atan2(math.hypot(*cross), a[0] * b[0] + a[1] * b[1] + a[2] * b[2])
-
-
-def _ring_query(depth: int, lon: float, lat: float, outer: float) -> np.ndarray:
-    """The disk through the ring query: convert, sort (small disks)."""
-    ring, _ = cones_ring(1 << depth, [lon], [lat], [outer])
-    if depth <= MAX_START:
-        nested = _ring_to_nested(depth)[ring]
-    else:
-        from .pixels import ring_to_pix
-
-        nested = ring_to_pix(1 << depth, True, ring)  # a new array: sorted in place
-    nested.sort()
-    return nested
 
 
 def disk_nested(depth: int, lon: float, lat: float, outer: float) -> np.ndarray:
@@ -248,8 +245,6 @@ def disk_nested(depth: int, lon: float, lat: float, outer: float) -> np.ndarray:
     # Base cells are sqrt(4 pi / 12) = 1.0233 rad wide; each depth halves them.
     start = math.log2(1.0233 * START_CELLS_PER_RADIUS / max(outer, 1e-300))
     start = int(min(max(math.floor(start), 0), depth, MAX_START))
-    if depth - start < MIN_LEVELS:
-        return _ring_query(depth, lon, lat, outer)
     # Every cell that can hold a centre inside: its own centre within outer + its radius.
     cells = _start_cells(start, lon, lat, outer + max_pixrad(1 << start) + MARGIN)
     z0, sin0 = math.sin(lat), math.cos(lat)
